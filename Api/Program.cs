@@ -1,0 +1,4 @@
+var app = Microsoft.AspNetCore.Builder.WebApplication.Create(args);
+app.Run();
+
+public partial class Program;

@@ -1,0 +1,27 @@
+using MultiStore.Grains.Interfaces.Tenancy;
+
+namespace MultiStore.Grains.Interfaces.Carts;
+
+/// <summary>
+/// A shopper's cart (key <c>tenantId/cartId</c>, the cart id a client-made UUID). Setting a line reserves or
+/// releases the difference at once; lines left alone expire with their reservations.
+/// </summary>
+[Alias("multistore.ICartGrain")]
+public interface ICartGrain : ITenantScopedGrain
+{
+    /// <summary>The cart, or null when no line was ever put in it.</summary>
+    [Alias("Get")]
+    Task<CartView?> GetAsync();
+
+    /// <summary>Sets a line to exactly <paramref name="quantity"/> units (0 removes it), reserving the difference.</summary>
+    [Alias("SetItem")]
+    Task<CartChange> SetItemAsync(string sku, string zone, int quantity);
+
+    /// <summary>Removes a line and releases its units; null when the cart does not exist.</summary>
+    [Alias("RemoveItem")]
+    Task<CartView?> RemoveItemAsync(string sku);
+
+    /// <summary>Creates the order that takes over the cart's reservations; repeating it returns the same order.</summary>
+    [Alias("Checkout")]
+    Task<CheckoutResult> CheckoutAsync();
+}

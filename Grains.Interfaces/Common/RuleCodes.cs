@@ -1,0 +1,19 @@
+namespace MultiStore.Grains.Interfaces.Common;
+
+/// <summary>The reasons a grain refuses a request; each is a problem type the API documents.</summary>
+public static class RuleCodes
+{
+    public const string NotFound = "not-found";
+    public const string InvalidQuantity = "invalid-quantity";
+    public const string InvalidId = "invalid-id";
+    public const string InsufficientStock = "insufficient-stock";
+    public const string OnHandBelowReserved = "on-hand-below-reserved";
+    public const string ReservationIdReused = "reservation-id-reused";
+    public const string CartClosed = "cart-checked-out";
+    public const string CartEmpty = "cart-empty";
+    public const string OrderNotPending = "order-not-pending";
+    public const string OrderExpired = "order-expired";
+    public const string TenantExists = "tenant-exists";
+    public const string DomainTaken = "domain-taken";
+    public const string InvalidTenant = "invalid-tenant";
+}

@@ -1,0 +1,27 @@
+using MultiStore.Grains.Interfaces.Tenancy;
+
+namespace MultiStore.Grains.Interfaces.Orders;
+
+/// <summary>
+/// An order (key <c>tenantId/orderId</c>): pending payment until paid (reservations confirmed, stock leaves
+/// on-hand), cancelled or expired (reservations released).
+/// </summary>
+[Alias("multistore.IOrderGrain")]
+public interface IOrderGrain : ITenantScopedGrain
+{
+    /// <summary>Creates the order from a checked-out cart; repeating it with the same cart answers the same order.</summary>
+    [Alias("Place")]
+    Task<OrderView> PlaceAsync(string cartId, IReadOnlyList<OrderLine> lines, DateTimeOffset expiresAt);
+
+    /// <summary>The order, or null when there is none with this id.</summary>
+    [Alias("Get")]
+    Task<OrderView?> GetAsync();
+
+    /// <summary>Records a captured payment and confirms every reservation; idempotent once paid.</summary>
+    [Alias("Pay")]
+    Task<OrderView> PayAsync(string? paymentReference);
+
+    /// <summary>Cancels a pending order and releases its stock; idempotent once cancelled.</summary>
+    [Alias("Cancel")]
+    Task<OrderView> CancelAsync();
+}

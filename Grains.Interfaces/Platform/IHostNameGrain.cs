@@ -1,0 +1,21 @@
+namespace MultiStore.Grains.Interfaces.Platform;
+
+/// <summary>
+/// The platform's index from one host name (the key, normalized: lowercase, no port, no trailing dot)
+/// to its store. Not tenant-scoped: it is how a request finds its tenant in the first place.
+/// </summary>
+[Alias("multistore.IHostNameGrain")]
+public interface IHostNameGrain : IGrainWithStringKey
+{
+    /// <summary>The store this host serves, or null when the host is unknown.</summary>
+    [Alias("Resolve")]
+    Task<HostBinding?> ResolveAsync();
+
+    /// <summary>Binds the host to a store; false when another store already holds it.</summary>
+    [Alias("Claim")]
+    Task<bool> ClaimAsync(HostBinding binding);
+
+    /// <summary>Follows the store's status so resolution needs one call.</summary>
+    [Alias("SetStatus")]
+    Task SetStatusAsync(string tenantId, TenantStatus status);
+}

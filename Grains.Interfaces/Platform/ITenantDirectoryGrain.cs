@@ -1,0 +1,24 @@
+namespace MultiStore.Grains.Interfaces.Platform;
+
+/// <summary>
+/// The platform's list of all stores (a single grain, key <see cref="Key"/>). It serializes onboarding,
+/// so two operators can never create the same store or claim the same domain at once.
+/// </summary>
+[Alias("multistore.ITenantDirectoryGrain")]
+public interface ITenantDirectoryGrain : IGrainWithStringKey
+{
+    /// <summary>The directory's only key.</summary>
+    const string Key = "platform";
+
+    /// <summary>Creates a live store and binds its domains; refused when the id or a domain is taken.</summary>
+    [Alias("Create")]
+    Task<TenantProfile> CreateAsync(TenantSpec spec);
+
+    /// <summary>Every store, ordered by id.</summary>
+    [Alias("List")]
+    Task<IReadOnlyList<TenantProfile>> ListAsync();
+
+    /// <summary>Suspends or resumes a store; its domains answer 403 while it is suspended.</summary>
+    [Alias("SetStatus")]
+    Task<TenantProfile> SetStatusAsync(string tenantId, TenantStatus status);
+}

@@ -1,0 +1,26 @@
+using MultiStore.Grains.Interfaces.Tenancy;
+
+namespace MultiStore.Grains.Interfaces.Platform;
+
+/// <summary>
+/// One store's own record (key <c>tenantId/store</c>): name, domains, theme and status.
+/// Lifecycle changes come only through the platform's <see cref="ITenantDirectoryGrain"/>.
+/// </summary>
+[Alias("multistore.ITenantGrain")]
+public interface ITenantGrain : ITenantScopedGrain
+{
+    /// <summary>The entity part of every tenant grain's key.</summary>
+    const string EntityId = "store";
+
+    /// <summary>Records a new store; refused when the store already exists.</summary>
+    [PlatformAccess, Alias("Create")]
+    Task<TenantProfile> CreateAsync(TenantSpec spec);
+
+    /// <summary>The store's profile, or null when no store has this id.</summary>
+    [PlatformAccess, Alias("Get")]
+    Task<TenantProfile?> GetAsync();
+
+    /// <summary>Sets the store's status; idempotent.</summary>
+    [PlatformAccess, Alias("SetStatus")]
+    Task<TenantProfile> SetStatusAsync(TenantStatus status);
+}

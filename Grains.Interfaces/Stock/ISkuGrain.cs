@@ -1,0 +1,19 @@
+using MultiStore.Grains.Interfaces.Tenancy;
+
+namespace MultiStore.Grains.Interfaces.Stock;
+
+/// <summary>
+/// A SKU across zones (key <c>tenantId/sku</c>): remembers in which zones the SKU is stocked, so reads
+/// per SKU need not guess zone names. A SKU that was never stocked anywhere is unknown to the store.
+/// </summary>
+[Alias("multistore.ISkuGrain")]
+public interface ISkuGrain : ITenantScopedGrain
+{
+    /// <summary>Records that the SKU is stocked in <paramref name="zone"/>; idempotent.</summary>
+    [Alias("AddZone")]
+    Task AddZoneAsync(string zone);
+
+    /// <summary>The SKU's levels in every zone it is stocked in, ordered by zone; empty when unknown.</summary>
+    [Alias("GetLevels")]
+    Task<IReadOnlyList<StockLevel>> GetLevelsAsync();
+}

@@ -1,0 +1,42 @@
+using MultiStore.Grains.Interfaces.Tenancy;
+
+namespace MultiStore.Grains.Interfaces.Stock;
+
+/// <summary>
+/// One SKU's stock in one warehouse zone (key <c>tenantId/sku@zone</c>). Every decision is made here,
+/// one call at a time, so concurrent shoppers can never reserve more than is available.
+/// Each change is acknowledged only after it is written to grain storage.
+/// </summary>
+[Alias("multistore.IStockGrain")]
+public interface IStockGrain : ITenantScopedGrain
+{
+    [Alias("Get")]
+    Task<StockLevel> GetAsync();
+
+    /// <summary>
+    /// Changes on-hand (and optionally safety stock) for an admin. Refused with <c>on-hand-below-reserved</c>
+    /// when on-hand would drop below the units currently reserved.
+    /// </summary>
+    [Alias("Adjust")]
+    Task<StockLevel> AdjustAsync(StockAdjustment adjustment);
+
+    /// <summary>
+    /// Holds <paramref name="quantity"/> units until now + <paramref name="ttl"/>. Idempotent per id:
+    /// repeating a request answers the same and reserves nothing more. Asking an active reservation for a
+    /// different quantity resizes it (growing only if available), and a settled id answers its final status.
+    /// </summary>
+    [Alias("Reserve")]
+    Task<ReservationResult> ReserveAsync(string reservationId, int quantity, TimeSpan ttl);
+
+    /// <summary>Moves a held reservation's expiry to now + <paramref name="ttl"/> (checkout → payment window).</summary>
+    [Alias("Extend")]
+    Task<ReservationResult> ExtendAsync(string reservationId, TimeSpan ttl);
+
+    /// <summary>Turns a held reservation into a permanent decrement of on-hand; idempotent.</summary>
+    [Alias("Confirm")]
+    Task<ReservationResult> ConfirmAsync(string reservationId);
+
+    /// <summary>Gives a held reservation's units back; idempotent.</summary>
+    [Alias("Release")]
+    Task<ReservationResult> ReleaseAsync(string reservationId);
+}

@@ -1,0 +1,22 @@
+namespace MultiStore.Grains.Hosting;
+
+/// <summary>How long stock is held for shoppers (configuration section <c>Reservations</c>).</summary>
+public sealed class ReservationOptions
+{
+    public const string SectionName = "Reservations";
+
+    /// <summary>How long a cart line holds its units after its last change.</summary>
+    public TimeSpan CartHold { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>How long a checked-out order waits for payment before it expires.</summary>
+    public TimeSpan PaymentWindow { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// Extra time a stock entry keeps an order's units after the order's own deadline, so a payment that
+    /// arrives at the last moment still finds its reservation; the order releases them itself at its deadline.
+    /// </summary>
+    public TimeSpan ExpiryGrace { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often an active grain checks for expired reservations (a reminder covers deactivated ones).</summary>
+    public TimeSpan ExpirySweepInterval { get; set; } = TimeSpan.FromSeconds(1);
+}

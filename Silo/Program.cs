@@ -1,0 +1,1 @@
+Console.WriteLine("MultiStore silo host: see README.");
