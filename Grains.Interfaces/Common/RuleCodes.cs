@@ -16,4 +16,6 @@ public static class RuleCodes
     public const string TenantExists = "tenant-exists";
     public const string DomainTaken = "domain-taken";
     public const string InvalidTenant = "invalid-tenant";
+    public const string InvalidTtl = "invalid-ttl";
+    public const string CartFull = "cart-full";
 }

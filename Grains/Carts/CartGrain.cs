@@ -1,0 +1,209 @@
+using Microsoft.Extensions.Options;
+using MultiStore.Grains.Hosting;
+using MultiStore.Grains.Interfaces.Carts;
+using MultiStore.Grains.Interfaces.Common;
+using MultiStore.Grains.Interfaces.Orders;
+using MultiStore.Grains.Interfaces.Stock;
+using MultiStore.Grains.Interfaces.Tenancy;
+
+namespace MultiStore.Grains.Carts;
+
+/// <summary>
+/// A shopper's cart. Each line owns one reservation in its stock entry; the stock entry expires it on its own,
+/// so an abandoned cart needs no clean-up. A line whose hold has passed gets a fresh reservation when touched.
+/// </summary>
+public sealed class CartGrain(
+    [PersistentState("cart", StorageNames.Store)] IPersistentState<CartState> cart,
+    TimeProvider time,
+    IOptions<ReservationOptions> options) : Grain, ICartGrain
+{
+    /// <summary>A cart holds at most this many lines (a cap against abuse, not a business limit).</summary>
+    public const int MaxLines = 50;
+
+    private TenantId _tenant;
+    private string _cartId = string.Empty;
+
+    private CartState State => cart.State;
+
+    private ReservationOptions Options => options.Value;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        (_tenant, _cartId) = TenantKey.Parse(this.GetPrimaryKeyString());
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task<CartView?> GetAsync() => Task.FromResult(State.Exists ? View() : null);
+
+    /// <inheritdoc />
+    public async Task<CartChange> SetItemAsync(string sku, string zone, int quantity)
+    {
+        IdRules.EnsureSku(sku);
+        IdRules.EnsureZone(zone);
+        if (quantity is < 0 or > IdRules.MaxQuantity)
+        {
+            throw new StoreRuleException(RuleCodes.InvalidQuantity, $"A line holds 0 to {IdRules.MaxQuantity} units, not {quantity}.");
+        }
+
+        EnsureOpen();
+        State.Lines.TryGetValue(sku, out var line);
+        if (quantity == 0)
+        {
+            return new CartChange(await RemoveLineAsync(sku) ?? EmptyView(), null);
+        }
+
+        if (line is null && State.Lines.Count >= MaxLines)
+        {
+            throw new StoreRuleException(RuleCodes.CartFull, $"A cart holds at most {MaxLines} lines.");
+        }
+
+        var keepsReservation = line is not null && line.Zone == zone && IsHeld(line);
+        var reservationId = keepsReservation ? line!.ReservationId : NextReservationId(sku);
+        var stock = StockOf(sku, zone);
+        var result = keepsReservation && line!.Quantity == quantity
+            ? await stock.ExtendAsync(reservationId, Options.CartHold)
+            : await stock.ReserveAsync(reservationId, quantity, Options.CartHold);
+
+        if (!result.IsHeld)
+        {
+            // The line keeps what it had; a shopper may have up to its own held units plus what is free.
+            var ownHeld = keepsReservation && result.Status == ReservationStatus.InsufficientStock ? line!.Quantity : 0;
+            return new CartChange(View(), new StockShortage(sku, zone, quantity, result.Available + ownHeld));
+        }
+
+        if (line is not null && !keepsReservation)
+        {
+            // Moved to another zone, or the old hold expired: the old reservation is given back (idempotent).
+            await StockOf(sku, line.Zone).ReleaseAsync(line.ReservationId);
+        }
+
+        State.Lines[sku] = new CartLineState(sku, zone, quantity, reservationId, result.ExpiresAt!.Value);
+        await SaveAsync();
+        return new CartChange(View(), null);
+    }
+
+    /// <inheritdoc />
+    public async Task<CartView?> RemoveItemAsync(string sku)
+    {
+        IdRules.EnsureSku(sku);
+        if (!State.Exists)
+        {
+            return null;
+        }
+
+        EnsureOpen();
+        return await RemoveLineAsync(sku);
+    }
+
+    /// <inheritdoc />
+    public async Task<CheckoutResult> CheckoutAsync()
+    {
+        if (State.OrderId is { } placed)
+        {
+            return new CheckoutResult(await OrderOf(placed).GetAsync(), null);
+        }
+
+        if (State.Lines.Count == 0)
+        {
+            throw new StoreRuleException(RuleCodes.CartEmpty, "An empty cart cannot be checked out.");
+        }
+
+        // The stock keeps an order's units a little past the order's deadline; the order releases them itself.
+        var hold = Options.PaymentWindow + Options.ExpiryGrace;
+        foreach (var line in State.Lines.Values.ToList())
+        {
+            var shortage = await HoldForPaymentAsync(line, hold);
+            if (shortage is not null)
+            {
+                await SaveAsync();
+                return new CheckoutResult(null, shortage);
+            }
+        }
+
+        State.PendingOrderId ??= Guid.NewGuid().ToString("D");
+        await SaveAsync();
+
+        var orderLines = State.Lines.Values
+            .OrderBy(line => line.Sku, StringComparer.Ordinal)
+            .Select(line => new OrderLine(line.Sku, line.Zone, line.Quantity, line.ReservationId))
+            .ToList();
+        var order = await OrderOf(State.PendingOrderId).PlaceAsync(_cartId, orderLines, Now + Options.PaymentWindow);
+
+        State.OrderId = order.OrderId;
+        await SaveAsync();
+        return new CheckoutResult(order, null);
+    }
+
+    /// <summary>Extends a held line to the payment window, or reserves it again if its hold has passed.</summary>
+    private async Task<StockShortage?> HoldForPaymentAsync(CartLineState line, TimeSpan hold)
+    {
+        var stock = StockOf(line.Sku, line.Zone);
+        var result = await stock.ExtendAsync(line.ReservationId, hold);
+        if (!result.IsHeld)
+        {
+            var reservationId = NextReservationId(line.Sku);
+            result = await stock.ReserveAsync(reservationId, line.Quantity, hold);
+            if (!result.IsHeld)
+            {
+                return new StockShortage(line.Sku, line.Zone, line.Quantity, result.Available);
+            }
+
+            line = line with { ReservationId = reservationId };
+        }
+
+        State.Lines[line.Sku] = line with { ExpiresAt = result.ExpiresAt!.Value };
+        return null;
+    }
+
+    private async Task<CartView?> RemoveLineAsync(string sku)
+    {
+        if (State.Lines.Remove(sku, out var line))
+        {
+            await StockOf(sku, line.Zone).ReleaseAsync(line.ReservationId);
+            await SaveAsync();
+        }
+
+        return State.Exists ? View() : null;
+    }
+
+    private async Task SaveAsync()
+    {
+        State.Exists = true;
+        State.UpdatedAt = Now;
+        await cart.WriteStateAsync();
+    }
+
+    private void EnsureOpen()
+    {
+        if (State.OrderId is not null || State.PendingOrderId is not null)
+        {
+            throw new StoreRuleException(RuleCodes.CartClosed, "This cart was checked out; start a new cart.");
+        }
+    }
+
+    private string NextReservationId(string sku)
+    {
+        State.ReservationSequence++;
+        return $"cart:{_cartId}:{sku}:{State.ReservationSequence}";
+    }
+
+    private bool IsHeld(CartLineState line) => line.ExpiresAt > Now;
+
+    private DateTimeOffset Now => time.GetUtcNow();
+
+    private IStockGrain StockOf(string sku, string zone) =>
+        GrainFactory.GetGrain<IStockGrain>(TenantKey.For(_tenant, StockEntryId.Format(sku, zone)));
+
+    private IOrderGrain OrderOf(string orderId) => GrainFactory.GetGrain<IOrderGrain>(TenantKey.For(_tenant, orderId));
+
+    private CartView View() => new(
+        _cartId,
+        [.. State.Lines.Values
+            .OrderBy(line => line.Sku, StringComparer.Ordinal)
+            .Select(line => new CartLine(line.Sku, line.Zone, line.Quantity, line.ReservationId, line.ExpiresAt, IsHeld(line)))],
+        State.OrderId,
+        State.UpdatedAt);
+
+    private CartView EmptyView() => new(_cartId, [], null, Now);
+}

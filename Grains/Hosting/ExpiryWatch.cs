@@ -1,0 +1,72 @@
+using MultiStore.Grains.Interfaces.Tenancy;
+
+namespace MultiStore.Grains.Hosting;
+
+/// <summary>
+/// Keeps a grain awake for its deadlines: a grain timer sweeps while the activation lives, and a durable
+/// reminder wakes a deactivated grain (or one re-activated after a restart) so expiries still happen.
+/// Both exist only while the grain has something pending.
+/// </summary>
+internal sealed class ExpiryWatch(string reminderName)
+{
+    /// <summary>Reminders cannot tick faster than Orleans' minimum period; the timer gives the precision.</summary>
+    private static readonly TimeSpan ReminderPeriod = TimeSpan.FromMinutes(1);
+
+    private IGrainTimer? _timer;
+
+    /// <summary>null: unknown since activation (a reminder from an earlier activation may exist).</summary>
+    private bool? _reminderRegistered;
+
+    /// <summary>Arms or disarms the timer and the reminder to match whether anything is pending.</summary>
+    public async Task UpdateAsync(Grain grain, bool pending, TimeSpan sweepInterval, Func<Task> sweep)
+    {
+        if (pending && _timer is null)
+        {
+            var tenant = TenantKey.Parse(grain.GetPrimaryKeyString()).Tenant;
+            _timer = grain.RegisterGrainTimer(
+                async _ =>
+                {
+                    // Timer ticks carry no caller: the grain acts for its own store.
+                    using var scope = TenantContext.ForTenant(tenant, "system:expiry");
+                    await sweep();
+                },
+                new GrainTimerCreationOptions(sweepInterval, sweepInterval) { Interleave = false, KeepAlive = false });
+        }
+        else if (!pending && _timer is not null)
+        {
+            _timer.Dispose();
+            _timer = null;
+        }
+
+        if (pending && _reminderRegistered != true)
+        {
+            await grain.RegisterOrUpdateReminder(reminderName, ReminderPeriod, ReminderPeriod);
+            _reminderRegistered = true;
+        }
+        else if (!pending && _reminderRegistered == true)
+        {
+            await UnregisterAsync(grain);
+        }
+    }
+
+    /// <summary>Called when the reminder ticks: it certainly exists, so it is removed once nothing is pending.</summary>
+    public async Task OnReminderAsync(Grain grain, bool pending)
+    {
+        _reminderRegistered ??= true;
+        if (!pending)
+        {
+            await UnregisterAsync(grain);
+        }
+    }
+
+    private async Task UnregisterAsync(Grain grain)
+    {
+        var reminder = await grain.GetReminder(reminderName);
+        if (reminder is not null)
+        {
+            await grain.UnregisterReminder(reminder);
+        }
+
+        _reminderRegistered = false;
+    }
+}

@@ -1,0 +1,165 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using MultiStore.Grains.Hosting;
+using MultiStore.Grains.Interfaces.Common;
+using MultiStore.Grains.Interfaces.Orders;
+using MultiStore.Grains.Interfaces.Stock;
+using MultiStore.Grains.Interfaces.Tenancy;
+
+namespace MultiStore.Grains.Orders;
+
+/// <summary>
+/// An order's lifecycle. Stock calls come first and are idempotent, the order's own state is written after
+/// them: a crash in between is repaired by the retry (or the expiry sweep) doing the same calls again.
+/// </summary>
+public sealed class OrderGrain(
+    [PersistentState("order", StorageNames.Store)] IPersistentState<OrderState> order,
+    TimeProvider time,
+    IOptions<ReservationOptions> options,
+    ILogger<OrderGrain> logger) : Grain, IOrderGrain, IRemindable
+{
+    private const int MaxPaymentReferenceLength = 200;
+
+    private readonly ExpiryWatch _expiryWatch = new("order-expiry");
+    private TenantId _tenant;
+    private string _orderId = string.Empty;
+
+    private OrderView? Current => order.State.Order;
+
+    private bool IsPending => Current?.Status == OrderStatus.PendingPayment;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        (_tenant, _orderId) = TenantKey.Parse(this.GetPrimaryKeyString());
+        await WatchExpiryAsync();
+    }
+
+    /// <inheritdoc />
+    public async Task<OrderView> PlaceAsync(string cartId, IReadOnlyList<OrderLine> lines, DateTimeOffset expiresAt)
+    {
+        if (Current is { } existing)
+        {
+            return existing.CartId == cartId
+                ? existing
+                : throw new StoreRuleException(RuleCodes.InvalidId, $"Order '{_orderId}' belongs to another cart.");
+        }
+
+        if (lines.Count == 0)
+        {
+            throw new StoreRuleException(RuleCodes.CartEmpty, "An order needs at least one line.");
+        }
+
+        order.State.Order = new OrderView(_orderId, cartId, OrderStatus.PendingPayment, lines, Now, expiresAt, null, null);
+        await SaveAsync();
+        return order.State.Order;
+    }
+
+    /// <inheritdoc />
+    public async Task<OrderView?> GetAsync()
+    {
+        await ExpireIfDueAsync();
+        return Current;
+    }
+
+    /// <inheritdoc />
+    public async Task<OrderView> PayAsync(string? paymentReference)
+    {
+        if (paymentReference is { Length: > MaxPaymentReferenceLength })
+        {
+            throw new StoreRuleException(RuleCodes.InvalidId, $"A payment reference has at most {MaxPaymentReferenceLength} characters.");
+        }
+
+        var current = await RequireAsync();
+        switch (current.Status)
+        {
+            case OrderStatus.Paid:
+                return current;
+            case OrderStatus.Expired:
+                throw new StoreRuleException(RuleCodes.OrderExpired, "The payment window of this order has passed; its stock was released.");
+            case OrderStatus.Cancelled:
+                throw new StoreRuleException(RuleCodes.OrderNotPending, "This order was cancelled.");
+        }
+
+        var outcomes = await Task.WhenAll(current.Lines.Select(line => StockOf(line).ConfirmAsync(line.ReservationId)));
+        if (outcomes.Any(outcome => outcome.Status != ReservationStatus.Confirmed))
+        {
+            // Only reachable if a stock entry expired a reservation despite the grace period (e.g. a clock jump).
+            await ReverseConfirmationsAsync(current, outcomes);
+            await CloseAsync(OrderStatus.Expired, null);
+            throw new StoreRuleException(RuleCodes.OrderExpired, "Part of this order's stock was no longer held; the order expired.");
+        }
+
+        return await CloseAsync(OrderStatus.Paid, paymentReference);
+    }
+
+    /// <inheritdoc />
+    public async Task<OrderView> CancelAsync()
+    {
+        var current = await RequireAsync();
+        return current.Status switch
+        {
+            OrderStatus.Cancelled => current,
+            OrderStatus.PendingPayment => await ReleaseAndCloseAsync(OrderStatus.Cancelled),
+            _ => throw new StoreRuleException(RuleCodes.OrderNotPending, $"A {current.Status} order cannot be cancelled."),
+        };
+    }
+
+    /// <inheritdoc />
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        using var scope = TenantContext.ForTenant(_tenant, "system:expiry");
+        await ExpireIfDueAsync();
+        await _expiryWatch.OnReminderAsync(this, IsPending);
+    }
+
+    private async Task<OrderView> RequireAsync()
+    {
+        await ExpireIfDueAsync();
+        return Current ?? throw new StoreRuleException(RuleCodes.NotFound, $"No order '{_orderId}'.");
+    }
+
+    private async Task ExpireIfDueAsync()
+    {
+        if (IsPending && Now >= Current!.ExpiresAt)
+        {
+            await ReleaseAndCloseAsync(OrderStatus.Expired);
+            logger.LogInformation("Order {Tenant}/{Order} expired unpaid; its stock was released", _tenant, _orderId);
+        }
+    }
+
+    private async Task<OrderView> ReleaseAndCloseAsync(OrderStatus status)
+    {
+        await Task.WhenAll(Current!.Lines.Select(line => StockOf(line).ReleaseAsync(line.ReservationId)));
+        return await CloseAsync(status, null);
+    }
+
+    private async Task ReverseConfirmationsAsync(OrderView current, ReservationResult[] outcomes)
+    {
+        var confirmed = current.Lines.Where((_, index) => outcomes[index].Status == ReservationStatus.Confirmed);
+        foreach (var line in confirmed)
+        {
+            await StockOf(line).AdjustAsync(new StockAdjustment(line.Quantity, null, null, $"payment reversed for order {_orderId}"));
+        }
+    }
+
+    private async Task<OrderView> CloseAsync(OrderStatus status, string? paymentReference)
+    {
+        order.State.Order = Current! with { Status = status, ClosedAt = Now, PaymentReference = paymentReference };
+        await SaveAsync();
+        return order.State.Order;
+    }
+
+    private async Task SaveAsync()
+    {
+        await order.WriteStateAsync();
+        await WatchExpiryAsync();
+    }
+
+    private Task WatchExpiryAsync() =>
+        _expiryWatch.UpdateAsync(this, IsPending, options.Value.ExpirySweepInterval, ExpireIfDueAsync);
+
+    private IStockGrain StockOf(OrderLine line) =>
+        GrainFactory.GetGrain<IStockGrain>(TenantKey.For(_tenant, StockEntryId.Format(line.Sku, line.Zone)));
+
+    private DateTimeOffset Now => time.GetUtcNow();
+}

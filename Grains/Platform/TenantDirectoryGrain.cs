@@ -1,0 +1,143 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using MultiStore.Grains.Hosting;
+using MultiStore.Grains.Interfaces.Common;
+using MultiStore.Grains.Interfaces.Platform;
+using MultiStore.Grains.Interfaces.Tenancy;
+
+namespace MultiStore.Grains.Platform;
+
+/// <summary>Persisted list of all stores.</summary>
+[GenerateSerializer, Alias("multistore.TenantDirectoryState")]
+public sealed class TenantDirectoryState
+{
+    [Id(0)] public SortedDictionary<string, TenantProfile> Tenants { get; set; } = new(StringComparer.Ordinal);
+}
+
+/// <summary>
+/// The platform's directory. Onboarding runs here one request at a time: domains are claimed first (and given
+/// back if any is taken), then the store's own grain is created, then the directory records it.
+/// </summary>
+public sealed class TenantDirectoryGrain(
+    [PersistentState("directory", StorageNames.Store)] IPersistentState<TenantDirectoryState> directory,
+    ILogger<TenantDirectoryGrain> logger) : Grain, ITenantDirectoryGrain
+{
+    private const int MaxNameLength = 100;
+    private const int MaxDomains = 20;
+    private const int MaxThemeLength = 16 * 1024;
+
+    /// <inheritdoc />
+    public async Task<TenantProfile> CreateAsync(TenantSpec spec)
+    {
+        var (tenantId, normalized) = Validate(spec);
+        if (directory.State.Tenants.ContainsKey(tenantId.Value))
+        {
+            throw new StoreRuleException(RuleCodes.TenantExists, $"Store '{tenantId}' already exists.");
+        }
+
+        await ClaimDomainsAsync(normalized);
+        var profile = await StoreGrain(tenantId).CreateAsync(normalized);
+        directory.State.Tenants[profile.Id] = profile;
+        await directory.WriteStateAsync();
+        logger.LogInformation("Store {Tenant} onboarded on {Domains} by {Actor}", profile.Id, profile.Domains, TenantContext.Actor);
+        return profile;
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<TenantProfile>> ListAsync() =>
+        Task.FromResult<IReadOnlyList<TenantProfile>>([.. directory.State.Tenants.Values]);
+
+    /// <inheritdoc />
+    public async Task<TenantProfile> SetStatusAsync(string tenantId, TenantStatus status)
+    {
+        if (!TenantId.TryParse(tenantId, out var id) || !directory.State.Tenants.ContainsKey(id.Value))
+        {
+            throw new StoreRuleException(RuleCodes.NotFound, $"No store '{tenantId}'.");
+        }
+
+        var profile = await StoreGrain(id).SetStatusAsync(status);
+        await Task.WhenAll(profile.Domains.Select(domain => GrainFactory.GetGrain<IHostNameGrain>(domain).SetStatusAsync(profile.Id, status)));
+        directory.State.Tenants[profile.Id] = profile;
+        await directory.WriteStateAsync();
+        logger.LogInformation("Store {Tenant} is now {Status} (by {Actor})", profile.Id, status, TenantContext.Actor);
+        return profile;
+    }
+
+    private async Task ClaimDomainsAsync(TenantSpec spec)
+    {
+        var claimed = new List<IHostNameGrain>();
+        foreach (var domain in spec.Domains)
+        {
+            var host = GrainFactory.GetGrain<IHostNameGrain>(domain);
+            if (!await host.ClaimAsync(new HostBinding(spec.Id, TenantStatus.Active)))
+            {
+                await Task.WhenAll(claimed.Select(grain => grain.ReleaseAsync(spec.Id)));
+                throw new StoreRuleException(RuleCodes.DomainTaken, $"Domain '{domain}' already belongs to another store.");
+            }
+
+            claimed.Add(host);
+        }
+    }
+
+    private ITenantGrain StoreGrain(TenantId tenantId) =>
+        GrainFactory.GetGrain<ITenantGrain>(TenantKey.For(tenantId, ITenantGrain.EntityId));
+
+    private static (TenantId Id, TenantSpec Normalized) Validate(TenantSpec spec)
+    {
+        if (!TenantId.TryParse(spec.Id, out var tenantId))
+        {
+            throw new StoreRuleException(RuleCodes.InvalidTenant, "A store id has 2-40 characters of a-z, 0-9 and '-'.");
+        }
+
+        if (string.IsNullOrWhiteSpace(spec.Name) || spec.Name.Length > MaxNameLength)
+        {
+            throw new StoreRuleException(RuleCodes.InvalidTenant, $"A store name has 1-{MaxNameLength} characters.");
+        }
+
+        if (spec.Domains is not { Count: > 0 and <= MaxDomains })
+        {
+            throw new StoreRuleException(RuleCodes.InvalidTenant, $"A store has 1-{MaxDomains} domains.");
+        }
+
+        var domains = new List<string>();
+        foreach (var raw in spec.Domains)
+        {
+            if (!HostNames.TryNormalize(raw, out var domain) || raw.Contains(':'))
+            {
+                throw new StoreRuleException(RuleCodes.InvalidTenant, $"'{raw}' is not a domain name.");
+            }
+
+            if (!domains.Contains(domain))
+            {
+                domains.Add(domain);
+            }
+        }
+
+        return (tenantId, spec with { Name = spec.Name.Trim(), Domains = domains, ThemeJson = NormalizeTheme(spec.ThemeJson) });
+    }
+
+    private static string NormalizeTheme(string? themeJson)
+    {
+        if (string.IsNullOrWhiteSpace(themeJson))
+        {
+            return "{}";
+        }
+
+        if (themeJson.Length > MaxThemeLength)
+        {
+            throw new StoreRuleException(RuleCodes.InvalidTenant, $"A theme has at most {MaxThemeLength} characters of JSON.");
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(themeJson);
+            return document.RootElement.ValueKind == JsonValueKind.Object
+                ? document.RootElement.GetRawText()
+                : throw new StoreRuleException(RuleCodes.InvalidTenant, "A theme is a JSON object.");
+        }
+        catch (JsonException)
+        {
+            throw new StoreRuleException(RuleCodes.InvalidTenant, "A theme is a JSON object.");
+        }
+    }
+}

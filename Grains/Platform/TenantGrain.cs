@@ -1,0 +1,62 @@
+using MultiStore.Grains.Hosting;
+using MultiStore.Grains.Interfaces.Common;
+using MultiStore.Grains.Interfaces.Platform;
+using MultiStore.Grains.Interfaces.Tenancy;
+
+namespace MultiStore.Grains.Platform;
+
+/// <summary>Persisted record of one store.</summary>
+[GenerateSerializer, Alias("multistore.TenantState")]
+public sealed class TenantState
+{
+    [Id(0)] public TenantProfile? Profile { get; set; }
+}
+
+/// <summary>One store's own record; only the platform directory changes it.</summary>
+public sealed class TenantGrain(
+    [PersistentState("tenant", StorageNames.Store)] IPersistentState<TenantState> tenant,
+    TimeProvider time) : Grain, ITenantGrain
+{
+    /// <summary>The zone a store starts with and that shoppers get when they name none.</summary>
+    public const string DefaultZone = "main";
+
+    /// <inheritdoc />
+    public async Task<TenantProfile> CreateAsync(TenantSpec spec)
+    {
+        var owner = TenantKey.Parse(this.GetPrimaryKeyString()).Tenant;
+        if (spec.Id != owner.Value)
+        {
+            throw new StoreRuleException(RuleCodes.InvalidTenant, $"Store '{spec.Id}' cannot be created under the key of '{owner}'.");
+        }
+
+        if (tenant.State.Profile is { } existing)
+        {
+            // A retried onboarding of the same store is answered, anything else is a clash.
+            return existing.Name == spec.Name && existing.Domains.SequenceEqual(spec.Domains)
+                ? existing
+                : throw new StoreRuleException(RuleCodes.TenantExists, $"Store '{spec.Id}' already exists.");
+        }
+
+        tenant.State.Profile = new TenantProfile(
+            spec.Id, spec.Name, spec.Domains, spec.ThemeJson, TenantStatus.Active, time.GetUtcNow(), DefaultZone);
+        await tenant.WriteStateAsync();
+        return tenant.State.Profile;
+    }
+
+    /// <inheritdoc />
+    public Task<TenantProfile?> GetAsync() => Task.FromResult(tenant.State.Profile);
+
+    /// <inheritdoc />
+    public async Task<TenantProfile> SetStatusAsync(TenantStatus status)
+    {
+        var profile = tenant.State.Profile
+            ?? throw new StoreRuleException(RuleCodes.NotFound, "No store has this id.");
+        if (profile.Status != status)
+        {
+            tenant.State.Profile = profile with { Status = status };
+            await tenant.WriteStateAsync();
+        }
+
+        return tenant.State.Profile;
+    }
+}

@@ -1,0 +1,36 @@
+using MultiStore.Grains.Hosting;
+using MultiStore.Grains.Interfaces.Common;
+using MultiStore.Grains.Interfaces.Stock;
+using MultiStore.Grains.Interfaces.Tenancy;
+
+namespace MultiStore.Grains.Stock;
+
+/// <summary>Persisted zones of one SKU.</summary>
+[GenerateSerializer, Alias("multistore.SkuState")]
+public sealed class SkuState
+{
+    [Id(0)] public SortedSet<string> Zones { get; set; } = new(StringComparer.Ordinal);
+}
+
+/// <summary>A SKU across its zones: the index that lets a per-SKU read find every stock entry.</summary>
+public sealed class SkuGrain([PersistentState("sku", StorageNames.Store)] IPersistentState<SkuState> sku) : Grain, ISkuGrain
+{
+    /// <inheritdoc />
+    public async Task AddZoneAsync(string zone)
+    {
+        IdRules.EnsureZone(zone);
+        if (sku.State.Zones.Add(zone))
+        {
+            await sku.WriteStateAsync();
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<StockLevel>> GetLevelsAsync()
+    {
+        var (tenant, skuId) = TenantKey.Parse(this.GetPrimaryKeyString());
+        var reads = sku.State.Zones
+            .Select(zone => GrainFactory.GetGrain<IStockGrain>(TenantKey.For(tenant, StockEntryId.Format(skuId, zone))).GetAsync());
+        return await Task.WhenAll(reads);
+    }
+}
