@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Runs the whole MultiStore test suite and ends with one plain line: "N passed, N failed".
+# Extra arguments go to `dotnet test` (e.g. --filter "FullyQualifiedName~Stock").
+set -uo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+results="$root/.artifacts/test-results"
+rm -rf "$results"
+mkdir -p "$results"
+
+dotnet test MultiStore.sln --configuration Release --logger "trx" --results-directory "$results" "$@"
+status=$?
+
+# dotnet's runners print no overall line: add up the counters of every TRX file.
+read -r passed failed total < <(
+  cat "$results"/*.trx 2>/dev/null |
+    grep -o '<Counters [^>]*' |
+    awk '{
+      for (i = 1; i <= NF; i++) {
+        split($i, kv, "=")
+        gsub(/"/, "", kv[2])
+        if (kv[1] == "passed") p += kv[2]
+        if (kv[1] == "failed") f += kv[2]
+        if (kv[1] == "total") t += kv[2]
+      }
+    } END { print p + 0, f + 0, t + 0 }'
+)
+
+echo "${passed} passed, ${failed} failed"
+
+if [ "$status" -ne 0 ]; then
+  exit "$status"
+fi
+if [ "$total" -eq 0 ]; then
+  echo "No test ran: treating this as a failure." >&2
+  exit 1
+fi
