@@ -1,0 +1,17 @@
+using FastEndpoints;
+
+namespace MultiStore.Api.Features.Carts.Get;
+
+public sealed class Request
+{
+    [RouteParam]
+    public string CartId { get; set; } = string.Empty;
+}
+
+public sealed class RequestValidator : Validator<Request>
+{
+    public RequestValidator()
+    {
+        RuleFor(request => request.CartId).IsUuid();
+    }
+}

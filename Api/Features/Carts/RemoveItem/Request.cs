@@ -1,0 +1,21 @@
+using FastEndpoints;
+
+namespace MultiStore.Api.Features.Carts.RemoveItem;
+
+public sealed class Request
+{
+    [RouteParam]
+    public string CartId { get; set; } = string.Empty;
+
+    [RouteParam]
+    public string Sku { get; set; } = string.Empty;
+}
+
+public sealed class RequestValidator : Validator<Request>
+{
+    public RequestValidator()
+    {
+        RuleFor(request => request.CartId).IsUuid();
+        RuleFor(request => request.Sku).IsSku();
+    }
+}

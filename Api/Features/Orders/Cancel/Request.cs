@@ -1,0 +1,17 @@
+using FastEndpoints;
+
+namespace MultiStore.Api.Features.Orders.Cancel;
+
+public sealed class Request
+{
+    [RouteParam]
+    public string OrderId { get; set; } = string.Empty;
+}
+
+public sealed class RequestValidator : Validator<Request>
+{
+    public RequestValidator()
+    {
+        RuleFor(request => request.OrderId).IsUuid();
+    }
+}

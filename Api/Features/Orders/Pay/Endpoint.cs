@@ -1,0 +1,32 @@
+using FastEndpoints;
+using MultiStore.Api.Auth;
+using MultiStore.Api.Problems;
+using MultiStore.Api.Tenancy;
+
+namespace MultiStore.Api.Features.Orders.Pay;
+
+/// <summary>
+/// POST /admin/orders/{orderId}/pay: records a captured payment; the order's units leave on-hand for good.
+/// Idempotent once paid.
+/// </summary>
+public sealed class Endpoint(TenantGrains grains) : Endpoint<Request, OrderResponse>
+{
+    public override void Configure()
+    {
+        Post("/admin/orders/{orderId}/pay");
+        Policies(StorePermissions.Policy(StorePermissions.OrdersPay));
+        Description(endpoint => endpoint.WithTags("Store admin").WithSummary("Record the payment of an order").ProducesProblem(404).ProducesProblem(409));
+    }
+
+    public override async Task HandleAsync(Request req, CancellationToken ct)
+    {
+        var order = grains.Order(req.OrderId);
+        if (await order.GetAsync() is null)
+        {
+            await Send.ResultAsync(ApiProblem.NotFound("order"));
+            return;
+        }
+
+        await Send.OkAsync(OrderResponse.From(await order.PayAsync(req.PaymentReference)), ct);
+    }
+}

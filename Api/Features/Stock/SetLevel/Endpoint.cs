@@ -1,0 +1,25 @@
+using FastEndpoints;
+using MultiStore.Api.Auth;
+using MultiStore.Api.Tenancy;
+using MultiStore.Grains.Interfaces.Stock;
+
+namespace MultiStore.Api.Features.Stock.SetLevel;
+
+/// <summary>PUT /admin/stock/{sku}/{zone}: sets on-hand (a stock count); this is also how a SKU is first stocked in a zone.</summary>
+public sealed class Endpoint(TenantGrains grains) : Endpoint<Request, StockLevelResponse>
+{
+    public override void Configure()
+    {
+        Put("/admin/stock/{sku}/{zone}");
+        Policies(StorePermissions.Policy(StorePermissions.StockWrite));
+        Description(endpoint => endpoint.WithTags("Store admin").WithSummary("Set on-hand (and safety stock) of a SKU in a zone").ProducesProblem(409));
+    }
+
+    public override async Task HandleAsync(Request req, CancellationToken ct)
+    {
+        var level = await grains.Stock(req.Sku, req.Zone).AdjustAsync(new StockAdjustment(null, req.OnHand, req.SafetyStock, "set"));
+        // After the entry exists, so the SKU never lists a zone without stock; AddZone is idempotent on a retry.
+        await grains.Sku(req.Sku).AddZoneAsync(req.Zone);
+        await Send.OkAsync(StockLevelResponse.From(level), ct);
+    }
+}

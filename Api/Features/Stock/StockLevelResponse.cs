@@ -1,0 +1,11 @@
+using MultiStore.Grains.Interfaces.Stock;
+
+namespace MultiStore.Api.Features.Stock;
+
+/// <summary>One SKU's numbers in one zone, as store admins see them.</summary>
+/// <param name="Available">On hand − reserved − safety stock, never below 0.</param>
+public sealed record StockLevelResponse(string Sku, string Zone, int OnHand, int Reserved, int Available, int SafetyStock)
+{
+    public static StockLevelResponse From(StockLevel level) =>
+        new(level.Sku, level.Zone, level.OnHand, level.Reserved, level.Available, level.SafetyStock);
+}

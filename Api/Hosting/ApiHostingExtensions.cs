@@ -1,0 +1,66 @@
+using System.Text.Json.Serialization;
+using FastEndpoints;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using MultiStore.Api.Auth;
+using MultiStore.Api.Demo;
+using MultiStore.Api.Problems;
+using MultiStore.Api.Tenancy;
+
+namespace MultiStore.Api.Hosting;
+
+/// <summary>The API's composition: services in <see cref="AddMultiStoreApi"/>, the request pipeline in <see cref="UseMultiStoreApi"/>.</summary>
+public static class ApiHostingExtensions
+{
+    public static WebApplicationBuilder AddMultiStoreApi(this WebApplicationBuilder builder)
+    {
+        builder.AddMultiStoreOrleans();
+
+        var services = builder.Services;
+        services.AddProblemDetails();
+        services.AddExceptionHandler<ApiExceptionHandler>();
+        services.AddMultiStoreRequestLimits();
+        services.AddMultiStoreTenancy();
+        services.AddMultiStoreAuth();
+        services.AddFastEndpoints(discovery => discovery.Assemblies = [typeof(ApiHostingExtensions).Assembly]);
+        // The OpenAPI generator reads these options; keep them as strict as the binder (numbers are numbers).
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.NumberHandling = JsonNumberHandling.Strict);
+        services.AddMultiStoreOpenApi();
+        services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"]);
+
+        // Registered after UseOrleans, so it starts once the silo is up (and before the server takes requests).
+        services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.SectionName);
+        services.AddHostedService<DemoSeeder>();
+        return builder;
+    }
+
+    public static WebApplication UseMultiStoreApi(this WebApplication app)
+    {
+        var orleans = app.Services.GetRequiredService<IOptions<OrleansHostingOptions>>().Value;
+        if (orleans.Mode == OrleansMode.Embedded)
+        {
+            app.Logger.LogInformation(OrleansHostingExtensions.EmbeddedModeNotice);
+        }
+
+        app.UseExceptionHandler();
+        // Empty-bodied errors (401/403 from auth, 404/405 from routing) become problems too.
+        app.UseStatusCodePages(context => ProblemCatalog.ForStatus(context.HttpContext.Response.StatusCode).ExecuteAsync(context.HttpContext));
+        app.UseMiddleware<RequestBodyLimitMiddleware>();
+        app.UseRouting();
+        // Authentication only reads the token here; the tenant middleware needs the user as the acting subject.
+        app.UseAuthentication();
+        app.UseMiddleware<TenantResolutionMiddleware>();
+        app.UseAuthorization();
+
+        app.UseFastEndpoints(config =>
+        {
+            config.Errors.UseProblemDetails();
+            config.Errors.ResponseBuilder = ValidationProblem.Build;
+            config.Serializer.Options.NumberHandling = JsonNumberHandling.Strict;
+        });
+        app.MapMultiStoreOpenApi();
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+        return app;
+    }
+}

@@ -1,0 +1,113 @@
+using System.Reflection;
+using System.Text.Json.Serialization.Metadata;
+using System.Text.RegularExpressions;
+using FastEndpoints;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
+
+namespace MultiStore.Api.Hosting;
+
+/// <summary>
+/// The OpenAPI document at <c>/openapi/v1.json</c>. FastEndpoints describes each request DTO as a body; the
+/// transformers here move route values into path parameters, drop bodies that hold nothing but route values,
+/// and declare the bearer scheme on the operations that need a token.
+/// </summary>
+public static partial class OpenApiExtensions
+{
+    private const string FeaturesNamespace = "MultiStore.Api.Features.";
+    private const string BearerScheme = "Bearer";
+
+    public static IServiceCollection AddMultiStoreOpenApi(this IServiceCollection services)
+    {
+        services.AddOpenApi(options =>
+        {
+            // Every action has a type named Request; name schemas after their feature folder instead.
+            options.CreateSchemaReferenceId = SchemaName;
+            options.AddSchemaTransformer(RemoveRouteProperties);
+            options.AddOperationTransformer(DescribeRouteParameters);
+            options.AddDocumentTransformer(DeclareBearerScheme);
+        });
+        return services;
+    }
+
+    public static WebApplication MapMultiStoreOpenApi(this WebApplication app)
+    {
+        app.MapOpenApi();
+        return app;
+    }
+
+    private static string? SchemaName(JsonTypeInfo typeInfo) =>
+        typeInfo.Type.FullName is { } fullName && fullName.StartsWith(FeaturesNamespace, StringComparison.Ordinal)
+            ? fullName[FeaturesNamespace.Length..].Replace('.', '_').Replace('+', '_')
+            : OpenApiOptions.CreateDefaultSchemaReferenceId(typeInfo);
+
+    private static Task RemoveRouteProperties(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
+    {
+        foreach (var property in context.JsonTypeInfo.Properties.Where(IsRouteValue))
+        {
+            schema.Properties?.Remove(property.Name);
+            schema.Required?.Remove(property.Name);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private static Task DescribeRouteParameters(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        operation.Parameters ??= [];
+        foreach (Match match in RouteValuePattern().Matches(context.Description.RelativePath ?? string.Empty))
+        {
+            var name = match.Groups["name"].Value;
+            if (!operation.Parameters.Any(parameter => parameter.In == ParameterLocation.Path && parameter.Name == name))
+            {
+                operation.Parameters.Add(new OpenApiParameter
+                {
+                    Name = name,
+                    In = ParameterLocation.Path,
+                    Required = true,
+                    Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+                });
+            }
+        }
+
+        var body = context.Description.ParameterDescriptions.FirstOrDefault(parameter => parameter.Source == Microsoft.AspNetCore.Mvc.ModelBinding.BindingSource.Body)?.Type;
+        if (body is not null && !body.GetProperties(BindingFlags.Public | BindingFlags.Instance).Any(property => !property.IsDefined(typeof(RouteParamAttribute))))
+        {
+            operation.RequestBody = null;
+        }
+        else if (operation.RequestBody?.Content is { } content && HttpMethods.IsGet(context.Description.HttpMethod ?? string.Empty))
+        {
+            content.Clear();
+            operation.RequestBody = null;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private static Task DeclareBearerScheme(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
+    {
+        document.Components ??= new OpenApiComponents();
+        document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+        document.Components.SecuritySchemes[BearerScheme] = new OpenApiSecurityScheme
+        {
+            Type = SecuritySchemeType.Http,
+            Scheme = "bearer",
+            BearerFormat = "JWT",
+            Description = "A token from `dotnet run --project Api -- token --role ROLE [--tenant ID]`.",
+        };
+
+        var operations = document.Paths?.Values.SelectMany(path => path.Operations?.Values.AsEnumerable() ?? []) ?? [];
+        foreach (var operation in operations.Where(operation => operation.Responses?.ContainsKey("401") == true))
+        {
+            operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, document)] = [] }];
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private static bool IsRouteValue(JsonPropertyInfo property) =>
+        property.AttributeProvider is MemberInfo member && member.IsDefined(typeof(RouteParamAttribute));
+
+    [GeneratedRegex("{(?<name>[A-Za-z0-9_]+)}")]
+    private static partial Regex RouteValuePattern();
+}

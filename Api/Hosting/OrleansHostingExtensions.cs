@@ -1,0 +1,39 @@
+using Microsoft.Extensions.Options;
+using MultiStore.Grains.Hosting;
+
+namespace MultiStore.Api.Hosting;
+
+/// <summary>Connects the API to its grains according to <see cref="OrleansHostingOptions.Mode"/>.</summary>
+public static class OrleansHostingExtensions
+{
+    public const string EmbeddedModeNotice = "Embedded mode: grain state and reminders are kept in memory; nothing is kept after exit.";
+
+    public static WebApplicationBuilder AddMultiStoreOrleans(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<OrleansHostingOptions>().BindConfiguration(OrleansHostingOptions.SectionName).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<OrleansHostingOptions>, OrleansHostingOptionsValidator>();
+
+        var options = builder.Configuration.GetSection(OrleansHostingOptions.SectionName).Get<OrleansHostingOptions>() ?? new OrleansHostingOptions();
+        var validation = new OrleansHostingOptionsValidator().Validate(null, options);
+        if (validation.Failed)
+        {
+            throw new OptionsValidationException(OrleansHostingOptions.SectionName, typeof(OrleansHostingOptions), validation.Failures);
+        }
+
+        switch (options.Mode)
+        {
+            case OrleansMode.Embedded:
+                builder.UseOrleans(silo => silo
+                    .UseLocalhostClustering(options.SiloPort, options.GatewayPort)
+                    .AddMultiStoreGrains()
+                    .UseEmbeddedStorage());
+                break;
+
+            case OrleansMode.Cluster:
+                // A later change adds builder.UseOrleansClient(...) here; until then refuse rather than guess.
+                throw new NotSupportedException($"{OrleansHostingOptions.SectionName}:{nameof(OrleansHostingOptions.Mode)} = Cluster is not available yet; use Embedded.");
+        }
+
+        return builder;
+    }
+}

@@ -1,0 +1,60 @@
+using MultiStore.Grains.Interfaces.Common;
+
+namespace MultiStore.Api.Problems;
+
+/// <summary>The one table from a grain's refusal code (<see cref="RuleCodes"/>) to the HTTP status it becomes.</summary>
+public static class ProblemCatalog
+{
+    public static int StatusFor(string ruleCode) => ruleCode switch
+    {
+        RuleCodes.NotFound => StatusCodes.Status404NotFound,
+        RuleCodes.InvalidId or RuleCodes.InvalidTenant or RuleCodes.InvalidTtl => StatusCodes.Status400BadRequest,
+        // The request was well-formed but the number breaks a stock limit (e.g. on-hand above its maximum).
+        RuleCodes.InvalidQuantity => StatusCodes.Status422UnprocessableEntity,
+        RuleCodes.InsufficientStock
+            or RuleCodes.OnHandBelowReserved
+            or RuleCodes.ReservationIdReused
+            or RuleCodes.CartClosed
+            or RuleCodes.CartEmpty
+            or RuleCodes.CartFull
+            or RuleCodes.OrderNotPending
+            or RuleCodes.OrderExpired
+            or RuleCodes.TenantExists
+            or RuleCodes.DomainTaken => StatusCodes.Status409Conflict,
+        // A refusal this API does not know yet is still the client's problem, never a 500.
+        _ => StatusCodes.Status409Conflict,
+    };
+
+    public static string TitleFor(string ruleCode) => ruleCode switch
+    {
+        RuleCodes.NotFound => "Not found",
+        RuleCodes.InvalidId => "Invalid id",
+        RuleCodes.InvalidTenant => "Invalid store",
+        RuleCodes.InvalidQuantity => "Invalid quantity",
+        RuleCodes.InsufficientStock => "Insufficient stock",
+        RuleCodes.OnHandBelowReserved => "On hand would drop below reserved",
+        RuleCodes.ReservationIdReused => "Reservation id reused",
+        RuleCodes.CartClosed => "Cart already checked out",
+        RuleCodes.CartEmpty => "Cart is empty",
+        RuleCodes.CartFull => "Cart is full",
+        RuleCodes.InvalidTtl => "Invalid hold time",
+        RuleCodes.OrderNotPending => "Order is not pending payment",
+        RuleCodes.OrderExpired => "Order expired",
+        RuleCodes.TenantExists => "Store already exists",
+        RuleCodes.DomainTaken => "Domain already taken",
+        _ => "Request refused",
+    };
+
+    /// <summary>The problem an empty-bodied error status (from routing, auth, Kestrel) is turned into.</summary>
+    public static ApiProblem ForStatus(int status) => status switch
+    {
+        StatusCodes.Status401Unauthorized => ApiProblem.Create(status, ApiProblemCodes.Unauthorized, "Unauthorized", "A valid bearer token is required."),
+        StatusCodes.Status403Forbidden => ApiProblem.Create(status, ApiProblemCodes.Forbidden, "Forbidden", "The token grants no permission for this action in this store."),
+        StatusCodes.Status404NotFound => ApiProblem.Create(status, RuleCodes.NotFound, "Not found"),
+        StatusCodes.Status405MethodNotAllowed => ApiProblem.Create(status, ApiProblemCodes.MethodNotAllowed, "Method not allowed"),
+        StatusCodes.Status413PayloadTooLarge => ApiProblem.Create(status, ApiProblemCodes.RequestTooLarge, "Request body too large"),
+        StatusCodes.Status415UnsupportedMediaType => ApiProblem.Create(status, ApiProblemCodes.UnsupportedMediaType, "Unsupported media type", "Send the body as application/json."),
+        >= 500 => ApiProblem.Create(status, ApiProblemCodes.Internal, "Server error"),
+        _ => ApiProblem.Create(status, ApiProblemCodes.BadRequest, "Bad request"),
+    };
+}

@@ -1,0 +1,75 @@
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
+using MultiStore.Grains.Interfaces.Platform;
+using MultiStore.Grains.Interfaces.Tenancy;
+
+namespace MultiStore.Api.Tenancy;
+
+/// <summary>The outcome of resolving a Host header: a serving store, a suspended store, or no store at all.</summary>
+public readonly record struct TenantResolution(TenantResolutionStatus Status, TenantId Tenant)
+{
+    public static TenantResolution Unknown { get; } = new(TenantResolutionStatus.Unknown, default);
+}
+
+public enum TenantResolutionStatus
+{
+    Unknown = 0,
+    Active = 1,
+    Suspended = 2,
+}
+
+/// <summary>
+/// Finds the store behind a Host header through the platform's host index (<see cref="IHostNameGrain"/>), after
+/// normalizing it with <see cref="HostNames"/>, the same rule the directory applies to the domains it binds.
+/// Fails closed: a malformed host, an IP literal, an unknown host or a binding with a bad tenant id all resolve to
+/// <see cref="TenantResolution.Unknown"/>. Known hosts are cached briefly, keyed by normalized host name only.
+/// </summary>
+public sealed class HostTenantResolver(IGrainFactory grains, IOptions<TenancyOptions> options) : IDisposable
+{
+    private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = options.Value.HostCacheSize });
+
+    public async Task<TenantResolution> ResolveAsync(string? hostHeader)
+    {
+        if (!HostNames.TryNormalize(hostHeader, out var host))
+        {
+            return TenantResolution.Unknown;
+        }
+
+        if (_cache.TryGetValue(host, out TenantResolution cached))
+        {
+            return cached;
+        }
+
+        var binding = await grains.GetGrain<IHostNameGrain>(host).ResolveAsync();
+        if (binding is null || !TenantId.TryParse(binding.TenantId, out var tenant))
+        {
+            // Unknown hosts are not cached: arbitrary Host headers must not fill the cache.
+            return TenantResolution.Unknown;
+        }
+
+        var resolution = new TenantResolution(
+            binding.Status == TenantStatus.Active ? TenantResolutionStatus.Active : TenantResolutionStatus.Suspended,
+            tenant);
+        var ttl = options.Value.HostCacheTtl;
+        if (ttl > TimeSpan.Zero)
+        {
+            _cache.Set(host, resolution, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = ttl, Size = 1 });
+        }
+
+        return resolution;
+    }
+
+    /// <summary>Forgets the cached resolution of <paramref name="domains"/> (after a status change made here).</summary>
+    public void Invalidate(IEnumerable<string> domains)
+    {
+        foreach (var domain in domains)
+        {
+            if (HostNames.TryNormalize(domain, out var host))
+            {
+                _cache.Remove(host);
+            }
+        }
+    }
+
+    public void Dispose() => _cache.Dispose();
+}

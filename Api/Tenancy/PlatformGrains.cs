@@ -1,0 +1,41 @@
+using MultiStore.Grains.Interfaces.Platform;
+using MultiStore.Grains.Interfaces.Tenancy;
+
+namespace MultiStore.Api.Tenancy;
+
+/// <summary>
+/// The platform operator's door to the store directory. Every call runs in the platform scope of
+/// <see cref="TenantContext"/> (no store), and status changes clear this process's host cache at once.
+/// </summary>
+public sealed class PlatformGrains(IGrainFactory grains, HostTenantResolver resolver)
+{
+    private ITenantDirectoryGrain Directory => grains.GetGrain<ITenantDirectoryGrain>(ITenantDirectoryGrain.Key);
+
+    public async Task<TenantProfile> CreateAsync(TenantSpec spec, string actor)
+    {
+        using (TenantContext.ForPlatform(actor))
+        {
+            var profile = await Directory.CreateAsync(spec);
+            resolver.Invalidate(profile.Domains);
+            return profile;
+        }
+    }
+
+    public async Task<IReadOnlyList<TenantProfile>> ListAsync(string actor)
+    {
+        using (TenantContext.ForPlatform(actor))
+        {
+            return await Directory.ListAsync();
+        }
+    }
+
+    public async Task<TenantProfile> SetStatusAsync(TenantId tenant, TenantStatus status, string actor)
+    {
+        using (TenantContext.ForPlatform(actor))
+        {
+            var profile = await Directory.SetStatusAsync(tenant.Value, status);
+            resolver.Invalidate(profile.Domains);
+            return profile;
+        }
+    }
+}

@@ -1,0 +1,17 @@
+using Microsoft.Extensions.Options;
+
+namespace MultiStore.Api.Tenancy;
+
+public static class TenancyExtensions
+{
+    public static IServiceCollection AddMultiStoreTenancy(this IServiceCollection services)
+    {
+        services.AddOptions<TenancyOptions>().BindConfiguration(TenancyOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<TenancyOptions>, TenancyOptionsValidator>();
+        services.AddSingleton<HostTenantResolver>();
+        services.AddScoped<RequestTenant>();
+        services.AddScoped<TenantGrains>();
+        services.AddScoped<PlatformGrains>();
+        return services;
+    }
+}

@@ -1,0 +1,37 @@
+using Microsoft.Extensions.Options;
+
+namespace MultiStore.Api.Tenancy;
+
+/// <summary>How hosts are resolved to stores (configuration section <c>Tenancy</c>).</summary>
+public sealed class TenancyOptions
+{
+    public const string SectionName = "Tenancy";
+
+    /// <summary>
+    /// How long this process reuses a host's resolution. Suspending or resuming a store through this process clears
+    /// its hosts at once; other API processes notice within this time.
+    /// </summary>
+    public TimeSpan HostCacheTtl { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Most host resolutions kept at once.</summary>
+    public int HostCacheSize { get; set; } = 10_000;
+}
+
+public sealed class TenancyOptionsValidator : IValidateOptions<TenancyOptions>
+{
+    public ValidateOptionsResult Validate(string? name, TenancyOptions options)
+    {
+        var failures = new List<string>();
+        if (options.HostCacheTtl < TimeSpan.Zero || options.HostCacheTtl > TimeSpan.FromMinutes(1))
+        {
+            failures.Add($"{TenancyOptions.SectionName}:{nameof(TenancyOptions.HostCacheTtl)} must be between 00:00:00 and 00:01:00.");
+        }
+
+        if (options.HostCacheSize < 1)
+        {
+            failures.Add($"{TenancyOptions.SectionName}:{nameof(TenancyOptions.HostCacheSize)} must be at least 1.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

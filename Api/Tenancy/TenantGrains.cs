@@ -1,0 +1,61 @@
+using MultiStore.Grains.Interfaces.Carts;
+using MultiStore.Grains.Interfaces.Common;
+using MultiStore.Grains.Interfaces.Orders;
+using MultiStore.Grains.Interfaces.Platform;
+using MultiStore.Grains.Interfaces.Stock;
+using MultiStore.Grains.Interfaces.Tenancy;
+
+namespace MultiStore.Api.Tenancy;
+
+/// <summary>
+/// The only way endpoints reach store data: every grain it hands out is keyed (through <see cref="TenantKey"/>)
+/// by the store this request resolved to, so no route value or body field can point a call at another store.
+/// Ids are checked here as well, before any key is built.
+/// </summary>
+public sealed class TenantGrains(IGrainFactory grains, RequestTenant requestTenant)
+{
+    /// <summary>The store every grain from this instance belongs to.</summary>
+    public TenantId Tenant
+    {
+        get
+        {
+            var tenant = requestTenant.Id;
+            // The ambient Orleans context must name the same store, or the silo's isolation filter would refuse
+            // the call later with a less helpful error.
+            if (TenantContext.Tenant != tenant)
+            {
+                throw new InvalidOperationException($"The ambient tenant context does not match the request's store '{tenant}'.");
+            }
+
+            return tenant;
+        }
+    }
+
+    public IStockGrain Stock(string sku, string zone) =>
+        grains.GetGrain<IStockGrain>(TenantKey.For(Tenant, StockEntryId.Format(sku, zone)));
+
+    public ISkuGrain Sku(string sku)
+    {
+        IdRules.EnsureSku(sku);
+        return grains.GetGrain<ISkuGrain>(TenantKey.For(Tenant, sku));
+    }
+
+    public ICartGrain Cart(string cartId) => grains.GetGrain<ICartGrain>(TenantKey.For(Tenant, CanonicalUuid(cartId)));
+
+    public IOrderGrain Order(string orderId) => grains.GetGrain<IOrderGrain>(TenantKey.For(Tenant, CanonicalUuid(orderId)));
+
+    public ITenantGrain Store() => grains.GetGrain<ITenantGrain>(TenantKey.For(Tenant, ITenantGrain.EntityId));
+
+    /// <summary>The zone a cart line uses when the shopper names none.</summary>
+    public async Task<string> DefaultZoneAsync()
+    {
+        var profile = await Store().GetAsync();
+        return profile?.DefaultZone is { Length: > 0 } zone ? zone : "main";
+    }
+
+    /// <summary>One spelling per UUID (lowercase), so "ABC…" and "abc…" never name two carts.</summary>
+    public static string CanonicalUuid(string id) =>
+        Guid.TryParseExact(id, "D", out var uuid)
+            ? uuid.ToString("D")
+            : throw new StoreRuleException(RuleCodes.InvalidId, $"'{id}' is not a UUID.");
+}
