@@ -1,12 +1,14 @@
 using Microsoft.Extensions.Hosting;
-using MultiStore.Grains.Hosting;
+using MultiStore.Silo.Hosting;
 
-// A stand-alone silo on localhost clustering with in-memory state: the durable cluster mode
-// (Redis membership, PostgreSQL state) is configured here once it exists.
-var builder = Host.CreateApplicationBuilder(args);
-builder.UseOrleans(silo => silo
-    .UseLocalhostClustering()
-    .AddMultiStoreGrains()
-    .UseEmbeddedStorage());
+// `Silo migrate` applies the PostgreSQL schema and exits. Otherwise the silo runs in Orleans:Mode (Embedded by
+// default, or Cluster: Redis membership + PostgreSQL state) until SIGTERM or Ctrl+C, then leaves the cluster cleanly.
+var builder = Host.CreateApplicationBuilder(SiloHostingExtensions.HostArguments(args));
+if (SiloHostingExtensions.IsMigrateCommand(args))
+{
+    return await builder.RunMigrationAsync();
+}
 
-await builder.Build().RunAsync();
+builder.AddMultiStoreSilo();
+using var host = builder.Build();
+return await host.RunMultiStoreSiloAsync();

@@ -1,12 +1,21 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using MultiStore.Grains.Persistence;
 using MultiStore.Grains.Tenancy;
+using Npgsql;
+using Orleans.Configuration;
 
 namespace MultiStore.Grains.Hosting;
 
 /// <summary>Composition of the MultiStore grains, shared by the Silo host, the Api's embedded silo and test clusters.</summary>
 public static class SiloBuilderExtensions
 {
+    /// <summary>The ADO.NET invariant name under which Npgsql registers with Orleans.</summary>
+    public const string NpgsqlInvariant = "Npgsql";
+
     /// <summary>
     /// Adds the grains' services, options (section <see cref="ReservationOptions.SectionName"/>) and the tenant
     /// isolation call filter. A <see cref="TimeProvider"/> registered before this call (a test clock) is kept.
@@ -25,5 +34,74 @@ public static class SiloBuilderExtensions
         silo.AddMemoryGrainStorage(StorageNames.Store);
         silo.UseInMemoryReminderService();
         return silo;
+    }
+
+    /// <summary>
+    /// Keeps grain state and reminders in PostgreSQL: the ADO.NET grain storage <see cref="StorageNames.Store"/>
+    /// (state as plain System.Text.Json, version-fenced writes) and the ADO.NET reminder table, both through one
+    /// connection pool. Registers <see cref="SchemaMigrator"/>; the schema itself is applied by
+    /// <c>Silo migrate</c>, <c>Database:MigrateOnStart</c> or a test fixture, never implicitly here.
+    /// </summary>
+    public static ISiloBuilder UseDurableStorage(this ISiloBuilder silo, DurableStorageOptions options)
+    {
+        ThrowIfInvalid(new DurableStorageOptionsValidator().Validate(null, options), options);
+        var connectionString = options.PostgresConnectionString!;
+
+        silo.Services.TryAddKeyedSingleton(StorageNames.Store, (_, _) => PostgresDataSource.Create(connectionString));
+        silo.Services.TryAddSingleton(services => new SchemaMigrator(
+            services.GetRequiredKeyedService<NpgsqlDataSource>(StorageNames.Store),
+            services.GetRequiredService<ILogger<SchemaMigrator>>()));
+
+        // Chosen before the first production write and never changed afterwards: rows hold readable JSON (no CLR
+        // type names, unlike the Newtonsoft default), which a DBA can query and a later version can still read.
+        silo.UseSystemTextJsonGrainStorageSerializer();
+
+        silo.AddAdoNetGrainStorage(StorageNames.Store, storage => storage.Configure<IServiceProvider>((o, services) =>
+        {
+            o.Invariant = NpgsqlInvariant;
+            o.DataSource = services.GetRequiredKeyedService<NpgsqlDataSource>(StorageNames.Store);
+        }));
+        silo.UseAdoNetReminderService(reminders => reminders.Configure<IServiceProvider>((o, services) =>
+        {
+            o.Invariant = NpgsqlInvariant;
+            o.DataSource = services.GetRequiredKeyedService<NpgsqlDataSource>(StorageNames.Store);
+        }));
+        return silo;
+    }
+
+    /// <summary>
+    /// Joins the cluster named by <paramref name="options"/>: cluster and service ids, endpoints, Redis membership
+    /// and MultiStore's <see cref="FailoverTimings"/> (overridable under <see cref="FailoverTimings.MembershipSection"/>).
+    /// </summary>
+    public static ISiloBuilder UseRedisCluster(this ISiloBuilder silo, MultiStoreClusterOptions options)
+    {
+        ThrowIfInvalid(new MultiStoreClusterOptionsValidator().Validate(null, options), options);
+
+        silo.Configure<ClusterOptions>(o =>
+        {
+            o.ClusterId = options.ClusterId;
+            o.ServiceId = options.ServiceId;
+        });
+        silo.ConfigureEndpoints(options.AdvertisedAddress, options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: false);
+        silo.UseRedisClustering(options.RedisConnectionString!);
+        silo.Configure<ClusterMembershipOptions>(FailoverTimings.ApplyTo);
+        silo.Services.AddOptions<ClusterMembershipOptions>().BindConfiguration(FailoverTimings.MembershipSection);
+
+        if (options.UseDistributedGrainDirectory)
+        {
+#pragma warning disable ORLEANSEXP003 // Experimental in Orleans 10: an explicit opt-in, see docs/durability.md.
+            silo.AddDistributedGrainDirectory();
+#pragma warning restore ORLEANSEXP003
+        }
+
+        return silo;
+    }
+
+    private static void ThrowIfInvalid<TOptions>(ValidateOptionsResult result, TOptions options)
+    {
+        if (result.Failed)
+        {
+            throw new OptionsValidationException(typeof(TOptions).Name, typeof(TOptions), result.Failures);
+        }
     }
 }
