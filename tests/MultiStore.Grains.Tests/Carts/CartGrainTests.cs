@@ -1,0 +1,324 @@
+using MultiStore.Grains.Interfaces.Carts;
+using MultiStore.Grains.Interfaces.Common;
+using MultiStore.Grains.Interfaces.Orders;
+using MultiStore.Grains.Interfaces.Stock;
+using MultiStore.Grains.Interfaces.Tenancy;
+using MultiStore.Grains.Tests.Hosting;
+
+namespace MultiStore.Grains.Tests.Carts;
+
+[Collection(ClusterCollection.Name)]
+public sealed class CartGrainTests(ClusterFixture cluster)
+{
+    private const string Sku = "SOCK-BLU";
+    private const string OtherSku = "SOCK-RED";
+    private const string Zone = ClusterFixture.DefaultZone;
+
+    private readonly TenantId _tenant = ClusterFixture.NewTenant();
+
+    [Fact]
+    public async Task GetAsync_NewCart_ReturnsNull()
+    {
+        using var _ = ClusterFixture.ActAs(_tenant);
+
+        Assert.Null(await cluster.NewCart(_tenant).GetAsync());
+    }
+
+    [Fact]
+    public async Task SetItemAsync_NewLine_ReservesAtOnceForTheCartHold()
+    {
+        await cluster.StockAsync(_tenant, Sku, 10);
+        using var _ = ClusterFixture.ActAs(_tenant);
+        var cartId = Guid.NewGuid().ToString("D");
+        var cart = cluster.Cart(_tenant, cartId);
+
+        var change = await cart.SetItemAsync(Sku, Zone, 2);
+
+        Assert.True(change.Succeeded);
+        Assert.Equal(cartId, change.Cart.CartId);
+        var line = Assert.Single(change.Cart.Lines);
+        Assert.Equal((Sku, Zone, 2, cluster.Now + ClusterFixture.CartHold, true), (line.Sku, line.Zone, line.Quantity, line.ExpiresAt, line.IsHeld));
+        Assert.False(string.IsNullOrEmpty(line.ReservationId));
+        Assert.False(change.Cart.IsCheckedOut);
+        Assert.Equal(2, (await cluster.Stock(_tenant, Sku).GetAsync()).Reserved);
+        Assert.Equal(change.Cart.Lines, (await cart.GetAsync())?.Lines);
+    }
+
+    [Fact]
+    public async Task SetItemAsync_HigherQuantity_ReservesOnlyTheDifference()
+    {
+        await cluster.StockAsync(_tenant, Sku, 10);
+        using var _ = ClusterFixture.ActAs(_tenant);
+        var cart = cluster.NewCart(_tenant);
+        await cart.SetItemAsync(Sku, Zone, 2);
+
+        var change = await cart.SetItemAsync(Sku, Zone, 5);
+
+        Assert.True(change.Succeeded);
+        Assert.Equal(5, Assert.Single(change.Cart.Lines).Quantity);
+        var level = await cluster.Stock(_tenant, Sku).GetAsync();
+        Assert.Equal((5, 5), (level.Reserved, level.Available));
+    }
+
+    [Fact]
+    public async Task SetItemAsync_LowerQuantity_ReleasesTheDifference()
+    {
+        await cluster.StockAsync(_tenant, Sku, 10);
+        using var _ = ClusterFixture.ActAs(_tenant);
+        var cart = cluster.NewCart(_tenant);
+        await cart.SetItemAsync(Sku, Zone, 5);
+
+        var change = await cart.SetItemAsync(Sku, Zone, 1);
+
+        Assert.Equal(1, Assert.Single(change.Cart.Lines).Quantity);
+        Assert.Equal(1, (await cluster.Stock(_tenant, Sku).GetAsync()).Reserved);
+    }
+
+    [Fact]
+    public async Task SetItemAsync_ZeroQuantity_RemovesTheLineAndReleasesItsUnits()
+    {
+        await cluster.StockAsync(_tenant, Sku, 10);
+        await cluster.StockAsync(_tenant, OtherSku, 10);
+        using var _ = ClusterFixture.ActAs(_tenant);
+        var cart = cluster.NewCart(_tenant);
+        await cart.SetItemAsync(Sku, Zone, 3);
+        await cart.SetItemAsync(OtherSku, Zone, 1);
+
+        var change = await cart.SetItemAsync(Sku, Zone, 0);
+
+        Assert.True(change.Succeeded);
+        Assert.Equal(OtherSku, Assert.Single(change.Cart.Lines).Sku);
+        Assert.Equal(0, (await cluster.Stock(_tenant, Sku).GetAsync()).Reserved);
+        Assert.Equal(1, (await cluster.Stock(_tenant, OtherSku).GetAsync()).Reserved);
+    }
+
+    [Fact]
+    public async Task SetItemAsync_MoreThanAvailable_ReportsShortageAndLeavesCartUnchanged()
+    {
+        await cluster.StockAsync(_tenant, Sku, 10);
+        using var _ = ClusterFixture.ActAs(_tenant);
+        await cluster.NewCart(_tenant).SetItemAsync(Sku, Zone, 8);
+        var cart = cluster.NewCart(_tenant);
+        await cluster.StockAsync(_tenant, OtherSku, 10);
+        var before = (await cart.SetItemAsync(OtherSku, Zone, 1)).Cart;
+
+        var change = await cart.SetItemAsync(Sku, Zone, 5);
+
+        Assert.False(change.Succeeded);
+        Assert.Equal(new StockShortage(Sku, Zone, 5, 2), change.Shortage);
+        Assert.Equal(before.Lines, change.Cart.Lines);
+        Assert.Equal(before.Lines, (await cart.GetAsync())?.Lines);
+        Assert.Equal(8, (await cluster.Stock(_tenant, Sku).GetAsync()).Reserved);
+    }
+
+    [Fact]
+    public async Task SetItemAsync_GrowingBeyondAvailable_ReportsShortageAndKeepsTheOldQuantity()
+    {
+        await cluster.StockAsync(_tenant, Sku, 10);
+        using var _ = ClusterFixture.ActAs(_tenant);
+        var cart = cluster.NewCart(_tenant);
+        var before = (await cart.SetItemAsync(Sku, Zone, 4)).Cart;
+
+        var change = await cart.SetItemAsync(Sku, Zone, 12);
+
+        Assert.False(change.Succeeded);
+        Assert.Equal((Sku, Zone, 12), (change.Shortage!.Sku, change.Shortage.Zone, change.Shortage.Requested));
+        Assert.Equal(before.Lines, change.Cart.Lines);
+        Assert.Equal(before.Lines, (await cart.GetAsync())?.Lines);
+        Assert.Equal(4, (await cluster.Stock(_tenant, Sku).GetAsync()).Reserved);
+    }
+
+    [Fact]
+    public async Task SetItemAsync_FirstLineFallsShort_CartStaysEmpty()
+    {
+        await cluster.StockAsync(_tenant, Sku, 1);
+        using var _ = ClusterFixture.ActAs(_tenant);
+        var cart = cluster.NewCart(_tenant);
+
+        var change = await cart.SetItemAsync(Sku, Zone, 2);
+
+        Assert.Equal(new StockShortage(Sku, Zone, 2, 1), change.Shortage);
+        Assert.Empty(change.Cart.Lines);
+        Assert.Empty((await cart.GetAsync())?.Lines ?? []);
+        Assert.Equal(0, (await cluster.Stock(_tenant, Sku).GetAsync()).Reserved);
+    }
+
+    [Fact]
+    public async Task RemoveItemAsync_ExistingLine_RemovesItAndReleasesItsUnits()
+    {
+        await cluster.StockAsync(_tenant, Sku, 10);
+        using var _ = ClusterFixture.ActAs(_tenant);
+        var cart = cluster.NewCart(_tenant);
+        await cart.SetItemAsync(Sku, Zone, 3);
+
+        var view = await cart.RemoveItemAsync(Sku);
+
+        Assert.NotNull(view);
+        Assert.Empty(view.Lines);
+        Assert.Equal(0, (await cluster.Stock(_tenant, Sku).GetAsync()).Reserved);
+    }
+
+    [Fact]
+    public async Task RemoveItemAsync_CartThatDoesNotExist_ReturnsNull()
+    {
+        using var _ = ClusterFixture.ActAs(_tenant);
+
+        Assert.Null(await cluster.NewCart(_tenant).RemoveItemAsync(Sku));
+    }
+
+    [Fact]
+    public async Task GetAsync_AfterCartHoldPasses_LineIsNoLongerHeldAndUnitsReturn()
+    {
+        await cluster.StockAsync(_tenant, Sku, 10);
+        using var _ = ClusterFixture.ActAs(_tenant);
+        var cart = cluster.NewCart(_tenant);
+        await cart.SetItemAsync(Sku, Zone, 3);
+
+        cluster.Time.Advance(ClusterFixture.CartHold + TimeSpan.FromMinutes(1));
+
+        var level = await cluster.Stock(_tenant, Sku).GetAsync();
+        Assert.Equal((0, 10), (level.Reserved, level.Available));
+        var line = Assert.Single((await cart.GetAsync())!.Lines);
+        Assert.Equal((3, false), (line.Quantity, line.IsHeld));
+    }
+
+    [Fact]
+    public async Task CheckoutAsync_HeldLines_CreatesPendingOrderThatTakesOverTheReservations()
+    {
+        await cluster.StockAsync(_tenant, Sku, 10);
+        await cluster.StockAsync(_tenant, OtherSku, 10);
+        using var _ = ClusterFixture.ActAs(_tenant);
+        var cart = cluster.NewCart(_tenant);
+        await cart.SetItemAsync(Sku, Zone, 2);
+        var lines = (await cart.SetItemAsync(OtherSku, Zone, 3)).Cart.Lines;
+        var checkedOutAt = cluster.Now;
+
+        var result = await cart.CheckoutAsync();
+
+        Assert.Null(result.Shortage);
+        var order = Assert.IsType<OrderView>(result.Order);
+        Assert.True(IdRules.IsUuid(order.OrderId));
+        Assert.Equal(cart.GetPrimaryKeyString(), TenantKey.For(_tenant, order.CartId));
+        Assert.Equal(OrderStatus.PendingPayment, order.Status);
+        Assert.Equal(checkedOutAt + ClusterFixture.PaymentWindow, order.ExpiresAt);
+        Assert.Null(order.ClosedAt);
+        Assert.Equal(
+            lines.Select(l => new OrderLine(l.Sku, l.Zone, l.Quantity, l.ReservationId)).OrderBy(l => l.Sku, StringComparer.Ordinal),
+            order.Lines.OrderBy(l => l.Sku, StringComparer.Ordinal));
+        Assert.Equivalent(order, await cluster.Order(_tenant, order.OrderId).GetAsync());
+        Assert.Equal(2, (await cluster.Stock(_tenant, Sku).GetAsync()).Reserved);
+        Assert.Equal(3, (await cluster.Stock(_tenant, OtherSku).GetAsync()).Reserved);
+    }
+
+    [Fact]
+    public async Task CheckoutAsync_Repeated_ReturnsTheSameOrder()
+    {
+        await cluster.StockAsync(_tenant, Sku, 10);
+        using var _ = ClusterFixture.ActAs(_tenant);
+        var cart = cluster.NewCart(_tenant);
+        await cart.SetItemAsync(Sku, Zone, 2);
+        var first = await cart.CheckoutAsync();
+        cluster.Time.Advance(TimeSpan.FromMinutes(1));
+
+        var again = await cart.CheckoutAsync();
+
+        Assert.Equivalent(first, again, strict: true);
+        Assert.Equal(2, (await cluster.Stock(_tenant, Sku).GetAsync()).Reserved);
+    }
+
+    [Fact]
+    public async Task CheckoutAsync_Done_ClosesTheCart()
+    {
+        await cluster.StockAsync(_tenant, Sku, 10);
+        using var _ = ClusterFixture.ActAs(_tenant);
+        var cart = cluster.NewCart(_tenant);
+        await cart.SetItemAsync(Sku, Zone, 2);
+        var order = (await cart.CheckoutAsync()).Order!;
+
+        var view = await cart.GetAsync();
+
+        Assert.NotNull(view);
+        Assert.True(view.IsCheckedOut);
+        Assert.Equal(order.OrderId, view.OrderId);
+        await StoreAssert.RefusedAsync(RuleCodes.CartClosed, () => cart.SetItemAsync(Sku, Zone, 5));
+        Assert.Equal(2, (await cluster.Stock(_tenant, Sku).GetAsync()).Reserved);
+    }
+
+    [Fact]
+    public async Task CheckoutAsync_CartNeverFilled_IsRefusedAsCartEmpty()
+    {
+        using var _ = ClusterFixture.ActAs(_tenant);
+
+        await StoreAssert.RefusedAsync(RuleCodes.CartEmpty, () => cluster.NewCart(_tenant).CheckoutAsync());
+    }
+
+    [Fact]
+    public async Task CheckoutAsync_AllLinesRemoved_IsRefusedAsCartEmpty()
+    {
+        await cluster.StockAsync(_tenant, Sku, 10);
+        using var _ = ClusterFixture.ActAs(_tenant);
+        var cart = cluster.NewCart(_tenant);
+        await cart.SetItemAsync(Sku, Zone, 2);
+        await cart.RemoveItemAsync(Sku);
+
+        await StoreAssert.RefusedAsync(RuleCodes.CartEmpty, () => cart.CheckoutAsync());
+
+        Assert.False((await cart.GetAsync())?.IsCheckedOut);
+    }
+
+    [Fact]
+    public async Task CheckoutAsync_ExpiredLineStillAvailable_ReservesItAgainAndCreatesOrder()
+    {
+        await cluster.StockAsync(_tenant, Sku, 10);
+        using var _ = ClusterFixture.ActAs(_tenant);
+        var cart = cluster.NewCart(_tenant);
+        await cart.SetItemAsync(Sku, Zone, 3);
+        cluster.Time.Advance(ClusterFixture.CartHold + TimeSpan.FromMinutes(1));
+
+        var result = await cart.CheckoutAsync();
+
+        Assert.Null(result.Shortage);
+        var line = Assert.Single(result.Order!.Lines);
+        Assert.Equal((Sku, 3), (line.Sku, line.Quantity));
+        Assert.Equal(3, (await cluster.Stock(_tenant, Sku).GetAsync()).Reserved);
+        Assert.Equal(OrderStatus.Paid, (await cluster.Order(_tenant, result.Order.OrderId).PayAsync("pay-1")).Status);
+        Assert.Equal(7, (await cluster.Stock(_tenant, Sku).GetAsync()).OnHand);
+    }
+
+    [Fact]
+    public async Task CheckoutAsync_ExpiredLineNoLongerAvailable_ReportsShortageAndCreatesNoOrder()
+    {
+        await cluster.StockAsync(_tenant, Sku, 5);
+        using var _ = ClusterFixture.ActAs(_tenant);
+        var cart = cluster.NewCart(_tenant);
+        await cart.SetItemAsync(Sku, Zone, 3);
+        cluster.Time.Advance(ClusterFixture.CartHold + TimeSpan.FromMinutes(1));
+        Assert.True((await cluster.NewCart(_tenant).SetItemAsync(Sku, Zone, 4)).Succeeded);
+
+        var result = await cart.CheckoutAsync();
+
+        Assert.Null(result.Order);
+        Assert.Equal(new StockShortage(Sku, Zone, 3, 1), result.Shortage);
+        Assert.False((await cart.GetAsync())?.IsCheckedOut);
+        Assert.Equal(4, (await cluster.Stock(_tenant, Sku).GetAsync()).Reserved);
+    }
+
+    [Fact]
+    public async Task CheckoutAsync_AfterTheCartHoldWouldHaveEnded_OrderKeepsItsUnitsUntilPaid()
+    {
+        await cluster.StockAsync(_tenant, Sku, 10);
+        using var _ = ClusterFixture.ActAs(_tenant);
+        var cart = cluster.NewCart(_tenant);
+        await cart.SetItemAsync(Sku, Zone, 3);
+        cluster.Time.Advance(TimeSpan.FromMinutes(1));
+        var order = (await cart.CheckoutAsync()).Order!;
+
+        // A full cart hold past the checkout, still inside the payment window: the checkout must have
+        // extended the hold to the payment window, not merely refreshed the cart hold.
+        cluster.Time.Advance(ClusterFixture.CartHold + TimeSpan.FromMinutes(1));
+
+        Assert.Equal(3, (await cluster.Stock(_tenant, Sku).GetAsync()).Reserved);
+        Assert.Equal(OrderStatus.Paid, (await cluster.Order(_tenant, order.OrderId).PayAsync("pay-1")).Status);
+        Assert.Equal(new StockLevel(Sku, Zone, 7, 0, 0, true), await cluster.Stock(_tenant, Sku).GetAsync());
+    }
+}

@@ -1,0 +1,236 @@
+using MultiStore.Grains.Interfaces.Common;
+using MultiStore.Grains.Interfaces.Platform;
+using MultiStore.Grains.Interfaces.Tenancy;
+using MultiStore.Grains.Tests.Hosting;
+
+namespace MultiStore.Grains.Tests.Platform;
+
+[Collection(ClusterCollection.Name)]
+public sealed class TenantDirectoryGrainTests(ClusterFixture cluster)
+{
+    private readonly string _id = ClusterFixture.NewTenant().Value;
+
+    [Fact]
+    public async Task CreateAsync_NewStore_IsActiveWithMainZone()
+    {
+        var spec = Spec(_id, $"{_id}.shop.test", $"www.{_id}.shop.test");
+        var createdAt = cluster.Now;
+
+        var profile = await CreateAsync(spec);
+
+        Assert.Equivalent(new TenantProfile(_id, spec.Name, spec.Domains, spec.ThemeJson, TenantStatus.Active, createdAt, "main"), profile, strict: true);
+        using (ClusterFixture.ActAsPlatform())
+        {
+            Assert.Equivalent(profile, await cluster.Store(TenantId.Parse(_id)).GetAsync());
+        }
+    }
+
+    [Fact]
+    public async Task CreateAsync_NewStore_EveryDomainResolvesToIt()
+    {
+        var spec = Spec(_id, $"{_id}.shop.test", $"www.{_id}.shop.test");
+
+        await CreateAsync(spec);
+
+        foreach (var domain in spec.Domains)
+        {
+            Assert.Equal(new HostBinding(_id, TenantStatus.Active), await cluster.HostName(domain).ResolveAsync());
+        }
+    }
+
+    [Fact]
+    public async Task CreateAsync_ExistingId_IsRefusedAsTenantExists()
+    {
+        var first = await CreateAsync(Spec(_id, $"{_id}.shop.test"));
+
+        using (ClusterFixture.ActAsPlatform())
+        {
+            await StoreAssert.RefusedAsync(RuleCodes.TenantExists, () => cluster.Directory.CreateAsync(Spec(_id, $"other-{_id}.shop.test") with { Name = "Impostor" }));
+            Assert.Equivalent(first, await cluster.Store(TenantId.Parse(_id)).GetAsync());
+        }
+
+        Assert.Null(await cluster.HostName($"other-{_id}.shop.test").ResolveAsync());
+    }
+
+    [Fact]
+    public async Task CreateAsync_DomainClaimedByAnotherStore_IsRefusedAsDomainTakenAndCreatesNothing()
+    {
+        var owner = await CreateAsync(Spec(_id, $"{_id}.shop.test"));
+        var latecomer = ClusterFixture.NewTenant().Value;
+        var freeDomain = $"{latecomer}.shop.test";
+
+        using (ClusterFixture.ActAsPlatform())
+        {
+            await StoreAssert.RefusedAsync(RuleCodes.DomainTaken, () => cluster.Directory.CreateAsync(Spec(latecomer, freeDomain, owner.Domains[0])));
+
+            Assert.Null(await cluster.Store(TenantId.Parse(latecomer)).GetAsync());
+            Assert.DoesNotContain(await cluster.Directory.ListAsync(), p => p.Id == latecomer);
+        }
+
+        Assert.Equal(new HostBinding(_id, TenantStatus.Active), await cluster.HostName(owner.Domains[0]).ResolveAsync());
+        Assert.Null(await cluster.HostName(freeDomain).ResolveAsync());
+    }
+
+    [Fact]
+    public async Task CreateAsync_AfterRefusedDomain_SameIdCanStillBeCreated()
+    {
+        var owner = await CreateAsync(Spec(_id, $"{_id}.shop.test"));
+        var latecomer = ClusterFixture.NewTenant().Value;
+        using (ClusterFixture.ActAsPlatform())
+        {
+            await StoreAssert.RefusedAsync(RuleCodes.DomainTaken, () => cluster.Directory.CreateAsync(Spec(latecomer, $"{latecomer}.shop.test", owner.Domains[0])));
+        }
+
+        var created = await CreateAsync(Spec(latecomer, $"{latecomer}.shop.test"));
+
+        Assert.Equal(TenantStatus.Active, created.Status);
+        Assert.Equal(new HostBinding(latecomer, TenantStatus.Active), await cluster.HostName($"{latecomer}.shop.test").ResolveAsync());
+    }
+
+    [Fact]
+    public async Task SetStatusAsync_Suspend_SuspendsProfileAndEveryDomain()
+    {
+        var spec = Spec(_id, $"{_id}.shop.test", $"www.{_id}.shop.test");
+        await CreateAsync(spec);
+
+        TenantProfile suspended;
+        using (ClusterFixture.ActAsPlatform())
+        {
+            suspended = await cluster.Directory.SetStatusAsync(_id, TenantStatus.Suspended);
+            Assert.Equal(TenantStatus.Suspended, (await cluster.Store(TenantId.Parse(_id)).GetAsync())?.Status);
+            Assert.Equal(TenantStatus.Suspended, Assert.Single(await cluster.Directory.ListAsync(), p => p.Id == _id).Status);
+        }
+
+        Assert.Equal(TenantStatus.Suspended, suspended.Status);
+        foreach (var domain in spec.Domains)
+        {
+            Assert.Equal(new HostBinding(_id, TenantStatus.Suspended), await cluster.HostName(domain).ResolveAsync());
+        }
+    }
+
+    [Fact]
+    public async Task SetStatusAsync_Resume_MakesStoreAndDomainsActiveAgain()
+    {
+        var spec = Spec(_id, $"{_id}.shop.test");
+        await CreateAsync(spec);
+
+        TenantProfile resumed;
+        using (ClusterFixture.ActAsPlatform())
+        {
+            await cluster.Directory.SetStatusAsync(_id, TenantStatus.Suspended);
+            resumed = await cluster.Directory.SetStatusAsync(_id, TenantStatus.Active);
+        }
+
+        Assert.Equal(TenantStatus.Active, resumed.Status);
+        Assert.Equal(new HostBinding(_id, TenantStatus.Active), await cluster.HostName(spec.Domains[0]).ResolveAsync());
+    }
+
+    [Fact]
+    public async Task SetStatusAsync_UnknownStore_IsRefusedAsNotFound()
+    {
+        using var _ = ClusterFixture.ActAsPlatform();
+
+        await StoreAssert.RefusedAsync(RuleCodes.NotFound, () => cluster.Directory.SetStatusAsync(_id, TenantStatus.Suspended));
+    }
+
+    [Fact]
+    public async Task ListAsync_SeveralStores_ListsAllOrderedById()
+    {
+        var prefix = $"ls{Guid.NewGuid():N}"[..20];
+        foreach (var suffix in new[] { "b", "c", "a" })
+        {
+            await CreateAsync(Spec(prefix + suffix, $"{prefix}{suffix}.shop.test"));
+        }
+
+        IReadOnlyList<TenantProfile> all;
+        using (ClusterFixture.ActAsPlatform())
+        {
+            all = await cluster.Directory.ListAsync();
+        }
+
+        Assert.Equal([prefix + "a", prefix + "b", prefix + "c"], all.Select(p => p.Id).Where(id => id.StartsWith(prefix, StringComparison.Ordinal)));
+        Assert.Equal(all.Select(p => p.Id).Order(StringComparer.Ordinal), all.Select(p => p.Id));
+    }
+
+    [Fact]
+    public async Task CreateAsync_DomainsWithCaseAndTrailingDot_AreBoundInNormalForm()
+    {
+        var profile = await CreateAsync(Spec(_id, $"WWW.{_id.ToUpperInvariant()}.Shop.Test."));
+
+        Assert.Equal([$"www.{_id}.shop.test"], profile.Domains);
+        Assert.Equal(new HostBinding(_id, TenantStatus.Active), await cluster.HostName($"www.{_id}.shop.test").ResolveAsync());
+    }
+
+    [Fact]
+    public async Task CreateAsync_WithoutPlatformScope_IsRefusedAndClaimsNoDomain()
+    {
+        var domain = $"{_id}.shop.test";
+
+        await Assert.ThrowsAnyAsync<Exception>(() => cluster.Directory.CreateAsync(Spec(_id, domain)));
+
+        Assert.Null(await cluster.HostName(domain).ResolveAsync());
+        using (ClusterFixture.ActAsPlatform())
+        {
+            Assert.Null(await cluster.Store(TenantId.Parse(_id)).GetAsync());
+            Assert.DoesNotContain(await cluster.Directory.ListAsync(), p => p.Id == _id);
+        }
+    }
+
+    [Fact]
+    public async Task CreateAsync_ActingForAStore_IsRefusedAndClaimsNoDomain()
+    {
+        var domain = $"{_id}.shop.test";
+
+        using (ClusterFixture.ActAs(ClusterFixture.NewTenant()))
+        {
+            await Assert.ThrowsAnyAsync<Exception>(() => cluster.Directory.CreateAsync(Spec(_id, domain)));
+        }
+
+        Assert.Null(await cluster.HostName(domain).ResolveAsync());
+    }
+
+    [Fact]
+    public async Task SetStatusAsync_ActingForTheSuspendedStoreItself_IsRefused()
+    {
+        // Suspension is the platform's decision: a store's own (tenant-scoped) request must not lift it.
+        var spec = Spec(_id, $"{_id}.shop.test");
+        await CreateAsync(spec);
+        using (ClusterFixture.ActAsPlatform())
+        {
+            await cluster.Directory.SetStatusAsync(_id, TenantStatus.Suspended);
+        }
+
+        using (ClusterFixture.ActAs(TenantId.Parse(_id)))
+        {
+            await Assert.ThrowsAnyAsync<Exception>(() => cluster.Directory.SetStatusAsync(_id, TenantStatus.Active));
+        }
+
+        Assert.Equal(new HostBinding(_id, TenantStatus.Suspended), await cluster.HostName(spec.Domains[0]).ResolveAsync());
+    }
+
+    [Theory]
+    [InlineData("Upper-Case")]
+    [InlineData("x")]
+    [InlineData("has space")]
+    [InlineData("slash/inside")]
+    [InlineData("")]
+    public async Task CreateAsync_InvalidId_IsRefusedAsInvalidTenant(string id)
+    {
+        using var _ = ClusterFixture.ActAsPlatform();
+
+        await StoreAssert.RefusedAsync(RuleCodes.InvalidTenant, () => cluster.Directory.CreateAsync(Spec(id, $"{_id}.shop.test")));
+
+        Assert.Null(await cluster.HostName($"{_id}.shop.test").ResolveAsync());
+    }
+
+    private static TenantSpec Spec(string id, params string[] domains) =>
+        new(id, $"Store {id}", domains, """{"primary":"#123456"}""");
+
+    private async Task<TenantProfile> CreateAsync(TenantSpec spec)
+    {
+        using (ClusterFixture.ActAsPlatform())
+        {
+            return await cluster.Directory.CreateAsync(spec);
+        }
+    }
+}

@@ -1,0 +1,70 @@
+using MultiStore.Grains.Interfaces.Stock;
+using MultiStore.Grains.Interfaces.Tenancy;
+using MultiStore.Grains.Tests.Hosting;
+
+namespace MultiStore.Grains.Tests.Stock;
+
+[Collection(ClusterCollection.Name)]
+public sealed class SkuGrainTests(ClusterFixture cluster)
+{
+    private const string Sku = "CAP-RED";
+
+    private readonly TenantId _tenant = ClusterFixture.NewTenant();
+
+    [Fact]
+    public async Task GetLevelsAsync_WhenNeverStocked_IsEmpty()
+    {
+        using var _ = ClusterFixture.ActAs(_tenant);
+
+        Assert.Empty(await cluster.Sku(_tenant, Sku).GetLevelsAsync());
+    }
+
+    [Fact]
+    public async Task AddZoneAsync_Repeated_ListsTheZoneOnce()
+    {
+        await cluster.StockAsync(_tenant, Sku, 4);
+        using var _ = ClusterFixture.ActAs(_tenant);
+        var sku = cluster.Sku(_tenant, Sku);
+
+        await sku.AddZoneAsync(ClusterFixture.DefaultZone);
+        await sku.AddZoneAsync(ClusterFixture.DefaultZone);
+
+        var level = Assert.Single(await sku.GetLevelsAsync());
+        Assert.Equal(new StockLevel(Sku, ClusterFixture.DefaultZone, 4, 0, 0, true), level);
+    }
+
+    [Fact]
+    public async Task GetLevelsAsync_SeveralZones_ReturnsEachZonesLevelOrderedByZone()
+    {
+        await cluster.StockAsync(_tenant, Sku, 30, "west");
+        await cluster.StockAsync(_tenant, Sku, 10, "east");
+        await cluster.StockAsync(_tenant, Sku, 20, "north");
+        using var _ = ClusterFixture.ActAs(_tenant);
+        await cluster.Stock(_tenant, Sku, "north").ReserveAsync("r-1", 5, TimeSpan.FromMinutes(5));
+        var sku = cluster.Sku(_tenant, Sku);
+        foreach (var zone in new[] { "west", "north", "east" })
+        {
+            await sku.AddZoneAsync(zone);
+        }
+
+        var levels = await sku.GetLevelsAsync();
+
+        Assert.Equal(
+            [
+                new StockLevel(Sku, "east", 10, 0, 0, true),
+                new StockLevel(Sku, "north", 20, 5, 0, true),
+                new StockLevel(Sku, "west", 30, 0, 0, true),
+            ],
+            levels);
+    }
+
+    [Fact]
+    public async Task GetLevelsAsync_ForAnotherSku_DoesNotSeeThisSkusZones()
+    {
+        await cluster.StockAsync(_tenant, Sku, 4);
+        using var _ = ClusterFixture.ActAs(_tenant);
+        await cluster.Sku(_tenant, Sku).AddZoneAsync(ClusterFixture.DefaultZone);
+
+        Assert.Empty(await cluster.Sku(_tenant, "CAP-BLU").GetLevelsAsync());
+    }
+}
