@@ -13,7 +13,7 @@ public interface ITenantGrain : ITenantScopedGrain
     const string EntityId = "store";
 
     /// <summary>Records a new store; refused when the store already exists.</summary>
-    [PlatformAccess, Alias("Create")]
+    [PlatformAccess(PlatformOnly = true), Alias("Create")]
     Task<TenantProfile> CreateAsync(TenantSpec spec);
 
     /// <summary>The store's profile, or null when no store has this id.</summary>
@@ -21,6 +21,6 @@ public interface ITenantGrain : ITenantScopedGrain
     Task<TenantProfile?> GetAsync();
 
     /// <summary>Sets the store's status; idempotent.</summary>
-    [PlatformAccess, Alias("SetStatus")]
+    [PlatformAccess(PlatformOnly = true), Alias("SetStatus")]
     Task<TenantProfile> SetStatusAsync(TenantStatus status);
 }

@@ -6,4 +6,11 @@ namespace MultiStore.Grains.Interfaces.Tenancy;
 /// the platform scope in <see cref="TenantContext"/>, and logs every such call for the audit trail.
 /// </summary>
 [AttributeUsage(AttributeTargets.Method, Inherited = true)]
-public sealed class PlatformAccessAttribute : Attribute;
+public sealed class PlatformAccessAttribute : Attribute
+{
+    /// <summary>
+    /// True for store lifecycle changes (create, suspend, resume): then only a platform operator may call,
+    /// not even the store itself, so a suspended store can never lift its own suspension.
+    /// </summary>
+    public bool PlatformOnly { get; init; }
+}

@@ -29,14 +29,25 @@ public sealed class TenantDirectoryGrain(
     /// <inheritdoc />
     public async Task<TenantProfile> CreateAsync(TenantSpec spec)
     {
+        EnsurePlatform();
         var (tenantId, normalized) = Validate(spec);
         if (directory.State.Tenants.ContainsKey(tenantId.Value))
         {
             throw new StoreRuleException(RuleCodes.TenantExists, $"Store '{tenantId}' already exists.");
         }
 
-        await ClaimDomainsAsync(normalized);
-        var profile = await StoreGrain(tenantId).CreateAsync(normalized);
+        var claimed = await ClaimDomainsAsync(normalized);
+        TenantProfile profile;
+        try
+        {
+            profile = await StoreGrain(tenantId).CreateAsync(normalized);
+        }
+        catch
+        {
+            await ReleaseAsync(claimed, normalized.Id);
+            throw;
+        }
+
         directory.State.Tenants[profile.Id] = profile;
         await directory.WriteStateAsync();
         logger.LogInformation("Store {Tenant} onboarded on {Domains} by {Actor}", profile.Id, profile.Domains, TenantContext.Actor);
@@ -50,6 +61,7 @@ public sealed class TenantDirectoryGrain(
     /// <inheritdoc />
     public async Task<TenantProfile> SetStatusAsync(string tenantId, TenantStatus status)
     {
+        EnsurePlatform();
         if (!TenantId.TryParse(tenantId, out var id) || !directory.State.Tenants.ContainsKey(id.Value))
         {
             throw new StoreRuleException(RuleCodes.NotFound, $"No store '{tenantId}'.");
@@ -63,7 +75,16 @@ public sealed class TenantDirectoryGrain(
         return profile;
     }
 
-    private async Task ClaimDomainsAsync(TenantSpec spec)
+    /// <summary>The directory is the platform's: acting for a store (even the one concerned) is not enough.</summary>
+    private static void EnsurePlatform()
+    {
+        if (!TenantContext.IsPlatform || TenantContext.Tenant is not null)
+        {
+            throw new TenantIsolationException("Only a platform operator may change the store directory.");
+        }
+    }
+
+    private async Task<List<IHostNameGrain>> ClaimDomainsAsync(TenantSpec spec)
     {
         var claimed = new List<IHostNameGrain>();
         foreach (var domain in spec.Domains)
@@ -71,13 +92,18 @@ public sealed class TenantDirectoryGrain(
             var host = GrainFactory.GetGrain<IHostNameGrain>(domain);
             if (!await host.ClaimAsync(new HostBinding(spec.Id, TenantStatus.Active)))
             {
-                await Task.WhenAll(claimed.Select(grain => grain.ReleaseAsync(spec.Id)));
+                await ReleaseAsync(claimed, spec.Id);
                 throw new StoreRuleException(RuleCodes.DomainTaken, $"Domain '{domain}' already belongs to another store.");
             }
 
             claimed.Add(host);
         }
+
+        return claimed;
     }
+
+    private static Task ReleaseAsync(IEnumerable<IHostNameGrain> claimed, string tenantId) =>
+        Task.WhenAll(claimed.Select(host => host.ReleaseAsync(tenantId)));
 
     private ITenantGrain StoreGrain(TenantId tenantId) =>
         GrainFactory.GetGrain<ITenantGrain>(TenantKey.For(tenantId, ITenantGrain.EntityId));

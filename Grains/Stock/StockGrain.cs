@@ -17,10 +17,13 @@ public sealed class StockGrain(
     IOptions<ReservationOptions> options,
     ILogger<StockGrain> logger) : Grain, IStockGrain, IRemindable
 {
-    /// <summary>How long a settled reservation's outcome is remembered for idempotent retries.</summary>
-    public static readonly TimeSpan SettledRetention = TimeSpan.FromDays(1);
+    /// <summary>
+    /// How long a settled reservation's outcome is remembered: a retry of the same id within this window
+    /// answers its final status and never reserves again. Far longer than any hold may last.
+    /// </summary>
+    public static readonly TimeSpan SettledRetention = TimeSpan.FromDays(7);
 
-    private static readonly TimeSpan LongestHold = TimeSpan.FromDays(7);
+    private static readonly TimeSpan LongestHold = TimeSpan.FromDays(1);
     private const int MaxReasonLength = 200;
     private const int MaxReservationIdLength = 128;
 
@@ -260,7 +263,7 @@ public sealed class StockGrain(
     {
         if (ttl <= TimeSpan.Zero || ttl > LongestHold)
         {
-            throw new StoreRuleException(RuleCodes.InvalidTtl, $"A reservation is held for more than 0 and at most {LongestHold.TotalDays} days.");
+            throw new StoreRuleException(RuleCodes.InvalidTtl, $"A reservation is held for more than 0 and at most {LongestHold.TotalHours} hours.");
         }
     }
 

@@ -13,7 +13,7 @@ namespace MultiStore.Grains.Tenancy;
 /// </summary>
 internal sealed class TenantIsolationCallFilter(ILogger<TenantIsolationCallFilter> logger) : IIncomingGrainCallFilter
 {
-    private static readonly ConcurrentDictionary<MethodInfo, bool> PlatformMethods = new();
+    private static readonly ConcurrentDictionary<MethodInfo, PlatformAccessAttribute?> PlatformDoors = new();
 
     public Task Invoke(IIncomingGrainCallContext context)
     {
@@ -34,20 +34,23 @@ internal sealed class TenantIsolationCallFilter(ILogger<TenantIsolationCallFilte
             throw new TenantIsolationException($"Grain key '{key}' names no store.");
         }
 
+        var platformDoor = PlatformDoors.GetOrAdd(method, m => m.GetCustomAttribute<PlatformAccessAttribute>(inherit: true));
         if (TenantContext.Tenant is { } caller)
         {
-            if (caller == owner)
+            if (caller == owner && platformDoor is not { PlatformOnly: true })
             {
                 return;
             }
 
             logger.LogWarning(
-                "Refused cross-store call {Interface}.{Method} from store {Caller} to {Owner} by {Actor}",
+                "Refused call {Interface}.{Method} from store {Caller} to {Owner} by {Actor}",
                 method.DeclaringType!.Name, method.Name, caller, owner, TenantContext.Actor);
-            throw new TenantIsolationException($"A call for store '{caller}' cannot reach a grain of another store.");
+            throw new TenantIsolationException(caller == owner
+                ? $"Only a platform operator may call {method.Name} on a store."
+                : $"A call for store '{caller}' cannot reach a grain of another store.");
         }
 
-        if (TenantContext.IsPlatform && IsPlatformMethod(method))
+        if (TenantContext.IsPlatform && platformDoor is not null)
         {
             logger.LogInformation(
                 "Platform access {Interface}.{Method} to store {Owner} by {Actor}",
@@ -60,7 +63,4 @@ internal sealed class TenantIsolationCallFilter(ILogger<TenantIsolationCallFilte
             method.DeclaringType!.Name, method.Name, owner, TenantContext.Actor);
         throw new TenantIsolationException("A call to a store's grain must act for that store.");
     }
-
-    private static bool IsPlatformMethod(MethodInfo method) =>
-        PlatformMethods.GetOrAdd(method, m => m.IsDefined(typeof(PlatformAccessAttribute), inherit: true));
 }
