@@ -1,0 +1,80 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using MultiStore.Api.Auth;
+using MultiStore.Api.Hosting;
+using MultiStore.Api.Tenancy;
+using Orleans.Configuration;
+
+namespace MultiStore.Api.Tests.Hosting;
+
+/// <summary>The embedded default and its options, as the production wiring sets them up.</summary>
+[Collection(ApiCollection.Name)]
+public sealed class HostingTests(ApiFactory api)
+{
+    [Fact]
+    public void EmbeddedSilo_UsesThePortsFromConfiguration()
+    {
+        var endpoints = api.Services.GetRequiredService<IOptions<EndpointOptions>>().Value;
+        var hosting = api.Services.GetRequiredService<IOptions<OrleansHostingOptions>>().Value;
+
+        Assert.Equal(OrleansMode.Embedded, hosting.Mode);
+        Assert.Equal(api.SiloPort, endpoints.SiloPort);
+        Assert.Equal(api.GatewayPort, endpoints.GatewayPort);
+    }
+
+    [Fact]
+    public async Task DemoStores_AreSeededWithDistinctSkus()
+    {
+        using var platform = api.ClientFor("platform.test", api.PlatformToken());
+        var tenants = await platform.GetAsync("/platform/tenants").ExpectAsync(HttpStatusCode.OK);
+        var ids = tenants.AsArray().Select(tenant => tenant!.Value<string>("id")).ToList();
+        Assert.Contains("fiber-x", ids);
+        Assert.Contains("suzume", ids);
+        Assert.Contains("showstopper", ids);
+
+        await api.ClientFor("fiber-x.localhost").GetAsync("/api/stock/FBX-TEE-BLK-M").ExpectAsync(HttpStatusCode.OK);
+        await api.ClientFor("suzume.localhost").GetAsync("/api/stock/SZM-MUG-ROSE").ExpectAsync(HttpStatusCode.OK);
+        await api.ClientFor("showstopper.localhost").GetAsync("/api/stock/SHS-LAMP-GLD").ExpectAsync(HttpStatusCode.OK);
+        await api.ClientFor("suzume.localhost").GetAsync("/api/stock/FBX-TEE-BLK-M").ExpectProblemAsync(HttpStatusCode.NotFound);
+        var twoZones = await api.ClientFor("fiber-x.localhost").GetAsync("/api/stock/FBX-TEE-BLK-M").ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(["east", "main"], twoZones["zones"]!.AsArray().Select(zone => zone!.Value<string>("zone")));
+    }
+
+    [Fact]
+    public async Task DemoSeed_RunTwice_ChangesNothing()
+    {
+        var before = await api.ClientFor("fiber-x.localhost", api.StoreToken("fiber-x", StoreRoles.Owner)).GetAsync("/admin/stock/FBX-HOODIE-GRY-L").ExpectAsync(HttpStatusCode.OK);
+
+        var seeder = api.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<Demo.DemoSeeder>().Single();
+        await seeder.StartAsync(CancellationToken.None);
+
+        var after = await api.ClientFor("fiber-x.localhost", api.StoreToken("fiber-x", StoreRoles.Owner)).GetAsync("/admin/stock/FBX-HOODIE-GRY-L").ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(before.ToJsonString(), after.ToJsonString());
+    }
+
+    [Fact]
+    public void OptionsValidators_NameTheBadKey()
+    {
+        var auth = new AuthOptionsValidator().Validate(null, new AuthOptions { SigningKey = "too-short", Issuer = "", Audience = "a" });
+        var orleans = new OrleansHostingOptionsValidator().Validate(null, new OrleansHostingOptions { SiloPort = 0, GatewayPort = 0 });
+        var tenancy = new TenancyOptionsValidator().Validate(null, new TenancyOptions { HostCacheTtl = TimeSpan.FromHours(1) });
+        var limits = new RequestLimitsOptionsValidator().Validate(null, new RequestLimitsOptions { MaxBodyBytes = 1 });
+
+        Assert.Contains("Auth:SigningKey", auth.FailureMessage, StringComparison.Ordinal);
+        Assert.Contains("Auth:Issuer", auth.FailureMessage, StringComparison.Ordinal);
+        Assert.Contains("Orleans:SiloPort", orleans.FailureMessage, StringComparison.Ordinal);
+        Assert.Contains("Orleans:GatewayPort", orleans.FailureMessage, StringComparison.Ordinal);
+        Assert.Contains("Tenancy:HostCacheTtl", tenancy.FailureMessage, StringComparison.Ordinal);
+        Assert.Contains("RequestLimits:MaxBodyBytes", limits.FailureMessage, StringComparison.Ordinal);
+        Assert.True(new AuthOptionsValidator().Validate(null, new AuthOptions { SigningKey = ApiFactory.SigningKey }).Succeeded);
+    }
+
+    [Fact]
+    public async Task UnknownRouteAndWrongMethod_AreProblems()
+    {
+        await api.ClientFor("fiber-x.localhost").GetAsync("/api/nothing-here").ExpectProblemAsync(HttpStatusCode.NotFound);
+        await api.ClientFor("fiber-x.localhost").PatchAsync("/api/carts/3f2504e0-4f89-11d3-9a0c-0305e82c3301", null)
+            .ExpectProblemAsync(HttpStatusCode.MethodNotAllowed);
+    }
+}

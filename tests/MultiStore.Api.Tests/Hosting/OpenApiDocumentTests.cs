@@ -1,0 +1,54 @@
+using System.Net;
+
+namespace MultiStore.Api.Tests.Hosting;
+
+/// <summary>The OpenAPI document describes the whole HTTP contract.</summary>
+[Collection(ApiCollection.Name)]
+public sealed class OpenApiDocumentTests(ApiFactory api)
+{
+    private static readonly string[] Contract =
+    [
+        "POST /platform/tenants", "GET /platform/tenants", "POST /platform/tenants/{id}/suspend", "POST /platform/tenants/{id}/resume",
+        "PUT /admin/stock/{sku}/{zone}", "POST /admin/stock/{sku}/{zone}/adjustments", "GET /admin/stock/{sku}",
+        "POST /admin/orders/{orderId}/pay", "GET /admin/orders/{orderId}", "GET /admin/carts/{cartId}",
+        "GET /api/stock/{sku}", "PUT /api/carts/{cartId}/items/{sku}", "DELETE /api/carts/{cartId}/items/{sku}",
+        "GET /api/carts/{cartId}", "POST /api/carts/{cartId}/checkout", "GET /api/orders/{orderId}", "POST /api/orders/{orderId}/cancel",
+    ];
+
+    [Fact]
+    public async Task Document_ListsEveryRouteOfTheContract()
+    {
+        var document = await api.ClientFor("anything.test").GetAsync("/openapi/v1.json").ExpectAsync(HttpStatusCode.OK);
+        var operations = document["paths"]!.AsObject()
+            .SelectMany(path => path.Value!.AsObject().Select(operation => $"{operation.Key.ToUpperInvariant()} {path.Key}"))
+            .ToList();
+
+        Assert.Empty(Contract.Except(operations));
+        Assert.Empty(operations.Except(Contract));
+    }
+
+    [Fact]
+    public void Contract_MatchesTheBusinessEndpointsOfTheRunningApp()
+    {
+        var business = EndpointCatalog.All
+            .Where(endpoint => endpoint.Access is Access.Storefront or Access.StoreAdmin or Access.Platform)
+            .Select(endpoint => endpoint.Key);
+
+        Assert.Equal(Contract.Order(StringComparer.Ordinal), business.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Document_RouteValuesArePathParameters_NotBodyFields()
+    {
+        var document = await api.ClientFor("anything.test").GetAsync("/openapi/v1.json").ExpectAsync(HttpStatusCode.OK);
+        var setItem = document["paths"]!["/api/carts/{cartId}/items/{sku}"]!["put"]!;
+        var parameters = setItem["parameters"]!.AsArray().Select(parameter => $"{parameter!["in"]}:{parameter["name"]}");
+        var schemaRef = setItem["requestBody"]!["content"]!["application/json"]!["schema"]!.Value<string>("$ref");
+        var schema = document["components"]!["schemas"]![schemaRef.Split('/')[^1]]!;
+
+        Assert.Equal(["path:cartId", "path:sku"], parameters);
+        Assert.Equal(["quantity", "zone"], schema["properties"]!.AsObject().Select(property => property.Key).Order());
+        Assert.Null(document["paths"]!["/api/carts/{cartId}"]!["get"]!["requestBody"]);
+        Assert.NotNull(document["components"]!["securitySchemes"]!["Bearer"]);
+    }
+}

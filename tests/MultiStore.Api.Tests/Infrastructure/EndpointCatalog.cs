@@ -1,0 +1,91 @@
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace MultiStore.Api.Tests.Infrastructure;
+
+/// <summary>Who may call an endpoint, which decides what the isolation tests expect of it.</summary>
+public enum Access
+{
+    /// <summary>Anonymous shoppers on the store's host.</summary>
+    Storefront,
+
+    /// <summary>A token with a role in the host's store that grants the endpoint's permission.</summary>
+    StoreAdmin,
+
+    /// <summary>A platform operator, on any host.</summary>
+    Platform,
+
+    /// <summary>Not business data: OpenAPI document, health probes.</summary>
+    System,
+
+    /// <summary>Mapped by a library but answered 404 for everyone.</summary>
+    Hidden,
+}
+
+/// <summary>The ids of one store's entities that sample requests point at.</summary>
+public sealed record StoreIds(string TenantId, string Sku, string Zone, string CartId, string PayOrderId, string CancelOrderId);
+
+/// <summary>One endpoint of the contract and a well-formed request to it for a given store's ids.</summary>
+/// <param name="ForeignIdsCreateOwnEntity">
+/// True when a request naming ids that exist only in another store legitimately creates the entity in this store
+/// (stocking a SKU): the isolation test then expects success here and no change over there.
+/// </param>
+public sealed record EndpointCase(string Method, string Route, Access Access, Func<StoreIds, HttpRequestMessage>? Sample, bool ForeignIdsCreateOwnEntity = false)
+{
+    public string Key => $"{Method} {Route}";
+
+    public override string ToString() => Key;
+}
+
+/// <summary>
+/// Every endpoint the API serves, with a sample request. Tests enumerate the running app's endpoints and fail on
+/// any endpoint missing here, so a new endpoint cannot escape the isolation and bad-input checks.
+/// </summary>
+public static class EndpointCatalog
+{
+    public static IReadOnlyList<EndpointCase> All { get; } =
+    [
+        new("GET", "/api/stock/{sku}", Access.Storefront, ids => Request(HttpMethod.Get, $"/api/stock/{ids.Sku}")),
+        new("PUT", "/api/carts/{cartId}/items/{sku}", Access.Storefront, ids => Request(HttpMethod.Put, $"/api/carts/{ids.CartId}/items/{ids.Sku}", new { quantity = 1 })),
+        new("DELETE", "/api/carts/{cartId}/items/{sku}", Access.Storefront, ids => Request(HttpMethod.Delete, $"/api/carts/{ids.CartId}/items/{ids.Sku}")),
+        new("GET", "/api/carts/{cartId}", Access.Storefront, ids => Request(HttpMethod.Get, $"/api/carts/{ids.CartId}")),
+        new("POST", "/api/carts/{cartId}/checkout", Access.Storefront, ids => Request(HttpMethod.Post, $"/api/carts/{ids.CartId}/checkout")),
+        new("GET", "/api/orders/{orderId}", Access.Storefront, ids => Request(HttpMethod.Get, $"/api/orders/{ids.CancelOrderId}")),
+        new("POST", "/api/orders/{orderId}/cancel", Access.Storefront, ids => Request(HttpMethod.Post, $"/api/orders/{ids.CancelOrderId}/cancel")),
+
+        new("GET", "/admin/stock/{sku}", Access.StoreAdmin, ids => Request(HttpMethod.Get, $"/admin/stock/{ids.Sku}")),
+        new("PUT", "/admin/stock/{sku}/{zone}", Access.StoreAdmin, ids => Request(HttpMethod.Put, $"/admin/stock/{ids.Sku}/{ids.Zone}", new { onHand = 40 }), ForeignIdsCreateOwnEntity: true),
+        new("POST", "/admin/stock/{sku}/{zone}/adjustments", Access.StoreAdmin, ids => Request(HttpMethod.Post, $"/admin/stock/{ids.Sku}/{ids.Zone}/adjustments", new { delta = 5, reason = "delivery" })),
+        new("GET", "/admin/carts/{cartId}", Access.StoreAdmin, ids => Request(HttpMethod.Get, $"/admin/carts/{ids.CartId}")),
+        new("GET", "/admin/orders/{orderId}", Access.StoreAdmin, ids => Request(HttpMethod.Get, $"/admin/orders/{ids.PayOrderId}")),
+        new("POST", "/admin/orders/{orderId}/pay", Access.StoreAdmin, ids => Request(HttpMethod.Post, $"/admin/orders/{ids.PayOrderId}/pay", new { paymentReference = "psp-1" })),
+
+        new("POST", "/platform/tenants", Access.Platform, ids => Request(HttpMethod.Post, "/platform/tenants", new { id = $"{ids.TenantId}-x", name = "X", domains = new[] { $"{ids.TenantId}-x.test" } })),
+        new("GET", "/platform/tenants", Access.Platform, _ => Request(HttpMethod.Get, "/platform/tenants")),
+        new("POST", "/platform/tenants/{id}/suspend", Access.Platform, ids => Request(HttpMethod.Post, $"/platform/tenants/{ids.TenantId}/suspend")),
+        new("POST", "/platform/tenants/{id}/resume", Access.Platform, ids => Request(HttpMethod.Post, $"/platform/tenants/{ids.TenantId}/resume")),
+
+        new("GET", "/openapi/{documentName}.json", Access.System, null),
+        new("GET", "/health/live", Access.System, null),
+        new("GET", "/health/ready", Access.System, null),
+        new("GET", "/_test_url_cache_", Access.Hidden, _ => Request(HttpMethod.Get, "/_test_url_cache_")),
+    ];
+
+    public static EndpointCase Get(string key) => All.Single(endpoint => endpoint.Key == key);
+
+    public static IEnumerable<object[]> Keys(params Access[] access) =>
+        All.Where(endpoint => access.Contains(endpoint.Access)).Select(endpoint => new object[] { endpoint.Key });
+
+    /// <summary>"METHOD /route" for every route endpoint the running app serves.</summary>
+    public static IReadOnlyList<string> Discover(IServiceProvider services) =>
+        [.. services.GetRequiredService<EndpointDataSource>().Endpoints
+            .OfType<RouteEndpoint>()
+            .SelectMany(endpoint => (endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["GET"])
+                .Select(method => $"{method} /{endpoint.RoutePattern.RawText?.TrimStart('/')}"))
+            .Distinct()
+            .Order(StringComparer.Ordinal)];
+
+    public static HttpRequestMessage Request(HttpMethod method, string url, object? body = null) =>
+        new(method, url) { Content = body is null ? null : Http.Json(body) };
+}

@@ -1,0 +1,1 @@
+global using MultiStore.Api.Tests.Infrastructure;

@@ -1,0 +1,93 @@
+using System.Net;
+using MultiStore.Api.Auth;
+
+namespace MultiStore.Api.Tests.Platform;
+
+/// <summary>Onboarding and lifecycle of stores through the platform endpoints.</summary>
+[Collection(ApiCollection.Name)]
+public sealed class PlatformTenantTests(ApiFactory api)
+{
+    private HttpClient Platform => api.ClientFor("platform.test", api.PlatformToken());
+
+    [Fact]
+    public async Task Create_ValidStore_Returns201ProfileAndServesItsDomains()
+    {
+        var id = NewId("plat");
+        var created = await Platform.PostJsonAsync("/platform/tenants", new
+        {
+            id,
+            name = "  Plat Store  ",
+            domains = new[] { $"Shop.{id}.TEST", $"{id}.test." },
+            theme = new { accent = "#ff0000", fonts = new[] { "Inter" } },
+        }).ExpectAsync(HttpStatusCode.Created);
+
+        Assert.Equal(id, created.Value<string>("id"));
+        Assert.Equal("Plat Store", created.Value<string>("name"));
+        Assert.Equal([$"shop.{id}.test", $"{id}.test"], created["domains"]!.AsArray().Select(domain => domain!.GetValue<string>()));
+        Assert.Equal("#ff0000", created["theme"]!.Value<string>("accent"));
+        Assert.Equal("active", created.Value<string>("status"));
+        Assert.Equal("main", created.Value<string>("defaultZone"));
+
+        var list = await Platform.GetAsync("/platform/tenants").ExpectAsync(HttpStatusCode.OK);
+        Assert.Contains(list.AsArray(), tenant => tenant!.Value<string>("id") == id);
+        Assert.Contains(list.AsArray(), tenant => tenant!.Value<string>("id") == "fiber-x");
+
+        // The new store answers on both domains, and has no stock yet.
+        await api.ClientFor($"shop.{id}.test").GetAsync("/api/stock/ANY-SKU").ExpectProblemAsync(HttpStatusCode.NotFound, "not-found");
+        await api.ClientFor($"{id}.test").GetAsync("/api/stock/ANY-SKU").ExpectProblemAsync(HttpStatusCode.NotFound, "not-found");
+    }
+
+    [Fact]
+    public async Task Create_WithoutTheme_StoresEmptyObject()
+    {
+        var id = NewId("plain");
+
+        var created = await Platform.PostJsonAsync("/platform/tenants", new { id, name = "Plain", domains = new[] { $"{id}.test" } })
+            .ExpectAsync(HttpStatusCode.Created);
+
+        Assert.Empty(created["theme"]!.AsObject());
+    }
+
+    [Fact]
+    public async Task Create_ExistingIdOrTakenDomain_Returns409()
+    {
+        var id = NewId("dup");
+        await Platform.PostJsonAsync("/platform/tenants", new { id, name = "First", domains = new[] { $"{id}.test" } }).ExpectAsync(HttpStatusCode.Created);
+
+        await Platform.PostJsonAsync("/platform/tenants", new { id, name = "Second", domains = new[] { $"other-{id}.test" } })
+            .ExpectProblemAsync(HttpStatusCode.Conflict, "tenant-exists");
+        await Platform.PostJsonAsync("/platform/tenants", new { id = NewId("dup2"), name = "Third", domains = new[] { $"{id}.test" } })
+            .ExpectProblemAsync(HttpStatusCode.Conflict, "domain-taken");
+        await Platform.PostJsonAsync("/platform/tenants", new { id = NewId("dup3"), name = "Fourth", domains = new[] { "FIBER-X.localhost" } })
+            .ExpectProblemAsync(HttpStatusCode.Conflict, "domain-taken");
+    }
+
+    [Fact]
+    public async Task SuspendAndResume_ChangeStatusAndAreIdempotent()
+    {
+        var store = await StoreDriver.OnboardAsync(api, "life");
+        var sku = store.NewSku();
+        await store.SetStockAsync(sku, 5);
+
+        var suspended = await Platform.PostAsync($"/platform/tenants/{store.TenantId}/suspend", null).ExpectAsync(HttpStatusCode.OK);
+        await Platform.PostAsync($"/platform/tenants/{store.TenantId}/suspend", null).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("suspended", suspended.Value<string>("status"));
+        await store.Shopper.GetAsync($"/api/stock/{sku}").ExpectProblemAsync(HttpStatusCode.Forbidden, "store-suspended");
+        await store.Owner.GetAsync($"/admin/stock/{sku}").ExpectProblemAsync(HttpStatusCode.Forbidden, "store-suspended");
+
+        var resumed = await Platform.PostAsync($"/platform/tenants/{store.TenantId}/resume", null).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("active", resumed.Value<string>("status"));
+        await store.Shopper.GetAsync($"/api/stock/{sku}").ExpectAsync(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task PlatformRoutes_AnswerOnAnyHost_ButOnlyToOperators()
+    {
+        await api.ClientFor("fiber-x.localhost", api.PlatformToken()).GetAsync("/platform/tenants").ExpectAsync(HttpStatusCode.OK);
+        await api.ClientFor("unknown-host.test", api.PlatformToken()).GetAsync("/platform/tenants").ExpectAsync(HttpStatusCode.OK);
+        await api.ClientFor("fiber-x.localhost", api.StoreToken("fiber-x", StoreRoles.Owner)).GetAsync("/platform/tenants")
+            .ExpectProblemAsync(HttpStatusCode.Forbidden);
+    }
+
+    private static string NewId(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 9)];
+}

@@ -1,0 +1,59 @@
+using System.Reflection;
+using FastEndpoints;
+using Microsoft.Extensions.DependencyInjection;
+using MultiStore.Api.Tenancy;
+
+namespace MultiStore.Api.Tests.Tenancy;
+
+/// <summary>
+/// Endpoints reach grains only through <see cref="TenantGrains"/> (or the platform's <see cref="PlatformGrains"/>):
+/// none may hold a grain factory, a cluster client or a service provider to fetch one with a key it built itself.
+/// </summary>
+public sealed class EndpointDependencyTests
+{
+    private static readonly Type[] Forbidden = [typeof(IGrainFactory), typeof(IClusterClient), typeof(IServiceProvider), typeof(IServiceScopeFactory)];
+
+    public static IEnumerable<Type> EndpointTypes =>
+        typeof(TenantGrains).Assembly.GetTypes().Where(type => !type.IsAbstract && typeof(BaseEndpoint).IsAssignableFrom(type));
+
+    [Fact]
+    public void Endpoints_AreFoundByReflection()
+    {
+        Assert.Equal(17, EndpointTypes.Count());
+    }
+
+    [Fact]
+    public void Endpoints_DependOnNoGrainFactoryOrClusterClient()
+    {
+        var offences = new List<string>();
+        foreach (var type in EndpointTypes)
+        {
+            const BindingFlags all = BindingFlags.Instance | BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly;
+            var dependencies = type.GetConstructors(all).SelectMany(constructor => constructor.GetParameters().Select(parameter => (Where: $"constructor parameter {parameter.Name}", Type: parameter.ParameterType)))
+                .Concat(type.GetProperties(all).Select(property => (Where: $"property {property.Name}", Type: property.PropertyType)))
+                .Concat(type.GetFields(all).Select(field => (Where: $"field {field.Name}", Type: field.FieldType)));
+
+            offences.AddRange(dependencies
+                .Where(dependency => IsForbidden(dependency.Type))
+                .Select(dependency => $"{type.FullName}: {dependency.Where} is {dependency.Type.Name}"));
+        }
+
+        Assert.Empty(offences);
+    }
+
+    [Fact]
+    public void StoreEndpoints_UseTenantGrains_AndPlatformEndpointsUsePlatformGrains()
+    {
+        foreach (var type in EndpointTypes)
+        {
+            var parameters = type.GetConstructors().Single().GetParameters().Select(parameter => parameter.ParameterType).ToList();
+            var expected = type.Namespace!.Contains(".Platform.", StringComparison.Ordinal) ? typeof(PlatformGrains) : typeof(TenantGrains);
+            Assert.Equal([expected], parameters);
+        }
+    }
+
+    private static bool IsForbidden(Type type) =>
+        Forbidden.Any(forbidden => forbidden.IsAssignableFrom(type))
+        || (type.IsGenericType && type.GetGenericArguments().Any(IsForbidden))
+        || (type.HasElementType && IsForbidden(type.GetElementType()!));
+}

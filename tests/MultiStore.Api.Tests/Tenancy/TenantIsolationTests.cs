@@ -1,0 +1,154 @@
+using System.Net;
+using MultiStore.Api.Auth;
+
+namespace MultiStore.Api.Tests.Tenancy;
+
+/// <summary>
+/// Every endpoint of the running app, exercised from the wrong side: another store's host, another store's token,
+/// another store's ids, an unknown host and a suspended store. Each refusal must change nothing in either store.
+/// </summary>
+[Collection(ApiCollection.Name)]
+public sealed class TenantIsolationTests(ApiFactory api)
+{
+    public static IEnumerable<object[]> StoreEndpoints => EndpointCatalog.Keys(Access.Storefront, Access.StoreAdmin);
+
+    public static IEnumerable<object[]> PlatformEndpoints => EndpointCatalog.Keys(Access.Platform);
+
+    [Fact]
+    public void Catalog_CoversEveryEndpointOfTheRunningApp()
+    {
+        var discovered = EndpointCatalog.Discover(api.Services);
+        var classified = EndpointCatalog.All.Select(endpoint => endpoint.Key).ToList();
+
+        Assert.Empty(discovered.Except(classified));
+        Assert.Empty(classified.Except(discovered));
+    }
+
+    [Theory]
+    [MemberData(nameof(StoreEndpoints))]
+    public async Task StoreEndpoint_FromAnotherStore_IsRefusedAndChangesNothing(string key)
+    {
+        var endpoint = EndpointCatalog.Get(key);
+        var world = await IsolationWorld.GetAsync(api);
+        var (alpha, beta) = (world.Alpha, world.Beta);
+        var alphaToken = api.StoreToken(alpha.Ids.TenantId, StoreRoles.Owner);
+        var betaToken = api.StoreToken(beta.Ids.TenantId, StoreRoles.Owner);
+        var isAdmin = endpoint.Access == Access.StoreAdmin;
+        var alphaBefore = await alpha.SnapshotAsync();
+        var betaBefore = await beta.SnapshotAsync();
+
+        // (a) Alpha's request, with Alpha's own token, sent to Beta's host.
+        await SendAsync(beta.Host, alphaToken, endpoint.Sample!(alpha.Ids))
+            .ExpectProblemAsync(isAdmin ? HttpStatusCode.Forbidden : HttpStatusCode.NotFound);
+
+        // (b) Beta's token on Alpha's host.
+        if (isAdmin)
+        {
+            await SendAsync(alpha.Host, betaToken, endpoint.Sample!(alpha.Ids)).ExpectProblemAsync(HttpStatusCode.Forbidden, "forbidden");
+        }
+
+        // (c) Beta's ids on Alpha's host, with Alpha's own token.
+        using (var foreign = await SendAsync(alpha.Host, alphaToken, endpoint.Sample!(beta.ForeignIds(endpoint))))
+        {
+            if (endpoint.ForeignIdsCreateOwnEntity)
+            {
+                Assert.True(foreign.IsSuccessStatusCode, $"{key}: {(int)foreign.StatusCode} {await foreign.Content.ReadAsStringAsync()}");
+            }
+            else
+            {
+                await foreign.ExpectProblemAsync(HttpStatusCode.NotFound);
+            }
+        }
+
+        // (d) A host no store owns, and a suspended store's own request on its own host.
+        await SendAsync(IsolationWorld.UnknownHost, alphaToken, endpoint.Sample!(alpha.Ids))
+            .ExpectProblemAsync(HttpStatusCode.NotFound, "store-not-found");
+        var frozen = world.Frozen;
+        await SendAsync(frozen.Host, api.StoreToken(frozen.Ids.TenantId, StoreRoles.Owner), endpoint.Sample!(frozen.Ids))
+            .ExpectProblemAsync(HttpStatusCode.Forbidden, "store-suspended");
+
+        // (e) Admin routes fail closed for everyone without a role in this store.
+        if (isAdmin)
+        {
+            await SendAsync(alpha.Host, null, endpoint.Sample!(alpha.Ids)).ExpectProblemAsync(HttpStatusCode.Unauthorized, "unauthorized");
+            await SendAsync(alpha.Host, api.PlatformToken(), endpoint.Sample!(alpha.Ids)).ExpectProblemAsync(HttpStatusCode.Forbidden);
+        }
+
+        Assert.Equal(alphaBefore, await alpha.SnapshotAsync());
+        Assert.Equal(betaBefore, await beta.SnapshotAsync());
+    }
+
+    [Theory]
+    [MemberData(nameof(StoreEndpoints))]
+    public async Task StoreEndpoint_OnItsOwnHostWithItsOwnIds_Succeeds(string key)
+    {
+        // Proves each sample request is well-formed, so the refusals above are refusals and not bad input.
+        var endpoint = EndpointCatalog.Get(key);
+        var world = await IsolationWorld.GetAsync(api);
+        var ids = await IsolatedStore.NewIdsAsync(world.Alpha.Driver);
+
+        using var response = await SendAsync(world.Alpha.Host, api.StoreToken(ids.TenantId, StoreRoles.Owner), endpoint.Sample!(ids));
+
+        Assert.True(response.IsSuccessStatusCode, $"{key}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+    }
+
+    [Theory]
+    [MemberData(nameof(PlatformEndpoints))]
+    public async Task PlatformEndpoint_WithoutOperatorRole_IsRefused(string key)
+    {
+        var endpoint = EndpointCatalog.Get(key);
+        var world = await IsolationWorld.GetAsync(api);
+        var alpha = world.Alpha;
+        var listBefore = await PlatformListAsync();
+
+        await SendAsync(alpha.Host, null, endpoint.Sample!(alpha.Ids)).ExpectProblemAsync(HttpStatusCode.Unauthorized, "unauthorized");
+        await SendAsync("platform.test", null, endpoint.Sample!(alpha.Ids)).ExpectProblemAsync(HttpStatusCode.Unauthorized, "unauthorized");
+        foreach (var role in StoreRoles.All)
+        {
+            await SendAsync(alpha.Host, api.StoreToken(alpha.Ids.TenantId, role), endpoint.Sample!(alpha.Ids))
+                .ExpectProblemAsync(HttpStatusCode.Forbidden, "forbidden");
+        }
+
+        Assert.Equal(listBefore, await PlatformListAsync());
+    }
+
+    [Theory]
+    [InlineData("fiber-x.localhost")]
+    [InlineData("platform.test")]
+    public async Task HiddenLibraryRoute_AnswersNotFoundEverywhere(string host)
+    {
+        foreach (var endpoint in EndpointCatalog.All.Where(endpoint => endpoint.Access == Access.Hidden))
+        {
+            await SendAsync(host, api.PlatformToken(), endpoint.Sample!(default!)).ExpectProblemAsync(HttpStatusCode.NotFound);
+        }
+    }
+
+    [Fact]
+    public async Task SuspendedStore_AfterResume_ServesAgain()
+    {
+        var store = await IsolatedStore.PrepareAsync(api, "iso-resume");
+        using var platform = api.ClientFor("platform.test", api.PlatformToken());
+
+        await platform.PostAsync($"/platform/tenants/{store.Ids.TenantId}/suspend", null).ExpectAsync(HttpStatusCode.OK);
+        await store.Driver.Shopper.GetAsync($"/api/stock/{store.Ids.Sku}").ExpectProblemAsync(HttpStatusCode.Forbidden, "store-suspended");
+        await platform.PostAsync($"/platform/tenants/{store.Ids.TenantId}/resume", null).ExpectAsync(HttpStatusCode.OK);
+
+        await store.Driver.Shopper.GetAsync($"/api/stock/{store.Ids.Sku}").ExpectAsync(HttpStatusCode.OK);
+    }
+
+    private async Task<string> PlatformListAsync()
+    {
+        using var platform = api.ClientFor("platform.test", api.PlatformToken());
+        using var response = await platform.GetAsync("/platform/tenants");
+        return await response.Content.ReadAsStringAsync();
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(string host, string? token, HttpRequestMessage request)
+    {
+        using var client = api.ClientFor(host, token);
+        using (request)
+        {
+            return await client.SendAsync(request);
+        }
+    }
+}
