@@ -12,6 +12,8 @@ namespace MultiStore.Api.Hosting;
 /// <summary>The API's composition: services in <see cref="AddMultiStoreApi"/>, the request pipeline in <see cref="UseMultiStoreApi"/>.</summary>
 public static class ApiHostingExtensions
 {
+    private const string FastEndpointsTestRoute = "/_test_url_cache_";
+
     public static WebApplicationBuilder AddMultiStoreApi(this WebApplicationBuilder builder)
     {
         builder.AddMultiStoreOrleans();
@@ -46,6 +48,7 @@ public static class ApiHostingExtensions
         // Empty-bodied errors (401/403 from auth, 404/405 from routing) become problems too.
         app.UseStatusCodePages(context => ProblemCatalog.ForStatus(context.HttpContext.Response.StatusCode).ExecuteAsync(context.HttpContext));
         app.UseMiddleware<RequestBodyLimitMiddleware>();
+        app.Use(HideFastEndpointsTestRoute);
         app.UseRouting();
         // Authentication only reads the token here; the tenant middleware needs the user as the acting subject.
         app.UseAuthentication();
@@ -63,4 +66,14 @@ public static class ApiHostingExtensions
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
         return app;
     }
+
+    /// <summary>
+    /// FastEndpoints 8.3 always maps an anonymous GET <c>/_test_url_cache_</c> that lists every endpoint type and
+    /// route (later versions make it opt-in). Tests here run in-process and do not need it, so nobody gets it.
+    /// </summary>
+    private static Task HideFastEndpointsTestRoute(HttpContext context, RequestDelegate next) =>
+        context.Request.Path.StartsWithSegments(FastEndpointsTestRoute, StringComparison.OrdinalIgnoreCase)
+            ? ProblemCatalog.ForStatus(StatusCodes.Status404NotFound).ExecuteAsync(context)
+            : next(context);
+
 }

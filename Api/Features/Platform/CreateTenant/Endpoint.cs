@@ -25,7 +25,6 @@ public sealed class Endpoint(PlatformGrains platform) : Endpoint<Request, Tenant
         var theme = req.Theme is { ValueKind: JsonValueKind.Object } value ? value.GetRawText() : "{}";
         var spec = new TenantSpec(req.Id!, req.Name!.Trim(), [.. req.Domains!.Select(RequestValidator.Normalize)], theme);
         var profile = await platform.CreateAsync(spec, User.ActorName());
-        HttpContext.Response.Headers.Location = "/platform/tenants";
         await Send.ResponseAsync(TenantResponse.From(profile), StatusCodes.Status201Created, ct);
     }
 }

@@ -24,6 +24,6 @@ public sealed class Endpoint(TenantGrains grains) : Endpoint<Request, Response>
             return;
         }
 
-        await Send.OkAsync(new Response(req.Sku, [.. levels.Select(StockLevelResponse.From)]), ct);
+        await Send.OkAsync(new Response(req.Sku, [.. levels.Select(ZoneLevel.From)]), ct);
     }
 }

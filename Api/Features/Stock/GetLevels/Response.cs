@@ -1,4 +1,12 @@
+using MultiStore.Grains.Interfaces.Stock;
+
 namespace MultiStore.Api.Features.Stock.GetLevels;
 
 /// <summary>A SKU's full numbers in every zone it is stocked in, ordered by zone.</summary>
-public sealed record Response(string Sku, IReadOnlyList<StockLevelResponse> Zones);
+public sealed record Response(string Sku, IReadOnlyList<ZoneLevel> Zones);
+
+/// <param name="Available">On hand − reserved − safety stock, never below 0.</param>
+public sealed record ZoneLevel(string Zone, int OnHand, int Reserved, int Available, int SafetyStock)
+{
+    public static ZoneLevel From(StockLevel level) => new(level.Zone, level.OnHand, level.Reserved, level.Available, level.SafetyStock);
+}

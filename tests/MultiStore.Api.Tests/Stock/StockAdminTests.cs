@@ -1,0 +1,47 @@
+using System.Net;
+
+namespace MultiStore.Api.Tests.Stock;
+
+/// <summary>Store admins' stock endpoints: response shapes and how stocking a SKU makes it visible.</summary>
+[Collection(ApiCollection.Name)]
+public sealed class StockAdminTests(ApiFactory api)
+{
+    [Fact]
+    public async Task SetLevel_NewSkuInTwoZones_IsListedPerZoneForAdminsAndSummedForShoppers()
+    {
+        var store = StoreDriver.FiberX(api);
+        var sku = store.NewSku("LVL");
+
+        var main = await store.Owner.PutJsonAsync($"/admin/stock/{sku}/main", new { onHand = 10, safetyStock = 2 }).ExpectAsync(HttpStatusCode.OK);
+        await store.Owner.PutJsonAsync($"/admin/stock/{sku}/east", new { onHand = 4 }).ExpectAsync(HttpStatusCode.OK);
+
+        Assert.Equal(["available", "onHand", "reserved", "safetyStock", "sku", "zone"], main.AsObject().Select(property => property.Key).Order());
+        Assert.Equal(8, main.Value<int>("available"));
+
+        var levels = await store.Owner.GetAsync($"/admin/stock/{sku}").ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(sku, levels.Value<string>("sku"));
+        var zones = levels["zones"]!.AsArray();
+        Assert.Equal(["east", "main"], zones.Select(zone => zone!.Value<string>("zone")));
+        Assert.Equal(["available", "onHand", "reserved", "safetyStock", "zone"], zones[0]!.AsObject().Select(property => property.Key).Order());
+
+        var shopper = await store.Shopper.GetAsync($"/api/stock/{sku}").ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(12, shopper.Value<int>("available"));
+        Assert.Equal(["available", "sku", "zones"], shopper.AsObject().Select(property => property.Key).Order());
+        Assert.Equal(["available", "zone"], shopper["zones"]![0]!.AsObject().Select(property => property.Key).Order());
+    }
+
+    [Fact]
+    public async Task SetLevel_BelowReserved_Returns409AndKeepsOnHand()
+    {
+        var store = StoreDriver.FiberX(api);
+        var sku = store.NewSku("LOW");
+        await store.SetStockAsync(sku, 5);
+        await store.NewCartAsync(sku, 4);
+
+        await store.Owner.PutJsonAsync($"/admin/stock/{sku}/main", new { onHand = 3 }).ExpectProblemAsync(HttpStatusCode.Conflict, "on-hand-below-reserved");
+
+        var level = (await store.StockAsync(sku))["zones"]![0]!;
+        Assert.Equal(5, level.Value<int>("onHand"));
+        Assert.Equal(4, level.Value<int>("reserved"));
+    }
+}
