@@ -10,7 +10,8 @@ public static class ClientBuilderExtensions
 {
     /// <summary>
     /// Finds the gateways of the cluster named by <paramref name="options"/> through its Redis membership table and
-    /// refreshes them as <see cref="FailoverTimings"/> says (overridable under <see cref="FailoverTimings.GatewaySection"/>).
+    /// refreshes them and times calls out as <see cref="FailoverTimings"/> says (overridable under
+    /// <see cref="FailoverTimings.GatewaySection"/> and <see cref="FailoverTimings.ClientMessagingSection"/>).
     /// Ports and <see cref="MultiStoreClusterOptions.AdvertisedIP"/> are silo settings and are ignored here.
     /// </summary>
     public static IClientBuilder UseRedisCluster(this IClientBuilder client, MultiStoreClusterOptions options)
@@ -29,6 +30,8 @@ public static class ClientBuilderExtensions
         client.UseRedisClustering(options.RedisConnectionString!);
         client.Configure<GatewayOptions>(FailoverTimings.ApplyTo);
         client.Services.AddOptions<GatewayOptions>().BindConfiguration(FailoverTimings.GatewaySection);
+        client.Configure<ClientMessagingOptions>(FailoverTimings.ApplyTo);
+        client.Services.AddOptions<ClientMessagingOptions>().BindConfiguration(FailoverTimings.ClientMessagingSection);
         return client;
     }
 }
