@@ -6,6 +6,14 @@ set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
+# PostgreSQL and Redis for the cluster tests: installed when missing (as root, e.g. in CI) and started on
+# 127.0.0.1:55432 / 56379; the exports it prints (connection strings) reach the tests.
+if ! services_env="$("$root/scripts/services.sh" up)"; then
+  echo "scripts/services.sh up failed: the cluster tests need PostgreSQL and Redis." >&2
+  exit 1
+fi
+eval "$services_env"
+
 results="$root/.artifacts/test-results"
 rm -rf "$results"
 mkdir -p "$results"

@@ -9,16 +9,13 @@ namespace MultiStore.Grains.Hosting;
 /// </summary>
 internal sealed class ExpiryWatch(string reminderName)
 {
-    /// <summary>Reminders cannot tick faster than Orleans' minimum period; the timer gives the precision.</summary>
-    private static readonly TimeSpan ReminderPeriod = TimeSpan.FromMinutes(1);
-
     private IGrainTimer? _timer;
 
     /// <summary>null: unknown since activation (a reminder from an earlier activation may exist).</summary>
     private bool? _reminderRegistered;
 
     /// <summary>Arms or disarms the timer and the reminder to match whether anything is pending.</summary>
-    public async Task UpdateAsync(Grain grain, bool pending, TimeSpan sweepInterval, Func<Task> sweep)
+    public async Task UpdateAsync(Grain grain, bool pending, ReservationOptions options, Func<Task> sweep)
     {
         if (pending && _timer is null)
         {
@@ -30,7 +27,7 @@ internal sealed class ExpiryWatch(string reminderName)
                     using var scope = TenantContext.ForTenant(tenant, "system:expiry");
                     await sweep();
                 },
-                new GrainTimerCreationOptions(sweepInterval, sweepInterval) { Interleave = false, KeepAlive = false });
+                new GrainTimerCreationOptions(options.ExpirySweepInterval, options.ExpirySweepInterval) { Interleave = false, KeepAlive = false });
         }
         else if (!pending && _timer is not null)
         {
@@ -40,7 +37,8 @@ internal sealed class ExpiryWatch(string reminderName)
 
         if (pending && _reminderRegistered != true)
         {
-            await grain.RegisterOrUpdateReminder(reminderName, ReminderPeriod, ReminderPeriod);
+            // The reminder is coarse (Orleans' minimum period); the timer gives the precision while active.
+            await grain.RegisterOrUpdateReminder(reminderName, options.ExpiryReminderPeriod, options.ExpiryReminderPeriod);
             _reminderRegistered = true;
         }
         else if (!pending && _reminderRegistered == true)

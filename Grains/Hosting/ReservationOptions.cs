@@ -19,4 +19,10 @@ public sealed class ReservationOptions
 
     /// <summary>How often an active grain checks for expired reservations (a reminder covers deactivated ones).</summary>
     public TimeSpan ExpirySweepInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How often the durable reminder wakes a grain with pending deadlines. Orleans refuses periods below its
+    /// <c>ReminderOptions.MinimumReminderPeriod</c> (1 minute unless lowered), so only tests go lower.
+    /// </summary>
+    public TimeSpan ExpiryReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);
 }

@@ -156,7 +156,7 @@ public sealed class OrderGrain(
     }
 
     private Task WatchExpiryAsync() =>
-        _expiryWatch.UpdateAsync(this, IsPending, options.Value.ExpirySweepInterval, ExpireIfDueAsync);
+        _expiryWatch.UpdateAsync(this, IsPending, options.Value, ExpireIfDueAsync);
 
     private IStockGrain StockOf(OrderLine line) =>
         GrainFactory.GetGrain<IStockGrain>(TenantKey.For(_tenant, StockEntryId.Format(line.Sku, line.Zone)));

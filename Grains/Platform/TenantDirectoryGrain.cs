@@ -11,7 +11,7 @@ namespace MultiStore.Grains.Platform;
 [GenerateSerializer, Alias("multistore.TenantDirectoryState")]
 public sealed class TenantDirectoryState
 {
-    [Id(0)] public SortedDictionary<string, TenantProfile> Tenants { get; set; } = new(StringComparer.Ordinal);
+    [Id(0)] public Dictionary<string, TenantProfile> Tenants { get; set; } = [];
 }
 
 /// <summary>
@@ -56,7 +56,7 @@ public sealed class TenantDirectoryGrain(
 
     /// <inheritdoc />
     public Task<IReadOnlyList<TenantProfile>> ListAsync() =>
-        Task.FromResult<IReadOnlyList<TenantProfile>>([.. directory.State.Tenants.Values]);
+        Task.FromResult<IReadOnlyList<TenantProfile>>([.. directory.State.Tenants.Values.OrderBy(profile => profile.Id, StringComparer.Ordinal)]);
 
     /// <inheritdoc />
     public async Task<TenantProfile> SetStatusAsync(string tenantId, TenantStatus status)

@@ -9,7 +9,7 @@ namespace MultiStore.Grains.Stock;
 [GenerateSerializer, Alias("multistore.SkuState")]
 public sealed class SkuState
 {
-    [Id(0)] public SortedSet<string> Zones { get; set; } = new(StringComparer.Ordinal);
+    [Id(0)] public HashSet<string> Zones { get; set; } = [];
 }
 
 /// <summary>A SKU across its zones: the index that lets a per-SKU read find every stock entry.</summary>
@@ -30,6 +30,7 @@ public sealed class SkuGrain([PersistentState("sku", StorageNames.Store)] IPersi
     {
         var (tenant, skuId) = TenantKey.Parse(this.GetPrimaryKeyString());
         var reads = sku.State.Zones
+            .Order(StringComparer.Ordinal)
             .Select(zone => GrainFactory.GetGrain<IStockGrain>(TenantKey.For(tenant, StockEntryId.Format(skuId, zone))).GetAsync());
         return await Task.WhenAll(reads);
     }

@@ -216,7 +216,7 @@ public sealed class StockGrain(
     }
 
     private Task WatchExpiriesAsync() =>
-        _expiryWatch.UpdateAsync(this, State.Held.Count > 0, options.Value.ExpirySweepInterval, SaveIfExpiredAsync);
+        _expiryWatch.UpdateAsync(this, State.Held.Count > 0, options.Value, SaveIfExpiredAsync);
 
     private (int OnHand, int SafetyStock) Validate(StockAdjustment adjustment)
     {
