@@ -5,7 +5,7 @@ namespace MultiStore.Grains.Interfaces.Stock;
 /// <summary>
 /// One SKU's stock in one warehouse zone (key <c>tenantId/sku@zone</c>). Every decision is made here,
 /// one call at a time, so concurrent shoppers can never reserve more than is available.
-/// Each change is acknowledged only after it is written to grain storage.
+/// Each change is acknowledged only after it is durable in the entry's journal.
 /// </summary>
 [Alias("multistore.IStockGrain")]
 public interface IStockGrain : ITenantScopedGrain
@@ -39,4 +39,8 @@ public interface IStockGrain : ITenantScopedGrain
     /// <summary>Gives a held reservation's units back; idempotent.</summary>
     [Alias("Release")]
     Task<ReservationResult> ReleaseAsync(string reservationId);
+
+    /// <summary>The entry's history, newest first: up to <paramref name="take"/> lines older than <paramref name="before"/>.</summary>
+    [Alias("GetLedger")]
+    Task<LedgerPage> GetLedgerAsync(long? before, int take);
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MultiStore.Grains.Persistence;
+using MultiStore.Grains.Stock.Journal;
 using MultiStore.Grains.Tenancy;
 using Npgsql;
 using Orleans.Configuration;
@@ -32,6 +33,7 @@ public static class SiloBuilderExtensions
     public static ISiloBuilder UseEmbeddedStorage(this ISiloBuilder silo)
     {
         silo.AddMemoryGrainStorage(StorageNames.Store);
+        silo.Services.TryAddSingleton<IStockJournal, MemoryStockJournal>();
         silo.UseInMemoryReminderService();
         return silo;
     }
@@ -51,6 +53,13 @@ public static class SiloBuilderExtensions
         silo.Services.TryAddSingleton(services => new SchemaMigrator(
             services.GetRequiredKeyedService<NpgsqlDataSource>(StorageNames.Store),
             services.GetRequiredService<ILogger<SchemaMigrator>>()));
+
+        // Stock entries write their own journal (group commit, batched across the silo's entries) instead of
+        // whole-state rows; it is partitioned by ServiceId like Orleans' own tables.
+        silo.Services.TryAddSingleton<IStockJournal>(services => new PostgresStockJournal(
+            services.GetRequiredKeyedService<NpgsqlDataSource>(StorageNames.Store),
+            services.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId,
+            services.GetRequiredService<ILogger<PostgresStockJournal>>()));
 
         // Chosen before the first production write and never changed afterwards: rows hold readable JSON (no CLR
         // type names, unlike the Newtonsoft default), which a DBA can query and a later version can still read.

@@ -4,15 +4,20 @@ using MultiStore.Grains.Hosting;
 using MultiStore.Grains.Interfaces.Common;
 using MultiStore.Grains.Interfaces.Stock;
 using MultiStore.Grains.Interfaces.Tenancy;
+using MultiStore.Grains.Stock.Journal;
+using Orleans.Concurrency;
 
 namespace MultiStore.Grains.Stock;
 
 /// <summary>
-/// One SKU in one zone. Not reentrant: each call decides synchronously on the in-memory state and then
-/// awaits its write, so no two decisions ever interleave and nothing is acknowledged before it is stored.
+/// One SKU in one zone, with group commit. Every decision is made synchronously on the in-memory book (no
+/// <c>await</c> between reading and changing it), so no two decisions interleave and none can oversell. The grain
+/// is reentrant only so that callers can wait together: their changes go into the next journal batch, and each
+/// caller is answered once the batch that holds its change is durable — never before.
 /// </summary>
+[Reentrant]
 public sealed class StockGrain(
-    [PersistentState("stock", StorageNames.Store)] IPersistentState<StockState> stock,
+    IStockJournal journal,
     TimeProvider time,
     IOptions<ReservationOptions> options,
     ILogger<StockGrain> logger) : Grain, IStockGrain, IRemindable
@@ -23,54 +28,78 @@ public sealed class StockGrain(
     /// </summary>
     public static readonly TimeSpan SettledRetention = TimeSpan.FromDays(7);
 
+    /// <summary>A snapshot is written with the batch that brings this many changes since the last one.</summary>
+    public const int SnapshotEvery = 1_000;
+
+    /// <summary>Most ledger lines one page may ask for.</summary>
+    public const int MaxLedgerPage = 500;
+
     private static readonly TimeSpan LongestHold = TimeSpan.FromDays(1);
     private const int MaxReasonLength = 200;
     private const int MaxReservationIdLength = 128;
 
     private readonly ExpiryWatch _expiryWatch = new("stock-expiry");
+    private StockBook _book = new();
+    private string _stream = string.Empty;
     private string _sku = string.Empty;
     private string _zone = string.Empty;
-    private int _reserved;
 
-    private StockState State => stock.State;
-
-    private int Available => Math.Max(0, State.OnHand - _reserved - State.SafetyStock);
+    // Group commit: changes decided since the last batch left, and the promise their batch will keep.
+    private List<StockChange> _pending = [];
+    private List<LedgerEntry> _pendingLedger = [];
+    private TaskCompletionSource _nextBatch = NewBatch();
+    private Task _allDecided = Task.CompletedTask;
+    private bool _writing;
+    private long _version;
+    private int _changesSinceSnapshot;
+    private Exception? _broken;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        (_sku, _zone) = StockEntryId.Parse(TenantKey.Parse(this.GetPrimaryKeyString()).EntityId);
-        _reserved = State.Held.Values.Sum(held => held.Quantity);
-        await WatchExpiriesAsync();
+        _stream = this.GetPrimaryKeyString();
+        (_sku, _zone) = StockEntryId.Parse(TenantKey.Parse(_stream).EntityId);
+        var history = await journal.LoadAsync(_stream, cancellationToken);
+        _book = StockBook.From(history.Snapshot);
+        foreach (var change in history.ChangesAfterSnapshot)
+        {
+            _book.Apply(change);
+        }
+
+        _version = history.Version;
+        _changesSinceSnapshot = history.ChangesAfterSnapshot.Count;
+        _book.ForgetSettledBefore(Now - SettledRetention);
+        ExpireDue();
+        await WatchExpiriesAsync(_book.HeldCount > 0);
     }
 
     /// <inheritdoc />
     public async Task<StockLevel> GetAsync()
     {
-        await SaveIfExpiredAsync();
-        return Level();
+        ExpireDue();
+        var level = Level();
+        await DurableAsync();
+        return level;
     }
 
     /// <inheritdoc />
     public async Task<StockLevel> AdjustAsync(StockAdjustment adjustment)
     {
-        var expired = ExpireDue();
+        ExpireDue();
         var (onHand, safetyStock) = Validate(adjustment);
-        if (onHand < _reserved)
+        if (onHand < _book.Reserved)
         {
-            await SaveIfAsync(expired);
             throw new StoreRuleException(
                 RuleCodes.OnHandBelowReserved,
-                $"On-hand {onHand} would be below the {_reserved} units currently reserved for {_sku} in {_zone}.");
+                $"On-hand {onHand} would be below the {_book.Reserved} units currently reserved for {_sku} in {_zone}.");
         }
 
-        State.OnHand = onHand;
-        State.SafetyStock = safetyStock;
-        State.IsStocked = true;
-        await SaveAsync();
+        Record(new StockChange(StockChangeKind.Set, Now, TenantContext.Actor, OnHand: onHand, SafetyStock: safetyStock, Reason: adjustment.Reason));
+        var level = Level();
+        await DurableAsync();
         logger.LogInformation(
-            "Stock {Sku}@{Zone} adjusted to on-hand {OnHand}, safety {Safety} by {Actor}: {Reason}",
-            _sku, _zone, onHand, safetyStock, TenantContext.Actor, adjustment.Reason);
-        return Level();
+            "Stock {Stream} set to on-hand {OnHand}, safety {Safety} by {Actor}: {Reason}",
+            _stream, onHand, safetyStock, TenantContext.Actor, adjustment.Reason);
+        return level;
     }
 
     /// <inheritdoc />
@@ -83,33 +112,28 @@ public sealed class StockGrain(
         }
 
         EnsureTtl(ttl);
-        var expired = ExpireDue();
-        if (State.Settled.TryGetValue(reservationId, out var settled))
+        ExpireDue();
+        if (_book.TryGetSettled(reservationId, out var settled))
         {
-            await SaveIfAsync(expired);
-            return Settled(reservationId, settled);
+            return await AnswerDurablyAsync(Settled(reservationId, settled));
         }
 
-        State.Held.TryGetValue(reservationId, out var held);
-        var heldQuantity = held?.Quantity ?? 0;
-        if (held is not null && heldQuantity == quantity)
+        var heldQuantity = _book.TryGetHeld(reservationId, out var held) ? held.Quantity : 0;
+        if (heldQuantity == quantity)
         {
-            // A retry of the same request: answer exactly as the first time, reserve nothing more.
-            await SaveIfAsync(expired);
-            return Held(reservationId, held);
+            // A retry of the same request: the same answer, once the original is durable; nothing more is reserved.
+            return await AnswerDurablyAsync(Held(reservationId, held));
         }
 
-        if (quantity - heldQuantity > Available)
+        if (quantity - heldQuantity > _book.Available)
         {
-            await SaveIfAsync(expired);
-            return new ReservationResult(reservationId, ReservationStatus.InsufficientStock, heldQuantity, held?.ExpiresAt, Available);
+            // Sold out (or not enough): answered from memory, no write. Nothing is acknowledged by this answer.
+            return new ReservationResult(reservationId, ReservationStatus.InsufficientStock, heldQuantity, heldQuantity > 0 ? held.ExpiresAt : null, _book.Available);
         }
 
-        var reservation = new HeldReservation(quantity, Now + ttl);
-        State.Held[reservationId] = reservation;
-        _reserved += quantity - heldQuantity;
-        await SaveAsync();
-        return Held(reservationId, reservation);
+        Record(new StockChange(StockChangeKind.Hold, Now, TenantContext.Actor, reservationId, quantity, Now + ttl));
+        _book.TryGetHeld(reservationId, out var reserved);
+        return await AnswerDurablyAsync(Held(reservationId, reserved));
     }
 
     /// <inheritdoc />
@@ -117,17 +141,15 @@ public sealed class StockGrain(
     {
         EnsureReservationId(reservationId);
         EnsureTtl(ttl);
-        var expired = ExpireDue();
-        if (!State.Held.TryGetValue(reservationId, out var held))
+        ExpireDue();
+        if (!_book.TryGetHeld(reservationId, out var held))
         {
-            await SaveIfAsync(expired);
-            return NotHeld(reservationId);
+            return await AnswerDurablyAsync(NotHeld(reservationId));
         }
 
-        var extended = held with { ExpiresAt = Now + ttl };
-        State.Held[reservationId] = extended;
-        await SaveAsync();
-        return Held(reservationId, extended);
+        Record(new StockChange(StockChangeKind.Hold, Now, TenantContext.Actor, reservationId, held.Quantity, Now + ttl));
+        _book.TryGetHeld(reservationId, out var extended);
+        return await AnswerDurablyAsync(Held(reservationId, extended));
     }
 
     /// <inheritdoc />
@@ -137,86 +159,176 @@ public sealed class StockGrain(
     public Task<ReservationResult> ReleaseAsync(string reservationId) => SettleAsync(reservationId, ReservationStatus.Released);
 
     /// <inheritdoc />
+    public async Task<LedgerPage> GetLedgerAsync(long? before, int take)
+    {
+        if (take is < 1 or > MaxLedgerPage || before is < 1)
+        {
+            throw new StoreRuleException(RuleCodes.InvalidQuantity, $"A ledger page has 1 to {MaxLedgerPage} lines, before a sequence of at least 1.");
+        }
+
+        await DurableAsync();
+        var lines = await journal.ReadLedgerAsync(_stream, before, take);
+        var next = lines.Count == take && lines[^1].Sequence > 1 ? lines[^1].Sequence : (long?)null;
+        return new LedgerPage(lines, next);
+    }
+
+    /// <inheritdoc />
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        // The reminder exists to wake a deactivated entry; activation and the sweep below do the work.
-        await SaveIfExpiredAsync();
-        await _expiryWatch.OnReminderAsync(this, State.Held.Count > 0);
+        // The reminder exists to wake a deactivated entry: activation already expired what was due.
+        await SweepAsync();
+        await _expiryWatch.OnReminderAsync(this, _book.HeldCount > 0);
     }
 
     private async Task<ReservationResult> SettleAsync(string reservationId, ReservationStatus outcome)
     {
         EnsureReservationId(reservationId);
-        var expired = ExpireDue();
-        if (!State.Held.Remove(reservationId, out var held))
+        ExpireDue();
+        if (_book.TryGetHeld(reservationId, out _))
         {
-            await SaveIfAsync(expired);
-            return NotHeld(reservationId);
+            Record(new StockChange(StockChangeKind.Settle, Now, TenantContext.Actor, reservationId, Outcome: outcome));
         }
 
-        _reserved -= held.Quantity;
-        if (outcome == ReservationStatus.Confirmed)
-        {
-            State.OnHand -= held.Quantity;
-        }
-
-        var settled = new SettledReservation(outcome, held.Quantity, Now);
-        State.Settled[reservationId] = settled;
-        await SaveAsync();
-        return Settled(reservationId, settled);
+        return await AnswerDurablyAsync(NotHeld(reservationId));
     }
 
-    /// <summary>Moves every reservation whose time is up to Expired; true when anything changed.</summary>
-    private bool ExpireDue()
+    private async Task SweepAsync()
+    {
+        ExpireDue();
+        _book.ForgetSettledBefore(Now - SettledRetention);
+        await DurableAsync();
+    }
+
+    /// <summary>Records an expiry for every hold whose time is up (a cheap peek when none is).</summary>
+    private void ExpireDue()
     {
         var now = Now;
-        var changed = false;
-        foreach (var (id, held) in State.Held.Where(entry => entry.Value.ExpiresAt <= now).ToList())
+        foreach (var (id, _) in _book.DueBy(now).ToList())
         {
-            State.Held.Remove(id);
-            State.Settled[id] = new SettledReservation(ReservationStatus.Expired, held.Quantity, now);
-            _reserved -= held.Quantity;
-            changed = true;
-        }
-
-        foreach (var id in State.Settled.Where(entry => now - entry.Value.SettledAt > SettledRetention).Select(entry => entry.Key).ToList())
-        {
-            State.Settled.Remove(id);
-            changed = true;
-        }
-
-        return changed;
-    }
-
-    private async Task SaveIfExpiredAsync() => await SaveIfAsync(ExpireDue());
-
-    private async Task SaveIfAsync(bool changed)
-    {
-        if (changed)
-        {
-            await SaveAsync();
+            Record(new StockChange(StockChangeKind.Settle, now, "system:expiry", id, Outcome: ReservationStatus.Expired));
         }
     }
 
-    private async Task SaveAsync()
+    /// <summary>Applies a decided change at once and queues it for the next journal batch.</summary>
+    private void Record(StockChange change)
     {
+        ThrowIfBroken();
+        if (_book.Apply(change) is { } line)
+        {
+            _pendingLedger.Add(line);
+        }
+
+        _pending.Add(change);
+        _allDecided = _nextBatch.Task;
+        if (!_writing)
+        {
+            _ = WriteBatchesAsync();
+        }
+    }
+
+    /// <summary>The writer loop: one batch in flight at a time; whatever was decided meanwhile forms the next.</summary>
+    private async Task WriteBatchesAsync()
+    {
+        _writing = true;
         try
         {
-            await stock.WriteStateAsync();
+            while (_pending.Count > 0)
+            {
+                var batch = TakeBatch(out var promise);
+                try
+                {
+                    if (batch.Changes.Any(change => change.Kind == StockChangeKind.Hold))
+                    {
+                        // The durable reminder exists before the hold it must expire is written: a silo lost right
+                        // after the acknowledgement still leaves something that wakes this entry up.
+                        await WatchExpiriesAsync(pending: true);
+                    }
+
+                    await journal.AppendAsync(batch);
+                }
+                catch (Exception exception)
+                {
+                    Break(exception, promise);
+                    return;
+                }
+
+                _version = batch.Version;
+                promise.SetResult();
+            }
         }
-        catch
+        finally
         {
-            // The in-memory state is now ahead of storage: drop this activation so the next call
-            // starts again from what was stored, and let the caller see the failure (no acknowledgement).
-            DeactivateOnIdle();
-            throw;
+            _writing = false;
         }
 
-        await WatchExpiriesAsync();
+        try
+        {
+            await WatchExpiriesAsync(_book.HeldCount > 0);
+        }
+        catch (Exception exception)
+        {
+            // Nobody awaits this loop: a reminder that could not be (un)registered is retried on the next batch.
+            logger.LogWarning(exception, "Stock {Stream} could not update its expiry reminder", _stream);
+        }
     }
 
-    private Task WatchExpiriesAsync() =>
-        _expiryWatch.UpdateAsync(this, State.Held.Count > 0, options.Value, SaveIfExpiredAsync);
+    private StockJournalBatch TakeBatch(out TaskCompletionSource promise)
+    {
+        _changesSinceSnapshot += _pending.Count;
+        StockSnapshot? snapshot = null;
+        if (_changesSinceSnapshot >= SnapshotEvery)
+        {
+            // Taken synchronously: the book now holds exactly the changes up to this batch, nothing newer.
+            snapshot = _book.ToSnapshot();
+            _changesSinceSnapshot = 0;
+        }
+
+        var batch = new StockJournalBatch(_stream, _version + 1, _pending, _pendingLedger, snapshot);
+        promise = _nextBatch;
+        _pending = [];
+        _pendingLedger = [];
+        _nextBatch = NewBatch();
+        return batch;
+    }
+
+    /// <summary>
+    /// A batch failed: the book is ahead of the journal and every later decision built on it. Nobody waiting is
+    /// acknowledged, this activation refuses further calls, and the next call starts fresh from the journal.
+    /// </summary>
+    private void Break(Exception exception, TaskCompletionSource promise)
+    {
+        // The cause is logged here, not sent: storage exceptions need not be serializable across the cluster.
+        _broken = exception is StockJournalConflictException
+            ? new NotDurableException($"Stock {_stream} was written by another activation; retry.")
+            : new NotDurableException($"Stock {_stream} could not be written; retry.");
+        logger.LogWarning(exception, "Stock {Stream} failed to write batch {Version}; deactivating", _stream, _version + 1);
+        promise.SetException(_broken);
+        _nextBatch.SetException(_broken);
+        DeactivateOnIdle();
+    }
+
+    private void ThrowIfBroken()
+    {
+        if (_broken is not null)
+        {
+            throw _broken;
+        }
+    }
+
+    /// <summary>Waits until every change decided so far (including the caller's) is durable.</summary>
+    private async Task DurableAsync()
+    {
+        ThrowIfBroken();
+        await _allDecided;
+    }
+
+    private async Task<ReservationResult> AnswerDurablyAsync(ReservationResult result)
+    {
+        await DurableAsync();
+        return result;
+    }
+
+    private Task WatchExpiriesAsync(bool pending) => _expiryWatch.UpdateAsync(this, pending, options.Value, SweepAsync);
 
     private (int OnHand, int SafetyStock) Validate(StockAdjustment adjustment)
     {
@@ -235,13 +347,13 @@ public sealed class StockGrain(
             throw new StoreRuleException(RuleCodes.InvalidQuantity, "A delta of 0 changes nothing.");
         }
 
-        var onHand = adjustment.SetOnHand ?? (long)State.OnHand + adjustment.Delta!.Value;
-        if (onHand > IdRules.MaxOnHand || (adjustment.SetOnHand is < 0))
+        var onHand = adjustment.SetOnHand ?? (long)_book.OnHand + adjustment.Delta!.Value;
+        if (onHand > IdRules.MaxOnHand || adjustment.SetOnHand is < 0)
         {
             throw new StoreRuleException(RuleCodes.InvalidQuantity, $"On-hand must stay between 0 and {IdRules.MaxOnHand}.");
         }
 
-        var safetyStock = adjustment.SafetyStock ?? State.SafetyStock;
+        var safetyStock = adjustment.SafetyStock ?? _book.SafetyStock;
         if (safetyStock is < 0 or > IdRules.MaxOnHand)
         {
             throw new StoreRuleException(RuleCodes.InvalidQuantity, $"Safety stock must be between 0 and {IdRules.MaxOnHand}.");
@@ -267,18 +379,20 @@ public sealed class StockGrain(
         }
     }
 
+    private static TaskCompletionSource NewBatch() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     private DateTimeOffset Now => time.GetUtcNow();
 
-    private StockLevel Level() => new(_sku, _zone, State.OnHand, _reserved, State.SafetyStock, State.IsStocked);
+    private StockLevel Level() => new(_sku, _zone, _book.OnHand, _book.Reserved, _book.SafetyStock, _book.IsStocked);
 
     private ReservationResult Held(string id, HeldReservation held) =>
-        new(id, ReservationStatus.Reserved, held.Quantity, held.ExpiresAt, Available);
+        new(id, ReservationStatus.Reserved, held.Quantity, held.ExpiresAt, _book.Available);
 
     private ReservationResult Settled(string id, SettledReservation settled) =>
-        new(id, settled.Status, settled.Quantity, null, Available);
+        new(id, settled.Status, settled.Quantity, null, _book.Available);
 
     private ReservationResult NotHeld(string id) =>
-        State.Settled.TryGetValue(id, out var settled)
+        _book.TryGetSettled(id, out var settled)
             ? Settled(id, settled)
-            : new ReservationResult(id, ReservationStatus.Unknown, 0, null, Available);
+            : new ReservationResult(id, ReservationStatus.Unknown, 0, null, _book.Available);
 }

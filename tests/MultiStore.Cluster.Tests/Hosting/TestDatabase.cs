@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using MultiStore.Grains.Persistence;
+using MultiStore.Grains.Stock.Journal;
 using Npgsql;
 
 namespace MultiStore.Cluster.Tests.Hosting;
@@ -58,9 +59,19 @@ public sealed class TestDatabase : IAsyncDisposable
         return result is null or DBNull ? default : (T)result;
     }
 
-    /// <summary>The JSON a grain state row holds, read straight from the table (no grain involved), or null.</summary>
+    /// <summary>
+    /// The JSON a grain's stored state amounts to, read straight from PostgreSQL (no grain involved), or null. Stock
+    /// entries keep a journal instead of a state row: theirs is the replayed journal (snapshot + later changes).
+    /// </summary>
     public async Task<JsonDocument?> StoredStateAsync(string serviceId, string stateName, string grainKey)
     {
+        if (stateName == "stock")
+        {
+            await using var journal = new PostgresStockJournal(DataSource, serviceId, NullLogger<PostgresStockJournal>.Instance);
+            var history = await journal.LoadAsync(grainKey);
+            return history.Version == 0 ? null : JsonDocument.Parse(JsonSerializer.Serialize(history.ToState()));
+        }
+
         var json = await ScalarAsync<string>(
             "SELECT convert_from(payload, 'UTF8') FROM multistore_grain_state WHERE service_id = @service AND grain_type = @type AND grain_key = @key",
             ("service", serviceId), ("type", stateName), ("key", grainKey));

@@ -1,3 +1,4 @@
+using MultiStore.Grains.Interfaces.Common;
 using MultiStore.Cluster.Tests.Hosting;
 using MultiStore.Grains.Interfaces.Stock;
 using Orleans.Storage;
@@ -32,7 +33,7 @@ public sealed class DuplicateActivationTests(ITestOutputHelper output)
         var retry = await second.Stock(tenant, "HOT").ReserveAsync("second", 1, TimeSpan.FromHours(1));
 
         output.WriteLine($"Stale write refused with {refusal.GetType().Name}: {refusal.Message}");
-        Assert.IsType<InconsistentStateException>(refusal);
+        Assert.IsType<NotDurableException>(refusal);
         Assert.True(won.IsHeld);
         Assert.Equal(ReservationStatus.InsufficientStock, retry.Status);
         using var stored = await database.StoredStateAsync(serviceId, "stock", DurableCluster.StockKey(tenant, "HOT"));

@@ -7,6 +7,7 @@ using MultiStore.Grains.Interfaces.Orders;
 using MultiStore.Grains.Interfaces.Platform;
 using MultiStore.Grains.Interfaces.Stock;
 using MultiStore.Grains.Interfaces.Tenancy;
+using MultiStore.Grains.Stock.Journal;
 using Orleans.Configuration;
 using Orleans.TestingHost;
 
@@ -36,6 +37,9 @@ public sealed class ClusterFixture : IAsyncLifetime
     /// <summary>The clock of every grain in the cluster; it only moves when a test advances it.</summary>
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2030, 1, 1, 8, 0, 0, TimeSpan.Zero));
 
+    /// <summary>The stock journal every silo of this cluster shares; tests may watch a stream of their own.</summary>
+    public ProbeJournal Journal { get; } = new();
+
     public InProcessTestCluster Cluster => _cluster ?? throw new InvalidOperationException("The cluster is not deployed.");
 
     public IClusterClient Client => Cluster.Client;
@@ -58,6 +62,9 @@ public sealed class ClusterFixture : IAsyncLifetime
             // fake clock. Membership, messaging and reminders stay on real time, otherwise advancing the clock by
             // minutes would time out in-flight calls and declare silos dead.
             silo.Services.AddSingleton<TimeProvider>(Time);
+            // One journal for all in-process silos, as one database would be: an entry reactivated on another
+            // silo finds its history.
+            silo.Services.AddSingleton<IStockJournal>(Journal);
             silo.Services.UseTimeProviderForBackgroundAreas(TimeProvider.System);
             silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(20));
             silo.AddMultiStoreGrains().UseEmbeddedStorage();

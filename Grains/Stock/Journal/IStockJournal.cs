@@ -1,0 +1,61 @@
+using MultiStore.Grains.Interfaces.Stock;
+
+namespace MultiStore.Grains.Stock.Journal;
+
+/// <summary>
+/// Where stock entries keep their history: numbered batches of changes per stream (the grain key, which starts
+/// with the tenant), an occasional snapshot, and the ledger. A batch is written only if its version is the next
+/// one of its stream: that is the fence that keeps a second activation of the same entry from acknowledging
+/// anything once the first has written.
+/// </summary>
+public interface IStockJournal
+{
+    /// <summary>The latest snapshot and every batch after it.</summary>
+    Task<StockJournalHistory> LoadAsync(string stream, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Makes a batch durable; completes only once it is. Throws <see cref="StockJournalConflictException"/> when
+    /// the stream already has a batch with this version (another activation wrote first).
+    /// </summary>
+    Task AppendAsync(StockJournalBatch batch, CancellationToken cancellationToken = default);
+
+    /// <summary>Ledger lines of the stream older than <paramref name="before"/> (all when null), newest first.</summary>
+    Task<IReadOnlyList<LedgerEntry>> ReadLedgerAsync(string stream, long? before, int take, CancellationToken cancellationToken = default);
+}
+
+/// <summary>One atomic write: the changes of a group commit, their ledger lines and, now and then, a snapshot.</summary>
+/// <param name="Version">1 for a stream's first batch, then each batch the next number.</param>
+/// <param name="Snapshot">The state after this batch, when it is time for one.</param>
+public sealed record StockJournalBatch(
+    string Stream,
+    long Version,
+    IReadOnlyList<StockChange> Changes,
+    IReadOnlyList<LedgerEntry> Ledger,
+    StockSnapshot? Snapshot);
+
+/// <summary>What a stream holds: its latest snapshot (at <paramref name="SnapshotVersion"/>) and the later changes.</summary>
+public sealed record StockJournalHistory(
+    StockSnapshot? Snapshot,
+    long SnapshotVersion,
+    IReadOnlyList<StockChange> ChangesAfterSnapshot,
+    long Version);
+
+/// <summary>Another writer already wrote this version of the stream: this activation is stale and must stop.</summary>
+public sealed class StockJournalConflictException(string stream, long version)
+    : Exception($"Stock journal '{stream}' already has version {version}: another activation wrote first.");
+
+/// <summary>Reading a stream's state without a grain (operations tooling, tests).</summary>
+public static class StockJournalHistoryExtensions
+{
+    /// <summary>The state the stream's snapshot and later changes add up to: what an activation would load.</summary>
+    public static StockSnapshot ToState(this StockJournalHistory history)
+    {
+        var book = StockBook.From(history.Snapshot);
+        foreach (var change in history.ChangesAfterSnapshot)
+        {
+            book.Apply(change);
+        }
+
+        return book.ToSnapshot();
+    }
+}

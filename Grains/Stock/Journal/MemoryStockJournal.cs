@@ -1,0 +1,87 @@
+using MultiStore.Grains.Interfaces.Stock;
+
+namespace MultiStore.Grains.Stock.Journal;
+
+/// <summary>
+/// The embedded default's journal: everything in this process's memory, gone at exit. One instance serves every
+/// silo of the process (a test cluster registers one shared instance), so an entry reactivated on another
+/// in-process silo still finds its history.
+/// </summary>
+public sealed class MemoryStockJournal : IStockJournal
+{
+    private readonly Dictionary<string, Stream> _streams = [];
+    private readonly Lock _lock = new();
+
+    /// <inheritdoc />
+    public Task<StockJournalHistory> LoadAsync(string stream, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            if (!_streams.TryGetValue(stream, out var entry))
+            {
+                return Task.FromResult(new StockJournalHistory(null, 0, [], 0));
+            }
+
+            return Task.FromResult(new StockJournalHistory(entry.Snapshot, entry.SnapshotVersion, [.. entry.ChangesAfterSnapshot], entry.Version));
+        }
+    }
+
+    /// <inheritdoc />
+    public Task AppendAsync(StockJournalBatch batch, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            if (!_streams.TryGetValue(batch.Stream, out var entry))
+            {
+                entry = new Stream();
+                _streams[batch.Stream] = entry;
+            }
+
+            if (batch.Version != entry.Version + 1)
+            {
+                throw new StockJournalConflictException(batch.Stream, batch.Version);
+            }
+
+            entry.Version = batch.Version;
+            entry.Ledger.AddRange(batch.Ledger);
+            if (batch.Snapshot is null)
+            {
+                entry.ChangesAfterSnapshot.AddRange(batch.Changes);
+            }
+            else
+            {
+                // Changes before a snapshot are never replayed again: only the ledger keeps their story.
+                entry.Snapshot = batch.Snapshot;
+                entry.SnapshotVersion = batch.Version;
+                entry.ChangesAfterSnapshot.Clear();
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<LedgerEntry>> ReadLedgerAsync(string stream, long? before, int take, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            IReadOnlyList<LedgerEntry> page = _streams.TryGetValue(stream, out var entry)
+                ? [.. entry.Ledger.Where(line => before is null || line.Sequence < before).OrderByDescending(line => line.Sequence).Take(take)]
+                : [];
+            return Task.FromResult(page);
+        }
+    }
+
+    private sealed class Stream
+    {
+        public long Version { get; set; }
+
+        public List<StockChange> ChangesAfterSnapshot { get; } = [];
+
+        public List<LedgerEntry> Ledger { get; } = [];
+
+        public StockSnapshot? Snapshot { get; set; }
+
+        public long SnapshotVersion { get; set; }
+    }
+}

@@ -1,0 +1,143 @@
+using MultiStore.Grains.Interfaces.Stock;
+
+namespace MultiStore.Grains.Stock;
+
+/// <summary>
+/// A stock entry's numbers in memory. Decisions read it; <see cref="Apply"/> is the only way it changes, both
+/// for a live decision and for a replay of the journal, so a reloaded entry is exactly the one that wrote.
+/// Deadlines sit in a priority queue, so a call costs the same with 10 or 10,000 reservations held.
+/// </summary>
+internal sealed class StockBook
+{
+    private readonly Dictionary<string, HeldReservation> _held = [];
+    private readonly Dictionary<string, SettledReservation> _settled = [];
+    private readonly PriorityQueue<string, DateTimeOffset> _deadlines = new();
+    private readonly Queue<(string Id, DateTimeOffset SettledAt)> _settledOrder = new();
+
+    public int OnHand { get; private set; }
+
+    public int SafetyStock { get; private set; }
+
+    public bool IsStocked { get; private set; }
+
+    public int Reserved { get; private set; }
+
+    public long LedgerSequence { get; private set; }
+
+    public int HeldCount => _held.Count;
+
+    public int Available => Math.Max(0, OnHand - Reserved - SafetyStock);
+
+    public bool TryGetHeld(string reservationId, out HeldReservation held) => _held.TryGetValue(reservationId, out held!);
+
+    public bool TryGetSettled(string reservationId, out SettledReservation settled) => _settled.TryGetValue(reservationId, out settled!);
+
+    /// <summary>Applies one change; returns the ledger line it makes, if any.</summary>
+    public LedgerEntry? Apply(StockChange change)
+    {
+        switch (change.Kind)
+        {
+            case StockChangeKind.Set:
+                var delta = change.OnHand - OnHand;
+                OnHand = change.OnHand;
+                SafetyStock = change.SafetyStock;
+                IsStocked = true;
+                return Ledger(change, LedgerKinds.Adjustment, delta);
+
+            case StockChangeKind.Hold:
+                var id = change.ReservationId!;
+                Reserved += change.Quantity - (_held.TryGetValue(id, out var previous) ? previous.Quantity : 0);
+                _held[id] = new HeldReservation(change.Quantity, change.ExpiresAt!.Value);
+                _deadlines.Enqueue(id, change.ExpiresAt.Value);
+                return null;
+
+            case StockChangeKind.Settle:
+                if (!_held.Remove(change.ReservationId!, out var held))
+                {
+                    return null;
+                }
+
+                Reserved -= held.Quantity;
+                if (change.Outcome == ReservationStatus.Confirmed)
+                {
+                    OnHand -= held.Quantity;
+                }
+
+                _settled[change.ReservationId!] = new SettledReservation(change.Outcome, held.Quantity, change.At);
+                _settledOrder.Enqueue((change.ReservationId!, change.At));
+                return change.Outcome switch
+                {
+                    ReservationStatus.Confirmed => Ledger(change, LedgerKinds.Sale, -held.Quantity),
+                    ReservationStatus.Expired => Ledger(change, LedgerKinds.ExpiryRelease, 0),
+                    _ => Ledger(change, LedgerKinds.Release, 0),
+                };
+
+            default:
+                throw new InvalidOperationException($"Unknown stock change {change.Kind}.");
+        }
+    }
+
+    /// <summary>The reservations whose deadline is at or before <paramref name="now"/>, earliest first.</summary>
+    public IEnumerable<(string Id, HeldReservation Held)> DueBy(DateTimeOffset now)
+    {
+        while (_deadlines.TryPeek(out var id, out var deadline) && deadline <= now)
+        {
+            _deadlines.Dequeue();
+            // The queue keeps superseded deadlines of resized or extended holds; only the current one counts.
+            if (_held.TryGetValue(id, out var held) && held.ExpiresAt == deadline)
+            {
+                yield return (id, held);
+            }
+        }
+    }
+
+    /// <summary>Forgets outcomes settled before <paramref name="cutoff"/> (memory only: snapshots then omit them).</summary>
+    public void ForgetSettledBefore(DateTimeOffset cutoff)
+    {
+        while (_settledOrder.TryPeek(out var head) && head.SettledAt < cutoff)
+        {
+            _settledOrder.Dequeue();
+            if (_settled.TryGetValue(head.Id, out var settled) && settled.SettledAt == head.SettledAt)
+            {
+                _settled.Remove(head.Id);
+            }
+        }
+    }
+
+    public StockSnapshot ToSnapshot() =>
+        new(OnHand, SafetyStock, IsStocked, LedgerSequence, new Dictionary<string, HeldReservation>(_held), new Dictionary<string, SettledReservation>(_settled));
+
+    public static StockBook From(StockSnapshot? snapshot)
+    {
+        var book = new StockBook();
+        if (snapshot is null)
+        {
+            return book;
+        }
+
+        book.OnHand = snapshot.OnHand;
+        book.SafetyStock = snapshot.SafetyStock;
+        book.IsStocked = snapshot.IsStocked;
+        book.LedgerSequence = snapshot.LedgerSequence;
+        foreach (var (id, held) in snapshot.Held)
+        {
+            book._held[id] = held;
+            book._deadlines.Enqueue(id, held.ExpiresAt);
+            book.Reserved += held.Quantity;
+        }
+
+        foreach (var (id, settled) in snapshot.Settled.OrderBy(entry => entry.Value.SettledAt))
+        {
+            book._settled[id] = settled;
+            book._settledOrder.Enqueue((id, settled.SettledAt));
+        }
+
+        return book;
+    }
+
+    private LedgerEntry Ledger(StockChange change, string kind, int delta)
+    {
+        LedgerSequence++;
+        return new LedgerEntry(LedgerSequence, change.At, kind, delta, OnHand, change.Reason, change.Actor, change.ReservationId);
+    }
+}

@@ -1,0 +1,32 @@
+using MultiStore.Grains.Interfaces.Stock;
+
+namespace MultiStore.Grains.Stock;
+
+/// <summary>What kind of fact a <see cref="StockChange"/> records.</summary>
+public enum StockChangeKind
+{
+    /// <summary>An admin set on-hand and safety stock (absolute values, so a replay needs no history).</summary>
+    Set = 0,
+
+    /// <summary>A reservation now holds <see cref="StockChange.Quantity"/> units until <see cref="StockChange.ExpiresAt"/> (new, resized or extended).</summary>
+    Hold = 1,
+
+    /// <summary>A reservation ended with <see cref="StockChange.Outcome"/> (confirmed, released or expired).</summary>
+    Settle = 2,
+}
+
+/// <summary>
+/// One fact in a stock entry's journal. A flat record on purpose: it is stored as JSON in PostgreSQL, and the
+/// cost of a write is the few changes it carries, never the size of the entry's whole state.
+/// </summary>
+public sealed record StockChange(
+    StockChangeKind Kind,
+    DateTimeOffset At,
+    string Actor,
+    string? ReservationId = null,
+    int Quantity = 0,
+    DateTimeOffset? ExpiresAt = null,
+    ReservationStatus Outcome = ReservationStatus.Unknown,
+    int OnHand = 0,
+    int SafetyStock = 0,
+    string? Reason = null);

@@ -1,0 +1,18 @@
+using MultiStore.Grains.Interfaces.Stock;
+
+namespace MultiStore.Grains.Stock;
+
+/// <summary>A stock entry's whole state at one journal version, so activation replays only the changes after it.</summary>
+public sealed record StockSnapshot(
+    int OnHand,
+    int SafetyStock,
+    bool IsStocked,
+    long LedgerSequence,
+    IReadOnlyDictionary<string, HeldReservation> Held,
+    IReadOnlyDictionary<string, SettledReservation> Settled);
+
+/// <summary>Units held for a reservation until it expires.</summary>
+public sealed record HeldReservation(int Quantity, DateTimeOffset ExpiresAt);
+
+/// <summary>How a reservation ended, kept so a retry of its id answers the same.</summary>
+public sealed record SettledReservation(ReservationStatus Status, int Quantity, DateTimeOffset SettledAt);

@@ -1,0 +1,69 @@
+using System.Collections.Concurrent;
+using MultiStore.Grains.Interfaces.Stock;
+using MultiStore.Grains.Stock.Journal;
+
+namespace MultiStore.Grains.Tests.Hosting;
+
+/// <summary>
+/// The in-memory journal with a probe per stream a test chooses to watch: it records the batches written, can hold
+/// appends behind a gate (a slow disk) or fail them (storage down), and lets a test write as a second activation.
+/// Streams nobody watches behave exactly like <see cref="MemoryStockJournal"/>.
+/// </summary>
+public sealed class ProbeJournal : IStockJournal
+{
+    private readonly MemoryStockJournal _inner = new();
+    private readonly ConcurrentDictionary<string, StreamProbe> _probes = new();
+
+    public StreamProbe Watch(string stream) => _probes.GetOrAdd(stream, _ => new StreamProbe());
+
+    /// <summary>Writes as another activation of the same entry would: straight to the journal, no probe.</summary>
+    public Task WriteAsAnotherActivationAsync(StockJournalBatch batch) => _inner.AppendAsync(batch);
+
+    public Task<StockJournalHistory> LoadAsync(string stream, CancellationToken cancellationToken = default) =>
+        _inner.LoadAsync(stream, cancellationToken);
+
+    public async Task AppendAsync(StockJournalBatch batch, CancellationToken cancellationToken = default)
+    {
+        if (_probes.TryGetValue(batch.Stream, out var probe))
+        {
+            probe.Attempts.Enqueue(batch);
+            await probe.WaitAsync();
+            if (probe.Failing)
+            {
+                throw new IOException("The journal is unreachable (test).");
+            }
+        }
+
+        await _inner.AppendAsync(batch, cancellationToken);
+        probe?.Written.Enqueue(batch);
+    }
+
+    public Task<IReadOnlyList<LedgerEntry>> ReadLedgerAsync(string stream, long? before, int take, CancellationToken cancellationToken = default) =>
+        _inner.ReadLedgerAsync(stream, before, take, cancellationToken);
+}
+
+/// <summary>What one watched stream saw, and the switches a test turns.</summary>
+public sealed class StreamProbe
+{
+    private volatile TaskCompletionSource _gate = Opened();
+
+    public ConcurrentQueue<StockJournalBatch> Attempts { get; } = new();
+
+    public ConcurrentQueue<StockJournalBatch> Written { get; } = new();
+
+    public volatile bool Failing;
+
+    /// <summary>Holds every append until <see cref="Open"/>: the grain's batch stays "in flight".</summary>
+    public void Close() => _gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public void Open() => _gate.TrySetResult();
+
+    public Task WaitAsync() => _gate.Task;
+
+    private static TaskCompletionSource Opened()
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        gate.SetResult();
+        return gate;
+    }
+}

@@ -1,0 +1,252 @@
+using MultiStore.Grains.Interfaces.Common;
+using MultiStore.Grains.Interfaces.Stock;
+using MultiStore.Grains.Interfaces.Tenancy;
+using MultiStore.Grains.Stock;
+using MultiStore.Grains.Stock.Journal;
+using MultiStore.Grains.Tests.Hosting;
+
+namespace MultiStore.Grains.Tests.Stock;
+
+/// <summary>
+/// Group commit and the journal behind a stock entry: callers share batches, nobody is answered before their
+/// change is durable, a failed or fenced write acknowledges nothing, and a write costs its own changes only.
+/// </summary>
+[Collection(ClusterCollection.Name)]
+public sealed class StockJournalTests(ClusterFixture cluster)
+{
+    private const string Sku = "JOURNAL-SKU";
+    private static readonly TimeSpan Ttl = TimeSpan.FromMinutes(10);
+    private readonly TenantId _tenant = ClusterFixture.NewTenant();
+
+    private string Stream => TenantKey.For(_tenant, StockEntryId.Format(Sku, ClusterFixture.DefaultZone));
+
+    [Fact]
+    public async Task ReserveAsync_CallersArrivingDuringAWrite_ShareTheNextBatchAndWaitForIt()
+    {
+        var stock = await cluster.StockAsync(_tenant, Sku, 1_000);
+        var probe = cluster.Journal.Watch(Stream);
+        using var acting = ClusterFixture.ActAs(_tenant);
+
+        probe.Close();
+        var first = stock.ReserveAsync("first", 1, Ttl);
+        await WaitUntilAsync(() => probe.Attempts.Count == 1);
+        var others = Enumerable.Range(0, 199).Select(i => stock.ReserveAsync($"r-{i}", 1, Ttl)).ToList();
+        await WaitUntilAsync(() => others.All(call => !call.IsCompleted) && probe.Attempts.Count == 1);
+        await Task.Delay(200);
+
+        // Nothing is answered while the batch holding it is not durable.
+        Assert.False(first.IsCompleted);
+        Assert.All(others, call => Assert.False(call.IsCompleted));
+
+        probe.Open();
+        var results = await Task.WhenAll(others.Prepend(first));
+
+        Assert.All(results, result => Assert.Equal(ReservationStatus.Reserved, result.Status));
+        Assert.Equal(2, probe.Written.Count);
+        Assert.Equal([1, 199], probe.Written.Select(batch => batch.Changes.Count));
+        Assert.Equal(200, (await stock.GetAsync()).Reserved);
+    }
+
+    [Fact]
+    public async Task ReserveAsync_WhenTheJournalFails_AcknowledgesNothingAndTheNextActivationStartsFromTheJournal()
+    {
+        var stock = await cluster.StockAsync(_tenant, Sku, 10);
+        var probe = cluster.Journal.Watch(Stream);
+        using var acting = ClusterFixture.ActAs(_tenant);
+
+        probe.Failing = true;
+        await Assert.ThrowsAsync<NotDurableException>(() => stock.ReserveAsync("lost", 4, Ttl));
+        probe.Failing = false;
+
+        await WaitUntilAsync(async () => (await TryGetAsync(stock))?.Reserved == 0);
+        Assert.Equal(ReservationStatus.Unknown, (await stock.ReleaseAsync("lost")).Status);
+        Assert.Equal(ReservationStatus.Reserved, (await stock.ReserveAsync("again", 10, Ttl)).Status);
+    }
+
+    [Fact]
+    public async Task ReserveAsync_AfterAnotherActivationWroteTheNextVersion_IsRefusedAndTheRetrySeesTheOtherWrite()
+    {
+        var stock = await cluster.StockAsync(_tenant, Sku, 10);
+        using var acting = ClusterFixture.ActAs(_tenant);
+        Assert.True((await stock.ReserveAsync("mine", 1, Ttl)).IsHeld);
+
+        // A duplicate activation elsewhere decided on the same numbers and wrote first.
+        var history = await cluster.Journal.LoadAsync(Stream);
+        var foreign = new StockChange(StockChangeKind.Hold, cluster.Now, "other-activation", "theirs", 9, cluster.Now + Ttl);
+        await cluster.Journal.WriteAsAnotherActivationAsync(new StockJournalBatch(Stream, history.Version + 1, [foreign], [], null));
+
+        await Assert.ThrowsAsync<NotDurableException>(() => stock.ReserveAsync("late", 1, Ttl));
+
+        // The stale activation is gone: the retry decides on the journal's numbers, where nothing is left.
+        var retry = await RetryAsync(() => stock.ReserveAsync("late", 1, Ttl));
+        Assert.Equal(ReservationStatus.InsufficientStock, retry.Status);
+        Assert.Equal(new StockLevel(Sku, ClusterFixture.DefaultZone, 10, 10, 0, true), await stock.GetAsync());
+    }
+
+    [Fact]
+    public async Task ReserveAsync_With10000ReservationsHeld_WritesOnlyItsOwnChange()
+    {
+        var stock = await cluster.StockAsync(_tenant, Sku, 20_000);
+        var probe = cluster.Journal.Watch(Stream);
+        using var acting = ClusterFixture.ActAs(_tenant);
+        for (var wave = 0; wave < 10; wave++)
+        {
+            await Task.WhenAll(Enumerable.Range(0, 1_000).Select(i => stock.ReserveAsync($"hold-{wave}-{i}", 1, Ttl)));
+        }
+
+        var before = probe.Written.Count;
+        Assert.True((await stock.ReserveAsync("one-more", 1, Ttl)).IsHeld);
+
+        var batch = Assert.Single(probe.Written.Skip(before));
+        Assert.Single(batch.Changes);
+        Assert.Null(batch.Snapshot);
+        // Snapshots, the only writes that grow with the entry, come once per StockGrain.SnapshotEvery changes.
+        Assert.InRange(probe.Written.Count(b => b.Snapshot is not null), 1, (10_001 / StockGrain.SnapshotEvery) + 1);
+        Assert.Equal(10_001, (await stock.GetAsync()).Reserved);
+    }
+
+    [Fact]
+    public async Task ReserveAsync_WhenSoldOut_AnswersFromMemoryWithoutWriting()
+    {
+        var stock = await cluster.StockAsync(_tenant, Sku, 1);
+        var probe = cluster.Journal.Watch(Stream);
+        using var acting = ClusterFixture.ActAs(_tenant);
+        Assert.True((await stock.ReserveAsync("winner", 1, Ttl)).IsHeld);
+        var writes = probe.Attempts.Count;
+
+        var losers = await Task.WhenAll(Enumerable.Range(0, 100).Select(i => stock.ReserveAsync($"late-{i}", 1, Ttl)));
+
+        Assert.All(losers, result => Assert.Equal(ReservationStatus.InsufficientStock, result.Status));
+        Assert.Equal(writes, probe.Attempts.Count);
+    }
+
+    [Fact]
+    public async Task Reactivation_AfterThousandsOfChanges_RestoresTheSameNumbersFromSnapshotAndTail()
+    {
+        var stock = await cluster.StockAsync(_tenant, Sku, 5_000);
+        using var acting = ClusterFixture.ActAs(_tenant);
+        var reserved = await Task.WhenAll(Enumerable.Range(0, 2_500).Select(i => stock.ReserveAsync($"r-{i}", 1, Ttl)));
+        await Task.WhenAll(reserved.Where((_, i) => i % 3 == 0).Select(r => stock.ConfirmAsync(r.ReservationId)));
+        await Task.WhenAll(reserved.Where((_, i) => i % 3 == 1).Select(r => stock.ReleaseAsync(r.ReservationId)));
+        var level = await stock.GetAsync();
+
+        await cluster.Cluster.DeactivateAsync(stock);
+
+        Assert.Equal(level, await stock.GetAsync());
+        Assert.Equal(ReservationStatus.Confirmed, (await stock.ConfirmAsync("r-0")).Status);
+        Assert.Equal(ReservationStatus.Released, (await stock.ConfirmAsync("r-1")).Status);
+        Assert.Equal(ReservationStatus.Reserved, (await stock.ReserveAsync("r-2", 1, Ttl)).Status);
+    }
+
+    [Fact]
+    public async Task GetLedgerAsync_AfterRandomOperations_SumsToOnHandAndPagesWithoutGapsOrRepeats()
+    {
+        var stock = await cluster.StockAsync(_tenant, Sku, 50);
+        using var acting = ClusterFixture.ActAs(_tenant);
+        var random = new Random(20261123);
+        for (var step = 0; step < 300; step++)
+        {
+            var id = $"r-{random.Next(40)}";
+            switch (random.Next(5))
+            {
+                case 0:
+                    await stock.ReserveAsync(id, random.Next(1, 4), Ttl);
+                    break;
+                case 1:
+                    await stock.ConfirmAsync(id);
+                    break;
+                case 2:
+                    await stock.ReleaseAsync(id);
+                    break;
+                case 3:
+                    await TryAdjustAsync(stock, new StockAdjustment(random.Next(-5, 10) is var d && d != 0 ? d : 1, null, null, "count"));
+                    break;
+                default:
+                    cluster.Time.Advance(TimeSpan.FromMinutes(3));
+                    await stock.GetAsync();
+                    break;
+            }
+        }
+
+        var lines = new List<LedgerEntry>();
+        long? before = null;
+        do
+        {
+            var page = await stock.GetLedgerAsync(before, 7);
+            lines.AddRange(page.Entries);
+            before = page.NextBefore;
+        }
+        while (before is not null);
+
+        var level = await stock.GetAsync();
+        Assert.Equal(level.OnHand, lines.Sum(line => line.Delta));
+        Assert.Equal(Enumerable.Range(1, lines.Count).Select(i => (long)i).Reverse(), lines.Select(line => line.Sequence));
+        Assert.Equal(level.OnHand, lines[0].OnHandAfter);
+        Assert.Contains(lines, line => line.Kind == LedgerKinds.Sale);
+        Assert.Contains(lines, line => line.Kind == LedgerKinds.ExpiryRelease && line.Actor == "system:expiry");
+        Assert.Contains(lines, line => line.Kind == LedgerKinds.Adjustment && line.Actor == ClusterFixture.Actor && line.Reason == "count");
+    }
+
+    [Theory]
+    [InlineData(0L, 10)]
+    [InlineData(null, 0)]
+    [InlineData(null, 501)]
+    public async Task GetLedgerAsync_BadPage_IsRefused(long? before, int take)
+    {
+        var stock = await cluster.StockAsync(_tenant, Sku, 1);
+        using var acting = ClusterFixture.ActAs(_tenant);
+        await StoreAssert.RefusedAsync(RuleCodes.InvalidQuantity, () => stock.GetLedgerAsync(before, take));
+    }
+
+    private static async Task TryAdjustAsync(IStockGrain stock, StockAdjustment adjustment)
+    {
+        try
+        {
+            await stock.AdjustAsync(adjustment);
+        }
+        catch (StoreRuleException refused) when (refused.Code == RuleCodes.OnHandBelowReserved)
+        {
+            // A random decrease below what is reserved is refused and changes nothing: still a valid step.
+        }
+    }
+
+    private static async Task<StockLevel?> TryGetAsync(IStockGrain stock)
+    {
+        try
+        {
+            return await stock.GetAsync();
+        }
+        catch (NotDurableException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>A refused activation is dropped once idle; a retry may still meet it for a moment.</summary>
+    private static async Task<T> RetryAsync<T>(Func<Task<T>> call)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return await call();
+            }
+            catch (NotDurableException) when (attempt < 50)
+            {
+                await Task.Delay(20);
+            }
+        }
+    }
+
+    private static Task WaitUntilAsync(Func<bool> condition) => WaitUntilAsync(() => Task.FromResult(condition()));
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The condition did not hold within 10 s.");
+            await Task.Delay(10);
+        }
+    }
+}
