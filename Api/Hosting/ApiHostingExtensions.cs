@@ -47,9 +47,10 @@ public static class ApiHostingExtensions
         app.UseExceptionHandler();
         // Empty-bodied errors (401/403 from auth, 404/405 from routing) become problems too.
         app.UseStatusCodePages(context => ProblemCatalog.ForStatus(context.HttpContext.Response.StatusCode).ExecuteAsync(context.HttpContext));
-        app.UseMiddleware<RequestBodyLimitMiddleware>();
         app.Use(HideFastEndpointsTestRoute);
         app.UseRouting();
+        // After routing: the limit is the route's own when it has one (the catalog import), the API-wide one otherwise.
+        app.UseMiddleware<RequestBodyLimitMiddleware>();
         // Authentication only reads the token here; the tenant middleware needs the user as the acting subject.
         app.UseAuthentication();
         app.UseMiddleware<TenantResolutionMiddleware>();

@@ -10,7 +10,7 @@ public static class ProblemCatalog
         RuleCodes.NotFound => StatusCodes.Status404NotFound,
         RuleCodes.InvalidId or RuleCodes.InvalidTenant or RuleCodes.InvalidTtl => StatusCodes.Status400BadRequest,
         // The request was well-formed but the number breaks a stock limit (e.g. on-hand above its maximum).
-        RuleCodes.InvalidQuantity => StatusCodes.Status422UnprocessableEntity,
+        RuleCodes.InvalidQuantity or RuleCodes.InvalidProduct or RuleCodes.InvalidTheme => StatusCodes.Status422UnprocessableEntity,
         RuleCodes.InsufficientStock
             or RuleCodes.OnHandBelowReserved
             or RuleCodes.ReservationIdReused
@@ -20,7 +20,9 @@ public static class ProblemCatalog
             or RuleCodes.OrderNotPending
             or RuleCodes.OrderExpired
             or RuleCodes.TenantExists
-            or RuleCodes.DomainTaken => StatusCodes.Status409Conflict,
+            or RuleCodes.DomainTaken
+            or RuleCodes.ProductExists
+            or RuleCodes.CatalogLocked => StatusCodes.Status409Conflict,
         // A refusal this API does not know yet is still the client's problem, never a 500.
         _ => StatusCodes.Status409Conflict,
     };
@@ -42,6 +44,10 @@ public static class ProblemCatalog
         RuleCodes.OrderExpired => "Order expired",
         RuleCodes.TenantExists => "Store already exists",
         RuleCodes.DomainTaken => "Domain already taken",
+        RuleCodes.InvalidProduct => "Invalid product",
+        RuleCodes.ProductExists => "Product already exists",
+        RuleCodes.CatalogLocked => "Catalog setting is fixed",
+        RuleCodes.InvalidTheme => "Invalid theme",
         _ => "Request refused",
     };
 

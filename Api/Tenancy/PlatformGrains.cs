@@ -1,3 +1,4 @@
+using MultiStore.Api.Onboarding;
 using MultiStore.Grains.Interfaces.Platform;
 using MultiStore.Grains.Interfaces.Tenancy;
 
@@ -19,6 +20,24 @@ public sealed class PlatformGrains(IGrainFactory grains, HostTenantResolver reso
             resolver.Invalidate(profile.Domains);
             return profile;
         }
+    }
+
+    /// <summary>
+    /// Creates a store and fills it in the same call (catalog settings, a category template's zones, products and
+    /// stock), acting for the new store as trusted onboarding code. The store answers on its domains at once.
+    /// </summary>
+    public async Task<TenantProfile> OnboardAsync(TenantSpec spec, OnboardingOptions options, string actor, CancellationToken ct)
+    {
+        var profile = await CreateAsync(spec, actor);
+        var tenant = TenantId.Parse(profile.Id);
+        using (TenantContext.ForTenant(tenant, $"{StoreOnboarding.Actor} for {actor}"))
+        {
+            var store = new RequestTenant();
+            store.Set(tenant);
+            await StoreOnboarding.ApplyAsync(new TenantGrains(grains, store), options, ct);
+        }
+
+        return profile;
     }
 
     public async Task<IReadOnlyList<TenantProfile>> ListAsync(string actor)

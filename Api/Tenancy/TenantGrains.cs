@@ -1,9 +1,12 @@
 using MultiStore.Grains.Interfaces.Carts;
+using MultiStore.Grains.Interfaces.Catalog;
 using MultiStore.Grains.Interfaces.Common;
 using MultiStore.Grains.Interfaces.Orders;
 using MultiStore.Grains.Interfaces.Platform;
 using MultiStore.Grains.Interfaces.Stock;
+using MultiStore.Grains.Interfaces.Storefront;
 using MultiStore.Grains.Interfaces.Tenancy;
+using MultiStore.Grains.Interfaces.Warehouse;
 
 namespace MultiStore.Api.Tenancy;
 
@@ -46,12 +49,14 @@ public sealed class TenantGrains(IGrainFactory grains, RequestTenant requestTena
 
     public ITenantGrain Store() => grains.GetGrain<ITenantGrain>(TenantKey.For(Tenant, ITenantGrain.EntityId));
 
-    /// <summary>The zone a cart line uses when the shopper names none.</summary>
-    public async Task<string> DefaultZoneAsync()
-    {
-        var profile = await Store().GetAsync();
-        return profile?.DefaultZone is { Length: > 0 } zone ? zone : "main";
-    }
+    public ICatalogGrain Catalog() => grains.GetGrain<ICatalogGrain>(TenantKey.For(Tenant, ICatalogGrain.EntityId));
+
+    public IStorefrontGrain Storefront() => grains.GetGrain<IStorefrontGrain>(TenantKey.For(Tenant, IStorefrontGrain.EntityId));
+
+    public IWarehouseGrain Warehouse() => grains.GetGrain<IWarehouseGrain>(TenantKey.For(Tenant, IWarehouseGrain.EntityId));
+
+    /// <summary>The zone a cart line uses when the shopper names none: the warehouse's default zone.</summary>
+    public async Task<string> DefaultZoneAsync() => (await Warehouse().GetAsync()).DefaultZone;
 
     /// <summary>One spelling per UUID (lowercase), so "ABC…" and "abc…" never name two carts.</summary>
     public static string CanonicalUuid(string id) =>

@@ -18,4 +18,8 @@ public static class RuleCodes
     public const string InvalidTenant = "invalid-tenant";
     public const string InvalidTtl = "invalid-ttl";
     public const string CartFull = "cart-full";
+    public const string InvalidProduct = "invalid-product";
+    public const string ProductExists = "product-exists";
+    public const string CatalogLocked = "catalog-locked";
+    public const string InvalidTheme = "invalid-theme";
 }

@@ -13,6 +13,14 @@ public sealed class OpenApiDocumentTests(ApiFactory api)
         "POST /admin/orders/{orderId}/pay", "GET /admin/orders/{orderId}", "GET /admin/carts/{cartId}",
         "GET /api/stock/{sku}", "PUT /api/carts/{cartId}/items/{sku}", "DELETE /api/carts/{cartId}/items/{sku}",
         "GET /api/carts/{cartId}", "POST /api/carts/{cartId}/checkout", "GET /api/orders/{orderId}", "POST /api/orders/{orderId}/cancel",
+        // Issue 6: catalog and zones.
+        "GET /api/products", "GET /api/products/{handle}",
+        "POST /admin/products", "GET /admin/products/{handle}", "PUT /admin/products/{handle}", "POST /admin/products/{handle}/archive",
+        "POST /admin/products/{handle}/variants", "GET /admin/zones", "PUT /admin/zones/{zone}",
+        // Issue 6: storefront settings.
+        "GET /api/storefront", "GET /robots.txt", "GET /sitemap.xml", "PUT /admin/storefront/theme",
+        // Issue 6: bulk import and export.
+        "POST /admin/catalog/import", "GET /admin/catalog/export",
     ];
 
     [Fact]

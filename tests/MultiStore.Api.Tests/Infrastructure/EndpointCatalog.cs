@@ -24,14 +24,27 @@ public enum Access
 }
 
 /// <summary>The ids of one store's entities that sample requests point at.</summary>
-public sealed record StoreIds(string TenantId, string Sku, string Zone, string CartId, string PayOrderId, string CancelOrderId);
+/// <param name="Handle">A product of the store's catalog.</param>
+public sealed record StoreIds(string TenantId, string Sku, string Zone, string CartId, string PayOrderId, string CancelOrderId, string Handle);
 
 /// <summary>One endpoint of the contract and a well-formed request to it for a given store's ids.</summary>
 /// <param name="ForeignIdsCreateOwnEntity">
 /// True when a request naming ids that exist only in another store legitimately creates the entity in this store
 /// (stocking a SKU): the isolation test then expects success here and no change over there.
 /// </param>
-public sealed record EndpointCase(string Method, string Route, Access Access, Func<StoreIds, HttpRequestMessage>? Sample, bool ForeignIdsCreateOwnEntity = false)
+/// <param name="NamesNoEntity">
+/// True when the request names no existing entity (a listing, a creation with a fresh id, the store's own settings):
+/// "another store's ids" then means nothing, and the request succeeds on its own host with its own token.
+/// </param>
+/// <param name="OwnBodyLimit">True when the route accepts bodies above the API-wide limit (the CSV import).</param>
+public sealed record EndpointCase(
+    string Method,
+    string Route,
+    Access Access,
+    Func<StoreIds, HttpRequestMessage>? Sample,
+    bool ForeignIdsCreateOwnEntity = false,
+    bool NamesNoEntity = false,
+    bool OwnBodyLimit = false)
 {
     public string Key => $"{Method} {Route}";
 
@@ -53,6 +66,24 @@ public static class EndpointCatalog
         new("POST", "/api/carts/{cartId}/checkout", Access.Storefront, ids => Request(HttpMethod.Post, $"/api/carts/{ids.CartId}/checkout")),
         new("GET", "/api/orders/{orderId}", Access.Storefront, ids => Request(HttpMethod.Get, $"/api/orders/{ids.CancelOrderId}")),
         new("POST", "/api/orders/{orderId}/cancel", Access.Storefront, ids => Request(HttpMethod.Post, $"/api/orders/{ids.CancelOrderId}/cancel")),
+
+        new("GET", "/api/products", Access.Storefront, _ => Request(HttpMethod.Get, "/api/products?page=1&pageSize=5"), NamesNoEntity: true),
+        new("GET", "/api/products/{handle}", Access.Storefront, ids => Request(HttpMethod.Get, $"/api/products/{ids.Handle}?zone=main")),
+
+        new("GET", "/api/storefront", Access.Storefront, _ => Request(HttpMethod.Get, "/api/storefront"), NamesNoEntity: true),
+        new("GET", "/robots.txt", Access.Storefront, _ => Request(HttpMethod.Get, "/robots.txt"), NamesNoEntity: true),
+        new("GET", "/sitemap.xml", Access.Storefront, _ => Request(HttpMethod.Get, "/sitemap.xml"), NamesNoEntity: true),
+        new("PUT", "/admin/storefront/theme", Access.StoreAdmin, _ => Request(HttpMethod.Put, "/admin/storefront/theme", new { theme = new { accent = "#123456" } }), NamesNoEntity: true),
+
+        new("POST", "/admin/products", Access.StoreAdmin, _ => Request(HttpMethod.Post, "/admin/products", new { handle = $"new-{Guid.NewGuid():N}", name = "New", category = "Misc", price = 9.5m }), NamesNoEntity: true),
+        new("GET", "/admin/products/{handle}", Access.StoreAdmin, ids => Request(HttpMethod.Get, $"/admin/products/{ids.Handle}")),
+        new("PUT", "/admin/products/{handle}", Access.StoreAdmin, ids => Request(HttpMethod.Put, $"/admin/products/{ids.Handle}", new { price = 12.25m })),
+        new("POST", "/admin/products/{handle}/archive", Access.StoreAdmin, ids => Request(HttpMethod.Post, $"/admin/products/{ids.Handle}/archive")),
+        new("POST", "/admin/products/{handle}/variants", Access.StoreAdmin, ids => Request(HttpMethod.Post, $"/admin/products/{ids.Handle}/variants", new { attributes = new { size = "XL" } })),
+        new("POST", "/admin/catalog/import", Access.StoreAdmin, _ => Csv(HttpMethod.Post, "/admin/catalog/import", $"handle,name,category,price,attributes,on_hand\nimp-{Guid.NewGuid():N},Imported,Misc,3.50,color=Red,4\n"), NamesNoEntity: true, OwnBodyLimit: true),
+        new("GET", "/admin/catalog/export", Access.StoreAdmin, _ => Request(HttpMethod.Get, "/admin/catalog/export"), NamesNoEntity: true),
+        new("GET", "/admin/zones", Access.StoreAdmin, _ => Request(HttpMethod.Get, "/admin/zones"), NamesNoEntity: true),
+        new("PUT", "/admin/zones/{zone}", Access.StoreAdmin, ids => Request(HttpMethod.Put, $"/admin/zones/{ids.Zone}", new { name = "Main" }), NamesNoEntity: true),
 
         new("GET", "/admin/stock/{sku}", Access.StoreAdmin, ids => Request(HttpMethod.Get, $"/admin/stock/{ids.Sku}")),
         new("PUT", "/admin/stock/{sku}/{zone}", Access.StoreAdmin, ids => Request(HttpMethod.Put, $"/admin/stock/{ids.Sku}/{ids.Zone}", new { onHand = 40 }), ForeignIdsCreateOwnEntity: true),
@@ -88,4 +119,7 @@ public static class EndpointCatalog
 
     public static HttpRequestMessage Request(HttpMethod method, string url, object? body = null) =>
         new(method, url) { Content = body is null ? null : Http.Json(body) };
+
+    public static HttpRequestMessage Csv(HttpMethod method, string url, string csv) =>
+        new(method, url) { Content = new StringContent(csv, System.Text.Encoding.UTF8, "text/csv") };
 }

@@ -66,6 +66,24 @@ public sealed class StoreDriver
         return order.Value<string>("orderId");
     }
 
+    /// <summary>Creates a product with two variants (Black and White) in the catalog and returns its handle.</summary>
+    public async Task<string> NewProductAsync(string category = "Tees", decimal price = 25m)
+    {
+        var handle = $"tee-{Guid.NewGuid():N}"[..16];
+        await Owner.PostJsonAsync("/admin/products", new
+        {
+            handle,
+            name = $"Tee {handle}",
+            category,
+            price,
+            variants = new[] { new { attributes = new { color = "Black" } }, new { attributes = new { color = "White" } } },
+        }).ExpectAsync(HttpStatusCode.Created);
+        return handle;
+    }
+
+    /// <summary>The admin view of a product (with its SKUs).</summary>
+    public Task<JsonNode> ProductAsync(string handle) => Owner.GetAsync($"/admin/products/{handle}").ExpectAsync(HttpStatusCode.OK);
+
     /// <summary>The admin view of a SKU's stock.</summary>
     public Task<JsonNode> StockAsync(string sku) => Owner.GetAsync($"/admin/stock/{sku}").ExpectAsync(HttpStatusCode.OK);
 
@@ -79,12 +97,14 @@ public sealed class StoreDriver
     /// Everything an outsider could have changed, read through this store's own host and owner token:
     /// the SKUs' levels, the carts and the orders (status code and body of each read).
     /// </summary>
-    public async Task<string> SnapshotAsync(IEnumerable<string> skus, IEnumerable<string> cartIds, IEnumerable<string> orderIds)
+    public async Task<string> SnapshotAsync(IEnumerable<string> skus, IEnumerable<string> cartIds, IEnumerable<string> orderIds, IEnumerable<string>? handles = null)
     {
         var snapshot = new StringBuilder();
         foreach (var url in skus.Select(sku => $"/admin/stock/{sku}")
             .Concat(cartIds.Select(cartId => $"/admin/carts/{cartId}"))
-            .Concat(orderIds.Select(orderId => $"/admin/orders/{orderId}")))
+            .Concat(orderIds.Select(orderId => $"/admin/orders/{orderId}"))
+            .Concat((handles ?? []).Select(handle => $"/admin/products/{handle}"))
+            .Append("/admin/zones"))
         {
             using var response = await Owner.GetAsync(url);
             snapshot.Append(url).Append(' ').Append((int)response.StatusCode).Append(' ')

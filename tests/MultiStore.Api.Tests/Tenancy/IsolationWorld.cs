@@ -8,7 +8,7 @@ public sealed record IsolatedStore(StoreDriver Driver, StoreIds Ids, string Spar
     public string Host => Driver.Host;
 
     public Task<string> SnapshotAsync() =>
-        Driver.SnapshotAsync([Ids.Sku, SpareSku], [Ids.CartId], [Ids.PayOrderId, Ids.CancelOrderId]);
+        Driver.SnapshotAsync([Ids.Sku, SpareSku], [Ids.CartId], [Ids.PayOrderId, Ids.CancelOrderId], [Ids.Handle]);
 
     /// <summary>Ids of entities that exist only here, as another store would try them.</summary>
     public StoreIds ForeignIds(EndpointCase endpoint) => endpoint.ForeignIdsCreateOwnEntity ? Ids with { Sku = SpareSku } : Ids;
@@ -29,7 +29,8 @@ public sealed record IsolatedStore(StoreDriver Driver, StoreIds Ids, string Spar
             "main",
             await driver.NewCartAsync(sku, 2),
             await driver.NewPendingOrderAsync(sku, 1),
-            await driver.NewPendingOrderAsync(sku, 1));
+            await driver.NewPendingOrderAsync(sku, 1),
+            await driver.NewProductAsync());
     }
 
     private static async Task<string> StockedSkuAsync(StoreDriver driver, string label)

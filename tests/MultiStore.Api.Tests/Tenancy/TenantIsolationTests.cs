@@ -37,9 +37,21 @@ public sealed class TenantIsolationTests(ApiFactory api)
         var alphaBefore = await alpha.SnapshotAsync();
         var betaBefore = await beta.SnapshotAsync();
 
-        // (a) Alpha's request, with Alpha's own token, sent to Beta's host.
-        await SendAsync(beta.Host, alphaToken, endpoint.Sample!(alpha.Ids))
-            .ExpectProblemAsync(isAdmin ? HttpStatusCode.Forbidden : HttpStatusCode.NotFound);
+        // (a) Alpha's request, with Alpha's own token, sent to Beta's host. A storefront request that names no entity
+        // (a listing) is simply Beta's own page there: it must succeed and show nothing of Alpha's.
+        if (endpoint.NamesNoEntity && !isAdmin)
+        {
+            using var betaPage = await SendAsync(beta.Host, alphaToken, endpoint.Sample!(alpha.Ids));
+            var body = await betaPage.Content.ReadAsStringAsync();
+            Assert.True(betaPage.IsSuccessStatusCode, $"{key}: {(int)betaPage.StatusCode} {body}");
+            Assert.DoesNotContain(alpha.Ids.Handle, body, StringComparison.Ordinal);
+            Assert.DoesNotContain(alpha.Ids.TenantId, body, StringComparison.Ordinal);
+        }
+        else
+        {
+            await SendAsync(beta.Host, alphaToken, endpoint.Sample!(alpha.Ids))
+                .ExpectProblemAsync(isAdmin ? HttpStatusCode.Forbidden : HttpStatusCode.NotFound);
+        }
 
         // (b) Beta's token on Alpha's host.
         if (isAdmin)
@@ -50,7 +62,7 @@ public sealed class TenantIsolationTests(ApiFactory api)
         // (c) Beta's ids on Alpha's host, with Alpha's own token.
         using (var foreign = await SendAsync(alpha.Host, alphaToken, endpoint.Sample!(beta.ForeignIds(endpoint))))
         {
-            if (endpoint.ForeignIdsCreateOwnEntity)
+            if (endpoint.ForeignIdsCreateOwnEntity || endpoint.NamesNoEntity)
             {
                 Assert.True(foreign.IsSuccessStatusCode, $"{key}: {(int)foreign.StatusCode} {await foreign.Content.ReadAsStringAsync()}");
             }

@@ -1,6 +1,7 @@
 using FastEndpoints;
 using MultiStore.Api.Problems;
 using MultiStore.Api.Tenancy;
+using MultiStore.Grains.Interfaces.Catalog;
 
 namespace MultiStore.Api.Features.Carts.SetItem;
 
@@ -24,6 +25,13 @@ public sealed class Endpoint(TenantGrains grains) : Endpoint<Request, CartRespon
         if (!(await grains.Stock(req.Sku, zone).GetAsync()).IsStocked)
         {
             await Send.ResultAsync(ApiProblem.NotFound("SKU in this zone"));
+            return;
+        }
+
+        // A SKU of an archived product is no longer for sale (SKUs the catalog never issued are sold as stocked).
+        if (req.Quantity > 0 && (await grains.Catalog().FindSkusAsync([req.Sku])) is [{ Status: ProductStatus.Archived }])
+        {
+            await Send.ResultAsync(ApiProblem.NotFound("SKU for sale"));
             return;
         }
 

@@ -1,12 +1,16 @@
 using System.Text.Json;
 using FastEndpoints;
 using MultiStore.Api.Auth;
+using MultiStore.Api.Onboarding;
 using MultiStore.Api.Tenancy;
 using MultiStore.Grains.Interfaces.Platform;
 
 namespace MultiStore.Api.Features.Platform.CreateTenant;
 
-/// <summary>POST /platform/tenants: onboards a store and binds its domains.</summary>
+/// <summary>
+/// POST /platform/tenants: onboards a store and binds its domains, in one call: with brand colours (into the theme),
+/// catalog settings and a category template, the store is live and stocked when this answers.
+/// </summary>
 public sealed class Endpoint(PlatformGrains platform) : Endpoint<Request, TenantResponse>
 {
     public override void Configure()
@@ -22,9 +26,10 @@ public sealed class Endpoint(PlatformGrains platform) : Endpoint<Request, Tenant
 
     public override async Task HandleAsync(Request req, CancellationToken ct)
     {
-        var theme = req.Theme is { ValueKind: JsonValueKind.Object } value ? value.GetRawText() : "{}";
+        var onboarding = new OnboardingOptions(req.BrandColors, req.Template, req.SkuPrefix, req.Currency);
+        var theme = StoreOnboarding.Theme(req.Theme is { ValueKind: JsonValueKind.Object } value ? value.GetRawText() : "{}", onboarding);
         var spec = new TenantSpec(req.Id!, req.Name!.Trim(), [.. req.Domains!.Select(RequestValidator.Normalize)], theme);
-        var profile = await platform.CreateAsync(spec, User.ActorName());
+        var profile = await platform.OnboardAsync(spec, onboarding, User.ActorName(), ct);
         await Send.ResponseAsync(TenantResponse.From(profile), StatusCodes.Status201Created, ct);
     }
 }

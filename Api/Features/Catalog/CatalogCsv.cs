@@ -1,0 +1,161 @@
+using System.Globalization;
+using MultiStore.Grains.Catalog;
+using MultiStore.Grains.Interfaces.Catalog;
+using MultiStore.Grains.Interfaces.Common;
+
+namespace MultiStore.Api.Features.Catalog;
+
+/// <summary>
+/// The catalog's CSV format, shared by import and export. One row is one variant (optionally in one zone):
+/// <c>handle,name,category,price,status,attributes,sku,zone,on_hand,safety_stock</c>. Product fields may be left
+/// empty on a product's later rows; attributes read <c>color=Black;size=250ml</c>; <c>sku</c> is issued by the store
+/// (empty for a new variant, or the SKU already issued for it); <c>zone</c>/<c>on_hand</c> set an absolute stock count.
+/// The store is never a column: it is the one the request's host belongs to.
+/// </summary>
+public static class CatalogCsv
+{
+    public const string Handle = "handle";
+    public const string Name = "name";
+    public const string Category = "category";
+    public const string Price = "price";
+    public const string Status = "status";
+    public const string Attributes = "attributes";
+    public const string Sku = "sku";
+    public const string Zone = "zone";
+    public const string OnHand = "on_hand";
+    public const string SafetyStock = "safety_stock";
+
+    public const string ContentType = "text/csv";
+
+    /// <summary>Every column, in the order export writes them.</summary>
+    public static IReadOnlyList<string> Columns { get; } = [Handle, Name, Category, Price, Status, Attributes, Sku, Zone, OnHand, SafetyStock];
+
+    /// <summary>Columns that would name a store: refused outright, since the store comes from the request only.</summary>
+    public static IReadOnlySet<string> StoreColumns { get; } = new HashSet<string>(
+        ["store", "store_id", "storeid", "tenant", "tenant_id", "tenantid", "shop", "shop_id", "merchant", "domain", "host"], StringComparer.Ordinal);
+
+    /// <summary>One parsed data row (row numbers count the header as row 1, as a spreadsheet shows them).</summary>
+    public sealed record Row(
+        int Number,
+        string Handle,
+        string? Name,
+        string? Category,
+        decimal? Price,
+        ProductStatus? Status,
+        IReadOnlyDictionary<string, string> Attributes,
+        string? Sku,
+        string? Zone,
+        int? OnHand,
+        int? SafetyStock);
+
+    /// <summary>Parses the fields of one data row by header position; adds an error per bad field.</summary>
+    public static Row? Parse(int number, IReadOnlyDictionary<string, int> header, string[] fields, List<ImportError> errors)
+    {
+        string? Field(string column) =>
+            header.TryGetValue(column, out var index) && index < fields.Length && !string.IsNullOrWhiteSpace(fields[index]) ? fields[index].Trim() : null;
+
+        var before = errors.Count;
+        void Error(string column, string message) => errors.Add(new ImportError(number, column, message));
+
+        var handle = Field(Handle);
+        if (handle is null || !CatalogRules.IsHandle(handle))
+        {
+            Error(Handle, handle is null ? "A handle is required on every row." : $"'{handle}' is not a handle: use a-z, 0-9 and '-'.");
+        }
+
+        decimal? price = null;
+        if (Field(Price) is { } priceText)
+        {
+            if (decimal.TryParse(priceText, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var parsed) && CatalogRules.IsPrice(parsed))
+            {
+                price = parsed;
+            }
+            else
+            {
+                Error(Price, $"'{priceText}' is not a price: use digits with a '.' and at most two decimals, up to {CatalogRules.MaxPrice}.");
+            }
+        }
+
+        ProductStatus? status = Field(Status) switch
+        {
+            null => null,
+            "active" => ProductStatus.Active,
+            "archived" => ProductStatus.Archived,
+            var other => Invalid<ProductStatus?>(() => Error(Status, $"'{other}' is not a status: use active or archived.")),
+        };
+
+        var attributes = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (Field(Attributes) is { } attributeText)
+        {
+            foreach (var pair in attributeText.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                var equals = pair.IndexOf('=');
+                if (equals <= 0 || !attributes.TryAdd(pair[..equals].Trim().ToLowerInvariant(), pair[(equals + 1)..].Trim()))
+                {
+                    Error(Attributes, $"'{attributeText}' is not a list of name=value pairs separated by ';' (each name once).");
+                    break;
+                }
+            }
+        }
+
+        var sku = Field(Sku);
+        if (sku is not null && !IdRules.IsSku(sku))
+        {
+            Error(Sku, $"'{sku}' is not a SKU.");
+        }
+
+        var zone = Field(Zone);
+        if (zone is not null && !IdRules.IsZone(zone))
+        {
+            Error(Zone, $"'{zone}' is not a zone id: use a-z, 0-9 and '-'.");
+        }
+
+        var onHand = Count(Field(OnHand), OnHand, Error);
+        var safety = Count(Field(SafetyStock), SafetyStock, Error);
+        if (safety is not null && onHand is null)
+        {
+            Error(SafetyStock, "safety_stock needs on_hand on the same row.");
+        }
+
+        return errors.Count == before
+            ? new Row(number, handle!, Field(Name), Field(Category), price, status, attributes, sku, zone, onHand, safety)
+            : null;
+    }
+
+    /// <summary>Formats one export row in <see cref="Columns"/> order.</summary>
+    public static string[] Format(Product product, Variant variant, string? zone, int? onHand, int? safetyStock) =>
+    [
+        product.Handle,
+        product.Name,
+        product.Category,
+        product.Price.ToString("0.00", CultureInfo.InvariantCulture),
+        ProductResponse.StatusName(product.Status),
+        string.Join(';', variant.Attributes.OrderBy(pair => pair.Key, StringComparer.Ordinal).Select(pair => $"{pair.Key}={pair.Value}")),
+        variant.Sku,
+        zone ?? string.Empty,
+        onHand?.ToString(CultureInfo.InvariantCulture) ?? string.Empty,
+        safetyStock?.ToString(CultureInfo.InvariantCulture) ?? string.Empty,
+    ];
+
+    private static int? Count(string? text, string column, Action<string, string> error)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value <= IdRules.MaxOnHand)
+        {
+            return value;
+        }
+
+        error(column, $"'{text}' is not a count: use a whole number from 0 to {IdRules.MaxOnHand}.");
+        return null;
+    }
+
+    private static T Invalid<T>(Action report)
+    {
+        report();
+        return default!;
+    }
+}

@@ -1,0 +1,57 @@
+using System.Text;
+using FluentValidation;
+using MultiStore.Grains.Catalog;
+
+namespace MultiStore.Api.Features.Catalog;
+
+/// <summary>The catalog's input rules for request validators, written once from <see cref="CatalogRules"/>.</summary>
+public static class CatalogRequestRules
+{
+    public static IRuleBuilderOptions<T, string> IsHandle<T>(this IRuleBuilder<T, string> rule) =>
+        rule.Must(CatalogRules.IsHandle).WithMessage($"Use 1-{CatalogRules.MaxHandleLength} of a-z, 0-9 and '-' (starting with a letter or digit).");
+
+    public static IRuleBuilderOptions<T, decimal?> IsPrice<T>(this IRuleBuilder<T, decimal?> rule) =>
+        rule.Must(price => price is null || CatalogRules.IsPrice(price.Value))
+            .WithMessage($"A price is between 0 and {CatalogRules.MaxPrice} with at most two decimals.");
+
+    public static IRuleBuilderOptions<T, string?> IsText<T>(this IRuleBuilder<T, string?> rule, int maxLength) =>
+        rule.Must(text => text is null || (text.Trim().Length is > 0 && text.Trim().Length <= maxLength && !text.Any(char.IsControl)))
+            .WithMessage($"Use 1-{maxLength} printable characters.");
+
+    public static IRuleBuilderOptions<T, Dictionary<string, string>?> AreAttributes<T>(this IRuleBuilder<T, Dictionary<string, string>?> rule) =>
+        rule.Must(attributes => attributes is null || TryAttributes(attributes))
+            .WithMessage($"At most {SkuCodes.MaxAttributes} attributes, names of a-z, 0-9, '_', '-' (1-{CatalogRules.MaxAttributeNameLength}), values of 1-{CatalogRules.MaxAttributeValueLength} printable characters.");
+
+    /// <summary>A handle made from a product name when none is given: <c>Argan Oil 250ml</c> → <c>argan-oil-250ml</c>.</summary>
+    public static string HandleFrom(string name)
+    {
+        var builder = new StringBuilder();
+        foreach (var letter in name.Normalize(NormalizationForm.FormD).ToLowerInvariant())
+        {
+            if (char.IsAsciiLetterLower(letter) || char.IsAsciiDigit(letter))
+            {
+                builder.Append(letter);
+            }
+            else if (builder.Length > 0 && builder[^1] != '-' && (char.IsWhiteSpace(letter) || char.IsPunctuation(letter) || char.IsSymbol(letter)))
+            {
+                builder.Append('-');
+            }
+        }
+
+        var handle = builder.ToString().Trim('-');
+        return handle.Length <= CatalogRules.MaxHandleLength ? handle : handle[..CatalogRules.MaxHandleLength].TrimEnd('-');
+    }
+
+    private static bool TryAttributes(Dictionary<string, string> attributes)
+    {
+        try
+        {
+            CatalogRules.Attributes(attributes);
+            return true;
+        }
+        catch (Grains.Interfaces.Common.StoreRuleException)
+        {
+            return false;
+        }
+    }
+}

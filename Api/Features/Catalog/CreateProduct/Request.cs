@@ -1,0 +1,47 @@
+using FluentValidation;
+using MultiStore.Grains.Catalog;
+
+namespace MultiStore.Api.Features.Catalog.CreateProduct;
+
+public sealed class Request
+{
+    /// <summary>The product's permanent id in URLs (a-z, 0-9, '-'); made from the name when absent.</summary>
+    public string? Handle { get; set; }
+
+    public string? Name { get; set; }
+
+    /// <summary>The category's name (<c>Hair</c>); its code becomes part of every SKU of the product.</summary>
+    public string? Category { get; set; }
+
+    /// <summary>Unit price in the store's currency, at most two decimals.</summary>
+    public decimal? Price { get; set; }
+
+    public string? Description { get; set; }
+
+    /// <summary>The variants by their attributes; none means one plain variant whose SKU is the product code.</summary>
+    public List<VariantRequest>? Variants { get; set; }
+}
+
+public sealed class VariantRequest
+{
+    /// <summary>E.g. <c>{"color":"Black","size":"250ml"}</c>.</summary>
+    public Dictionary<string, string>? Attributes { get; set; }
+}
+
+public sealed class RequestValidator : FastEndpoints.Validator<Request>
+{
+    public RequestValidator()
+    {
+        RuleFor(request => request.Handle!).IsHandle().When(request => request.Handle is not null);
+        RuleFor(request => request.Name).NotNull().IsText(CatalogRules.MaxNameLength);
+        RuleFor(request => request.Name).Must(name => name is null || CatalogRequestRules.HandleFrom(name).Length > 0)
+            .When(request => request.Handle is null)
+            .WithMessage("Give a handle: no handle can be made from this name.");
+        RuleFor(request => request.Category).NotNull().IsText(CatalogRules.MaxCategoryLength);
+        RuleFor(request => request.Price).NotNull().IsPrice();
+        RuleFor(request => request.Description).MaximumLength(CatalogRules.MaxDescriptionLength);
+        RuleFor(request => request.Variants).Must(variants => variants is null || variants.Count <= CatalogRules.MaxVariants)
+            .WithMessage($"A product has at most {CatalogRules.MaxVariants} variants.");
+        RuleForEach(request => request.Variants).ChildRules(variant => variant.RuleFor(v => v.Attributes).NotNull().AreAttributes());
+    }
+}

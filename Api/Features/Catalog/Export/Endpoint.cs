@@ -1,0 +1,58 @@
+using FastEndpoints;
+using MultiStore.Api.Auth;
+using MultiStore.Api.Tenancy;
+using MultiStore.Grains.Interfaces.Catalog;
+
+namespace MultiStore.Api.Features.Catalog.Export;
+
+/// <summary>
+/// GET /admin/catalog/export: the whole catalog (archived products too) as CSV in the import's format, streamed a page
+/// of products at a time: one row per variant and stocked zone with its on-hand and safety stock, or one row without a
+/// zone for a variant stocked nowhere. Importing the export again changes nothing.
+/// </summary>
+public sealed class Endpoint(TenantGrains grains) : EndpointWithoutRequest
+{
+    private const int PageSize = 200;
+
+    public override void Configure()
+    {
+        Get("/admin/catalog/export");
+        Policies(StorePermissions.Policy(StorePermissions.CatalogRead), StorePermissions.Policy(StorePermissions.StockRead));
+        Description(endpoint => endpoint.WithTags("Store admin").WithSummary("Export the catalog and stock as CSV").Produces<string>(200, CatalogCsv.ContentType));
+    }
+
+    public override async Task HandleAsync(CancellationToken ct)
+    {
+        HttpContext.Response.ContentType = $"{CatalogCsv.ContentType}; charset=utf-8";
+        HttpContext.Response.Headers.ContentDisposition = "attachment; filename=\"catalog.csv\"";
+        await using var writer = new StreamWriter(HttpContext.Response.Body, leaveOpen: true);
+        await writer.WriteAsync(CsvStream.Line(CatalogCsv.Columns));
+        var catalog = grains.Catalog();
+        for (var skip = 0; ; skip += PageSize)
+        {
+            var page = await catalog.ListAsync(new ProductQuery(null, null, skip, PageSize));
+            foreach (var product in page.Items)
+            {
+                var levels = await Task.WhenAll(product.Variants.Select(variant => grains.Sku(variant.Sku).GetLevelsAsync()));
+                foreach (var (variant, variantLevels) in product.Variants.Zip(levels))
+                {
+                    var stocked = variantLevels.Where(level => level.IsStocked).ToList();
+                    var rows = stocked.Count == 0
+                        ? [CatalogCsv.Format(product, variant, null, null, null)]
+                        : stocked.Select(level => CatalogCsv.Format(product, variant, level.Zone, level.OnHand, level.SafetyStock));
+                    foreach (var row in rows)
+                    {
+                        await writer.WriteAsync(CsvStream.Line(row));
+                    }
+                }
+            }
+
+            if (page.Items.Count < PageSize)
+            {
+                break;
+            }
+        }
+
+        await writer.FlushAsync(ct);
+    }
+}

@@ -1,0 +1,297 @@
+using System.Diagnostics;
+using System.Globalization;
+using FastEndpoints;
+using Microsoft.Extensions.Options;
+using MultiStore.Api.Auth;
+using MultiStore.Api.Hosting;
+using MultiStore.Api.Problems;
+using MultiStore.Api.Tenancy;
+using MultiStore.Grains.Interfaces.Catalog;
+using MultiStore.Grains.Interfaces.Common;
+
+namespace MultiStore.Api.Features.Catalog.Import;
+
+/// <summary>
+/// POST /admin/catalog/import (<c>text/csv</c>, format in <see cref="CatalogCsv"/>): products, variants and stock counts
+/// from a spreadsheet. The body is read as a stream, row by row; every row is checked before anything changes and
+/// every problem is answered with its row number (422, nothing changed). The store is the one of the host: a column
+/// that names a store is refused. This route alone accepts bodies up to <c>RequestLimits:MaxImportBytes</c>.
+/// </summary>
+public sealed class Endpoint(TenantGrains grains) : EndpointWithoutRequest<Response>
+{
+    public const string InvalidImport = "invalid-import";
+    public const string StoreColumnRefused = "store-column-refused";
+    public const int MaxRows = 50_000;
+    public const int MaxReportedErrors = 200;
+
+    public override void Configure()
+    {
+        Post("/admin/catalog/import");
+        Policies(StorePermissions.Policy(StorePermissions.CatalogWrite), StorePermissions.Policy(StorePermissions.StockWrite));
+        Options(route => route.WithMetadata(new OwnBodyLimitMetadata(limits => limits.MaxImportBytes)));
+        Description(endpoint => endpoint
+            .WithTags("Store admin")
+            .WithSummary("Import products, variants and stock from CSV (all or nothing)")
+            .Accepts<string>(CatalogCsv.ContentType)
+            .ProducesProblem(413)
+            .ProducesProblem(415)
+            .ProducesProblem(422));
+    }
+
+    public override async Task HandleAsync(CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        if (!string.Equals(HttpContext.Request.ContentType?.Split(';')[0].Trim(), CatalogCsv.ContentType, StringComparison.OrdinalIgnoreCase))
+        {
+            await Send.ResultAsync(ApiProblem.Create(StatusCodes.Status415UnsupportedMediaType, ApiProblemCodes.UnsupportedMediaType,
+                "Unsupported media type", $"Send the file as {CatalogCsv.ContentType}."));
+            return;
+        }
+
+        var dryRun = string.Equals(HttpContext.Request.Query["dryRun"], "true", StringComparison.OrdinalIgnoreCase);
+        var warehouseRead = grains.Warehouse().GetAsync();
+        var limit = Resolve<IOptions<RequestLimitsOptions>>().Value.MaxImportBytes;
+        var errors = new List<ImportError>();
+        var rows = new List<CatalogCsv.Row>();
+        await using (var body = new LimitedStream(HttpContext.Request.Body, limit))
+        {
+            var problem = await ReadAsync(body, rows, errors, ct);
+            if (problem is not null)
+            {
+                await Send.ResultAsync(problem);
+                return;
+            }
+        }
+
+        var warehouse = await warehouseRead;
+        var (products, counts) = Plan(rows, warehouse.DefaultZone, warehouse.Has, errors);
+        if (errors.Count > 0)
+        {
+            await Send.ResultAsync(Invalid(errors));
+            return;
+        }
+
+        if (dryRun)
+        {
+            await Send.OkAsync(new Response(rows.Count, 0, 0, 0, 0, [], true, clock.ElapsedMilliseconds), ct);
+            return;
+        }
+
+        var result = await grains.Catalog().ImportAsync(products);
+        if (result.Errors.Count > 0)
+        {
+            await Send.ResultAsync(Invalid([.. result.Errors]));
+            return;
+        }
+
+        var stock = counts.Select(count => count with { Sku = result.SkuByRow[count.Row] }).ToList();
+        var failures = await StockLevels.ApplyAsync(grains, stock, "catalog import", ct);
+        await Send.OkAsync(
+            new Response(
+                rows.Count,
+                result.ProductsCreated,
+                result.ProductsUpdated,
+                result.VariantsCreated,
+                stock.Count - failures.Count,
+                [.. failures.Select(failure => new RowError(failure.Count.Row, CatalogCsv.OnHand, failure.Message))],
+                false,
+                clock.ElapsedMilliseconds),
+            ct);
+    }
+
+    /// <summary>Streams the CSV into rows; answers a problem for a file that cannot be read at all.</summary>
+    private static async Task<ApiProblem?> ReadAsync(Stream body, List<CatalogCsv.Row> rows, List<ImportError> errors, CancellationToken ct)
+    {
+        using var reader = new StreamReader(body, leaveOpen: true);
+        var number = 0;
+        Dictionary<string, int>? header = null;
+        try
+        {
+            await foreach (var fields in CsvStream.ReadAsync(reader))
+            {
+                ct.ThrowIfCancellationRequested();
+                number++;
+                if (header is null)
+                {
+                    var (columns, problem) = Header(fields);
+                    if (problem is not null)
+                    {
+                        return problem;
+                    }
+
+                    header = columns;
+                    continue;
+                }
+
+                if (fields.All(string.IsNullOrWhiteSpace))
+                {
+                    continue;
+                }
+
+                if (number - 1 > MaxRows)
+                {
+                    return Problem(InvalidImport, $"A file has at most {MaxRows} rows; split it.");
+                }
+
+                if (CatalogCsv.Parse(number, header, fields, errors) is { } row)
+                {
+                    rows.Add(row);
+                }
+            }
+        }
+        catch (CsvStream.MalformedException malformed)
+        {
+            errors.Add(new ImportError(number + 1, null, $"The file is not valid CSV here: {malformed.Message}"));
+            return Invalid(errors);
+        }
+
+        return header is null ? Problem(InvalidImport, "The file is empty: it needs a header row.") : null;
+    }
+
+    private static (Dictionary<string, int>? Columns, ApiProblem? Problem) Header(string[] fields)
+    {
+        var columns = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var index = 0; index < fields.Length; index++)
+        {
+            var name = fields[index].Trim().TrimStart('\uFEFF').ToLowerInvariant();
+            if (CatalogCsv.StoreColumns.Contains(name))
+            {
+                return (null, Problem(StoreColumnRefused,
+                    $"Column '{fields[index]}' names a store: the store is the one whose host the file is sent to. Remove the column."));
+            }
+
+            if (!CatalogCsv.Columns.Contains(name))
+            {
+                return (null, Problem(InvalidImport, $"Unknown column '{fields[index]}'; the columns are {string.Join(", ", CatalogCsv.Columns)}."));
+            }
+
+            if (!columns.TryAdd(name, index))
+            {
+                return (null, Problem(InvalidImport, $"Column '{name}' is given twice."));
+            }
+        }
+
+        return columns.ContainsKey(CatalogCsv.Handle) ? (columns, null) : (null, Problem(InvalidImport, "The header needs a 'handle' column."));
+    }
+
+    /// <summary>Groups rows into products (first row's fields win; a later row may not contradict them) and stock counts.</summary>
+    private static (List<ProductImport> Products, List<StockCount> Counts) Plan(
+        List<CatalogCsv.Row> rows, string defaultZone, Func<string, bool> zoneExists, List<ImportError> errors)
+    {
+        var products = new List<ProductImport>();
+        var byHandle = new Dictionary<string, int>(StringComparer.Ordinal);
+        var counts = new List<StockCount>();
+        var counted = new Dictionary<(string Handle, string Attributes, string Zone), int>();
+        foreach (var row in rows)
+        {
+            if (!byHandle.TryGetValue(row.Handle, out var index))
+            {
+                byHandle[row.Handle] = products.Count;
+                products.Add(new ProductImport(row.Number, row.Handle, row.Name, row.Category, row.Price, row.Status, [new VariantImport(row.Number, row.Attributes, row.Sku)]));
+            }
+            else
+            {
+                var first = products[index];
+                Agree(row, CatalogCsv.Name, first.Name, row.Name, errors);
+                Agree(row, CatalogCsv.Category, first.Category, row.Category, errors);
+                Agree(row, CatalogCsv.Price, first.Price?.ToString(CultureInfo.InvariantCulture), row.Price?.ToString(CultureInfo.InvariantCulture), errors);
+                Agree(row, CatalogCsv.Status, first.Status?.ToString(), row.Status?.ToString(), errors);
+                products[index] = first with
+                {
+                    Name = first.Name ?? row.Name,
+                    Category = first.Category ?? row.Category,
+                    Price = first.Price ?? row.Price,
+                    Status = first.Status ?? row.Status,
+                    Variants = [.. first.Variants, new VariantImport(row.Number, row.Attributes, row.Sku)],
+                };
+            }
+
+            if (row.Zone is not null && row.OnHand is null)
+            {
+                errors.Add(new ImportError(row.Number, CatalogCsv.OnHand, "A row with a zone needs on_hand."));
+            }
+            else if (row.OnHand is { } onHand)
+            {
+                var zone = row.Zone ?? defaultZone;
+                var key = (row.Handle, string.Join(';', row.Attributes.OrderBy(pair => pair.Key, StringComparer.Ordinal).Select(pair => $"{pair.Key}={pair.Value.ToUpperInvariant()}")), zone);
+                if (!zoneExists(zone))
+                {
+                    errors.Add(new ImportError(row.Number, CatalogCsv.Zone, $"The store has no zone '{zone}'; add it first (PUT /admin/zones/{zone})."));
+                }
+                else if (counted.TryGetValue(key, out var earlier))
+                {
+                    errors.Add(new ImportError(row.Number, CatalogCsv.Zone, $"Row {earlier} already counts this variant in zone '{zone}'."));
+                }
+                else
+                {
+                    counted[key] = row.Number;
+                    counts.Add(new StockCount(string.Empty, zone, onHand, row.SafetyStock, row.Number));
+                }
+            }
+        }
+
+        return (products, counts);
+    }
+
+    private static void Agree(CatalogCsv.Row row, string column, string? first, string? value, List<ImportError> errors)
+    {
+        if (first is not null && value is not null && first != value)
+        {
+            errors.Add(new ImportError(row.Number, column, $"'{value}' differs from the product's earlier row ('{first}'); leave it empty or repeat it."));
+        }
+    }
+
+    private static ApiProblem Problem(string code, string detail) =>
+        ApiProblem.Create(StatusCodes.Status422UnprocessableEntity, code, code == StoreColumnRefused ? "Store column refused" : "Invalid import", detail);
+
+    private static ApiProblem Invalid(List<ImportError> errors)
+    {
+        var ordered = errors.OrderBy(error => error.Row).ToList();
+        var problem = Problem(InvalidImport, $"{ordered.Count} problem(s); nothing was imported. First: row {ordered[0].Row}: {ordered[0].Message}");
+        problem.Details.Extensions["errorCount"] = ordered.Count;
+        problem.Details.Extensions["errors"] = ordered.Take(MaxReportedErrors).Select(error => new RowError(error.Row, error.Column, error.Message)).ToList();
+        return problem;
+    }
+
+    /// <summary>A read-only view of the body that answers 413 as soon as more than <paramref name="limit"/> bytes arrive.</summary>
+    private sealed class LimitedStream(Stream inner, long limit) : Stream
+    {
+        private long _read;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => _read; set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => Count(inner.Read(buffer, offset, count));
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            Count(await inner.ReadAsync(buffer, cancellationToken));
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        private int Count(int read)
+        {
+            _read += read;
+            return _read > limit
+                ? throw new BadHttpRequestException($"The file may be at most {limit} bytes.", StatusCodes.Status413PayloadTooLarge)
+                : read;
+        }
+    }
+}

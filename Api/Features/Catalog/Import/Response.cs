@@ -1,0 +1,20 @@
+namespace MultiStore.Api.Features.Catalog.Import;
+
+/// <summary>
+/// What an import did. The catalog part is all or nothing (a file with any bad row changes nothing and answers 422);
+/// stock counts are applied after it, each on its own: <see cref="StockErrors"/> lists the rows whose count was refused
+/// then (e.g. fewer units than are reserved), everything else is applied, and sending the same file again is safe.
+/// </summary>
+/// <param name="DryRun">True when the file was only checked (<c>?dryRun=true</c>): nothing was changed.</param>
+public sealed record Response(
+    int Rows,
+    int ProductsCreated,
+    int ProductsUpdated,
+    int VariantsCreated,
+    int StockCountsApplied,
+    IReadOnlyList<RowError> StockErrors,
+    bool DryRun,
+    long ElapsedMs);
+
+/// <param name="Row">The row as a spreadsheet numbers it (the header is row 1).</param>
+public sealed record RowError(int Row, string? Column, string Message);

@@ -1,0 +1,43 @@
+using MultiStore.Api.Tenancy;
+using MultiStore.Grains.Interfaces.Stock;
+
+namespace MultiStore.Api.Features.Catalog;
+
+/// <summary>One absolute stock count to apply: a SKU's on-hand (and optionally safety stock) in a zone.</summary>
+public sealed record StockCount(string Sku, string Zone, int OnHand, int? SafetyStock, int Row = 0);
+
+/// <summary>A stock count that could not be applied, and why.</summary>
+public sealed record StockCountFailure(StockCount Count, string Code, string Message);
+
+/// <summary>
+/// Applies absolute stock counts the way <c>PUT /admin/stock/{sku}/{zone}</c> does (set on-hand, then record the zone
+/// in the SKU's index), many entries at a time. Counts are absolute, so applying the same counts again is harmless:
+/// an import or onboarding interrupted half-way is completed by running it again.
+/// </summary>
+public static class StockLevels
+{
+    /// <summary>Entries written at once: enough to keep a cluster busy, few enough not to flood one silo.</summary>
+    public const int Parallelism = 32;
+
+    public static async Task<IReadOnlyList<StockCountFailure>> ApplyAsync(TenantGrains grains, IReadOnlyList<StockCount> counts, string reason, CancellationToken ct)
+    {
+        var failures = new List<StockCountFailure>();
+        await Parallel.ForEachAsync(counts, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = ct }, async (count, _) =>
+        {
+            try
+            {
+                await grains.Stock(count.Sku, count.Zone).AdjustAsync(new StockAdjustment(null, count.OnHand, count.SafetyStock, reason));
+                await grains.Sku(count.Sku).AddZoneAsync(count.Zone);
+            }
+            catch (Grains.Interfaces.Common.StoreRuleException refusal)
+            {
+                lock (failures)
+                {
+                    failures.Add(new StockCountFailure(count, refusal.Code, refusal.Message));
+                }
+            }
+        });
+
+        return [.. failures.OrderBy(failure => failure.Count.Row)];
+    }
+}

@@ -1,0 +1,102 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using MultiStore.Api.Features.Catalog;
+using MultiStore.Api.Tenancy;
+using MultiStore.Grains.Interfaces.Catalog;
+
+namespace MultiStore.Api.Onboarding;
+
+/// <summary>What onboarding adds to a store beyond its profile: brand colours, catalog settings and a category template.</summary>
+/// <param name="BrandColors">Colour role (<c>primary</c>, <c>secondary</c>, <c>accent</c>…) to CSS colour.</param>
+public sealed record OnboardingOptions(
+    IReadOnlyDictionary<string, string>? BrandColors,
+    string? Template,
+    string? SkuPrefix,
+    string? Currency);
+
+/// <summary>
+/// Fills a newly created store: catalog settings, the template's zones, products (one catalog import: one write) and
+/// stock. Every step is idempotent (zones and products by id, stock counts absolute), so it can be run again.
+/// </summary>
+public static class StoreOnboarding
+{
+    public const string Actor = "system:onboarding";
+
+    /// <summary>
+    /// The theme the store starts with: the operator's theme, with the brand colours under <c>colors</c> and, for a
+    /// template, its font and section layout where the operator's theme has none.
+    /// </summary>
+    public static string Theme(string? themeJson, OnboardingOptions options)
+    {
+        var theme = (string.IsNullOrWhiteSpace(themeJson) ? null : JsonNode.Parse(themeJson) as JsonObject) ?? [];
+        if (options.BrandColors is { Count: > 0 } colors)
+        {
+            var existing = theme["colors"] as JsonObject ?? [];
+            foreach (var (role, color) in colors)
+            {
+                existing[role] = color;
+            }
+
+            theme["colors"] = existing;
+        }
+
+        if (options.Template is { } name && StoreTemplates.All.TryGetValue(name, out var template))
+        {
+            theme["template"] ??= template.Name;
+            theme["fonts"] ??= new JsonObject { ["heading"] = template.Font, ["body"] = template.Font };
+            theme["sections"] ??= new JsonArray([.. template.Sections.Select(section => JsonValue.Create(section))]);
+        }
+
+        return theme.ToJsonString(JsonSerializerOptions.Default);
+    }
+
+    /// <summary>Applies catalog settings and the template to the store <paramref name="grains"/> is bound to.</summary>
+    public static async Task ApplyAsync(TenantGrains grains, OnboardingOptions options, CancellationToken ct)
+    {
+        if (options.SkuPrefix is not null || options.Currency is not null)
+        {
+            await grains.Catalog().ConfigureAsync(options.SkuPrefix, options.Currency);
+        }
+
+        if (options.Template is not { } name || !StoreTemplates.All.TryGetValue(name, out var template))
+        {
+            return;
+        }
+
+        var warehouse = grains.Warehouse();
+        for (var index = 0; index < template.Zones.Count; index++)
+        {
+            await warehouse.PutZoneAsync(template.Zones[index].Id, template.Zones[index].Name, makeDefault: index == 0);
+        }
+
+        var row = 0;
+        var imports = template.Products.Select(product =>
+        {
+            var variants = product.Variants.Count == 0 ? [new Dictionary<string, string>()] : product.Variants;
+            return new ProductImport(row + 1, product.Handle, product.Name, product.Category, product.Price, ProductStatus.Active,
+                [.. variants.Select(attributes => new VariantImport(++row, attributes, null))]);
+        }).ToList();
+        var result = await grains.Catalog().ImportAsync(imports);
+        if (result.Errors.Count > 0)
+        {
+            throw new InvalidOperationException($"Template '{name}' does not import: {result.Errors[0].Message}");
+        }
+
+        var counts = new List<StockCount>();
+        foreach (var (import, product) in imports.Zip(template.Products))
+        {
+            foreach (var variant in import.Variants)
+            {
+                var sku = result.SkuByRow[variant.Row];
+                counts.Add(new StockCount(sku, template.Zones[0].Id, product.FirstZoneStock, null));
+                counts.Add(new StockCount(sku, template.Zones[1].Id, product.SecondZoneStock, null));
+            }
+        }
+
+        var failures = await StockLevels.ApplyAsync(grains, counts, "onboarding template", ct);
+        if (failures.Count > 0)
+        {
+            throw new InvalidOperationException($"Template '{name}' stock not applied: {failures[0].Message}");
+        }
+    }
+}

@@ -1,0 +1,57 @@
+using Orleans.Concurrency;
+using MultiStore.Grains.Interfaces.Tenancy;
+
+namespace MultiStore.Grains.Interfaces.Catalog;
+
+/// <summary>
+/// One store's catalog (key <c>tenantId/catalog</c>): products, variants, and the SKUs it issues. It is the only
+/// issuer of SKUs in the store, so a SKU is unique within the store and, once issued, never regenerated or reused
+/// (renaming a product or its category keeps its SKUs; an archived product keeps them too).
+/// </summary>
+[Alias("multistore.ICatalogGrain")]
+public interface ICatalogGrain : ITenantScopedGrain
+{
+    /// <summary>The entity part of the catalog's key.</summary>
+    const string EntityId = "catalog";
+
+    [ReadOnly, Alias("GetSettings")]
+    Task<CatalogSettings> GetSettingsAsync();
+
+    /// <summary>
+    /// Sets the SKU prefix and/or currency (null keeps one). Refused with <c>catalog-locked</c> once SKUs were issued
+    /// (prefix) or products exist (currency) and the value would change.
+    /// </summary>
+    [Alias("Configure")]
+    Task<CatalogSettings> ConfigureAsync(string? skuPrefix, string? currency);
+
+    /// <summary>Creates a product and issues its SKUs; refused with <c>product-exists</c> when the handle is taken.</summary>
+    [Alias("CreateProduct")]
+    Task<Product> CreateProductAsync(ProductDraft draft);
+
+    /// <summary>Changes a product's fields (never its SKUs); <c>not-found</c> when there is no such product.</summary>
+    [Alias("UpdateProduct")]
+    Task<Product> UpdateProductAsync(string handle, ProductChange change);
+
+    /// <summary>Adds a variant and issues its SKU; an existing attribute set answers the product unchanged.</summary>
+    [Alias("AddVariant")]
+    Task<Product> AddVariantAsync(string handle, IReadOnlyDictionary<string, string> attributes);
+
+    /// <summary>The product, archived or not, or null.</summary>
+    [ReadOnly, Alias("GetProduct")]
+    Task<Product?> GetProductAsync(string handle);
+
+    /// <summary>A page of products in creation order.</summary>
+    [ReadOnly, Alias("List")]
+    Task<ProductPage> ListAsync(ProductQuery query);
+
+    /// <summary>The catalog's entry of each SKU it issued; SKUs it never issued are left out.</summary>
+    [ReadOnly, Alias("FindSkus")]
+    Task<IReadOnlyList<SkuInfo>> FindSkusAsync(IReadOnlyList<string> skus);
+
+    /// <summary>
+    /// Applies a whole import in one step: every product is validated first and, if any fails, nothing changes and
+    /// the errors (with row numbers) are answered; otherwise everything is stored at once.
+    /// </summary>
+    [Alias("Import")]
+    Task<CatalogImportResult> ImportAsync(IReadOnlyList<ProductImport> products);
+}

@@ -1,0 +1,24 @@
+using MultiStore.Grains.Interfaces.Tenancy;
+using Orleans.Concurrency;
+
+namespace MultiStore.Grains.Interfaces.Storefront;
+
+/// <summary>
+/// One store's storefront settings (key <c>tenantId/storefront</c>): the theme JSON its storefront is drawn with
+/// (colours, fonts, section layout). Until an admin or the onboarding sets one, the theme given at onboarding in the
+/// store's profile applies.
+/// </summary>
+[Alias("multistore.IStorefrontGrain")]
+public interface IStorefrontGrain : ITenantScopedGrain
+{
+    /// <summary>The entity part of the storefront's key.</summary>
+    const string EntityId = "storefront";
+
+    /// <summary>The theme as a JSON object, or null when none was set here.</summary>
+    [ReadOnly, Alias("GetTheme")]
+    Task<string?> GetThemeAsync();
+
+    /// <summary>Replaces the theme; refused with <c>invalid-theme</c> unless it is a JSON object of at most 16 KiB.</summary>
+    [Alias("SetTheme")]
+    Task<string> SetThemeAsync(string themeJson);
+}

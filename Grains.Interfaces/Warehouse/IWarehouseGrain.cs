@@ -1,0 +1,25 @@
+using Orleans.Concurrency;
+using MultiStore.Grains.Interfaces.Tenancy;
+
+namespace MultiStore.Grains.Interfaces.Warehouse;
+
+/// <summary>
+/// One store's warehouse zones (key <c>tenantId/warehouse</c>). A store starts with one zone, <c>main</c>, which is
+/// its default; admins add zones and may make another one the default.
+/// </summary>
+[Alias("multistore.IWarehouseGrain")]
+public interface IWarehouseGrain : ITenantScopedGrain
+{
+    /// <summary>The entity part of the warehouse's key.</summary>
+    const string EntityId = "warehouse";
+
+    /// <summary>The zone every store starts with.</summary>
+    const string InitialZone = "main";
+
+    [ReadOnly, Alias("Get")]
+    Task<WarehouseView> GetAsync();
+
+    /// <summary>Adds a zone or renames it; <paramref name="makeDefault"/> makes it the default. Idempotent.</summary>
+    [Alias("PutZone")]
+    Task<WarehouseView> PutZoneAsync(string zone, string name, bool makeDefault);
+}

@@ -1,0 +1,399 @@
+using Microsoft.Extensions.Logging;
+using MultiStore.Grains.Hosting;
+using MultiStore.Grains.Interfaces.Catalog;
+using MultiStore.Grains.Interfaces.Common;
+using MultiStore.Grains.Interfaces.Tenancy;
+
+namespace MultiStore.Grains.Catalog;
+
+/// <summary>
+/// A store's catalog. Every change is worked out on a copy of the state and becomes the state only once it was
+/// written, so a refused request or a failed write leaves nothing half-done; an import is one such change.
+/// </summary>
+public sealed class CatalogGrain(
+    [PersistentState("catalog", StorageNames.Store)] IPersistentState<CatalogState> catalog,
+    TimeProvider time,
+    ILogger<CatalogGrain> logger) : Grain, ICatalogGrain
+{
+    private TenantId _tenant;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _tenant = TenantKey.Parse(this.GetPrimaryKeyString()).Tenant;
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task<CatalogSettings> GetSettingsAsync() => Task.FromResult(Settings(catalog.State));
+
+    /// <inheritdoc />
+    public async Task<CatalogSettings> ConfigureAsync(string? skuPrefix, string? currency)
+    {
+        var next = catalog.State.Copy();
+        if (skuPrefix is not null && skuPrefix != Settings(next).SkuPrefix)
+        {
+            if (!SkuCodes.IsPrefix(skuPrefix))
+            {
+                throw CatalogRules.Invalid($"'{skuPrefix}' is not a SKU prefix: use 2-{SkuCodes.MaxPrefixLength} of A-Z and 0-9, starting with a letter.");
+            }
+
+            if (next.Skus.Count > 0)
+            {
+                throw new StoreRuleException(RuleCodes.CatalogLocked, "The SKU prefix is fixed once SKUs were issued.");
+            }
+
+            next.SkuPrefix = skuPrefix;
+        }
+
+        if (currency is not null && currency != next.Currency)
+        {
+            if (!CatalogRules.IsCurrency(currency))
+            {
+                throw CatalogRules.Invalid($"'{currency}' is not an ISO 4217 currency code such as EUR.");
+            }
+
+            if (next.Products.Count > 0)
+            {
+                throw new StoreRuleException(RuleCodes.CatalogLocked, "The currency is fixed once products exist.");
+            }
+
+            next.Currency = currency;
+        }
+
+        await CommitAsync(next);
+        return Settings(next);
+    }
+
+    /// <inheritdoc />
+    public async Task<Product> CreateProductAsync(ProductDraft draft)
+    {
+        var next = catalog.State.Copy();
+        var product = Create(next, draft);
+        await CommitAsync(next);
+        logger.LogInformation("Product {Handle} ({Code}) created in {Tenant} by {Actor}", product.Handle, product.Code, _tenant, TenantContext.Actor);
+        return product;
+    }
+
+    /// <inheritdoc />
+    public async Task<Product> UpdateProductAsync(string handle, ProductChange change)
+    {
+        var next = catalog.State.Copy();
+        var product = Update(next, Require(next, handle), change);
+        await CommitAsync(next);
+        return product;
+    }
+
+    /// <inheritdoc />
+    public async Task<Product> AddVariantAsync(string handle, IReadOnlyDictionary<string, string> attributes)
+    {
+        var next = catalog.State.Copy();
+        var product = Require(next, handle);
+        var normalized = CatalogRules.Attributes(attributes);
+        if (product.Variants.Any(variant => CatalogRules.SameVariant(variant.Attributes, normalized)))
+        {
+            return product;
+        }
+
+        var updated = AddVariants(next, product, [normalized]);
+        await CommitAsync(next);
+        return updated;
+    }
+
+    /// <inheritdoc />
+    public Task<Product?> GetProductAsync(string handle) =>
+        Task.FromResult(catalog.State.Products.GetValueOrDefault(handle));
+
+    /// <inheritdoc />
+    public Task<ProductPage> ListAsync(ProductQuery query)
+    {
+        var state = catalog.State;
+        var category = query.Category?.Trim();
+        var matching = state.Order
+            .Select(handle => state.Products[handle])
+            .Where(product => query.Status is null || product.Status == query.Status)
+            .Where(product => string.IsNullOrEmpty(category) || string.Equals(product.Category, category, StringComparison.OrdinalIgnoreCase))
+            .ToList();
+        var skip = Math.Max(0, query.Skip);
+        var take = Math.Clamp(query.Take, 0, 1000);
+        return Task.FromResult(new ProductPage([.. matching.Skip(skip).Take(take)], matching.Count));
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<SkuInfo>> FindSkusAsync(IReadOnlyList<string> skus)
+    {
+        var state = catalog.State;
+        var found = new List<SkuInfo>();
+        foreach (var sku in skus.Distinct(StringComparer.Ordinal))
+        {
+            if (state.Skus.TryGetValue(sku, out var handle) && state.Products.TryGetValue(handle, out var product))
+            {
+                found.Add(new SkuInfo(sku, handle, product.Price, product.Currency, product.Status));
+            }
+        }
+
+        return Task.FromResult<IReadOnlyList<SkuInfo>>(found);
+    }
+
+    /// <inheritdoc />
+    public async Task<CatalogImportResult> ImportAsync(IReadOnlyList<ProductImport> products)
+    {
+        var next = catalog.State.Copy();
+        var errors = new List<ImportError>();
+        var skuByRow = new Dictionary<int, string>();
+        int created = 0, updated = 0, variantsCreated = 0;
+
+        foreach (var import in products)
+        {
+            try
+            {
+                var before = next.Products.GetValueOrDefault(import.Handle);
+                var product = Apply(next, import, errors);
+                if (product is null)
+                {
+                    continue;
+                }
+
+                created += before is null ? 1 : 0;
+                updated += before is not null && before != product ? 1 : 0;
+                variantsCreated += product.Variants.Count - (before?.Variants.Count ?? 0);
+                foreach (var variant in import.Variants)
+                {
+                    var attributes = CatalogRules.Attributes(variant.Attributes);
+                    skuByRow[variant.Row] = product.Variants.Single(candidate => CatalogRules.SameVariant(candidate.Attributes, attributes)).Sku;
+                }
+            }
+            catch (StoreRuleException refusal)
+            {
+                errors.Add(new ImportError(import.Row, null, refusal.Message));
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            return new CatalogImportResult([.. errors.OrderBy(error => error.Row)], 0, 0, 0, new Dictionary<int, string>());
+        }
+
+        await CommitAsync(next);
+        logger.LogInformation(
+            "Catalog import in {Tenant} by {Actor}: {Created} products created, {Updated} updated, {Variants} variants created",
+            _tenant, TenantContext.Actor, created, updated, variantsCreated);
+        return new CatalogImportResult([], created, updated, variantsCreated, skuByRow);
+    }
+
+    /// <summary>One imported product onto <paramref name="next"/>; null (with errors added) when a variant row is wrong.</summary>
+    private Product? Apply(CatalogState next, ProductImport import, List<ImportError> errors)
+    {
+        CatalogRules.EnsureHandle(import.Handle);
+        var variants = new List<Dictionary<string, string>>();
+        var failed = false;
+        foreach (var variant in import.Variants)
+        {
+            try
+            {
+                variants.Add(CatalogRules.Attributes(variant.Attributes));
+            }
+            catch (StoreRuleException refusal)
+            {
+                errors.Add(new ImportError(variant.Row, "attributes", refusal.Message));
+                failed = true;
+            }
+        }
+
+        if (failed)
+        {
+            return null;
+        }
+
+        var product = next.Products.GetValueOrDefault(import.Handle);
+        if (product is null)
+        {
+            var missing = new[] { ("name", import.Name), ("category", import.Category) }.Where(field => string.IsNullOrWhiteSpace(field.Item2)).Select(field => field.Item1).ToList();
+            if (import.Price is null)
+            {
+                missing.Add("price");
+            }
+
+            if (missing.Count > 0)
+            {
+                errors.Add(new ImportError(import.Row, missing[0], $"A new product needs {string.Join(", ", missing)}."));
+                return null;
+            }
+
+            product = Create(next, new ProductDraft(import.Handle, import.Name!, import.Category!, import.Price!.Value, Distinct(variants), null, import.Status ?? ProductStatus.Active));
+        }
+        else
+        {
+            product = Update(next, product, new ProductChange(import.Name, import.Category, import.Price, null, import.Status));
+            var fresh = Distinct(variants.Where(attributes => !product.Variants.Any(variant => CatalogRules.SameVariant(variant.Attributes, attributes))));
+            if (fresh.Count > 0)
+            {
+                product = AddVariants(next, product, fresh);
+            }
+        }
+
+        foreach (var variant in import.Variants.Where(variant => variant.Sku is not null))
+        {
+            var attributes = CatalogRules.Attributes(variant.Attributes);
+            var issued = product.Variants.Single(candidate => CatalogRules.SameVariant(candidate.Attributes, attributes)).Sku;
+            if (issued != variant.Sku)
+            {
+                errors.Add(new ImportError(variant.Row, "sku", next.Skus.ContainsKey(variant.Sku!)
+                    ? $"SKU {variant.Sku} belongs to another variant or product; SKUs are issued by the store and never change."
+                    : $"SKU {variant.Sku} was not issued by this store; leave the column empty to have one issued."));
+                failed = true;
+            }
+        }
+
+        return failed ? null : product;
+    }
+
+    private Product Create(CatalogState next, ProductDraft draft)
+    {
+        CatalogRules.EnsureHandle(draft.Handle);
+        if (next.Products.ContainsKey(draft.Handle))
+        {
+            throw new StoreRuleException(RuleCodes.ProductExists, $"A product with handle '{draft.Handle}' already exists.");
+        }
+
+        var name = CatalogRules.Name(draft.Name);
+        var category = CatalogRules.Category(draft.Category);
+        var price = CatalogRules.Price(draft.Price);
+        var description = CatalogRules.Description(draft.Description);
+        var variants = Distinct((draft.Variants ?? []).Select(CatalogRules.Attributes));
+        if (variants.Count > CatalogRules.MaxVariants)
+        {
+            throw CatalogRules.Invalid($"A product has at most {CatalogRules.MaxVariants} variants.");
+        }
+
+        next.SkuPrefix ??= SkuCodes.DefaultPrefix(_tenant);
+        var number = ++next.LastProductNumber;
+        var code = SkuCodes.ProductCode(next.SkuPrefix, CategoryCode(next, category), number);
+        var now = time.GetUtcNow();
+        var product = new Product(draft.Handle, code, name, category, price, next.Currency, draft.Status, [], description, now, now);
+        next.Order.Add(draft.Handle);
+        return AddVariants(next, product, variants.Count == 0 ? [[]] : variants);
+    }
+
+    private Product Update(CatalogState next, Product product, ProductChange change)
+    {
+        var updated = product with
+        {
+            Name = change.Name is null ? product.Name : CatalogRules.Name(change.Name),
+            // The category's name changes; the SKUs already issued keep the code they were issued with.
+            Category = change.Category is null ? product.Category : CatalogRules.Category(change.Category),
+            Price = change.Price is { } price ? CatalogRules.Price(price) : product.Price,
+            Description = change.Description is null ? product.Description : CatalogRules.Description(change.Description),
+            Status = change.Status ?? product.Status,
+        };
+
+        if (updated == product)
+        {
+            return product;
+        }
+
+        if (change.Category is not null)
+        {
+            // Registers a code for a new category name so later products in it get one consistently.
+            CategoryCode(next, updated.Category);
+        }
+
+        updated = updated with { UpdatedAt = time.GetUtcNow() };
+        next.Products[product.Handle] = updated;
+        return updated;
+    }
+
+    /// <summary>
+    /// Issues SKUs for <paramref name="attributeSets"/>. A product that so far has only its plain variant (no
+    /// attributes) keeps it: its SKU stays issued, and the new variants are added beside it.
+    /// </summary>
+    private Product AddVariants(CatalogState next, Product product, IReadOnlyList<Dictionary<string, string>> attributeSets)
+    {
+        if (product.Variants.Count + attributeSets.Count > CatalogRules.MaxVariants)
+        {
+            throw CatalogRules.Invalid($"A product has at most {CatalogRules.MaxVariants} variants.");
+        }
+
+        var variants = product.Variants.ToList();
+        foreach (var attributes in attributeSets)
+        {
+            var sku = UniqueSku(next, SkuCodes.VariantSku(product.Code, attributes));
+            next.Skus[sku] = product.Handle;
+            variants.Add(new Variant(sku, attributes));
+        }
+
+        var updated = product with { Variants = variants, UpdatedAt = time.GetUtcNow() };
+        next.Products[product.Handle] = updated;
+        return updated;
+    }
+
+    /// <summary>The attribute sets that name different variants, first occurrence kept.</summary>
+    private static List<Dictionary<string, string>> Distinct(IEnumerable<Dictionary<string, string>> attributeSets)
+    {
+        var distinct = new List<Dictionary<string, string>>();
+        foreach (var attributes in attributeSets)
+        {
+            if (!distinct.Any(existing => CatalogRules.SameVariant(existing, attributes)))
+            {
+                distinct.Add(attributes);
+            }
+        }
+
+        return distinct;
+    }
+
+    private static string UniqueSku(CatalogState next, string candidate)
+    {
+        var sku = candidate;
+        for (var suffix = 2; next.Skus.ContainsKey(sku); suffix++)
+        {
+            sku = $"{candidate}-{suffix}";
+        }
+
+        IdRules.EnsureSku(sku);
+        return sku;
+    }
+
+    private static string CategoryCode(CatalogState next, string category)
+    {
+        var key = category.ToLowerInvariant();
+        if (next.CategoryCodes.TryGetValue(key, out var code))
+        {
+            return code;
+        }
+
+        var taken = next.CategoryCodes.Values.ToHashSet(StringComparer.Ordinal);
+        var stem = SkuCodes.CategoryCode(category);
+        code = stem;
+        for (var suffix = 2; taken.Contains(code); suffix++)
+        {
+            var digits = suffix.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            code = stem[..Math.Min(stem.Length, SkuCodes.MaxCategoryCodeLength - digits.Length)] + digits;
+        }
+
+        next.CategoryCodes[key] = code;
+        return code;
+    }
+
+    private static Product Require(CatalogState state, string handle) =>
+        state.Products.GetValueOrDefault(handle) ?? throw new StoreRuleException(RuleCodes.NotFound, $"No product '{handle}'.");
+
+    private CatalogSettings Settings(CatalogState state) => new(state.SkuPrefix ?? SkuCodes.DefaultPrefix(_tenant), state.Currency);
+
+    /// <summary>Makes <paramref name="next"/> the catalog once it is stored.</summary>
+    private async Task CommitAsync(CatalogState next)
+    {
+        var previous = catalog.State;
+        catalog.State = next;
+        try
+        {
+            await catalog.WriteStateAsync();
+        }
+        catch
+        {
+            // Storage may or may not hold the write: start again from what it holds on the next call.
+            catalog.State = previous;
+            DeactivateOnIdle();
+            throw;
+        }
+    }
+}

@@ -1,0 +1,105 @@
+using System.Text.RegularExpressions;
+using MultiStore.Grains.Interfaces.Common;
+
+namespace MultiStore.Grains.Catalog;
+
+/// <summary>What catalog input may look like; each refusal is an <c>invalid-product</c> rule with a plain message.</summary>
+public static partial class CatalogRules
+{
+    public const string DefaultCurrency = "EUR";
+    public const int MaxHandleLength = 64;
+    public const int MaxNameLength = 200;
+    public const int MaxCategoryLength = 60;
+    public const int MaxDescriptionLength = 2000;
+    public const int MaxVariants = 100;
+    public const int MaxAttributeNameLength = 32;
+    public const int MaxAttributeValueLength = 40;
+    public const decimal MaxPrice = 1_000_000m;
+
+    public static bool IsHandle(string? handle) => handle is not null && HandlePattern().IsMatch(handle);
+
+    public static bool IsCurrency(string? currency) => currency is not null && CurrencyPattern().IsMatch(currency);
+
+    public static bool IsPrice(decimal price) => price is >= 0 and <= MaxPrice && decimal.Round(price, 2) == price;
+
+    public static void EnsureHandle(string handle)
+    {
+        if (!IsHandle(handle))
+        {
+            throw Invalid($"'{handle}' is not a product handle: use 1-{MaxHandleLength} of a-z, 0-9 and '-'.");
+        }
+    }
+
+    public static string Name(string? name) => Text(name, MaxNameLength, "A product name");
+
+    public static string Category(string? category) => Text(category, MaxCategoryLength, "A category");
+
+    public static string? Description(string? description) =>
+        description is null ? null
+        : description.Length <= MaxDescriptionLength ? description
+        : throw Invalid($"A description has at most {MaxDescriptionLength} characters.");
+
+    public static decimal Price(decimal price) =>
+        IsPrice(price) ? price : throw Invalid($"A price is between 0 and {MaxPrice} with at most two decimals, not {price}.");
+
+    /// <summary>Attribute names lower-cased and values trimmed; at most <see cref="SkuCodes.MaxAttributes"/>.</summary>
+    public static Dictionary<string, string> Attributes(IReadOnlyDictionary<string, string>? attributes)
+    {
+        var normalized = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (attributes is null)
+        {
+            return normalized;
+        }
+
+        if (attributes.Count > SkuCodes.MaxAttributes)
+        {
+            throw Invalid($"A variant has at most {SkuCodes.MaxAttributes} attributes.");
+        }
+
+        foreach (var (rawName, rawValue) in attributes)
+        {
+            var name = rawName?.Trim().ToLowerInvariant() ?? string.Empty;
+            if (!AttributeNamePattern().IsMatch(name))
+            {
+                throw Invalid($"'{rawName}' is not an attribute name: use 1-{MaxAttributeNameLength} of a-z, 0-9, '_' and '-', starting with a letter.");
+            }
+
+            var value = rawValue?.Trim() ?? string.Empty;
+            if (value.Length is 0 or > MaxAttributeValueLength || value.Any(char.IsControl) || !value.Any(char.IsLetterOrDigit))
+            {
+                throw Invalid($"The value of '{name}' needs 1-{MaxAttributeValueLength} printable characters with a letter or digit.");
+            }
+
+            if (!normalized.TryAdd(name, value))
+            {
+                throw Invalid($"The attribute '{name}' is given twice.");
+            }
+        }
+
+        return normalized;
+    }
+
+    /// <summary>True when two attribute sets name the same variant (names exact, values case-insensitive).</summary>
+    public static bool SameVariant(IReadOnlyDictionary<string, string> left, IReadOnlyDictionary<string, string> right) =>
+        left.Count == right.Count
+        && left.All(pair => right.TryGetValue(pair.Key, out var value) && string.Equals(value, pair.Value, StringComparison.OrdinalIgnoreCase));
+
+    public static StoreRuleException Invalid(string message) => new(RuleCodes.InvalidProduct, message);
+
+    private static string Text(string? text, int maxLength, string what)
+    {
+        var trimmed = text?.Trim() ?? string.Empty;
+        return trimmed.Length is > 0 && trimmed.Length <= maxLength && !trimmed.Any(char.IsControl)
+            ? trimmed
+            : throw Invalid($"{what} has 1-{maxLength} printable characters.");
+    }
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,63}$", RegexOptions.CultureInvariant)]
+    private static partial Regex HandlePattern();
+
+    [GeneratedRegex("^[A-Z]{3}$", RegexOptions.CultureInvariant)]
+    private static partial Regex CurrencyPattern();
+
+    [GeneratedRegex("^[a-z][a-z0-9_-]{0,31}$", RegexOptions.CultureInvariant)]
+    private static partial Regex AttributeNamePattern();
+}

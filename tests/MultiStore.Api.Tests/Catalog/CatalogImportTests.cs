@@ -1,0 +1,166 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+using Xunit.Abstractions;
+
+namespace MultiStore.Api.Tests.Catalog;
+
+/// <summary>
+/// Bulk import and export of the catalog as CSV: streaming, all-or-nothing with row-numbered errors, the store taken
+/// from the host only, and the same format both ways.
+/// </summary>
+[Collection(ApiCollection.Name)]
+public sealed class CatalogImportTests(ApiFactory api, ITestOutputHelper output)
+{
+    private const string Header = "handle,name,category,price,status,attributes,sku,zone,on_hand,safety_stock";
+
+    [Fact]
+    public async Task Import_5000Rows_ImportsProductsVariantsAndStockWellUnderAMinute()
+    {
+        var store = await StoreDriver.OnboardAsync(api, "imp-big");
+        await store.Owner.PutJsonAsync("/admin/zones/east", new { name = "East" }).ExpectAsync(HttpStatusCode.OK);
+        var csv = new StringBuilder(Header).Append('\n');
+        string[] colors = ["Black", "White", "Red", "Blue", "Green"];
+        for (var product = 0; product < 1000; product++)
+        {
+            foreach (var color in colors)
+            {
+                csv.Append($"item-{product:D4},Item {product},Category {product % 20},{10 + (product % 90)}.50,active,color={color};size=M,,{(product % 2 == 0 ? "main" : "east")},{product % 50 + 1},\n");
+            }
+        }
+
+        Assert.True(csv.Length > 64 * 1024, "the file is larger than the API-wide body limit");
+        var clock = Stopwatch.StartNew();
+        var result = await store.Owner.PostAsync("/admin/catalog/import", Csv(csv.ToString())).ExpectAsync(HttpStatusCode.OK);
+        clock.Stop();
+        output.WriteLine($"5,000 rows ({csv.Length / 1024} KiB): {clock.ElapsedMilliseconds} ms end to end, {result.Value<long>("elapsedMs")} ms in the endpoint");
+
+        Assert.Equal(5000, result.Value<int>("rows"));
+        Assert.Equal(1000, result.Value<int>("productsCreated"));
+        Assert.Equal(5000, result.Value<int>("variantsCreated"));
+        Assert.Equal(5000, result.Value<int>("stockCountsApplied"));
+        Assert.Empty(result["stockErrors"]!.AsArray());
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"took {clock.Elapsed}");
+        var product7 = await store.ProductAsync("item-0007");
+        var sku = product7["variants"]![2]!.Value<string>("sku");
+        var levels = await store.StockAsync(sku);
+        Assert.Equal("east", levels["zones"]![0]!.Value<string>("zone"));
+        Assert.Equal(8, levels["zones"]![0]!.Value<int>("onHand"));
+    }
+
+    [Theory]
+    [InlineData("store")]
+    [InlineData("tenant_id")]
+    [InlineData("Shop")]
+    public async Task Import_ColumnNamingAStore_IsRefusedAndChangesNoStore(string column)
+    {
+        var store = await StoreDriver.OnboardAsync(api, "imp-own");
+        var other = await StoreDriver.OnboardAsync(api, "imp-other");
+        var before = await ExportAsync(store) + await ExportAsync(other);
+        var csv = $"{column},handle,name,category,price,on_hand\n{other.TenantId},smuggled,Smuggled,Misc,1.00,5\n";
+
+        var problem = await store.Owner.PostAsync("/admin/catalog/import", Csv(csv)).ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "store-column-refused");
+
+        Assert.Contains(column, problem.Value<string>("detail"), StringComparison.Ordinal);
+        Assert.Equal(before, await ExportAsync(store) + await ExportAsync(other));
+        await store.Owner.GetAsync("/admin/products/smuggled").ExpectProblemAsync(HttpStatusCode.NotFound);
+        await other.Owner.GetAsync("/admin/products/smuggled").ExpectProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Import_AnotherStoresSku_IsARowErrorAndImportsNothing()
+    {
+        var store = await StoreDriver.OnboardAsync(api, "imp-sku");
+        var other = await StoreDriver.OnboardAsync(api, "imp-sku2");
+        var foreignSku = (await other.ProductAsync(await other.NewProductAsync()))["variants"]![0]!.Value<string>("sku");
+        var csv = $"{Header}\nfine,Fine,Misc,1.00,,,,main,3,\ntaken,Taken,Misc,1.00,,color=Black,{foreignSku},main,3,\n";
+
+        var problem = await store.Owner.PostAsync("/admin/catalog/import", Csv(csv)).ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "invalid-import");
+
+        var error = Assert.Single(problem["errors"]!.AsArray());
+        Assert.Equal(3, error!.Value<int>("row"));
+        Assert.Equal("sku", error!.Value<string>("column"));
+        await store.Owner.GetAsync("/admin/products/fine").ExpectProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Import_BadRows_ReportsEveryRowWithItsNumberAndImportsNothing()
+    {
+        var store = await StoreDriver.OnboardAsync(api, "imp-bad");
+        var csv = string.Join('\n',
+            Header,
+            "ok-one,One,Misc,1.00,,,,,,",
+            "Bad Handle,Two,Misc,1.00,,,,,,",
+            "ok-three,Three,Misc,1.999,,,,,,",
+            "ok-four,Four,Misc,1.00,deleted,,,,,",
+            "ok-five,Five,Misc,1.00,,color,,,,",
+            "ok-six,Six,Misc,1.00,,,,nowhere,3,",
+            "ok-seven,Seven,Misc,1.00,,,,,-3,",
+            "ok-one,Other name,Misc,1.00,,size=L,,,,",
+            "ok-nine,,Misc,1.00,,,,,,") + "\n";
+
+        var problem = await store.Owner.PostAsync("/admin/catalog/import", Csv(csv)).ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "invalid-import");
+
+        var rows = problem["errors"]!.AsArray().Select(error => error!.Value<int>("row")).ToList();
+        Assert.Equal([3, 4, 5, 6, 7, 8, 9], rows.Distinct());
+        var export = await ExportAsync(store);
+        Assert.Equal(Header, export.Trim());
+    }
+
+    [Fact]
+    public async Task Import_DryRun_ChecksButChangesNothing()
+    {
+        var store = await StoreDriver.OnboardAsync(api, "imp-dry");
+
+        var result = await store.Owner.PostAsync("/admin/catalog/import?dryRun=true", Csv($"{Header}\ndry,Dry,Misc,1.00,,,,,2,\n")).ExpectAsync(HttpStatusCode.OK);
+
+        Assert.True(result.Value<bool>("dryRun"));
+        await store.Owner.GetAsync("/admin/products/dry").ExpectProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task ExportThenImport_SameFormat_ChangesNothing()
+    {
+        var store = await StoreDriver.OnboardAsync(api, "imp-trip");
+        var handle = await store.NewProductAsync();
+        var skus = (await store.ProductAsync(handle))["variants"]!.AsArray().Select(variant => variant!.Value<string>("sku")).ToList();
+        await store.SetStockAsync(skus[0], 7, safetyStock: 1);
+        var exported = await ExportAsync(store);
+
+        var result = await store.Owner.PostAsync("/admin/catalog/import", Csv(exported)).ExpectAsync(HttpStatusCode.OK);
+
+        Assert.Contains($"{handle},Tee {handle},Tees,25.00,active,color=Black,{skus[0]},main,7,1", exported, StringComparison.Ordinal);
+        Assert.Contains($"{handle},Tee {handle},Tees,25.00,active,color=White,{skus[1]},,,", exported, StringComparison.Ordinal);
+        Assert.Equal((0, 0, 0), (result.Value<int>("productsCreated"), result.Value<int>("productsUpdated"), result.Value<int>("variantsCreated")));
+        Assert.Equal(exported, await ExportAsync(store));
+    }
+
+    [Fact]
+    public async Task Import_QuotedFieldsAndWindowsLineEnds_AreRead()
+    {
+        var store = await StoreDriver.OnboardAsync(api, "imp-quote");
+        var csv = "handle,name,category,price\r\nquoted,\"Tee, \"\"classic\"\"\",Tops,9.00\r\n";
+
+        await store.Owner.PostAsync("/admin/catalog/import", Csv(csv)).ExpectAsync(HttpStatusCode.OK);
+
+        Assert.Equal("Tee, \"classic\"", (await store.ProductAsync("quoted")).Value<string>("name"));
+    }
+
+    [Fact]
+    public async Task Import_NotCsv_Returns415()
+    {
+        var store = await StoreDriver.OnboardAsync(api, "imp-json");
+
+        await store.Owner.PostAsync("/admin/catalog/import", Http.Json(new { handle = "x" })).ExpectProblemAsync(HttpStatusCode.UnsupportedMediaType);
+    }
+
+    private static StringContent Csv(string csv) => new(csv, Encoding.UTF8, "text/csv");
+
+    private static async Task<string> ExportAsync(StoreDriver store)
+    {
+        using var response = await store.Owner.GetAsync("/admin/catalog/export");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
+        return await response.Content.ReadAsStringAsync();
+    }
+}

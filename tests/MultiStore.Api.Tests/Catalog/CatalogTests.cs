@@ -1,0 +1,143 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using MultiStore.Api.Auth;
+using MultiStore.Grains.Interfaces.Common;
+
+namespace MultiStore.Api.Tests.Catalog;
+
+/// <summary>Products, variants and generated SKUs over HTTP: admin create/update/archive, storefront listing and product page.</summary>
+[Collection(ApiCollection.Name)]
+public sealed partial class CatalogTests(ApiFactory api)
+{
+    [Fact]
+    public async Task CreateProduct_WithVariants_IssuesSkusNamingStoreCategoryProductAndVariant()
+    {
+        var store = await StoreDriver.OnboardAsync(api, "cat-sku");
+
+        var product = await store.Owner.PostJsonAsync("/admin/products", new
+        {
+            name = "Argan Oil Shampoo",
+            category = "Hair",
+            price = 14.90m,
+            variants = new[]
+            {
+                new { attributes = new Dictionary<string, string> { ["color"] = "Black", ["size"] = "250ml" } },
+                new { attributes = new Dictionary<string, string> { ["color"] = "Green", ["size"] = "500ml" } },
+            },
+        }).ExpectAsync(HttpStatusCode.Created);
+
+        Assert.Equal("argan-oil-shampoo", product.Value<string>("handle"));
+        var code = product.Value<string>("code");
+        Assert.Matches(ProductCodePattern(), code);
+        var skus = product["variants"]!.AsArray().Select(variant => variant!.Value<string>("sku")).ToList();
+        Assert.Equal([$"{code}-BLK-250ML", $"{code}-GRN-500ML"], skus);
+        Assert.All(skus, sku => Assert.True(IdRules.IsSku(sku)));
+        Assert.Equal(14.90m, product.Value<decimal>("price"));
+        Assert.Equal("EUR", product.Value<string>("currency"));
+    }
+
+    [Fact]
+    public async Task UpdateProduct_RenameAndRecategorize_KeepsSkusStable()
+    {
+        var store = await StoreDriver.OnboardAsync(api, "cat-stable");
+        var handle = await store.NewProductAsync("Tees");
+        var before = await store.ProductAsync(handle);
+
+        var after = await store.Owner.PutJsonAsync($"/admin/products/{handle}", new { name = "Renamed tee", category = "Shirts", price = 30m })
+            .ExpectAsync(HttpStatusCode.OK);
+
+        Assert.Equal("Renamed tee", after.Value<string>("name"));
+        Assert.Equal("Shirts", after.Value<string>("category"));
+        Assert.Equal(before.Value<string>("code"), after.Value<string>("code"));
+        Assert.Equal(before["variants"]!.ToJsonString(), after["variants"]!.ToJsonString());
+    }
+
+    [Fact]
+    public async Task ProductPage_ShowsAvailabilityPerZone_ForTheAskedOrDefaultZone()
+    {
+        var store = await StoreDriver.OnboardAsync(api, "cat-zones");
+        await store.Owner.PutJsonAsync("/admin/zones/east", new { name = "East" }).ExpectAsync(HttpStatusCode.OK);
+        var handle = await store.NewProductAsync();
+        var skus = (await store.ProductAsync(handle))["variants"]!.AsArray().Select(variant => variant!.Value<string>("sku")).ToList();
+        await store.SetStockAsync(skus[0], 10, "main", safetyStock: 2);
+        await store.SetStockAsync(skus[0], 4, "east");
+        await store.SetStockAsync(skus[1], 3, "east");
+
+        var byDefault = await store.Shopper.GetAsync($"/api/products/{handle}").ExpectAsync(HttpStatusCode.OK);
+        var east = await store.Shopper.GetAsync($"/api/products/{handle}?zone=east").ExpectAsync(HttpStatusCode.OK);
+
+        Assert.Equal("main", byDefault.Value<string>("zone"));
+        Assert.Equal([8, 0], byDefault["variants"]!.AsArray().Select(variant => variant!.Value<int>("available")));
+        Assert.Equal([4, 3], east["variants"]!.AsArray().Select(variant => variant!.Value<int>("available")));
+        var zones = east["variants"]![0]!["zones"]!.AsArray().Select(zone => $"{zone!.Value<string>("zone")}={zone!.Value<int>("available")}");
+        Assert.Equal(["east=4", "main=8"], zones);
+        await store.Shopper.GetAsync($"/api/products/{handle}?zone=west").ExpectProblemAsync(HttpStatusCode.NotFound, "not-found");
+    }
+
+    [Fact]
+    public async Task ListProducts_PagesActiveProductsInCreationOrder()
+    {
+        var store = await StoreDriver.OnboardAsync(api, "cat-list");
+        var handles = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            handles.Add(await store.NewProductAsync(i % 2 == 0 ? "Tees" : "Caps"));
+        }
+
+        var first = await store.Shopper.GetAsync("/api/products?pageSize=2").ExpectAsync(HttpStatusCode.OK);
+        var third = await store.Shopper.GetAsync("/api/products?page=3&pageSize=2").ExpectAsync(HttpStatusCode.OK);
+        var caps = await store.Shopper.GetAsync("/api/products?category=caps").ExpectAsync(HttpStatusCode.OK);
+
+        Assert.Equal(5, first.Value<int>("total"));
+        Assert.Equal(handles[..2], first["items"]!.AsArray().Select(item => item!.Value<string>("handle")));
+        Assert.Equal([handles[4]], third["items"]!.AsArray().Select(item => item!.Value<string>("handle")));
+        Assert.Equal([handles[1], handles[3]], caps["items"]!.AsArray().Select(item => item!.Value<string>("handle")));
+    }
+
+    [Fact]
+    public async Task ArchiveProduct_HidesItFromTheStorefront_AndStopsNewCartLines()
+    {
+        var store = await StoreDriver.OnboardAsync(api, "cat-archive");
+        var handle = await store.NewProductAsync();
+        var sku = (await store.ProductAsync(handle))["variants"]![0]!.Value<string>("sku");
+        await store.SetStockAsync(sku, 5);
+
+        var archived = await store.Owner.PostAsync($"/admin/products/{handle}/archive", null).ExpectAsync(HttpStatusCode.OK);
+
+        Assert.Equal("archived", archived.Value<string>("status"));
+        await store.Shopper.GetAsync($"/api/products/{handle}").ExpectProblemAsync(HttpStatusCode.NotFound);
+        var listing = await store.Shopper.GetAsync("/api/products").ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(0, listing.Value<int>("total"));
+        await store.Shopper.PutJsonAsync($"/api/carts/{Guid.NewGuid()}/items/{sku}", new { quantity = 1 }).ExpectProblemAsync(HttpStatusCode.NotFound);
+        // Still an admin's product, with the same SKU.
+        Assert.Equal(sku, (await store.ProductAsync(handle))["variants"]![0]!.Value<string>("sku"));
+    }
+
+    [Fact]
+    public async Task CreateProduct_TakenHandle_Returns409AndIssuesNothing()
+    {
+        var store = await StoreDriver.OnboardAsync(api, "cat-dup");
+        var handle = await store.NewProductAsync();
+
+        await store.Owner.PostJsonAsync("/admin/products", new { handle, name = "Again", category = "Tees", price = 1m })
+            .ExpectProblemAsync(HttpStatusCode.Conflict, "product-exists");
+    }
+
+    [Theory]
+    [InlineData(StoreRoles.Owner, true)]
+    [InlineData(StoreRoles.BrandManager, true)]
+    [InlineData(StoreRoles.Warehouse, false)]
+    [InlineData(StoreRoles.Support, false)]
+    public async Task CreateProduct_ByRole_IsAllowedOnlyForCatalogWriters(string role, bool allowed)
+    {
+        var store = StoreDriver.FiberX(api);
+        using var client = store.ClientWith(api.StoreToken(store.TenantId, role));
+
+        using var response = await client.PostJsonAsync("/admin/products", new { handle = $"role-{Guid.NewGuid():N}"[..20], name = "Role", category = "Tees", price = 1m });
+
+        Assert.Equal(allowed ? HttpStatusCode.Created : HttpStatusCode.Forbidden, response.StatusCode);
+    }
+
+    [GeneratedRegex("^[A-Z][A-Z0-9]{1,4}-HAIR-[0-9]{4,}$")]
+    private static partial Regex ProductCodePattern();
+}

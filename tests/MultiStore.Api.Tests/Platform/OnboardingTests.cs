@@ -1,0 +1,120 @@
+using System.Diagnostics;
+using System.Net;
+using MultiStore.Api.Auth;
+
+namespace MultiStore.Api.Tests.Platform;
+
+/// <summary>Onboarding in one call: a store created with brand colours and a category template is live and stocked.</summary>
+[Collection(ApiCollection.Name)]
+public sealed class OnboardingTests(ApiFactory api)
+{
+    private HttpClient Platform => api.ClientFor("platform.test", api.PlatformToken());
+
+    [Fact]
+    public async Task Onboard_WithTemplate_StoreSellsItsFirstProductWithinASecond()
+    {
+        var id = $"onb-{Guid.NewGuid():N}"[..14];
+        var domain = $"{id}.test";
+
+        await Platform.PostJsonAsync("/platform/tenants", new
+        {
+            id,
+            name = "Glow Beauty",
+            domains = new[] { domain },
+            brandColors = new { primary = "#aa3366", accent = "#ffd700" },
+            template = "beauty",
+            skuPrefix = "GLW",
+            currency = "GBP",
+        }).ExpectAsync(HttpStatusCode.Created);
+        var clock = Stopwatch.StartNew();
+
+        // The store answers on its domain at once, with the template's catalog and stock.
+        var shopper = api.ClientFor(domain);
+        var listing = await shopper.GetAsync("/api/products").ExpectAsync(HttpStatusCode.OK);
+        var firstAnswer = clock.Elapsed;
+        var handle = listing["items"]![0]!.Value<string>("handle");
+        var page = await shopper.GetAsync($"/api/products/{handle}").ExpectAsync(HttpStatusCode.OK);
+        var variant = page["variants"]![0]!;
+        var sku = variant.Value<string>("sku");
+        Assert.StartsWith("GLW-", sku);
+        Assert.True(variant.Value<int>("available") > 0);
+        Assert.Equal("GBP", page.Value<string>("currency"));
+
+        // First sale: cart, checkout, payment.
+        var cartId = Guid.NewGuid();
+        await shopper.PutJsonAsync($"/api/carts/{cartId}/items/{sku}", new { quantity = 2 }).ExpectAsync(HttpStatusCode.OK);
+        var order = await shopper.PostAsync($"/api/carts/{cartId}/checkout", null).ExpectAsync(HttpStatusCode.Created);
+        using var owner = api.ClientFor(domain, api.StoreToken(id, StoreRoles.Owner));
+        var paid = await owner.PostJsonAsync($"/admin/orders/{order.Value<string>("orderId")}/pay", new { paymentReference = "first-sale" }).ExpectAsync(HttpStatusCode.OK);
+
+        Assert.Equal("paid", paid.Value<string>("status"));
+        Assert.True(firstAnswer < TimeSpan.FromSeconds(1), $"first answer after {firstAnswer.TotalMilliseconds:F0} ms");
+        var storefront = await shopper.GetAsync("/api/storefront").ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("#aa3366", storefront["theme"]!["colors"]!.Value<string>("primary"));
+        Assert.Equal("beauty", storefront["theme"]!.Value<string>("template"));
+        Assert.Equal(["main", "store-front"], storefront["zones"]!.AsArray().Select(zone => zone!.GetValue<string>()));
+    }
+
+    [Theory]
+    [InlineData("fashion")]
+    [InlineData("beauty")]
+    [InlineData("restaurant")]
+    [InlineData("furniture")]
+    public async Task Onboard_EachTemplate_FillsProductsVariantsZonesAndStock(string template)
+    {
+        var id = $"tpl-{Guid.NewGuid():N}"[..14];
+
+        await Platform.PostJsonAsync("/platform/tenants", new { id, name = template, domains = new[] { $"{id}.test" }, template })
+            .ExpectAsync(HttpStatusCode.Created);
+
+        var shopper = api.ClientFor($"{id}.test");
+        var listing = await shopper.GetAsync("/api/products").ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(3, listing.Value<int>("total"));
+        foreach (var item in listing["items"]!.AsArray())
+        {
+            var page = await shopper.GetAsync($"/api/products/{item!.Value<string>("handle")}").ExpectAsync(HttpStatusCode.OK);
+            Assert.All(page["variants"]!.AsArray(), variant =>
+            {
+                Assert.Equal(2, variant!["zones"]!.AsArray().Count);
+                Assert.All(variant["zones"]!.AsArray(), zone => Assert.True(zone!.Value<int>("available") > 0));
+            });
+        }
+    }
+
+    [Fact]
+    public async Task Onboard_WithBrandColorsOnly_KeepsTheThemeAndAddsColors()
+    {
+        var id = $"clr-{Guid.NewGuid():N}"[..14];
+
+        var created = await Platform.PostJsonAsync("/platform/tenants", new
+        {
+            id,
+            name = "Colours",
+            domains = new[] { $"{id}.test" },
+            theme = new { font = "Inter", colors = new { background = "#fff" } },
+            brandColors = new { primary = "#123" },
+        }).ExpectAsync(HttpStatusCode.Created);
+
+        Assert.Equal("Inter", created["theme"]!.Value<string>("font"));
+        Assert.Equal("#fff", created["theme"]!["colors"]!.Value<string>("background"));
+        Assert.Equal("#123", created["theme"]!["colors"]!.Value<string>("primary"));
+        var listing = await api.ClientFor($"{id}.test").GetAsync("/api/products").ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(0, listing.Value<int>("total"));
+    }
+
+    [Theory]
+    [InlineData("""{"template":"groceries"}""")]
+    [InlineData("""{"brandColors":{"primary":"red"}}""")]
+    [InlineData("""{"brandColors":{"Primary Colour":"#fff"}}""")]
+    [InlineData("""{"skuPrefix":"x"}""")]
+    [InlineData("""{"currency":"euro"}""")]
+    public async Task Onboard_BadOnboardingFields_Returns400AndCreatesNothing(string extra)
+    {
+        var id = $"bad-{Guid.NewGuid():N}"[..14];
+        var body = extra.TrimEnd('}') + $$""","id":"{{id}}","name":"Bad","domains":["{{id}}.test"]}""";
+
+        await Platform.PostAsync("/platform/tenants", Http.Json(body)).ExpectProblemAsync(HttpStatusCode.BadRequest);
+
+        await api.ClientFor($"{id}.test").GetAsync("/api/products").ExpectProblemAsync(HttpStatusCode.NotFound, "store-not-found");
+    }
+}

@@ -1,0 +1,81 @@
+using System.Net;
+using System.Xml.Linq;
+using MultiStore.Api.Auth;
+
+namespace MultiStore.Api.Tests.Storefront;
+
+/// <summary>Per-store storefront settings, robots.txt and sitemap.xml, each generated for the Host asked.</summary>
+[Collection(ApiCollection.Name)]
+public sealed class StorefrontTests(ApiFactory api)
+{
+    private static readonly XNamespace Sitemap = "http://www.sitemaps.org/schemas/sitemap/0.9";
+
+    [Fact]
+    public async Task Storefront_ServesTheOnboardingTheme_UntilAnAdminReplacesIt()
+    {
+        var store = await StoreDriver.OnboardAsync(api, "sf-theme");
+
+        var before = await store.Shopper.GetAsync("/api/storefront").ExpectAsync(HttpStatusCode.OK);
+        await store.Owner.PutJsonAsync("/admin/storefront/theme", new { theme = new { colors = new { primary = "#000000" }, sections = new[] { "hero", "grid" } } })
+            .ExpectAsync(HttpStatusCode.OK);
+        var after = await store.Shopper.GetAsync("/api/storefront").ExpectAsync(HttpStatusCode.OK);
+
+        Assert.Equal("#123456", before["theme"]!.Value<string>("accent"));
+        Assert.Equal($"Test store {store.TenantId}", before.Value<string>("name"));
+        Assert.Equal("main", before.Value<string>("defaultZone"));
+        Assert.Equal("#000000", after["theme"]!["colors"]!.Value<string>("primary"));
+        Assert.Null(after["theme"]!["accent"]);
+    }
+
+    [Fact]
+    public async Task SetTheme_BySupportOrWarehouse_IsForbidden()
+    {
+        var store = await StoreDriver.OnboardAsync(api, "sf-perm");
+        foreach (var role in new[] { StoreRoles.Support, StoreRoles.Warehouse })
+        {
+            using var client = store.ClientWith(api.StoreToken(store.TenantId, role));
+            await client.PutJsonAsync("/admin/storefront/theme", new { theme = new { } }).ExpectProblemAsync(HttpStatusCode.Forbidden);
+        }
+    }
+
+    [Fact]
+    public async Task Robots_PointsAtTheSitemapOfTheSameHost()
+    {
+        var store = await StoreDriver.OnboardAsync(api, "sf-robots");
+
+        using var response = await store.Shopper.GetAsync("/robots.txt");
+        var robots = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/plain", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains($"Sitemap: http://{store.Host}/sitemap.xml", robots, StringComparison.Ordinal);
+        Assert.Contains("Disallow: /admin/", robots, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Sitemap_ListsOnlyThisStoresActiveProductsOnThisHost()
+    {
+        var store = await StoreDriver.OnboardAsync(api, "sf-map");
+        var other = await StoreDriver.OnboardAsync(api, "sf-other");
+        var kept = await store.NewProductAsync();
+        var archived = await store.NewProductAsync();
+        var foreign = await other.NewProductAsync();
+        await store.Owner.PostAsync($"/admin/products/{archived}/archive", null).ExpectAsync(HttpStatusCode.OK);
+
+        using var response = await store.Shopper.GetAsync("/sitemap.xml");
+        var document = XDocument.Parse(await response.Content.ReadAsStringAsync());
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/xml", response.Content.Headers.ContentType?.MediaType);
+        var urls = document.Descendants(Sitemap + "loc").Select(loc => loc.Value).ToList();
+        Assert.Equal([$"http://{store.Host}/", $"http://{store.Host}/products/{kept}"], urls);
+        Assert.DoesNotContain(urls, url => url.Contains(foreign, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task RobotsAndSitemap_OnAHostOfNoStore_Return404Problem()
+    {
+        await api.ClientFor("nobody-here.test").GetAsync("/robots.txt").ExpectProblemAsync(HttpStatusCode.NotFound, "store-not-found");
+        await api.ClientFor("nobody-here.test").GetAsync("/sitemap.xml").ExpectProblemAsync(HttpStatusCode.NotFound, "store-not-found");
+    }
+}

@@ -1,0 +1,51 @@
+using MultiStore.Grains.Interfaces.Common;
+using MultiStore.Grains.Interfaces.Tenancy;
+using MultiStore.Grains.Interfaces.Warehouse;
+using MultiStore.Grains.Tests.Hosting;
+
+namespace MultiStore.Grains.Tests.Warehouse;
+
+[Collection(ClusterCollection.Name)]
+public sealed class WarehouseGrainTests(ClusterFixture cluster)
+{
+    private readonly TenantId _tenant = ClusterFixture.NewTenant();
+
+    private IWarehouseGrain Warehouse => cluster.Client.GetGrain<IWarehouseGrain>(TenantKey.For(_tenant, IWarehouseGrain.EntityId));
+
+    [Fact]
+    public async Task GetAsync_NewStore_HasOnlyMainAsDefault()
+    {
+        using var _ = ClusterFixture.ActAs(_tenant);
+
+        var warehouse = await Warehouse.GetAsync();
+
+        Assert.Equal("main", warehouse.DefaultZone);
+        Assert.Equal([new Zone("main", "Main")], warehouse.Zones);
+    }
+
+    [Fact]
+    public async Task PutZoneAsync_AddAndMakeDefault_ListsZonesByIdWithTheNewDefault()
+    {
+        using var _ = ClusterFixture.ActAs(_tenant);
+
+        await Warehouse.PutZoneAsync("west", "West", makeDefault: false);
+        var warehouse = await Warehouse.PutZoneAsync("east", "East", makeDefault: true);
+        var renamed = await Warehouse.PutZoneAsync("east", "East hall", makeDefault: false);
+
+        Assert.Equal("east", warehouse.DefaultZone);
+        Assert.Equal(["east", "main", "west"], warehouse.Zones.Select(zone => zone.Id));
+        Assert.Equal("east", renamed.DefaultZone);
+        Assert.Equal("East hall", renamed.Zones[0].Name);
+    }
+
+    [Theory]
+    [InlineData("MAIN", "x")]
+    [InlineData("a@b", "x")]
+    [InlineData("ok", "")]
+    public async Task PutZoneAsync_BadZoneOrName_IsRefused(string zone, string name)
+    {
+        using var _ = ClusterFixture.ActAs(_tenant);
+
+        await StoreAssert.RefusedAsync(RuleCodes.InvalidId, () => Warehouse.PutZoneAsync(zone, name, false));
+    }
+}
