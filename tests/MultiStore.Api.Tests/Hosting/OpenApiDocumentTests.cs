@@ -21,6 +21,8 @@ public sealed class OpenApiDocumentTests(ApiFactory api)
         "GET /api/storefront", "GET /robots.txt", "GET /sitemap.xml", "PUT /admin/storefront/theme",
         // Issue 6: bulk import and export.
         "POST /admin/catalog/import", "GET /admin/catalog/export",
+        // Issue 6: stock ledger.
+        "GET /admin/stock/{sku}/{zone}/ledger",
     ];
 
     [Fact]

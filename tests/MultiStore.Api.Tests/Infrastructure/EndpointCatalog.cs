@@ -88,6 +88,7 @@ public static class EndpointCatalog
         new("GET", "/admin/stock/{sku}", Access.StoreAdmin, ids => Request(HttpMethod.Get, $"/admin/stock/{ids.Sku}")),
         new("PUT", "/admin/stock/{sku}/{zone}", Access.StoreAdmin, ids => Request(HttpMethod.Put, $"/admin/stock/{ids.Sku}/{ids.Zone}", new { onHand = 40 }), ForeignIdsCreateOwnEntity: true),
         new("POST", "/admin/stock/{sku}/{zone}/adjustments", Access.StoreAdmin, ids => Request(HttpMethod.Post, $"/admin/stock/{ids.Sku}/{ids.Zone}/adjustments", new { delta = 5, reason = "delivery" })),
+        new("GET", "/admin/stock/{sku}/{zone}/ledger", Access.StoreAdmin, ids => Request(HttpMethod.Get, $"/admin/stock/{ids.Sku}/{ids.Zone}/ledger?take=10")),
         new("GET", "/admin/carts/{cartId}", Access.StoreAdmin, ids => Request(HttpMethod.Get, $"/admin/carts/{ids.CartId}")),
         new("GET", "/admin/orders/{orderId}", Access.StoreAdmin, ids => Request(HttpMethod.Get, $"/admin/orders/{ids.PayOrderId}")),
         new("POST", "/admin/orders/{orderId}/pay", Access.StoreAdmin, ids => Request(HttpMethod.Post, $"/admin/orders/{ids.PayOrderId}/pay", new { paymentReference = "psp-1" })),

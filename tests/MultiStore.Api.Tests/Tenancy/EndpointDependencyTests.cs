@@ -19,7 +19,7 @@ public sealed class EndpointDependencyTests
     [Fact]
     public void Endpoints_AreFoundByReflection()
     {
-        Assert.Equal(32, EndpointTypes.Count());
+        Assert.Equal(33, EndpointTypes.Count());
     }
 
     [Fact]

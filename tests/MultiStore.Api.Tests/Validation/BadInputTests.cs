@@ -50,8 +50,9 @@ public sealed class BadInputTests(ApiFactory api)
             """{"delta":0,"reason":"x"}""", """{"delta":1000001,"reason":"x"}""", """{"delta":-1000001,"reason":"x"}""",
             """{"delta":"x","reason":"x"}""", """{"delta":5}""", """{"delta":5,"reason":""}""", """{"delta":5,"reason":"   "}""",
             $$"""{"delta":5,"reason":"{{new string('r', 201)}}"}""", """{}""", "", """{"delta":""", """{"delta":5,"reason":7}""",
-            """{"delta":-100000,"reason":"more than on hand"}""",
+            """{"delta":-100000,"reason":"more than on hand"}""", """{"delta":5,"reason":"x","kind":"theft"}""", """{"delta":5,"reason":"x","kind":5}""",
         ],
+        ["GET /admin/stock/{sku}/{zone}/ledger"] = [],
         ["GET /admin/carts/{cartId}"] = [],
         ["GET /admin/orders/{orderId}"] = [],
         ["POST /admin/orders/{orderId}/pay"] =

@@ -26,7 +26,8 @@ public sealed class Endpoint(TenantGrains grains) : Endpoint<Request, StockLevel
             return;
         }
 
-        var level = await stock.AdjustAsync(new StockAdjustment(req.Delta, null, null, req.Reason!.Trim()));
+        var reason = req.Kind is null ? req.Reason!.Trim() : $"{req.Kind}: {req.Reason!.Trim()}";
+        var level = await stock.AdjustAsync(new StockAdjustment(req.Delta, null, null, reason));
         await Send.OkAsync(StockLevelResponse.From(level), ct);
     }
 }

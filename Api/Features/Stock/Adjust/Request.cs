@@ -15,8 +15,20 @@ public sealed class Request
     /// <summary>Units to add (positive) or remove (negative); never 0.</summary>
     public int? Delta { get; set; }
 
-    /// <summary>Why (kept in the log): "delivery", "damaged", "recount".</summary>
+    /// <summary>Why (kept in the stock ledger): "delivery", "damaged", "recount".</summary>
     public string? Reason { get; set; }
+
+    /// <summary>
+    /// What kind of change this is, optional: <c>receive</c>, <c>correction</c>, <c>damage</c> or <c>return</c>.
+    /// The ledger line's reason then reads <c>kind: reason</c>.
+    /// </summary>
+    public string? Kind { get; set; }
+}
+
+/// <summary>The typed kinds of an admin's stock adjustment.</summary>
+public static class AdjustmentKinds
+{
+    public static IReadOnlyList<string> All { get; } = ["receive", "correction", "damage", "return"];
 }
 
 public sealed class RequestValidator : Validator<Request>
@@ -30,5 +42,9 @@ public sealed class RequestValidator : Validator<Request>
         RuleFor(request => request.Delta).NotNull().NotEqual(0).InclusiveBetween(-IdRules.MaxQuantity, IdRules.MaxQuantity);
         RuleFor(request => request.Reason).NotEmpty().MaximumLength(MaxReasonLength).Must(reason => !string.IsNullOrWhiteSpace(reason))
             .WithMessage($"Give a reason of 1-{MaxReasonLength} characters.");
+        RuleFor(request => request.Kind).Must(kind => kind is null || AdjustmentKinds.All.Contains(kind))
+            .WithMessage($"Use one of: {string.Join(", ", AdjustmentKinds.All)}.");
+        RuleFor(request => request).Must(request => request.Kind is null || request.Reason is null || request.Kind.Length + 2 + request.Reason.Trim().Length <= MaxReasonLength)
+            .WithName("reason").WithMessage($"Kind and reason together have at most {MaxReasonLength} characters.");
     }
 }

@@ -1,0 +1,112 @@
+using System.Net;
+using System.Text.Json.Nodes;
+
+namespace MultiStore.Api.Tests.Stock;
+
+/// <summary>The stock ledger over HTTP: every change of on-hand is a line, and the lines add up to on-hand.</summary>
+[Collection(ApiCollection.Name)]
+public sealed class StockLedgerTests(ApiFactory api)
+{
+    [Theory]
+    [InlineData(1)]
+    [InlineData(7)]
+    [InlineData(42)]
+    public async Task Ledger_AfterARandomSequenceOfOperations_SumsToOnHand(int seed)
+    {
+        var random = new Random(seed);
+        var store = await StoreDriver.OnboardAsync(api, "ledger");
+        var sku = store.NewSku("LEDGER");
+        await store.SetStockAsync(sku, 20);
+        var openCarts = new List<string>();
+        var pendingOrders = new List<string>();
+        string[] kinds = ["receive", "correction", "damage", "return"];
+
+        for (var step = 0; step < 40; step++)
+        {
+            switch (random.Next(6))
+            {
+                case 0:
+                    await store.Owner.PostJsonAsync($"/admin/stock/{sku}/main/adjustments", new { delta = random.Next(1, 10), reason = "delivery", kind = "receive" })
+                        .ExpectAsync(HttpStatusCode.OK);
+                    break;
+                case 1:
+                    // Refused (409) when it would drop below what is reserved: then nothing is written.
+                    using (await store.Owner.PostJsonAsync($"/admin/stock/{sku}/main/adjustments", new { delta = -random.Next(1, 4), reason = "broken", kind = kinds[random.Next(kinds.Length)] }))
+                    {
+                    }
+
+                    break;
+                case 2:
+                    // A recount; refused like a negative adjustment when it is below what is reserved.
+                    using (await store.Owner.PutJsonAsync($"/admin/stock/{sku}/main", new { onHand = random.Next(10, 40) }))
+                    {
+                    }
+
+                    break;
+                case 3:
+                    var cartId = Guid.NewGuid().ToString("D");
+                    using (await store.Shopper.PutJsonAsync($"/api/carts/{cartId}/items/{sku}", new { quantity = random.Next(1, 3) }))
+                    {
+                        openCarts.Add(cartId);
+                    }
+
+                    break;
+                case 4 when openCarts.Count > 0:
+                    var checkout = openCarts[^1];
+                    openCarts.RemoveAt(openCarts.Count - 1);
+                    using (var response = await store.Shopper.PostAsync($"/api/carts/{checkout}/checkout", null))
+                    {
+                        if (response.StatusCode == HttpStatusCode.Created)
+                        {
+                            pendingOrders.Add((await response.ReadJsonAsync()).Value<string>("orderId"));
+                        }
+                    }
+
+                    break;
+                case 5 when pendingOrders.Count > 0:
+                    var order = pendingOrders[random.Next(pendingOrders.Count)];
+                    pendingOrders.Remove(order);
+                    var pay = random.Next(2) == 0;
+                    using (pay
+                        ? await store.Owner.PostJsonAsync($"/admin/orders/{order}/pay", new { paymentReference = "psp" })
+                        : await store.Shopper.PostAsync($"/api/orders/{order}/cancel", null))
+                    {
+                    }
+
+                    break;
+            }
+        }
+
+        var onHand = (await store.StockAsync(sku))["zones"]![0]!.Value<int>("onHand");
+        var entries = await ReadWholeLedgerAsync(store, sku, pageSize: 7);
+
+        Assert.Equal(onHand, entries.Sum(entry => entry.Value<int>("delta")));
+        Assert.Equal(onHand, entries[0].Value<int>("onHandAfter"));
+        Assert.Equal(Enumerable.Range(1, entries.Count).Reverse().Select(sequence => (long)sequence), entries.Select(entry => entry.Value<long>("sequence")));
+        Assert.Contains(entries, entry => entry["reason"]?.GetValue<string>().StartsWith("receive: ", StringComparison.Ordinal) == true);
+    }
+
+    [Fact]
+    public async Task Ledger_OfAnUnstockedEntry_Returns404()
+    {
+        var store = StoreDriver.FiberX(api);
+
+        await store.Owner.GetAsync($"/admin/stock/{store.NewSku("NONE")}/main/ledger").ExpectProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    private static async Task<List<JsonNode>> ReadWholeLedgerAsync(StoreDriver store, string sku, int pageSize)
+    {
+        var entries = new List<JsonNode>();
+        string? before = null;
+        do
+        {
+            var page = await store.Owner.GetAsync($"/admin/stock/{sku}/main/ledger?take={pageSize}{(before is null ? string.Empty : $"&before={before}")}")
+                .ExpectAsync(HttpStatusCode.OK);
+            entries.AddRange(page["entries"]!.AsArray().Select(entry => entry!));
+            before = page["nextBefore"]?.ToString();
+        }
+        while (before is not null);
+
+        return entries;
+    }
+}
