@@ -43,4 +43,12 @@ public interface IStockGrain : ITenantScopedGrain
     /// <summary>The entry's history, newest first: up to <paramref name="take"/> lines older than <paramref name="before"/>.</summary>
     [Alias("GetLedger")]
     Task<LedgerPage> GetLedgerAsync(long? before, int take);
+
+    /// <summary>
+    /// Sets (or with null clears) the reorder point. Whenever available falls to or below it — by a sale, a
+    /// reservation, an adjustment, or a new point set above the current level — the store's
+    /// <see cref="IStockAlertsGrain"/> is told once the change is durable.
+    /// </summary>
+    [Alias("SetReorderPoint")]
+    Task<StockLevel> SetReorderPointAsync(int? reorderPoint);
 }

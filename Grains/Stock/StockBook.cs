@@ -24,6 +24,11 @@ internal sealed class StockBook
 
     public long LedgerSequence { get; private set; }
 
+    public int? ReorderPoint { get; private set; }
+
+    /// <summary>True while a stocked entry's available units are at or below its reorder point.</summary>
+    public bool IsLow => IsStocked && ReorderPoint is { } point && Available <= point;
+
     public int HeldCount => _held.Count;
 
     public int Available => Math.Max(0, OnHand - Reserved - SafetyStock);
@@ -72,6 +77,10 @@ internal sealed class StockBook
                     _ => Ledger(change, LedgerKinds.Release, 0),
                 };
 
+            case StockChangeKind.Reorder:
+                ReorderPoint = change.ReorderPoint;
+                return null;
+
             default:
                 throw new InvalidOperationException($"Unknown stock change {change.Kind}.");
         }
@@ -105,7 +114,7 @@ internal sealed class StockBook
     }
 
     public StockSnapshot ToSnapshot() =>
-        new(OnHand, SafetyStock, IsStocked, LedgerSequence, new Dictionary<string, HeldReservation>(_held), new Dictionary<string, SettledReservation>(_settled));
+        new(OnHand, SafetyStock, IsStocked, LedgerSequence, new Dictionary<string, HeldReservation>(_held), new Dictionary<string, SettledReservation>(_settled), ReorderPoint);
 
     public static StockBook From(StockSnapshot? snapshot)
     {
@@ -119,6 +128,7 @@ internal sealed class StockBook
         book.SafetyStock = snapshot.SafetyStock;
         book.IsStocked = snapshot.IsStocked;
         book.LedgerSequence = snapshot.LedgerSequence;
+        book.ReorderPoint = snapshot.ReorderPoint;
         foreach (var (id, held) in snapshot.Held)
         {
             book._held[id] = held;

@@ -13,6 +13,9 @@ public enum StockChangeKind
 
     /// <summary>A reservation ended with <see cref="StockChange.Outcome"/> (confirmed, released or expired).</summary>
     Settle = 2,
+
+    /// <summary>An admin set the reorder point (<see cref="StockChange.ReorderPoint"/>; null clears it).</summary>
+    Reorder = 3,
 }
 
 /// <summary>
@@ -29,4 +32,5 @@ public sealed record StockChange(
     ReservationStatus Outcome = ReservationStatus.Unknown,
     int OnHand = 0,
     int SafetyStock = 0,
-    string? Reason = null);
+    string? Reason = null,
+    int? ReorderPoint = null);

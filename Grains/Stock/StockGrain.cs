@@ -47,6 +47,7 @@ public sealed class StockGrain(
     // Group commit: changes decided since the last batch left, and the promise their batch will keep.
     private List<StockChange> _pending = [];
     private List<LedgerEntry> _pendingLedger = [];
+    private List<LowStockAlert> _pendingAlerts = [];
     private TaskCompletionSource _nextBatch = NewBatch();
     private Task _allDecided = Task.CompletedTask;
     private bool _writing;
@@ -173,6 +174,25 @@ public sealed class StockGrain(
     }
 
     /// <inheritdoc />
+    public async Task<StockLevel> SetReorderPointAsync(int? reorderPoint)
+    {
+        if (reorderPoint is < 0 or > IdRules.MaxOnHand)
+        {
+            throw new StoreRuleException(RuleCodes.InvalidQuantity, $"A reorder point is between 0 and {IdRules.MaxOnHand}, or null for none.");
+        }
+
+        ExpireDue();
+        if (reorderPoint != _book.ReorderPoint)
+        {
+            Record(new StockChange(StockChangeKind.Reorder, Now, TenantContext.Actor, ReorderPoint: reorderPoint));
+        }
+
+        var level = Level();
+        await DurableAsync();
+        return level;
+    }
+
+    /// <inheritdoc />
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
         // The reminder exists to wake a deactivated entry: activation already expired what was due.
@@ -213,9 +233,15 @@ public sealed class StockGrain(
     private void Record(StockChange change)
     {
         ThrowIfBroken();
+        var wasLow = _book.IsLow;
         if (_book.Apply(change) is { } line)
         {
             _pendingLedger.Add(line);
+        }
+
+        if (!wasLow && _book.IsLow)
+        {
+            _pendingAlerts.Add(new LowStockAlert(_sku, _zone, _book.Available, _book.ReorderPoint!.Value, change.At));
         }
 
         _pending.Add(change);
@@ -234,7 +260,7 @@ public sealed class StockGrain(
         {
             while (_pending.Count > 0)
             {
-                var batch = TakeBatch(out var promise);
+                var batch = TakeBatch(out var promise, out var alerts);
                 try
                 {
                     if (batch.Changes.Any(change => change.Kind == StockChangeKind.Hold))
@@ -254,6 +280,7 @@ public sealed class StockGrain(
 
                 _version = batch.Version;
                 promise.SetResult();
+                RaiseAlerts(alerts);
             }
         }
         finally
@@ -272,7 +299,7 @@ public sealed class StockGrain(
         }
     }
 
-    private StockJournalBatch TakeBatch(out TaskCompletionSource promise)
+    private StockJournalBatch TakeBatch(out TaskCompletionSource promise, out List<LowStockAlert> alerts)
     {
         _changesSinceSnapshot += _pending.Count;
         StockSnapshot? snapshot = null;
@@ -285,10 +312,29 @@ public sealed class StockGrain(
 
         var batch = new StockJournalBatch(_stream, _version + 1, _pending, _pendingLedger, snapshot);
         promise = _nextBatch;
+        alerts = _pendingAlerts;
+        _pendingAlerts = [];
         _pending = [];
         _pendingLedger = [];
         _nextBatch = NewBatch();
         return batch;
+    }
+
+    /// <summary>Tells the store about low stock once the change behind it is durable; one-way, never awaited.</summary>
+    private void RaiseAlerts(List<LowStockAlert> alerts)
+    {
+        if (alerts.Count == 0)
+        {
+            return;
+        }
+
+        var tenant = TenantKey.Parse(_stream).Tenant;
+        using var scope = TenantContext.ForTenant(tenant, "system:stock");
+        var store = GrainFactory.GetGrain<IStockAlertsGrain>(TenantKey.For(tenant, IStockAlertsGrain.EntityId));
+        foreach (var alert in alerts)
+        {
+            _ = store.RaiseAsync(alert);
+        }
     }
 
     /// <summary>
@@ -383,7 +429,7 @@ public sealed class StockGrain(
 
     private DateTimeOffset Now => time.GetUtcNow();
 
-    private StockLevel Level() => new(_sku, _zone, _book.OnHand, _book.Reserved, _book.SafetyStock, _book.IsStocked);
+    private StockLevel Level() => new(_sku, _zone, _book.OnHand, _book.Reserved, _book.SafetyStock, _book.IsStocked, _book.ReorderPoint);
 
     private ReservationResult Held(string id, HeldReservation held) =>
         new(id, ReservationStatus.Reserved, held.Quantity, held.ExpiresAt, _book.Available);

@@ -9,7 +9,8 @@ public sealed record StockSnapshot(
     bool IsStocked,
     long LedgerSequence,
     IReadOnlyDictionary<string, HeldReservation> Held,
-    IReadOnlyDictionary<string, SettledReservation> Settled);
+    IReadOnlyDictionary<string, SettledReservation> Settled,
+    int? ReorderPoint = null);
 
 /// <summary>Units held for a reservation until it expires.</summary>
 public sealed record HeldReservation(int Quantity, DateTimeOffset ExpiresAt);

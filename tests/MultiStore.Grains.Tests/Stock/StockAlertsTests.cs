@@ -1,0 +1,80 @@
+using MultiStore.Grains.Interfaces.Common;
+using MultiStore.Grains.Interfaces.Stock;
+using MultiStore.Grains.Interfaces.Tenancy;
+using MultiStore.Grains.Tests.Hosting;
+
+namespace MultiStore.Grains.Tests.Stock;
+
+/// <summary>A stock entry tells its store when available units fall to or below the reorder point: once per crossing.</summary>
+[Collection(ClusterCollection.Name)]
+public sealed class StockAlertsTests(ClusterFixture cluster)
+{
+    private const string Sku = "ALERT-SKU";
+    private static readonly TimeSpan Ttl = TimeSpan.FromMinutes(10);
+    private readonly TenantId _tenant = ClusterFixture.NewTenant();
+
+    private IStockAlertsGrain Alerts => cluster.Client.GetGrain<IStockAlertsGrain>(TenantKey.For(_tenant, IStockAlertsGrain.EntityId));
+
+    [Fact]
+    public async Task Reservations_CrossingTheReorderPointDownward_RaiseOneAlertPerCrossing()
+    {
+        var stock = await cluster.StockAsync(_tenant, Sku, 10);
+        using var acting = ClusterFixture.ActAs(_tenant);
+        Assert.Equal(5, (await stock.SetReorderPointAsync(5)).ReorderPoint);
+
+        await stock.ReserveAsync("a", 4, Ttl);            // available 6: above
+        await stock.ReserveAsync("b", 1, Ttl);            // available 5: crossing
+        await stock.ReserveAsync("c", 1, Ttl);            // available 4: still low, no new alert
+        await stock.ReleaseAsync("c");
+        await stock.ReleaseAsync("b");                    // available 6: above again
+        await stock.ConfirmAsync("a");                    // on-hand 6, available 6: above
+        await stock.ReserveAsync("d", 2, Ttl);            // available 4: second crossing
+
+        var alerts = await Eventually.ReadAsync(() => Alerts.ListAsync(10), list => list.Count >= 2);
+        await Task.Delay(200);
+        alerts = await Alerts.ListAsync(10);
+        Assert.Equal([(5, 5), (4, 5)], alerts.Reverse().Select(alert => (alert.Available, alert.ReorderPoint)));
+        Assert.All(alerts, alert => Assert.Equal((Sku, ClusterFixture.DefaultZone), (alert.Sku, alert.Zone)));
+    }
+
+    [Fact]
+    public async Task SetReorderPointAsync_AboveTheCurrentLevel_RaisesAtOnce()
+    {
+        var stock = await cluster.StockAsync(_tenant, Sku, 3);
+        using var acting = ClusterFixture.ActAs(_tenant);
+
+        await stock.SetReorderPointAsync(10);
+
+        var alert = Assert.Single(await Eventually.ReadAsync(() => Alerts.ListAsync(10), list => list.Count > 0));
+        Assert.Equal((3, 10), (alert.Available, alert.ReorderPoint));
+    }
+
+    [Fact]
+    public async Task SetReorderPointAsync_AfterReactivation_IsStillInForce()
+    {
+        var stock = await cluster.StockAsync(_tenant, Sku, 10);
+        using (ClusterFixture.ActAs(_tenant))
+        {
+            await stock.SetReorderPointAsync(2);
+        }
+
+        await cluster.Cluster.DeactivateAsync(stock);
+
+        using var acting = ClusterFixture.ActAs(_tenant);
+        Assert.Equal(2, (await stock.GetAsync()).ReorderPoint);
+        await stock.AdjustAsync(ClusterFixture.SetOnHand(1));
+        var alert = Assert.Single(await Eventually.ReadAsync(() => Alerts.ListAsync(10), list => list.Count > 0));
+        Assert.Equal((1, 2), (alert.Available, alert.ReorderPoint));
+        Assert.Null((await stock.SetReorderPointAsync(null)).ReorderPoint);
+    }
+
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(1_000_000_001)]
+    public async Task SetReorderPointAsync_OutOfRange_IsRefused(int reorderPoint)
+    {
+        var stock = await cluster.StockAsync(_tenant, Sku, 1);
+        using var acting = ClusterFixture.ActAs(_tenant);
+        await StoreAssert.RefusedAsync(RuleCodes.InvalidQuantity, () => stock.SetReorderPointAsync(reorderPoint));
+    }
+}
