@@ -39,6 +39,7 @@ public static class AuthExtensions
             });
 
         services.AddSingleton<IAuthorizationHandler, StorePermissionHandler>();
+        services.AddSingleton<IAuthorizationHandler, StoreOwnerHandler>();
         services.AddAuthorization(authorization =>
         {
             foreach (var permission in StorePermissions.All)
@@ -48,6 +49,11 @@ public static class AuthExtensions
                     .RequireAuthenticatedUser()
                     .AddRequirements(new StorePermissionRequirement(permission)));
             }
+
+            authorization.AddPolicy(StoreOwnerRequirement.Policy, policy => policy
+                .AddAuthenticationSchemes(JwtBearerDefaults.AuthenticationScheme)
+                .RequireAuthenticatedUser()
+                .AddRequirements(new StoreOwnerRequirement()));
         });
 
         return services;

@@ -37,6 +37,12 @@ public sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> log
                 LogIsolation(logger, httpContext.Request.Path, isolation.Message);
                 return ApiProblem.Create(StatusCodes.Status404NotFound, RuleCodes.NotFound, "Not found");
 
+            case StorePermissionException permission:
+                // The endpoint's policy let the call through but the silo did not: an endpoint asks for the wrong
+                // permission. The caller still only sees a plain 403.
+                LogPermission(logger, httpContext.Request.Path, permission.Message);
+                return ProblemCatalog.ForStatus(StatusCodes.Status403Forbidden);
+
             case BadHttpRequestException badRequest:
                 return ProblemCatalog.ForStatus(badRequest.StatusCode);
 
@@ -60,6 +66,9 @@ public sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> log
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Tenant isolation refused a call for {Path}: {Reason}")]
     private static partial void LogIsolation(ILogger logger, string path, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The silo refused a call for {Path} for lack of permission: {Reason}")]
+    private static partial void LogPermission(ILogger logger, string path, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Cluster unavailable ({ExceptionType}): {Reason}")]
     private static partial void LogUnavailable(ILogger logger, string exceptionType, string reason);

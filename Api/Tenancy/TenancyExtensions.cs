@@ -12,6 +12,7 @@ public static class TenancyExtensions
         services.AddScoped<RequestTenant>();
         services.AddScoped<TenantGrains>();
         services.AddScoped<PlatformGrains>();
+        services.AddScoped<OwnedStores>();
         return services;
     }
 }

@@ -10,18 +10,22 @@ namespace MultiStore.Grains.Interfaces.Carts;
 public interface ICartGrain : ITenantScopedGrain
 {
     /// <summary>The cart, or null when no line was ever put in it.</summary>
+    [RequiresPermission(StorePermission.Shop, StorePermission.CartsRead)]
     [Alias("Get")]
     Task<CartView?> GetAsync();
 
     /// <summary>Sets a line to exactly <paramref name="quantity"/> units (0 removes it), reserving the difference.</summary>
+    [RequiresPermission(StorePermission.Shop)]
     [Alias("SetItem")]
     Task<CartChange> SetItemAsync(string sku, string zone, int quantity);
 
     /// <summary>Removes a line and releases its units; null when the cart does not exist.</summary>
+    [RequiresPermission(StorePermission.Shop)]
     [Alias("RemoveItem")]
     Task<CartView?> RemoveItemAsync(string sku);
 
     /// <summary>Creates the order that takes over the cart's reservations; repeating it returns the same order.</summary>
+    [RequiresPermission(StorePermission.Shop)]
     [Alias("Checkout")]
     Task<CheckoutResult> CheckoutAsync();
 }

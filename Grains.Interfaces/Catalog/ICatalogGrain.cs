@@ -14,44 +14,44 @@ public interface ICatalogGrain : ITenantScopedGrain
     /// <summary>The entity part of the catalog's key.</summary>
     const string EntityId = "catalog";
 
-    [ReadOnly, Alias("GetSettings")]
+    [AnyStoreCaller, ReadOnly, Alias("GetSettings")]
     Task<CatalogSettings> GetSettingsAsync();
 
     /// <summary>
     /// Sets the SKU prefix and/or currency (null keeps one). Refused with <c>catalog-locked</c> once SKUs were issued
     /// (prefix) or products exist (currency) and the value would change.
     /// </summary>
-    [Alias("Configure")]
+    [RequiresPermission(StorePermission.CatalogWrite), Alias("Configure")]
     Task<CatalogSettings> ConfigureAsync(string? skuPrefix, string? currency);
 
     /// <summary>Creates a product and issues its SKUs; refused with <c>product-exists</c> when the handle is taken.</summary>
-    [Alias("CreateProduct")]
+    [RequiresPermission(StorePermission.CatalogWrite), Alias("CreateProduct")]
     Task<Product> CreateProductAsync(ProductDraft draft);
 
     /// <summary>Changes a product's fields (never its SKUs); <c>not-found</c> when there is no such product.</summary>
-    [Alias("UpdateProduct")]
+    [RequiresPermission(StorePermission.CatalogWrite), Alias("UpdateProduct")]
     Task<Product> UpdateProductAsync(string handle, ProductChange change);
 
     /// <summary>Adds a variant and issues its SKU; an existing attribute set answers the product unchanged.</summary>
-    [Alias("AddVariant")]
+    [RequiresPermission(StorePermission.CatalogWrite), Alias("AddVariant")]
     Task<Product> AddVariantAsync(string handle, IReadOnlyDictionary<string, string> attributes);
 
     /// <summary>The product, archived or not, or null.</summary>
-    [ReadOnly, Alias("GetProduct")]
+    [RequiresPermission(StorePermission.Shop, StorePermission.CatalogRead), ReadOnly, Alias("GetProduct")]
     Task<Product?> GetProductAsync(string handle);
 
     /// <summary>A page of products in creation order.</summary>
-    [ReadOnly, Alias("List")]
+    [RequiresPermission(StorePermission.Shop, StorePermission.CatalogRead), ReadOnly, Alias("List")]
     Task<ProductPage> ListAsync(ProductQuery query);
 
     /// <summary>The catalog's entry of each SKU it issued; SKUs it never issued are left out.</summary>
-    [ReadOnly, Alias("FindSkus")]
+    [RequiresPermission(StorePermission.Shop, StorePermission.CatalogRead), ReadOnly, Alias("FindSkus")]
     Task<IReadOnlyList<SkuInfo>> FindSkusAsync(IReadOnlyList<string> skus);
 
     /// <summary>
     /// Applies a whole import in one step: every product is validated first and, if any fails, nothing changes and
     /// the errors (with row numbers) are answered; otherwise everything is stored at once.
     /// </summary>
-    [Alias("Import")]
+    [RequiresPermission(StorePermission.CatalogWrite), Alias("Import")]
     Task<CatalogImportResult> ImportAsync(IReadOnlyList<ProductImport> products);
 }

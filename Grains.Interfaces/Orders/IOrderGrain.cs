@@ -10,18 +10,22 @@ namespace MultiStore.Grains.Interfaces.Orders;
 public interface IOrderGrain : ITenantScopedGrain
 {
     /// <summary>Creates the order from a checked-out cart; repeating it with the same cart answers the same order.</summary>
+    [RequiresPermission(StorePermission.Shop)]
     [Alias("Place")]
     Task<OrderView> PlaceAsync(string cartId, IReadOnlyList<OrderLine> lines, DateTimeOffset expiresAt);
 
     /// <summary>The order, or null when there is none with this id.</summary>
+    [RequiresPermission(StorePermission.Shop, StorePermission.OrdersRead, StorePermission.OrdersPay)]
     [Alias("Get")]
     Task<OrderView?> GetAsync();
 
     /// <summary>Records a captured payment and confirms every reservation; idempotent once paid.</summary>
+    [RequiresPermission(StorePermission.OrdersPay)]
     [Alias("Pay")]
     Task<OrderView> PayAsync(string? paymentReference);
 
     /// <summary>Cancels a pending order and releases its stock; idempotent once cancelled.</summary>
+    [RequiresPermission(StorePermission.Shop)]
     [Alias("Cancel")]
     Task<OrderView> CancelAsync();
 }

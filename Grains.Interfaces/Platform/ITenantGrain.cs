@@ -17,7 +17,7 @@ public interface ITenantGrain : ITenantScopedGrain
     Task<TenantProfile> CreateAsync(TenantSpec spec);
 
     /// <summary>The store's profile, or null when no store has this id.</summary>
-    [PlatformAccess, Alias("Get")]
+    [PlatformAccess, AnyStoreCaller, Alias("Get")]
     Task<TenantProfile?> GetAsync();
 
     /// <summary>Sets the store's status; idempotent.</summary>

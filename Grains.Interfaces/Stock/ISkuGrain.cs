@@ -10,10 +10,12 @@ namespace MultiStore.Grains.Interfaces.Stock;
 public interface ISkuGrain : ITenantScopedGrain
 {
     /// <summary>Records that the SKU is stocked in <paramref name="zone"/>; idempotent.</summary>
+    [RequiresPermission(StorePermission.StockWrite)]
     [Alias("AddZone")]
     Task AddZoneAsync(string zone);
 
     /// <summary>The SKU's levels in every zone it is stocked in, ordered by zone; empty when unknown.</summary>
+    [RequiresPermission(StorePermission.StockRead, StorePermission.Shop)]
     [Alias("GetLevels")]
     Task<IReadOnlyList<StockLevel>> GetLevelsAsync();
 }

@@ -11,10 +11,11 @@ public interface IStockAlertsGrain : ITenantScopedGrain
     const string EntityId = "alerts";
 
     /// <summary>Records an alert. One-way: a stock entry never waits on its alerts.</summary>
-    [OneWay, Alias("Raise")]
+    [RequiresPermission(StorePermission.AlertsWrite), OneWay, Alias("Raise")]
     Task RaiseAsync(LowStockAlert alert);
 
     /// <summary>The most recent alerts, newest first.</summary>
+    [RequiresPermission(StorePermission.AlertsRead)]
     [Alias("List")]
     Task<IReadOnlyList<LowStockAlert>> ListAsync(int take);
 }

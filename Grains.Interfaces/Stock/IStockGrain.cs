@@ -10,6 +10,7 @@ namespace MultiStore.Grains.Interfaces.Stock;
 [Alias("multistore.IStockGrain")]
 public interface IStockGrain : ITenantScopedGrain
 {
+    [RequiresPermission(StorePermission.StockRead, StorePermission.Shop)]
     [Alias("Get")]
     Task<StockLevel> GetAsync();
 
@@ -17,6 +18,7 @@ public interface IStockGrain : ITenantScopedGrain
     /// Changes on-hand (and optionally safety stock) for an admin. Refused with <c>on-hand-below-reserved</c>
     /// when on-hand would drop below the units currently reserved.
     /// </summary>
+    [RequiresPermission(StorePermission.StockWrite)]
     [Alias("Adjust")]
     Task<StockLevel> AdjustAsync(StockAdjustment adjustment);
 
@@ -25,22 +27,27 @@ public interface IStockGrain : ITenantScopedGrain
     /// repeating a request answers the same and reserves nothing more. Asking an active reservation for a
     /// different quantity resizes it (growing only if available), and a settled id answers its final status.
     /// </summary>
+    [RequiresPermission(StorePermission.Shop)]
     [Alias("Reserve")]
     Task<ReservationResult> ReserveAsync(string reservationId, int quantity, TimeSpan ttl);
 
     /// <summary>Moves a held reservation's expiry to now + <paramref name="ttl"/> (checkout → payment window).</summary>
+    [RequiresPermission(StorePermission.Shop)]
     [Alias("Extend")]
     Task<ReservationResult> ExtendAsync(string reservationId, TimeSpan ttl);
 
     /// <summary>Turns a held reservation into a permanent decrement of on-hand; idempotent.</summary>
+    [RequiresPermission(StorePermission.OrdersPay)]
     [Alias("Confirm")]
     Task<ReservationResult> ConfirmAsync(string reservationId);
 
     /// <summary>Gives a held reservation's units back; idempotent.</summary>
+    [RequiresPermission(StorePermission.Shop)]
     [Alias("Release")]
     Task<ReservationResult> ReleaseAsync(string reservationId);
 
     /// <summary>The entry's history, newest first: up to <paramref name="take"/> lines older than <paramref name="before"/>.</summary>
+    [RequiresPermission(StorePermission.StockRead)]
     [Alias("GetLedger")]
     Task<LedgerPage> GetLedgerAsync(long? before, int take);
 
@@ -49,6 +56,7 @@ public interface IStockGrain : ITenantScopedGrain
     /// reservation, an adjustment, or a new point set above the current level — the store's
     /// <see cref="IStockAlertsGrain"/> is told once the change is durable.
     /// </summary>
+    [RequiresPermission(StorePermission.AlertsWrite)]
     [Alias("SetReorderPoint")]
     Task<StockLevel> SetReorderPointAsync(int? reorderPoint);
 }

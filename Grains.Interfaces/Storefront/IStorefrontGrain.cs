@@ -15,10 +15,10 @@ public interface IStorefrontGrain : ITenantScopedGrain
     const string EntityId = "storefront";
 
     /// <summary>The theme as a JSON object, or null when none was set here.</summary>
-    [ReadOnly, Alias("GetTheme")]
+    [AnyStoreCaller, ReadOnly, Alias("GetTheme")]
     Task<string?> GetThemeAsync();
 
     /// <summary>Replaces the theme; refused with <c>invalid-theme</c> unless it is a JSON object of at most 16 KiB.</summary>
-    [Alias("SetTheme")]
+    [RequiresPermission(StorePermission.StorefrontWrite), Alias("SetTheme")]
     Task<string> SetThemeAsync(string themeJson);
 }

@@ -9,6 +9,7 @@ public static class TenantContext
     private const string TenantKeyName = "ms.tenant";
     private const string ActorKeyName = "ms.actor";
     private const string PlatformKeyName = "ms.platform";
+    private const string PermissionsKeyName = "ms.permissions";
 
     /// <summary>The tenant the current call acts for, if any.</summary>
     public static TenantId? Tenant =>
@@ -20,25 +21,61 @@ public static class TenantContext
     /// <summary>True when a platform operator acts: only <see cref="PlatformAccessAttribute"/> methods honour it.</summary>
     public static bool IsPlatform => RequestContext.Get(PlatformKeyName) is true;
 
-    /// <summary>Acts for <paramref name="tenant"/> until the returned scope is disposed.</summary>
-    public static IDisposable ForTenant(TenantId tenant, string actor) =>
-        Scope.Enter(tenant.Value, actor, isPlatform: false);
+    /// <summary>
+    /// What the caller may do in <see cref="Tenant"/> (<see cref="StorePermission"/> names); empty when nothing.
+    /// The silo checks it against <see cref="RequiresPermissionAttribute"/>.
+    /// </summary>
+    public static IReadOnlyList<string> Permissions => RequestContext.Get(PermissionsKeyName) as string[] ?? [];
 
-    /// <summary>Acts as a platform operator (no store) until the returned scope is disposed.</summary>
-    public static IDisposable ForPlatform(string actor) => Scope.Enter(tenant: null, actor, isPlatform: true);
+    /// <summary>True when the caller holds <paramref name="permission"/> (trusted system code holds every permission).</summary>
+    public static bool HasPermission(string permission)
+    {
+        foreach (var held in Permissions)
+        {
+            if (held == StorePermission.System || string.Equals(held, permission, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Acts for <paramref name="tenant"/> as trusted system code of that store (grain timers and reminders, demo
+    /// seeding, the audit recorder, tests), with every store permission, until the returned scope is disposed.
+    /// Requests made on behalf of a person or a shopper use <see cref="ForCaller"/> instead.
+    /// </summary>
+    public static IDisposable ForTenant(TenantId tenant, string actor) =>
+        Scope.Enter(tenant.Value, actor, isPlatform: false, [StorePermission.System]);
+
+    /// <summary>
+    /// Acts for <paramref name="tenant"/> on behalf of a caller who holds exactly <paramref name="permissions"/> there
+    /// (resolved from the caller's roles in that store, or <see cref="StorePermission.Shop"/> on the storefront).
+    /// </summary>
+    public static IDisposable ForCaller(TenantId tenant, string actor, IEnumerable<string> permissions)
+    {
+        var granted = permissions.Where(permission => permission != StorePermission.System).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        return Scope.Enter(tenant.Value, actor, isPlatform: false, granted);
+    }
+
+    /// <summary>Acts as a platform operator (no store, no store permission) until the returned scope is disposed.</summary>
+    public static IDisposable ForPlatform(string actor) => Scope.Enter(tenant: null, actor, isPlatform: true, permissions: null);
 
     private sealed class Scope : IDisposable
     {
         private readonly object? _tenant = RequestContext.Get(TenantKeyName);
         private readonly object? _actor = RequestContext.Get(ActorKeyName);
         private readonly object? _platform = RequestContext.Get(PlatformKeyName);
+        private readonly object? _permissions = RequestContext.Get(PermissionsKeyName);
 
-        public static Scope Enter(string? tenant, string actor, bool isPlatform)
+        public static Scope Enter(string? tenant, string actor, bool isPlatform, string[]? permissions)
         {
             var scope = new Scope();
             Set(TenantKeyName, tenant);
             Set(ActorKeyName, actor);
             Set(PlatformKeyName, isPlatform ? true : null);
+            Set(PermissionsKeyName, permissions is { Length: > 0 } ? permissions : null);
             return scope;
         }
 
@@ -47,6 +84,7 @@ public static class TenantContext
             Set(TenantKeyName, _tenant);
             Set(ActorKeyName, _actor);
             Set(PlatformKeyName, _platform);
+            Set(PermissionsKeyName, _permissions);
         }
 
         private static void Set(string key, object? value)

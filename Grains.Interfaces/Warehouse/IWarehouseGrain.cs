@@ -16,10 +16,10 @@ public interface IWarehouseGrain : ITenantScopedGrain
     /// <summary>The zone every store starts with.</summary>
     const string InitialZone = "main";
 
-    [ReadOnly, Alias("Get")]
+    [AnyStoreCaller, ReadOnly, Alias("Get")]
     Task<WarehouseView> GetAsync();
 
     /// <summary>Adds a zone or renames it; <paramref name="makeDefault"/> makes it the default. Idempotent.</summary>
-    [Alias("PutZone")]
+    [RequiresPermission(StorePermission.ZonesWrite), Alias("PutZone")]
     Task<WarehouseView> PutZoneAsync(string zone, string name, bool makeDefault);
 }

@@ -6,14 +6,15 @@ using MultiStore.Grains.Interfaces.Tenancy;
 namespace MultiStore.Grains.Tenancy;
 
 /// <summary>
-/// The silo's last line of isolation: a call to a tenant-scoped grain runs only when the caller acts for the
-/// store named in the grain's key. The one exception is a <see cref="PlatformAccessAttribute"/> method called
-/// by a platform operator, which is logged as a cross-store access. System calls (reminders, deactivation)
-/// use other interfaces and pass untouched.
+/// The silo's last line of isolation and authorization. A call to a tenant-scoped grain runs only when
+/// (1) the caller acts for the store named in the grain's key, and (2) a call from outside the cluster holds one of
+/// the permissions the method declares (<see cref="RequiresPermissionAttribute"/>), even when the store matches.
+/// The one cross-store exception is a <see cref="PlatformAccessAttribute"/> method called by a platform operator,
+/// which is logged. System calls (reminders, deactivation) use other interfaces and pass untouched.
 /// </summary>
 internal sealed class TenantIsolationCallFilter(ILogger<TenantIsolationCallFilter> logger) : IIncomingGrainCallFilter
 {
-    private static readonly ConcurrentDictionary<MethodInfo, PlatformAccessAttribute?> PlatformDoors = new();
+    private static readonly ConcurrentDictionary<MethodInfo, MethodAccess> Rules = new();
 
     public Task Invoke(IIncomingGrainCallContext context)
     {
@@ -34,11 +35,12 @@ internal sealed class TenantIsolationCallFilter(ILogger<TenantIsolationCallFilte
             throw new TenantIsolationException($"Grain key '{key}' names no store.");
         }
 
-        var platformDoor = PlatformDoors.GetOrAdd(method, m => m.GetCustomAttribute<PlatformAccessAttribute>(inherit: true));
+        var rule = Rules.GetOrAdd(method, MethodAccess.Of);
         if (TenantContext.Tenant is { } caller)
         {
-            if (caller == owner && platformDoor is not { PlatformOnly: true })
+            if (caller == owner && rule.Platform is not { PlatformOnly: true })
             {
+                AuthorizePermission(context, method, rule, owner);
                 return;
             }
 
@@ -50,7 +52,7 @@ internal sealed class TenantIsolationCallFilter(ILogger<TenantIsolationCallFilte
                 : $"A call for store '{caller}' cannot reach a grain of another store.");
         }
 
-        if (TenantContext.IsPlatform && platformDoor is not null)
+        if (TenantContext.IsPlatform && rule.Platform is not null)
         {
             logger.LogInformation(
                 "Platform access {Interface}.{Method} to store {Owner} by {Actor}",
@@ -62,5 +64,61 @@ internal sealed class TenantIsolationCallFilter(ILogger<TenantIsolationCallFilte
             "Refused call {Interface}.{Method} to store {Owner} without a store in context (actor {Actor})",
             method.DeclaringType!.Name, method.Name, owner, TenantContext.Actor);
         throw new TenantIsolationException("A call to a store's grain must act for that store.");
+    }
+
+    /// <summary>The store matches; now the caller's permissions must satisfy the method's declaration.</summary>
+    private void AuthorizePermission(IIncomingGrainCallContext context, MethodInfo method, MethodAccess rule, TenantId owner)
+    {
+        // A grain calling another on its own authority (a cart reserving stock, an order releasing it at expiry)
+        // is not re-checked: the call that entered the cluster was, and the grain's code decides what follows.
+        if (IsFromGrain(context) || rule.AnyStoreCaller)
+        {
+            return;
+        }
+
+        if (rule.Permission is { } required)
+        {
+            foreach (var permission in required.AnyOf)
+            {
+                if (TenantContext.HasPermission(permission))
+                {
+                    return;
+                }
+            }
+
+            Refuse(method, owner, $"{method.DeclaringType!.Name}.{method.Name} requires {string.Join(" or ", required.AnyOf)}; the caller holds {Describe(TenantContext.Permissions)}.");
+        }
+
+        // Trusted system code (timers, seeding, tests) may call a method that declares nothing; no caller acting for
+        // a person or a shopper may. The contract test in MultiStore.Grains.Tests lists every undeclared method.
+        if (!TenantContext.HasPermission(StorePermission.System))
+        {
+            Refuse(method, owner, $"{method.DeclaringType!.Name}.{method.Name} declares no permission ([RequiresPermission] or [AnyStoreCaller], see Grains.Interfaces/Tenancy), so it is closed to callers from outside the cluster.");
+        }
+    }
+
+    private void Refuse(MethodInfo method, TenantId owner, string reason)
+    {
+        logger.LogWarning(
+            "Refused call {Interface}.{Method} in store {Owner} by {Actor}: {Reason}",
+            method.DeclaringType!.Name, method.Name, owner, TenantContext.Actor, reason);
+        throw new StorePermissionException(reason);
+    }
+
+    private static bool IsFromGrain(IIncomingGrainCallContext context) =>
+        context.SourceId is { IsDefault: false } source
+        && !GrainTypePrefix.IsClient(source)
+        && !GrainTypePrefix.IsSystemTarget(source);
+
+    private static string Describe(IReadOnlyList<string> permissions) =>
+        permissions.Count == 0 ? "none" : string.Join(", ", permissions);
+
+    /// <summary>What a method's attributes say about who may call it.</summary>
+    private sealed record MethodAccess(PlatformAccessAttribute? Platform, RequiresPermissionAttribute? Permission, bool AnyStoreCaller)
+    {
+        public static MethodAccess Of(MethodInfo method) => new(
+            method.GetCustomAttribute<PlatformAccessAttribute>(inherit: true),
+            method.GetCustomAttribute<RequiresPermissionAttribute>(inherit: true),
+            method.IsDefined(typeof(AnyStoreCallerAttribute), inherit: true));
     }
 }

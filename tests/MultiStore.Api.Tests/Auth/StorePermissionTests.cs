@@ -9,7 +9,7 @@ public sealed class StorePermissionTests(ApiFactory api)
 {
     [Theory]
     [InlineData(StoreRoles.Owner, true, true, true, true, true)]
-    [InlineData(StoreRoles.BrandManager, true, true, true, true, true)]
+    [InlineData(StoreRoles.BrandManager, true, true, true, true, false)]
     [InlineData(StoreRoles.Warehouse, true, true, false, false, false)]
     [InlineData(StoreRoles.Support, true, false, true, false, true)]
     public async Task Role_GetsExactlyItsPermissions(string role, bool stockRead, bool stockWrite, bool ordersRead, bool ordersPay, bool cartsRead)

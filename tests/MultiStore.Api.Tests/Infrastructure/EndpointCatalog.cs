@@ -13,6 +13,9 @@ public enum Access
     /// <summary>A token with a role in the host's store that grants the endpoint's permission.</summary>
     StoreAdmin,
 
+    /// <summary>The owner's cross-store view: a token's <c>owner</c> grants pick the stores, on any host.</summary>
+    StoreOwner,
+
     /// <summary>A platform operator, on any host.</summary>
     Platform,
 
@@ -92,6 +95,9 @@ public static class EndpointCatalog
         new("GET", "/admin/carts/{cartId}", Access.StoreAdmin, ids => Request(HttpMethod.Get, $"/admin/carts/{ids.CartId}")),
         new("GET", "/admin/orders/{orderId}", Access.StoreAdmin, ids => Request(HttpMethod.Get, $"/admin/orders/{ids.PayOrderId}")),
         new("POST", "/admin/orders/{orderId}/pay", Access.StoreAdmin, ids => Request(HttpMethod.Post, $"/admin/orders/{ids.PayOrderId}/pay", new { paymentReference = "psp-1" })),
+
+        new("GET", "/admin/stores", Access.StoreOwner, _ => Request(HttpMethod.Get, "/admin/stores"), NamesNoEntity: true),
+        new("GET", "/admin/stores/stock/{sku}", Access.StoreOwner, ids => Request(HttpMethod.Get, $"/admin/stores/stock/{ids.Sku}")),
 
         new("POST", "/platform/tenants", Access.Platform, ids => Request(HttpMethod.Post, "/platform/tenants", new { id = $"{ids.TenantId}-x", name = "X", domains = new[] { $"{ids.TenantId}-x.test" } })),
         new("GET", "/platform/tenants", Access.Platform, _ => Request(HttpMethod.Get, "/platform/tenants")),
