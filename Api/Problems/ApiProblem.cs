@@ -64,6 +64,8 @@ public static class ApiProblemCodes
 {
     public const string StoreNotFound = "store-not-found";
     public const string StoreSuspended = "store-suspended";
+    public const string StoreNotGranted = "store-not-granted";
+    public const string InvalidTenantHeader = "invalid-tenant-header";
     public const string Unauthorized = "unauthorized";
     public const string Forbidden = "forbidden";
     public const string MethodNotAllowed = "method-not-allowed";

@@ -59,6 +59,47 @@ public sealed class HostTenantResolver(IGrainFactory grains, IOptions<TenancyOpt
         return resolution;
     }
 
+    /// <summary>
+    /// The status of the store <paramref name="tenant"/> (an admin's <c>X-Tenant-ID</c> switch, already checked against the
+    /// token): active, suspended, or unknown when no such store exists. Cached like host resolutions.
+    /// </summary>
+    public async Task<TenantResolution> ResolveStoreAsync(TenantId tenant)
+    {
+        var key = StoreKey(tenant.Value);
+        if (_cache.TryGetValue(key, out TenantResolution cached))
+        {
+            return cached;
+        }
+
+        TenantProfile? profile;
+        // The store's own profile is readable by any caller acting for the store; no permission is needed or given.
+        using (TenantContext.ForCaller(tenant, "system:tenant-resolution", []))
+        {
+            profile = await grains.GetGrain<ITenantGrain>(TenantKey.For(tenant, ITenantGrain.EntityId)).GetAsync();
+        }
+
+        if (profile is null)
+        {
+            return TenantResolution.Unknown;
+        }
+
+        var resolution = new TenantResolution(profile.Status == TenantStatus.Active ? TenantResolutionStatus.Active : TenantResolutionStatus.Suspended, tenant);
+        var ttl = options.Value.HostCacheTtl;
+        if (ttl > TimeSpan.Zero)
+        {
+            _cache.Set(key, resolution, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = ttl, Size = 1 });
+        }
+
+        return resolution;
+    }
+
+    /// <summary>Forgets the cached resolution of <paramref name="tenantId"/> and its <paramref name="domains"/> (after a status change made here).</summary>
+    public void Invalidate(string tenantId, IEnumerable<string> domains)
+    {
+        _cache.Remove(StoreKey(tenantId));
+        Invalidate(domains);
+    }
+
     /// <summary>Forgets the cached resolution of <paramref name="domains"/> (after a status change made here).</summary>
     public void Invalidate(IEnumerable<string> domains)
     {
@@ -72,4 +113,7 @@ public sealed class HostTenantResolver(IGrainFactory grains, IOptions<TenancyOpt
     }
 
     public void Dispose() => _cache.Dispose();
+
+    // Host names never contain ':', so store ids and hosts share the cache without colliding.
+    private static string StoreKey(string tenantId) => "store:" + tenantId;
 }

@@ -53,7 +53,7 @@ public sealed class PlatformGrains(IGrainFactory grains, HostTenantResolver reso
         using (TenantContext.ForPlatform(actor))
         {
             var profile = await Directory.SetStatusAsync(tenant.Value, status);
-            resolver.Invalidate(profile.Domains);
+            resolver.Invalidate(profile.Id, profile.Domains);
             return profile;
         }
     }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authorization;
 using MultiStore.Api.Auth;
 using MultiStore.Api.Problems;
 using MultiStore.Grains.Interfaces.Tenancy;
@@ -5,25 +6,32 @@ using MultiStore.Grains.Interfaces.Tenancy;
 namespace MultiStore.Api.Tenancy;
 
 /// <summary>
-/// Resolves the request's store from its Host header, once, before any endpoint runs, and fails closed:
-/// an unknown host answers 404 and a suspended store 403, both as problems. For a resolved store it fills
-/// <see cref="RequestTenant"/> and puts the store, with what the caller may do there, in Orleans' <c>RequestContext</c>
-/// for the rest of the request: the storefront (<c>/api</c>, <c>/robots.txt</c>, <c>/sitemap.xml</c>) acts with the
-/// shopper scope only, whatever the token;
-/// every other store path with the permissions of the caller's roles in that store. The silo checks them again.
-/// Only the platform, OpenAPI, health and cross-store (<c>/admin/stores</c>) paths are served without a store.
+/// Decides, once per request and before any endpoint runs, which store the request acts for, and fails closed.
+/// <list type="bullet">
+/// <item>Storefront endpoints (those that allow anonymous callers: <c>/api/*</c>, <c>/robots.txt</c>, <c>/sitemap.xml</c>):
+/// the Host header alone, always; an <c>X-Tenant-ID</c> header is ignored. They act with the shopper scope only,
+/// whatever token comes along.</item>
+/// <item>Every other store endpoint (the admin routes): the Host header by default. A caller who runs several stores
+/// may name another one in <c>X-Tenant-ID</c>; it is honoured only when the token holds a role in that store, and
+/// refused with 403 (and a warning in the log) otherwise. They act with the permissions of the caller's roles in the
+/// chosen store.</item>
+/// </list>
+/// An unknown store answers 404 and a suspended one 403, both as problems. The chosen store fills
+/// <see cref="RequestTenant"/> and goes, with the caller's permissions, into Orleans' <c>RequestContext</c>, where
+/// the silo checks both again. Platform, OpenAPI, health and the owner's cross-store paths have no store.
 /// </summary>
-public sealed class TenantResolutionMiddleware(RequestDelegate next, HostTenantResolver resolver)
+public sealed partial class TenantResolutionMiddleware(RequestDelegate next, HostTenantResolver resolver, ILogger<TenantResolutionMiddleware> logger)
 {
+    /// <summary>The header that switches an admin request to another store the caller holds a role in.</summary>
+    public const string TenantHeader = "X-Tenant-ID";
+
     private static readonly PathString[] UnscopedPaths = ["/platform", "/openapi", "/health", "/admin/stores"];
-    private static readonly PathString[] StorefrontPaths = ["/api", "/robots.txt", "/sitemap.xml"];
 
     public static bool IsStoreScoped(PathString path) =>
         !UnscopedPaths.Any(prefix => path.StartsWithSegments(prefix, StringComparison.OrdinalIgnoreCase));
 
-    /// <summary>The shoppers' part of a store: found by Host only, served with the shopper scope only.</summary>
-    public static bool IsStorefront(PathString path) =>
-        StorefrontPaths.Any(prefix => path.StartsWithSegments(prefix, StringComparison.OrdinalIgnoreCase));
+    /// <summary>The shoppers' part of a store: endpoints anyone may call. Found by Host only, served with the shopper scope.</summary>
+    public static bool IsStorefront(Endpoint? endpoint) => endpoint?.Metadata.GetMetadata<IAllowAnonymous>() is not null;
 
     public async Task InvokeAsync(HttpContext context, RequestTenant requestTenant)
     {
@@ -33,7 +41,21 @@ public sealed class TenantResolutionMiddleware(RequestDelegate next, HostTenantR
             return;
         }
 
-        var resolution = await resolver.ResolveAsync(context.Request.Headers.Host.ToString());
+        var storefront = IsStorefront(context.GetEndpoint());
+        TenantResolution resolution;
+        if (storefront || !context.Request.Headers.TryGetValue(TenantHeader, out var switchTo))
+        {
+            resolution = await resolver.ResolveAsync(context.Request.Headers.Host.ToString());
+        }
+        else if (await RefuseSwitchAsync(context, switchTo) is { } target)
+        {
+            resolution = await resolver.ResolveStoreAsync(target);
+        }
+        else
+        {
+            return;
+        }
+
         switch (resolution.Status)
         {
             case TenantResolutionStatus.Active:
@@ -49,10 +71,48 @@ public sealed class TenantResolutionMiddleware(RequestDelegate next, HostTenantR
         }
 
         requestTenant.Set(resolution.Tenant);
-        IReadOnlyList<string> permissions = IsStorefront(context.Request.Path) ? [StorePermission.Shop] : context.User.PermissionsIn(resolution.Tenant);
+        IReadOnlyList<string> permissions = storefront ? [StorePermission.Shop] : context.User.PermissionsIn(resolution.Tenant);
         using (TenantContext.ForCaller(resolution.Tenant, context.User.ActorName(), permissions))
         {
             await next(context);
         }
     }
+
+    /// <summary>
+    /// Checks an <c>X-Tenant-ID</c> switch: one well-formed store id, a token, and a role in that store. Answers the
+    /// store to act for, or null after writing the refusal. Grants are checked before the store is looked up, so a
+    /// refusal says nothing about whether the store exists.
+    /// </summary>
+    private async Task<TenantId?> RefuseSwitchAsync(HttpContext context, Microsoft.Extensions.Primitives.StringValues header)
+    {
+        if (header.Count != 1 || !TenantId.TryParse(header[0], out var target))
+        {
+            await ApiProblem.Create(StatusCodes.Status400BadRequest, ApiProblemCodes.InvalidTenantHeader, "Invalid store header", $"{TenantHeader} names one store id: 2-40 characters of a-z, 0-9 and '-'.")
+                .ExecuteAsync(context);
+            return null;
+        }
+
+        if (context.User.Identity?.IsAuthenticated != true)
+        {
+            await ProblemCatalog.ForStatus(StatusCodes.Status401Unauthorized).ExecuteAsync(context);
+            return null;
+        }
+
+        if (!context.User.HoldsRoleIn(target))
+        {
+            LogSwitchRefused(logger, context.User.ActorName(), target.Value, context.Request.Method, context.Request.Path);
+            context.Features.Set(new StoreSwitchRefusal(target));
+            await ApiProblem.Create(StatusCodes.Status403Forbidden, ApiProblemCodes.StoreNotGranted, "Store not granted", $"The token grants no role in the store named by {TenantHeader}.")
+                .ExecuteAsync(context);
+            return null;
+        }
+
+        return target;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused store switch: {Actor} asked X-Tenant-ID {Target} without a role there ({Method} {Path})")]
+    private static partial void LogSwitchRefused(ILogger logger, string actor, string target, string method, string path);
 }
+
+/// <summary>Set on a request whose <c>X-Tenant-ID</c> switch was refused: the store it tried to reach (for the audit trail).</summary>
+public sealed record StoreSwitchRefusal(TenantId Target);

@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using MultiStore.Api.Auth;
 using MultiStore.Grains.Interfaces.Tenancy;
 
@@ -18,6 +19,9 @@ public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     private readonly (int Silo, int Gateway) _ports = FreePorts.Pair();
 
+    /// <summary>Warnings and errors the API logged.</summary>
+    public LogSink Logs { get; } = new();
+
     public int SiloPort => _ports.Silo;
 
     public int GatewayPort => _ports.Gateway;
@@ -33,6 +37,7 @@ public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         // Isolation tests provoke refused cross-store calls on purpose; their warnings are noise here.
         builder.UseSetting("Logging:LogLevel:MultiStore.Grains.Tenancy", "Error");
         builder.UseSetting("Logging:LogLevel:MultiStore.Api.Problems", "Error");
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs));
     }
 
     public Task InitializeAsync()
