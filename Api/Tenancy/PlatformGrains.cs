@@ -1,4 +1,5 @@
 using MultiStore.Api.Onboarding;
+using MultiStore.Grains.Interfaces.Analytics;
 using MultiStore.Grains.Interfaces.Platform;
 using MultiStore.Grains.Interfaces.Tenancy;
 
@@ -45,6 +46,15 @@ public sealed class PlatformGrains(IGrainFactory grains, HostTenantResolver reso
         using (TenantContext.ForPlatform(actor))
         {
             return await Directory.ListAsync();
+        }
+    }
+
+    /// <summary>Every store's figures of <paramref name="from"/>..<paramref name="to"/>, rolled up (a fan-out on the silo).</summary>
+    public async Task<CrossStoreAnalytics> AnalyticsAsync(DateOnly from, DateOnly to, int topStores, string actor)
+    {
+        using (TenantContext.ForPlatform(actor))
+        {
+            return await grains.GetGrain<IPlatformAnalyticsGrain>(IPlatformAnalyticsGrain.Key).GetAsync(from, to, topStores);
         }
     }
 

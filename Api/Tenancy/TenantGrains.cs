@@ -1,3 +1,4 @@
+using MultiStore.Grains.Interfaces.Analytics;
 using MultiStore.Grains.Interfaces.Carts;
 using MultiStore.Grains.Interfaces.Catalog;
 using MultiStore.Grains.Interfaces.Common;
@@ -54,6 +55,8 @@ public sealed class TenantGrains(IGrainFactory grains, RequestTenant requestTena
     public IStorefrontGrain Storefront() => grains.GetGrain<IStorefrontGrain>(TenantKey.For(Tenant, IStorefrontGrain.EntityId));
 
     public IWarehouseGrain Warehouse() => grains.GetGrain<IWarehouseGrain>(TenantKey.For(Tenant, IWarehouseGrain.EntityId));
+
+    public IStoreAnalyticsGrain Analytics() => grains.GetGrain<IStoreAnalyticsGrain>(TenantKey.For(Tenant, IStoreAnalyticsGrain.EntityId));
 
     /// <summary>The zone a cart line uses when the shopper names none: the warehouse's default zone.</summary>
     public async Task<string> DefaultZoneAsync() => (await Warehouse().GetAsync()).DefaultZone;

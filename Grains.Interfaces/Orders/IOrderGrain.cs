@@ -9,10 +9,13 @@ namespace MultiStore.Grains.Interfaces.Orders;
 [Alias("multistore.IOrderGrain")]
 public interface IOrderGrain : ITenantScopedGrain
 {
-    /// <summary>Creates the order from a checked-out cart; repeating it with the same cart answers the same order.</summary>
+    /// <summary>
+    /// Creates the order from a checked-out cart, its lines priced in <paramref name="currency"/>; repeating it with
+    /// the same cart answers the same order.
+    /// </summary>
     [RequiresPermission(StorePermission.Shop)]
     [Alias("Place")]
-    Task<OrderView> PlaceAsync(string cartId, IReadOnlyList<OrderLine> lines, DateTimeOffset expiresAt);
+    Task<OrderView> PlaceAsync(string cartId, IReadOnlyList<OrderLine> lines, string currency, DateTimeOffset expiresAt);
 
     /// <summary>The order, or null when there is none with this id.</summary>
     [RequiresPermission(StorePermission.Shop, StorePermission.OrdersRead, StorePermission.OrdersPay)]

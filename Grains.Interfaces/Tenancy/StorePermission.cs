@@ -26,6 +26,12 @@ public static class StorePermission
     public const string WebhooksManage = "webhooks.manage";
     public const string AnalyticsRead = "analytics.read";
 
+    /// <summary>
+    /// Counting an order in the store's figures: granted to no role. Orders report themselves (grain calls, which the
+    /// silo does not re-check); from outside the cluster only system code may.
+    /// </summary>
+    public const string AnalyticsWrite = "analytics.write";
+
     /// <summary>Reading the store's audit trail.</summary>
     public const string AuditRead = "audit.read";
 

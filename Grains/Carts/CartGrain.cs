@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using MultiStore.Grains.Hosting;
 using MultiStore.Grains.Interfaces.Carts;
+using MultiStore.Grains.Interfaces.Catalog;
 using MultiStore.Grains.Interfaces.Common;
 using MultiStore.Grains.Interfaces.Orders;
 using MultiStore.Grains.Interfaces.Stock;
@@ -11,6 +12,7 @@ namespace MultiStore.Grains.Carts;
 /// <summary>
 /// A shopper's cart. Each line owns one reservation in its stock entry; the stock entry expires it on its own,
 /// so an abandoned cart needs no clean-up. A line whose hold has passed gets a fresh reservation when touched.
+/// Prices are quoted from the store's catalog at checkout and fixed in the order.
 /// </summary>
 public sealed class CartGrain(
     [PersistentState("cart", StorageNames.Store)] IPersistentState<CartState> cart,
@@ -124,15 +126,29 @@ public sealed class CartGrain(
         State.PendingOrderId ??= Guid.NewGuid().ToString("D");
         await SaveAsync();
 
+        var (currency, prices) = await QuoteAsync();
         var orderLines = State.Lines.Values
             .OrderBy(line => line.Sku, StringComparer.Ordinal)
-            .Select(line => new OrderLine(line.Sku, line.Zone, line.Quantity, line.ReservationId))
+            .Select(line => new OrderLine(line.Sku, line.Zone, line.Quantity, line.ReservationId, prices.GetValueOrDefault(line.Sku)))
             .ToList();
-        var order = await OrderOf(State.PendingOrderId).PlaceAsync(_cartId, orderLines, Now + Options.PaymentWindow);
+        var order = await OrderOf(State.PendingOrderId).PlaceAsync(_cartId, orderLines, currency, Now + Options.PaymentWindow);
 
         State.OrderId = order.OrderId;
         await SaveAsync();
         return new CheckoutResult(order, null);
+    }
+
+    /// <summary>
+    /// The catalog's currency and its current price of each line's SKU. A SKU the catalog never issued (stock an admin
+    /// set up directly, outside the catalog) is left out and sells at 0: refusing it would strand carts that the
+    /// storefront accepted, and its revenue shows as 0 in the figures rather than as a made-up price.
+    /// </summary>
+    private async Task<(string Currency, Dictionary<string, decimal> Prices)> QuoteAsync()
+    {
+        var catalog = GrainFactory.GetGrain<ICatalogGrain>(TenantKey.For(_tenant, ICatalogGrain.EntityId));
+        var settings = await catalog.GetSettingsAsync();
+        var found = await catalog.FindSkusAsync([.. State.Lines.Keys]);
+        return (settings.Currency, found.ToDictionary(sku => sku.Sku, sku => sku.Price, StringComparer.Ordinal));
     }
 
     /// <summary>Extends a held line to the payment window, or reserves it again if its hold has passed.</summary>

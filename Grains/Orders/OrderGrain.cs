@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MultiStore.Grains.Hosting;
+using MultiStore.Grains.Interfaces.Analytics;
 using MultiStore.Grains.Interfaces.Common;
 using MultiStore.Grains.Interfaces.Orders;
 using MultiStore.Grains.Interfaces.Stock;
@@ -10,7 +11,9 @@ namespace MultiStore.Grains.Orders;
 
 /// <summary>
 /// An order's lifecycle. Stock calls come first and are idempotent, the order's own state is written after
-/// them: a crash in between is repaired by the retry (or the expiry sweep) doing the same calls again.
+/// them: a crash in between is repaired by the retry (or the expiry sweep) doing the same calls again. Once a
+/// change is durable the order reports itself to the store's <see cref="IStoreAnalyticsGrain"/>; a report that
+/// fails is retried by the order's timer and reminder, and the analytics grain counts every order only once.
 /// </summary>
 public sealed class OrderGrain(
     [PersistentState("order", StorageNames.Store)] IPersistentState<OrderState> order,
@@ -24,18 +27,25 @@ public sealed class OrderGrain(
     private TenantId _tenant;
     private string _orderId = string.Empty;
 
+    /// <summary>The status the store's analytics acknowledged during this activation (null: none yet).</summary>
+    private OrderStatus? _reported;
+
     private OrderView? Current => order.State.Order;
 
     private bool IsPending => Current?.Status == OrderStatus.PendingPayment;
 
+    private bool IsUnreported => Current is { } current && current.Status != _reported;
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         (_tenant, _orderId) = TenantKey.Parse(this.GetPrimaryKeyString());
+        // Whether the last activation's report got through is not stored: reporting again is harmless.
+        await ReportAsync();
         await WatchExpiryAsync();
     }
 
     /// <inheritdoc />
-    public async Task<OrderView> PlaceAsync(string cartId, IReadOnlyList<OrderLine> lines, DateTimeOffset expiresAt)
+    public async Task<OrderView> PlaceAsync(string cartId, IReadOnlyList<OrderLine> lines, string currency, DateTimeOffset expiresAt)
     {
         if (Current is { } existing)
         {
@@ -49,7 +59,12 @@ public sealed class OrderGrain(
             throw new StoreRuleException(RuleCodes.CartEmpty, "An order needs at least one line.");
         }
 
-        order.State.Order = new OrderView(_orderId, cartId, OrderStatus.PendingPayment, lines, Now, expiresAt, null, null);
+        if (lines.Any(line => line.UnitPrice < 0))
+        {
+            throw new StoreRuleException(RuleCodes.InvalidQuantity, "A price cannot be negative.");
+        }
+
+        order.State.Order = new OrderView(_orderId, cartId, OrderStatus.PendingPayment, lines, Now, expiresAt, null, null, currency);
         await SaveAsync();
         return order.State.Order;
     }
@@ -109,7 +124,8 @@ public sealed class OrderGrain(
     {
         using var scope = TenantContext.ForTenant(_tenant, "system:expiry");
         await ExpireIfDueAsync();
-        await _expiryWatch.OnReminderAsync(this, IsPending);
+        await ReportAsync();
+        await _expiryWatch.OnReminderAsync(this, IsPending || IsUnreported);
     }
 
     private async Task<OrderView> RequireAsync()
@@ -152,11 +168,45 @@ public sealed class OrderGrain(
     private async Task SaveAsync()
     {
         await order.WriteStateAsync();
+        await ReportAsync();
         await WatchExpiryAsync();
     }
 
+    /// <summary>
+    /// Tells the store's analytics how the order now stands, if it was not told yet. A failure is logged and left to
+    /// the expiry watch (timer while active, reminder otherwise), which keeps running while a report is due.
+    /// </summary>
+    private async Task ReportAsync()
+    {
+        if (!IsUnreported)
+        {
+            return;
+        }
+
+        var current = Current!;
+        try
+        {
+            // On the order's own authority, whoever's request changed it.
+            using var scope = TenantContext.ForTenant(_tenant, "system:analytics");
+            await GrainFactory.GetGrain<IStoreAnalyticsGrain>(TenantKey.For(_tenant, IStoreAnalyticsGrain.EntityId)).RecordAsync(current);
+            _reported = current.Status;
+        }
+        catch (Exception failure)
+        {
+            logger.LogWarning(failure, "Order {Tenant}/{Order} could not report {Status} to analytics; it will retry", _tenant, _orderId, current.Status);
+        }
+    }
+
     private Task WatchExpiryAsync() =>
-        _expiryWatch.UpdateAsync(this, IsPending, options.Value, ExpireIfDueAsync);
+        _expiryWatch.UpdateAsync(this, IsPending || IsUnreported, options.Value, async () =>
+        {
+            await ExpireIfDueAsync();
+            if (IsUnreported)
+            {
+                await ReportAsync();
+                await WatchExpiryAsync();
+            }
+        });
 
     private IStockGrain StockOf(OrderLine line) =>
         GrainFactory.GetGrain<IStockGrain>(TenantKey.For(_tenant, StockEntryId.Format(line.Sku, line.Zone)));

@@ -36,8 +36,10 @@ public sealed class CheckoutWalkthroughTests(ApiFactory api)
         var orderId = order.Value<string>("orderId");
         Assert.Equal($"/api/orders/{orderId}", checkout.Headers.Location?.OriginalString);
         Assert.Equal("pending-payment", order.Value<string>("status"));
-        Assert.Null(order["total"]);
-        Assert.True(order.AsObject().ContainsKey("total"));
+        // The demo's stock was set up directly, outside the catalog: such a SKU sells at 0 (see the analytics tests for prices).
+        Assert.Equal(0m, order.Value<decimal>("total"));
+        Assert.Equal(0m, order["lines"]!.AsArray().Single()!.Value<decimal>("unitPrice"));
+        Assert.Equal("EUR", order.Value<string>("currency"));
 
         var repeated = await store.Shopper.PostAsync($"/api/carts/{cartId}/checkout", null).ExpectAsync(HttpStatusCode.OK);
         Assert.Equal(orderId, repeated.Value<string>("orderId"));

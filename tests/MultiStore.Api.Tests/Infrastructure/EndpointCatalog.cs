@@ -95,14 +95,17 @@ public static class EndpointCatalog
         new("GET", "/admin/carts/{cartId}", Access.StoreAdmin, ids => Request(HttpMethod.Get, $"/admin/carts/{ids.CartId}")),
         new("GET", "/admin/orders/{orderId}", Access.StoreAdmin, ids => Request(HttpMethod.Get, $"/admin/orders/{ids.PayOrderId}")),
         new("POST", "/admin/orders/{orderId}/pay", Access.StoreAdmin, ids => Request(HttpMethod.Post, $"/admin/orders/{ids.PayOrderId}/pay", new { paymentReference = "psp-1" })),
+        new("GET", "/admin/analytics", Access.StoreAdmin, _ => Request(HttpMethod.Get, "/admin/analytics?top=5"), NamesNoEntity: true),
 
         new("GET", "/admin/stores", Access.StoreOwner, _ => Request(HttpMethod.Get, "/admin/stores"), NamesNoEntity: true),
         new("GET", "/admin/stores/stock/{sku}", Access.StoreOwner, ids => Request(HttpMethod.Get, $"/admin/stores/stock/{ids.Sku}")),
+        new("GET", "/admin/stores/analytics", Access.StoreOwner, _ => Request(HttpMethod.Get, "/admin/stores/analytics"), NamesNoEntity: true),
 
         new("POST", "/platform/tenants", Access.Platform, ids => Request(HttpMethod.Post, "/platform/tenants", new { id = $"{ids.TenantId}-x", name = "X", domains = new[] { $"{ids.TenantId}-x.test" } })),
         new("GET", "/platform/tenants", Access.Platform, _ => Request(HttpMethod.Get, "/platform/tenants")),
         new("POST", "/platform/tenants/{id}/suspend", Access.Platform, ids => Request(HttpMethod.Post, $"/platform/tenants/{ids.TenantId}/suspend")),
         new("POST", "/platform/tenants/{id}/resume", Access.Platform, ids => Request(HttpMethod.Post, $"/platform/tenants/{ids.TenantId}/resume")),
+        new("GET", "/platform/analytics", Access.Platform, _ => Request(HttpMethod.Get, "/platform/analytics?top=5")),
 
         new("GET", "/openapi/{documentName}.json", Access.System, null),
         new("GET", "/health/live", Access.System, null),

@@ -127,7 +127,7 @@ public sealed class TenantIsolationTests(ClusterFixture cluster)
             await Assert.ThrowsAsync<TenantIsolationException>(() => target.GetAsync());
             await Assert.ThrowsAsync<TenantIsolationException>(() => target.PayAsync("stolen-payment"));
             await Assert.ThrowsAsync<TenantIsolationException>(() => target.CancelAsync());
-            await Assert.ThrowsAsync<TenantIsolationException>(() => target.PlaceAsync(Guid.NewGuid().ToString("D"), [], cluster.Now + Ttl));
+            await Assert.ThrowsAsync<TenantIsolationException>(() => target.PlaceAsync(Guid.NewGuid().ToString("D"), [], "EUR", cluster.Now + Ttl));
         }
 
         using (ClusterFixture.ActAs(owner))

@@ -1,0 +1,71 @@
+using MultiStore.Grains.Interfaces.Analytics;
+using MultiStore.Grains.Interfaces.Orders;
+
+namespace MultiStore.Grains.Analytics;
+
+/// <summary>What a store's analytics grain persists: figures per UTC day and which orders were counted how far.</summary>
+[GenerateSerializer, Alias("multistore.AnalyticsState")]
+public sealed class AnalyticsState
+{
+    /// <summary>The currency of the revenue figures (the last order's).</summary>
+    [Id(0)] public string? Currency { get; set; }
+
+    /// <summary>Figures by UTC day, keyed <c>yyyy-MM-dd</c>.</summary>
+    [Id(1)] public Dictionary<string, AnalyticsDay> Days { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// How far each recently placed order was counted (placed, or closed with which status): what makes a repeated
+    /// report count nothing. Forgotten <see cref="StoreAnalyticsRules.OrderMemory"/> after the order was placed.
+    /// </summary>
+    [Id(2)] public Dictionary<string, CountedOrder> Orders { get; set; } = new(StringComparer.Ordinal);
+
+    public AnalyticsState Copy() => new()
+    {
+        Currency = Currency,
+        Days = Days.ToDictionary(day => day.Key, day => day.Value.Copy(), StringComparer.Ordinal),
+        Orders = new Dictionary<string, CountedOrder>(Orders, StringComparer.Ordinal),
+    };
+}
+
+/// <summary>One UTC day's counters.</summary>
+[GenerateSerializer, Alias("multistore.AnalyticsDay")]
+public sealed class AnalyticsDay
+{
+    [Id(0)] public long OrdersPlaced { get; set; }
+
+    [Id(1)] public long OrdersPaid { get; set; }
+
+    [Id(2)] public long OrdersCancelled { get; set; }
+
+    [Id(3)] public long OrdersExpired { get; set; }
+
+    [Id(4)] public decimal Revenue { get; set; }
+
+    [Id(5)] public long UnitsSold { get; set; }
+
+    [Id(6)] public long UnitsExpired { get; set; }
+
+    /// <summary>Units and revenue per SKU of the orders paid that day.</summary>
+    [Id(7)] public Dictionary<string, SkuTally> Skus { get; set; } = new(StringComparer.Ordinal);
+
+    public SalesFigures Figures() => new(OrdersPlaced, OrdersPaid, OrdersCancelled, OrdersExpired, Revenue, UnitsSold, UnitsExpired);
+
+    public AnalyticsDay Copy()
+    {
+        var copy = (AnalyticsDay)MemberwiseClone();
+        copy.Skus = new Dictionary<string, SkuTally>(Skus, StringComparer.Ordinal);
+        return copy;
+    }
+}
+
+/// <summary>A SKU's sales on one day.</summary>
+[GenerateSerializer, Immutable, Alias("multistore.SkuTally")]
+public sealed record SkuTally(
+    [property: Id(0)] long Units,
+    [property: Id(1)] decimal Revenue);
+
+/// <summary>How far one order was counted: <see cref="OrderStatus.PendingPayment"/> once placed, then its closing status.</summary>
+[GenerateSerializer, Immutable, Alias("multistore.CountedOrder")]
+public sealed record CountedOrder(
+    [property: Id(0)] OrderStatus Status,
+    [property: Id(1)] DateTimeOffset PlacedAt);
