@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
@@ -5,9 +6,17 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace MultiStore.Api.Auth;
 
-/// <summary>JWT bearer authentication and the store permission policies.</summary>
+/// <summary>JWT bearer authentication (development key or an OpenID Connect provider) and the store permission policies.</summary>
 public static class AuthExtensions
 {
+    /// <summary>What an identity provider may sign with; symmetric algorithms would let anyone holding the key mint tokens.</summary>
+    public static IReadOnlyList<string> AsymmetricAlgorithms { get; } =
+    [
+        SecurityAlgorithms.RsaSha256, SecurityAlgorithms.RsaSha384, SecurityAlgorithms.RsaSha512,
+        SecurityAlgorithms.RsaSsaPssSha256, SecurityAlgorithms.RsaSsaPssSha384, SecurityAlgorithms.RsaSsaPssSha512,
+        SecurityAlgorithms.EcdsaSha256, SecurityAlgorithms.EcdsaSha384, SecurityAlgorithms.EcdsaSha512,
+    ];
+
     public static IServiceCollection AddMultiStoreAuth(this IServiceCollection services)
     {
         services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.SectionName).ValidateOnStart();
@@ -16,27 +25,7 @@ public static class AuthExtensions
 
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure<IOptions<AuthOptions>>((jwt, authOptions) =>
-            {
-                var auth = authOptions.Value;
-                // Claims keep the names they were issued with ("sub", "role", "store_role").
-                jwt.MapInboundClaims = false;
-                jwt.TokenValidationParameters = new TokenValidationParameters
-                {
-                    ValidIssuer = auth.Issuer,
-                    ValidAudience = auth.Audience,
-                    IssuerSigningKey = TokenService.SigningKey(auth),
-                    ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
-                    ValidateIssuer = true,
-                    ValidateAudience = true,
-                    ValidateLifetime = true,
-                    RequireExpirationTime = true,
-                    ValidateIssuerSigningKey = true,
-                    ClockSkew = auth.ClockSkew,
-                    NameClaimType = AuthClaims.Subject,
-                    RoleClaimType = AuthClaims.Role,
-                };
-            });
+            .Configure<IOptions<AuthOptions>>((jwt, authOptions) => Configure(jwt, authOptions.Value));
 
         services.AddSingleton<IAuthorizationHandler, StorePermissionHandler>();
         services.AddSingleton<IAuthorizationHandler, StoreOwnerHandler>();
@@ -58,4 +47,69 @@ public static class AuthExtensions
 
         return services;
     }
+
+    private static void Configure(JwtBearerOptions jwt, AuthOptions auth)
+    {
+        // Claims keep the names they were issued with ("sub", "role", "store_role").
+        jwt.MapInboundClaims = false;
+        var parameters = new TokenValidationParameters
+        {
+            ValidAudience = auth.Audience,
+            ValidateIssuer = true,
+            ValidateAudience = true,
+            ValidateLifetime = true,
+            RequireExpirationTime = true,
+            RequireSignedTokens = true,
+            ValidateIssuerSigningKey = true,
+            ClockSkew = auth.ClockSkew,
+            NameClaimType = AuthClaims.Subject,
+            RoleClaimType = AuthClaims.Role,
+        };
+
+        if (auth.UsesAuthority)
+        {
+            // Keys (and, unless configured, the issuer) come from the provider's metadata, refreshed as it rotates them.
+            jwt.Authority = auth.Authority;
+            if (!string.IsNullOrWhiteSpace(auth.MetadataAddress))
+            {
+                jwt.MetadataAddress = auth.MetadataAddress;
+            }
+
+            jwt.RequireHttpsMetadata = auth.RequireHttpsMetadata;
+            parameters.ValidIssuer = string.IsNullOrWhiteSpace(auth.Issuer) ? null : auth.Issuer;
+            parameters.ValidAlgorithms = AsymmetricAlgorithms;
+        }
+        else
+        {
+            parameters.ValidIssuer = auth.Issuer;
+            parameters.IssuerSigningKey = TokenService.SigningKey(auth);
+            parameters.ValidAlgorithms = [SecurityAlgorithms.HmacSha256];
+        }
+
+        jwt.TokenValidationParameters = parameters;
+    }
+}
+
+/// <summary>
+/// A request that presents credentials which do not authenticate (expired, forged, tampered, another scheme, two
+/// Authorization headers) is refused with 401 on every route, the storefront included: a bad token is never quietly
+/// treated as "anonymous".
+/// </summary>
+public sealed partial class InvalidCredentialsMiddleware(RequestDelegate next, ILogger<InvalidCredentialsMiddleware> logger)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        if (context.Request.Headers.Authorization.Count > 0 && context.User.Identity?.IsAuthenticated != true)
+        {
+            var failure = context.Features.Get<IAuthenticateResultFeature>()?.AuthenticateResult?.Failure;
+            LogRefused(logger, context.Request.Method, context.Request.Path, failure?.GetType().Name ?? "not a bearer token");
+            await context.ChallengeAsync(JwtBearerDefaults.AuthenticationScheme);
+            return;
+        }
+
+        await next(context);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Refused credentials on {Method} {Path}: {Reason}")]
+    private static partial void LogRefused(ILogger logger, string method, string path, string reason);
 }

@@ -3,22 +3,48 @@ using Microsoft.Extensions.Options;
 
 namespace MultiStore.Api.Auth;
 
-/// <summary>How bearer tokens are signed and checked (configuration section <c>Auth</c>).</summary>
+/// <summary>
+/// How bearer tokens are checked (configuration section <c>Auth</c>). Two modes:
+/// <list type="bullet">
+/// <item><b>Development</b> (no <see cref="Authority"/>): HS256 tokens signed with <see cref="SigningKey"/>, as the
+/// <c>token</c> command issues them.</item>
+/// <item><b>Identity provider</b> (<see cref="Authority"/> set): tokens from an OpenID Connect provider, verified with
+/// the keys its metadata publishes (asymmetric algorithms only); the signing key is neither needed nor trusted.</item>
+/// </list>
+/// In both, every token must be signed, unexpired, already valid, and carry the expected issuer and audience.
+/// </summary>
 public sealed class AuthOptions
 {
     public const string SectionName = "Auth";
 
-    /// <summary>The HS256 key, at least 32 bytes of UTF-8. The value in appsettings.json is for development only.</summary>
+    /// <summary>The HS256 key of development mode, at least 32 bytes of UTF-8. The value in appsettings.json is for development only.</summary>
     public string SigningKey { get; set; } = string.Empty;
 
-    /// <summary>The <c>iss</c> every token carries and the API demands.</summary>
-    public string Issuer { get; set; } = "multistore";
+    /// <summary>
+    /// The OpenID Connect provider that issues tokens in production (e.g. <c>https://login.example.com/realms/multistore</c>);
+    /// its <c>/.well-known/openid-configuration</c> names the signing keys. Empty: development mode.
+    /// </summary>
+    public string? Authority { get; set; }
 
-    /// <summary>The <c>aud</c> every token carries and the API demands.</summary>
+    /// <summary>The metadata document's address when it is not under <see cref="Authority"/>.</summary>
+    public string? MetadataAddress { get; set; }
+
+    /// <summary>Refuse metadata over plain HTTP (only a local test provider may turn this off).</summary>
+    public bool RequireHttpsMetadata { get; set; } = true;
+
+    /// <summary>
+    /// The <c>iss</c> every token must carry. With an <see cref="Authority"/>, empty means "the issuer its metadata names".
+    /// </summary>
+    public string? Issuer { get; set; } = "multistore";
+
+    /// <summary>The <c>aud</c> every token must carry.</summary>
     public string Audience { get; set; } = "multistore";
 
     /// <summary>Tolerance for clocks that disagree when checking <c>nbf</c>/<c>exp</c>.</summary>
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>True when tokens come from an identity provider rather than the development key.</summary>
+    public bool UsesAuthority => !string.IsNullOrWhiteSpace(Authority);
 
     /// <summary>The smallest key HS256 accepts without weakening the signature.</summary>
     public const int MinimumKeyBytes = 32;
@@ -30,14 +56,30 @@ public sealed class AuthOptionsValidator : IValidateOptions<AuthOptions>
     public ValidateOptionsResult Validate(string? name, AuthOptions options)
     {
         var failures = new List<string>();
-        if (Encoding.UTF8.GetByteCount(options.SigningKey ?? string.Empty) < AuthOptions.MinimumKeyBytes)
+        if (options.UsesAuthority)
         {
-            failures.Add($"{AuthOptions.SectionName}:{nameof(AuthOptions.SigningKey)} must be at least {AuthOptions.MinimumKeyBytes} bytes.");
-        }
+            if (!Uri.TryCreate(options.Authority, UriKind.Absolute, out var authority)
+                || (options.RequireHttpsMetadata && authority.Scheme != Uri.UriSchemeHttps))
+            {
+                failures.Add($"{AuthOptions.SectionName}:{nameof(AuthOptions.Authority)} must be an absolute https URL.");
+            }
 
-        if (string.IsNullOrWhiteSpace(options.Issuer))
+            if (!string.IsNullOrWhiteSpace(options.MetadataAddress) && !Uri.TryCreate(options.MetadataAddress, UriKind.Absolute, out _))
+            {
+                failures.Add($"{AuthOptions.SectionName}:{nameof(AuthOptions.MetadataAddress)} must be an absolute URL.");
+            }
+        }
+        else
         {
-            failures.Add($"{AuthOptions.SectionName}:{nameof(AuthOptions.Issuer)} must not be empty.");
+            if (Encoding.UTF8.GetByteCount(options.SigningKey ?? string.Empty) < AuthOptions.MinimumKeyBytes)
+            {
+                failures.Add($"{AuthOptions.SectionName}:{nameof(AuthOptions.SigningKey)} must be at least {AuthOptions.MinimumKeyBytes} bytes (or set {AuthOptions.SectionName}:{nameof(AuthOptions.Authority)}).");
+            }
+
+            if (string.IsNullOrWhiteSpace(options.Issuer))
+            {
+                failures.Add($"{AuthOptions.SectionName}:{nameof(AuthOptions.Issuer)} must not be empty.");
+            }
         }
 
         if (string.IsNullOrWhiteSpace(options.Audience))

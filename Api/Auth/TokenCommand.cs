@@ -51,6 +51,12 @@ public static class TokenCommand
             return 2;
         }
 
+        if (auth.UsesAuthority)
+        {
+            stderr.WriteLine($"{AuthOptions.SectionName}:{nameof(AuthOptions.Authority)} is set: tokens come from that identity provider, and the API does not accept development tokens.");
+            return 2;
+        }
+
         var tokens = new TokenService(Options.Create(auth), TimeProvider.System);
         var lifetime = TimeSpan.FromMinutes(parsed.Minutes);
         var token = parsed.Tenant is { } tenant

@@ -53,6 +53,7 @@ public static class ApiHostingExtensions
         app.UseMiddleware<RequestBodyLimitMiddleware>();
         // Authentication only reads the token here; the tenant middleware needs the user as the acting subject.
         app.UseAuthentication();
+        app.UseMiddleware<InvalidCredentialsMiddleware>();
         app.UseMiddleware<TenantResolutionMiddleware>();
         app.UseAuthorization();
 

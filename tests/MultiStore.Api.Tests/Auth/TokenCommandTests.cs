@@ -60,6 +60,20 @@ public sealed class TokenCommandTests(ApiFactory api)
     }
 
     [Fact]
+    public void Run_WithAnIdentityProviderConfigured_RefusesToMintTokens()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Auth:Authority"] = "https://login.example.com/" }).Build();
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+
+        var exitCode = TokenCommand.Run(["token", "--role", "owner", "--tenant", "fiber-x"], configuration, stdout, stderr);
+
+        Assert.Equal(2, exitCode);
+        Assert.Empty(stdout.ToString());
+        Assert.Contains("Auth:Authority", stderr.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Run_WeakSigningKey_RefusesAndNamesTheKey()
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Auth:SigningKey"] = "short" }).Build();
@@ -71,36 +85,6 @@ public sealed class TokenCommandTests(ApiFactory api)
         Assert.Equal(2, exitCode);
         Assert.Empty(stdout.ToString());
         Assert.Contains("Auth:SigningKey", stderr.ToString(), StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task Bearer_ExpiredToken_Returns401()
-    {
-        var now = DateTimeOffset.UtcNow;
-        var expired = api.Tokens.Issue("alice", [new Claim(AuthClaims.StoreRole, "fiber-x:owner")], now.AddHours(-2), now.AddHours(-1));
-
-        await ClientWith(expired).GetAsync("/admin/stock/FBX-TEE-BLK-M").ExpectProblemAsync(HttpStatusCode.Unauthorized, "unauthorized");
-    }
-
-    [Fact]
-    public async Task Bearer_WrongSignatureIssuerOrAudience_Returns401()
-    {
-        var genuine = api.Services.GetRequiredService<IOptions<AuthOptions>>().Value;
-        var forgers = new[]
-        {
-            new AuthOptions { SigningKey = "another-key-that-is-long-enough-0123456789", Issuer = genuine.Issuer, Audience = genuine.Audience },
-            new AuthOptions { SigningKey = genuine.SigningKey, Issuer = "someone-else", Audience = genuine.Audience },
-            new AuthOptions { SigningKey = genuine.SigningKey, Issuer = genuine.Issuer, Audience = "another-api" },
-        };
-
-        foreach (var forger in forgers)
-        {
-            var token = new TokenService(Options.Create(forger), TimeProvider.System)
-                .IssueStoreToken("mallory", Grains.Interfaces.Tenancy.TenantId.Parse("fiber-x"), StoreRoles.Owner, TimeSpan.FromMinutes(5));
-            await ClientWith(token).GetAsync("/admin/stock/FBX-TEE-BLK-M").ExpectProblemAsync(HttpStatusCode.Unauthorized);
-        }
-
-        await ClientWith("not-a-jwt").GetAsync("/admin/stock/FBX-TEE-BLK-M").ExpectProblemAsync(HttpStatusCode.Unauthorized);
     }
 
     [Fact]

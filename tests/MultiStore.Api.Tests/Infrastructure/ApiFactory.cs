@@ -10,9 +10,10 @@ namespace MultiStore.Api.Tests.Infrastructure;
 
 /// <summary>
 /// The real API (production wiring, embedded silo, demo stores seeded) on a test server, with the silo on
-/// ports of its own. One instance is shared by every test class in <see cref="ApiCollection"/>.
+/// ports of its own. One instance is shared by every test class in <see cref="ApiCollection"/>; a fixture with
+/// special settings derives from it and overrides <see cref="ConfigureSettings"/>.
 /// </summary>
-public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
+public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
     /// <summary>A key that only tests use; the dev key in appsettings.json is not trusted here.</summary>
     public const string SigningKey = "tests-only-signing-key-0123456789abcdef-0123456789";
@@ -38,6 +39,12 @@ public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Logging:LogLevel:MultiStore.Grains.Tenancy", "Error");
         builder.UseSetting("Logging:LogLevel:MultiStore.Api.Problems", "Error");
         builder.ConfigureLogging(logging => logging.AddProvider(Logs));
+        ConfigureSettings(builder);
+    }
+
+    /// <summary>Settings of a derived fixture, applied after the shared ones (and so winning over them).</summary>
+    protected virtual void ConfigureSettings(IWebHostBuilder builder)
+    {
     }
 
     public Task InitializeAsync()
