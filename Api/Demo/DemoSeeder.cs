@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using MultiStore.Api.Hosting;
 using MultiStore.Api.Tenancy;
 using MultiStore.Grains.Interfaces.Common;
 using MultiStore.Grains.Interfaces.Stock;
@@ -11,13 +12,17 @@ namespace MultiStore.Api.Demo;
 /// (the directory as platform, stock through <see cref="TenantGrains"/>). Idempotent: an existing store is not
 /// recreated and stock that is already stocked is not reset.
 /// </summary>
-public sealed partial class DemoSeeder(IServiceScopeFactory scopes, IOptions<DemoOptions> options, ILogger<DemoSeeder> logger) : IHostedService
+public sealed partial class DemoSeeder(
+    IServiceScopeFactory scopes,
+    IOptions<DemoOptions> options,
+    IOptions<OrleansHostingOptions> orleans,
+    ILogger<DemoSeeder> logger) : IHostedService
 {
     private const string Actor = "system:demo-seed";
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (!options.Value.Seed)
+        if (!options.Value.SeedsIn(orleans.Value.Mode))
         {
             return;
         }

@@ -3,7 +3,10 @@ using MultiStore.Grains.Hosting;
 
 namespace MultiStore.Api.Hosting;
 
-/// <summary>Connects the API to its grains according to <see cref="OrleansHostingOptions.Mode"/>.</summary>
+/// <summary>
+/// Connects the API to its grains according to <see cref="OrleansHostingOptions.Mode"/>: a co-hosted silo with
+/// in-memory state (embedded), or an Orleans client of a clustered MultiStore that finds its gateways in Redis.
+/// </summary>
 public static class OrleansHostingExtensions
 {
     public const string EmbeddedModeNotice = "Embedded mode: grain state and reminders are kept in memory; nothing is kept after exit.";
@@ -30,8 +33,11 @@ public static class OrleansHostingExtensions
                 break;
 
             case OrleansMode.Cluster:
-                // A later change adds builder.UseOrleansClient(...) here; until then refuse rather than guess.
-                throw new NotSupportedException($"{OrleansHostingOptions.SectionName}:{nameof(OrleansHostingOptions.Mode)} = Cluster is not available yet; use Embedded.");
+                // The same keys as the silos (ConnectionStrings:Redis, Orleans:ClusterId/ServiceId) plus the client's
+                // Orleans:Gateway:* and Orleans:ClientMessaging:*; a missing Redis connection string names its key here.
+                var cluster = MultiStoreClusterOptions.From(builder.Configuration);
+                builder.UseOrleansClient(client => client.UseRedisCluster(cluster));
+                break;
         }
 
         return builder;

@@ -8,7 +8,11 @@ public enum OrleansMode
     /// <summary>Co-hosts a single silo in the API process with in-memory storage: nothing else to run.</summary>
     Embedded = 0,
 
-    /// <summary>Joins an external cluster as a client (not available yet).</summary>
+    /// <summary>
+    /// Joins a clustered MultiStore (the Silo in cluster mode) as an Orleans client: gateways from the Redis
+    /// membership table (<c>ConnectionStrings:Redis</c>), the cluster named by <c>Orleans:ClusterId</c> and
+    /// <c>Orleans:ServiceId</c>. <see cref="OrleansHostingOptions.SiloPort"/> and <see cref="OrleansHostingOptions.GatewayPort"/> are not used.
+    /// </summary>
     Cluster = 1,
 }
 
@@ -19,10 +23,10 @@ public sealed class OrleansHostingOptions
 
     public OrleansMode Mode { get; set; } = OrleansMode.Embedded;
 
-    /// <summary>The embedded silo's silo-to-silo port.</summary>
+    /// <summary>The embedded silo's silo-to-silo port (embedded mode only).</summary>
     public int SiloPort { get; set; } = 11111;
 
-    /// <summary>The embedded silo's client gateway port.</summary>
+    /// <summary>The embedded silo's client gateway port (embedded mode only).</summary>
     public int GatewayPort { get; set; } = 30000;
 }
 

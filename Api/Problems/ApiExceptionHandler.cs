@@ -2,14 +2,13 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using MultiStore.Grains.Interfaces.Common;
 using MultiStore.Grains.Interfaces.Tenancy;
-using Orleans.Runtime;
-using Orleans.Runtime.Messaging;
 
 namespace MultiStore.Api.Problems;
 
 /// <summary>
 /// Turns exceptions that carry a client-facing meaning into problems: grain refusals into 4xx, isolation breaches
-/// into a plain 404 (another store's data is never acknowledged), and an unreachable cluster into 503 + Retry-After.
+/// into a plain 404 (another store's data is never acknowledged), and a cluster that cannot answer right now
+/// (<see cref="ClusterUnavailable"/>: no silo, storage down, a fenced write) into 503 + Retry-After.
 /// Anything else is left to the default 500 problem.
 /// </summary>
 public sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> logger) : IExceptionHandler
@@ -49,13 +48,8 @@ public sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> log
             case JsonException:
                 return ApiProblem.Create(StatusCodes.Status400BadRequest, ApiProblemCodes.BadRequest, "Bad request", "The body is not valid JSON for this request.");
 
-            case SiloUnavailableException
-                or OrleansMessageRejectionException
-                or GatewayTooBusyException
-                or ConnectionFailedException
-                or ClientNotAvailableException
-                or TimeoutException:
-                LogUnavailable(logger, exception.GetType().Name, exception.Message);
+            case not null when ClusterUnavailable.CauseOf(exception) is { } cause:
+                LogUnavailable(logger, cause.GetType().Name, cause.Message);
                 httpContext.Response.Headers.RetryAfter = "1";
                 return ApiProblem.Create(StatusCodes.Status503ServiceUnavailable, ApiProblemCodes.ServiceUnavailable, "Service unavailable", "The store service is briefly unavailable; retry shortly.");
 

@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 
@@ -11,7 +13,9 @@ public static class ClientBuilderExtensions
     /// <summary>
     /// Finds the gateways of the cluster named by <paramref name="options"/> through its Redis membership table and
     /// refreshes them and times calls out as <see cref="FailoverTimings"/> says (overridable under
-    /// <see cref="FailoverTimings.GatewaySection"/> and <see cref="FailoverTimings.ClientMessagingSection"/>).
+    /// <see cref="FailoverTimings.GatewaySection"/> and <see cref="FailoverTimings.ClientMessagingSection"/>),
+    /// keeps trying to connect while the cluster starts (<see cref="ClusterConnectRetryFilter"/>) and retries stock
+    /// calls whose silo left (<see cref="StockCallRetryFilter"/>).
     /// Ports and <see cref="MultiStoreClusterOptions.AdvertisedIP"/> are silo settings and are ignored here.
     /// </summary>
     public static IClientBuilder UseRedisCluster(this IClientBuilder client, MultiStoreClusterOptions options)
@@ -32,6 +36,41 @@ public static class ClientBuilderExtensions
         client.Services.AddOptions<GatewayOptions>().BindConfiguration(FailoverTimings.GatewaySection);
         client.Configure<ClientMessagingOptions>(FailoverTimings.ApplyTo);
         client.Services.AddOptions<ClientMessagingOptions>().BindConfiguration(FailoverTimings.ClientMessagingSection);
+        client.Services.AddSingleton<IClientConnectionRetryFilter, ClusterConnectRetryFilter>();
+        client.AddOutgoingGrainCallFilter<StockCallRetryFilter>();
         return client;
     }
+}
+
+/// <summary>
+/// Keeps the first connection attempt going while the cluster is still coming up (silos and the Api are started
+/// together by scripts and orchestrators), for at most <see cref="MaxWait"/>; after that the client's start fails
+/// and the host exits, which an orchestrator turns into a restart. Once connected, Orleans itself reconnects to
+/// gateways as they come and go; this filter only concerns the start.
+/// </summary>
+internal sealed partial class ClusterConnectRetryFilter(ILogger<ClusterConnectRetryFilter> logger) : IClientConnectionRetryFilter
+{
+    public static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan Pause = TimeSpan.FromSeconds(1);
+    private readonly Stopwatch _waiting = new();
+
+    public async Task<bool> ShouldRetryConnectionAttempt(Exception exception, CancellationToken cancellationToken)
+    {
+        _waiting.Start();
+        if (_waiting.Elapsed >= MaxWait)
+        {
+            LogGaveUp(logger, MaxWait.TotalSeconds, exception.Message);
+            return false;
+        }
+
+        LogRetry(logger, _waiting.Elapsed.TotalSeconds, exception.GetType().Name, exception.Message);
+        await Task.Delay(Pause, cancellationToken);
+        return true;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No gateway of the cluster answers yet ({Waited:F0} s): {ExceptionType}: {Reason}; retrying")]
+    private static partial void LogRetry(ILogger logger, double waited, string exceptionType, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not connect to the cluster within {MaxWait:F0} s: {Reason}")]
+    private static partial void LogGaveUp(ILogger logger, double maxWait, string reason);
 }

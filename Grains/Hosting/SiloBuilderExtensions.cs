@@ -18,14 +18,16 @@ public static class SiloBuilderExtensions
     public const string NpgsqlInvariant = "Npgsql";
 
     /// <summary>
-    /// Adds the grains' services, options (section <see cref="ReservationOptions.SectionName"/>) and the tenant
-    /// isolation call filter. A <see cref="TimeProvider"/> registered before this call (a test clock) is kept.
+    /// Adds the grains' services, options (section <see cref="ReservationOptions.SectionName"/>), the tenant
+    /// isolation call filter and the <see cref="StockCallRetryFilter"/> for stock calls whose silo left. A
+    /// <see cref="TimeProvider"/> registered before this call (a test clock) is kept.
     /// </summary>
     public static ISiloBuilder AddMultiStoreGrains(this ISiloBuilder silo)
     {
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.AddOptions<ReservationOptions>().BindConfiguration(ReservationOptions.SectionName);
         silo.AddIncomingGrainCallFilter<TenantIsolationCallFilter>();
+        silo.AddOutgoingGrainCallFilter<StockCallRetryFilter>();
         return silo;
     }
 
@@ -64,6 +66,7 @@ public static class SiloBuilderExtensions
         // Chosen before the first production write and never changed afterwards: rows hold readable JSON (no CLR
         // type names, unlike the Newtonsoft default), which a DBA can query and a later version can still read.
         silo.UseSystemTextJsonGrainStorageSerializer();
+        silo.Services.AddStorageFailureSerialization();
 
         silo.AddAdoNetGrainStorage(StorageNames.Store, storage => storage.Configure<IServiceProvider>((o, services) =>
         {
@@ -79,8 +82,9 @@ public static class SiloBuilderExtensions
     }
 
     /// <summary>
-    /// Joins the cluster named by <paramref name="options"/>: cluster and service ids, endpoints, Redis membership
-    /// and MultiStore's <see cref="FailoverTimings"/> (overridable under <see cref="FailoverTimings.MembershipSection"/>).
+    /// Joins the cluster named by <paramref name="options"/>: cluster and service ids, endpoints, Redis membership,
+    /// MultiStore's <see cref="FailoverTimings"/> (overridable under <see cref="FailoverTimings.MembershipSection"/>)
+    /// and the <see cref="MembershipWatchdog"/> that restarts a silo whose membership row was lost.
     /// </summary>
     public static ISiloBuilder UseRedisCluster(this ISiloBuilder silo, MultiStoreClusterOptions options)
     {
@@ -95,6 +99,8 @@ public static class SiloBuilderExtensions
         silo.UseRedisClustering(options.RedisConnectionString!);
         silo.Configure<ClusterMembershipOptions>(FailoverTimings.ApplyTo);
         silo.Services.AddOptions<ClusterMembershipOptions>().BindConfiguration(FailoverTimings.MembershipSection);
+        // Redis membership can lose its table (a restart without persistence); Orleans then never recovers by itself.
+        silo.AddMembershipWatchdog();
 
         if (options.UseDistributedGrainDirectory)
         {

@@ -32,6 +32,7 @@ public static class SiloHostingExtensions
         var silo = SiloOptions.From(builder.Configuration);
         builder.Services.AddSingleton(silo);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);
+        builder.Services.AddHostedService<ShutdownDeadline>();
 
         switch (silo.Mode)
         {

@@ -52,6 +52,12 @@ public sealed class ApiExceptionHandlerTests
         [new TimeoutException("slow")],
         [new Orleans.Runtime.SiloUnavailableException("gone")],
         [new Orleans.Runtime.GatewayTooBusyException()],
+        // A fenced write: another activation wrote first, nothing was acknowledged.
+        [new Orleans.Storage.InconsistentStateException("version mismatch")],
+        [new NotDurableException("Stock t/SKU@main could not be written; retry.")],
+        // PostgreSQL down, as the storage provider reports it through the cluster.
+        [new Orleans.Runtime.OrleansException("Error from storage provider AdoNetGrainStorage.cart during ReadStateAsync",
+            new Npgsql.NpgsqlException("Failed to connect to 127.0.0.1:55432", new System.Net.Sockets.SocketException(111)))],
     ];
 
     [Theory]
@@ -64,6 +70,14 @@ public sealed class ApiExceptionHandlerTests
         Assert.Equal((int)HttpStatusCode.ServiceUnavailable, context.Response.StatusCode);
         Assert.Equal("1", context.Response.Headers.RetryAfter.ToString());
         Assert.Equal("service-unavailable", problem["code"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task UnknownOrleansException_IsLeftToTheDefault500Problem()
+    {
+        var (handled, _, _) = await HandleAsync(new Orleans.Runtime.OrleansException("a defect, not an outage"));
+
+        Assert.False(handled);
     }
 
     [Fact]
