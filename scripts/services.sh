@@ -1,20 +1,26 @@
 #!/usr/bin/env bash
 # Local PostgreSQL and Redis for MultiStore's cluster mode and its tests, on 127.0.0.1 and project ports.
 #
-#   scripts/services.sh up       install (as root, when missing), initialise and start both; print the exports
-#   scripts/services.sh down     stop both (data is kept under .artifacts/services)
-#   scripts/services.sh status   say what runs; exit 0 only when both answer
-#   scripts/services.sh env      print the exports only
+#   scripts/services.sh up [postgres|redis]     install (as root, when missing), initialise and start both (or
+#                                               one); print the exports
+#   scripts/services.sh down [postgres|redis]   stop both (or one); data is kept under .artifacts/services
+#   scripts/services.sh status                  say what runs; exit 0 only when both answer
+#   scripts/services.sh env                     print the exports only
 #
 # Idempotent: `up` on running services only checks them. No systemd: pg_ctl and `redis-server --daemonize`.
 # Ports: MULTISTORE_PG_PORT (default 55432) and MULTISTORE_REDIS_PORT (default 56379).
+# MULTISTORE_SERVICES_DIR (default .artifacts/services) holds data, sockets and logs: with other ports it gives a
+# second, private pair, which the cluster tests use for the incidents they provoke (stopping PostgreSQL, wiping
+# Redis) without disturbing anyone else's. MULTISTORE_REDIS_PERSISTENCE=no runs Redis without any persistence
+# (a restart empties it); the default keeps every write in the append-only file.
 # Both are for development and tests only: fixed passwords, loopback only.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-services="$root/.artifacts/services"
+services="${MULTISTORE_SERVICES_DIR:-$root/.artifacts/services}"
 pg_port="${MULTISTORE_PG_PORT:-55432}"
 redis_port="${MULTISTORE_REDIS_PORT:-56379}"
+redis_persistence="${MULTISTORE_REDIS_PERSISTENCE:-yes}"
 pg_user=multistore
 pg_password=multistore
 pg_database=multistore
@@ -95,7 +101,7 @@ prepare_pg_root() {
   if ! runuser -u postgres -- test -w "$pg_root"; then
     rmdir "$pg_root"
     local elsewhere
-    elsewhere="/var/lib/postgresql/multistore-$(printf '%s' "$root" | sha1sum | cut -c1-12)"
+    elsewhere="/var/lib/postgresql/multistore-$(printf '%s' "$services" | sha1sum | cut -c1-12)"
     mkdir -p "$elsewhere"
     chown postgres:postgres "$elsewhere"
     ln -s "$elsewhere" "$pg_root"
@@ -169,7 +175,23 @@ redis_ping() {
   command -v redis-cli >/dev/null 2>&1 && [ "$(redis-cli -h 127.0.0.1 -p "$redis_port" ping 2>/dev/null)" = "PONG" ]
 }
 
+redis_persistence_settings() {
+  case "$redis_persistence" in
+    yes)
+      printf '%s\n' "# Every write is on disk before Redis answers: a Redis restart keeps the membership table." \
+        "appendonly yes" "appendfsync always" 'save ""'
+      ;;
+    no)
+      printf '%s\n' "# MULTISTORE_REDIS_PERSISTENCE=no: nothing is kept, a restart starts empty." "appendonly no" 'save ""'
+      ;;
+    *)
+      die "MULTISTORE_REDIS_PERSISTENCE must be yes or no, not '$redis_persistence'"
+      ;;
+  esac
+}
+
 redis_up() {
+  redis_persistence_settings >/dev/null # refuses a bad MULTISTORE_REDIS_PERSISTENCE before anything starts
   mkdir -p "$redis_root"
   # Rewritten on every `up`, so a changed port or setting takes effect; the data (appendonly dir) is kept.
   cat >"$redis_conf" <<EOF
@@ -181,10 +203,7 @@ daemonize yes
 pidfile $redis_root/redis.pid
 logfile $redis_root/redis.log
 dir $redis_root
-# Every write is on disk before Redis answers: a Redis restart keeps the membership table.
-appendonly yes
-appendfsync always
-save ""
+$(redis_persistence_settings)
 EOF
   if redis_ping; then
     log "Redis already runs on 127.0.0.1:$redis_port"
@@ -242,17 +261,24 @@ status() {
   return "$ok"
 }
 
+# The optional second argument names one service; without it both are meant.
+which="${2:-both}"
+case "$which" in
+  both | postgres | redis) ;;
+  *) echo "usage: $0 up|down [postgres|redis]" >&2; exit 2 ;;
+esac
+
 case "${1:-}" in
   up)
     install_packages
-    pg_up
-    redis_up
-    status
+    if [ "$which" != redis ]; then pg_up; fi
+    if [ "$which" != postgres ]; then redis_up; fi
+    if [ "$which" = both ]; then status; fi
     print_env
     ;;
   down)
-    redis_down
-    pg_down
+    if [ "$which" != postgres ]; then redis_down; fi
+    if [ "$which" != redis ]; then pg_down; fi
     ;;
   status)
     status
@@ -261,7 +287,7 @@ case "${1:-}" in
     print_env
     ;;
   *)
-    echo "usage: $0 up|down|status|env" >&2
+    echo "usage: $0 up|down [postgres|redis] | status | env" >&2
     exit 2
     ;;
 esac

@@ -6,9 +6,24 @@ using System.Text;
 
 namespace MultiStore.Cluster.Tests.Hosting;
 
+/// <summary>Where a silo or Api process finds its cluster and its storage.</summary>
+public sealed record ClusterSettings(string ClusterId, string ServiceId, string Postgres, string Redis)
+{
+    /// <summary>
+    /// A cluster and service of their own on the given stores. Each process's connection pool is capped at
+    /// <see cref="PoolSize"/> (Npgsql's default is 100): three silos at the default could take every connection the
+    /// shared PostgreSQL allows (300) from whatever else runs on it.
+    /// </summary>
+    public static ClusterSettings New(string postgres, string redis) =>
+        new($"c-{Guid.NewGuid():N}"[..12], DurableCluster.NewServiceId(), $"{postgres};Maximum Pool Size={PoolSize}", redis);
+
+    public const int PoolSize = 20;
+}
+
 /// <summary>
 /// One real silo process (the built <c>MultiStore.Silo.dll</c> in cluster mode) on loopback ports of its own, with
-/// its output in <c>.artifacts/cluster-tests/&lt;run&gt;/silo-N.log</c>. It can be killed (SIGKILL) or stopped (SIGTERM).
+/// its output in <c>.artifacts/cluster-tests/&lt;test&gt;/silo-N[-generation].log</c>. It can be killed (SIGKILL),
+/// stopped (SIGTERM) or started again on the same ports, as an orchestrator would.
 /// </summary>
 public sealed class SiloProcess : IAsyncDisposable
 {
@@ -17,14 +32,22 @@ public sealed class SiloProcess : IAsyncDisposable
     private readonly StreamWriter _log;
     private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private SiloProcess(Process process, StreamWriter log, int siloPort, int gatewayPort, string logPath)
+    private SiloProcess(Process process, StreamWriter log, int index, int generation, int siloPort, int gatewayPort, string logPath)
     {
         _process = process;
         _log = log;
+        Index = index;
+        Generation = generation;
         SiloPort = siloPort;
         GatewayPort = gatewayPort;
         LogPath = logPath;
     }
+
+    /// <summary>1, 2, 3...: which silo of the cluster this is; a restart keeps it.</summary>
+    public int Index { get; }
+
+    /// <summary>1 for the first process of this silo, then one more per restart.</summary>
+    public int Generation { get; }
 
     public int SiloPort { get; }
 
@@ -34,39 +57,52 @@ public sealed class SiloProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
-    /// <summary>Starts a silo of cluster <paramref name="clusterId"/> and waits until it has joined.</summary>
-    public static async Task<SiloProcess> StartAsync(
-        string runDirectory, int index, string clusterId, string serviceId, TestDatabase database, IReadOnlyDictionary<string, string>? settings = null)
+    public int? ExitCode => _process.HasExited ? _process.ExitCode : null;
+
+    /// <summary>Completes when the process has exited, for whatever reason.</summary>
+    public Task Exited => _process.WaitForExitAsync();
+
+    /// <summary>Starts silo <paramref name="index"/> of <paramref name="cluster"/> on the given ports and waits until it has joined.</summary>
+    public static Task<SiloProcess> StartAsync(
+        string runDirectory, int index, (int Silo, int Gateway) ports, ClusterSettings cluster, IReadOnlyDictionary<string, string>? settings = null) =>
+        StartAsync(runDirectory, index, generation: 1, ports.Silo, ports.Gateway, cluster, settings);
+
+    /// <summary>Starts the next generation of <paramref name="previous"/> on the same ports (the previous one has exited).</summary>
+    public static Task<SiloProcess> RestartAsync(
+        string runDirectory, SiloProcess previous, ClusterSettings cluster, IReadOnlyDictionary<string, string>? settings = null) =>
+        StartAsync(runDirectory, previous.Index, previous.Generation + 1, previous.SiloPort, previous.GatewayPort, cluster, settings);
+
+    private static async Task<SiloProcess> StartAsync(
+        string runDirectory, int index, int generation, int siloPort, int gatewayPort, ClusterSettings cluster, IReadOnlyDictionary<string, string>? settings)
     {
-        var siloPort = FreePort();
-        var gatewayPort = FreePort();
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(SiloAssemblyPath());
+        start.ArgumentList.Add(Artifacts.BuiltAssembly("Silo", "MultiStore.Silo.dll"));
         start.Environment["Orleans__Mode"] = "Cluster";
-        start.Environment["Orleans__ClusterId"] = clusterId;
-        start.Environment["Orleans__ServiceId"] = serviceId;
-        start.Environment["Orleans__SiloPort"] = siloPort.ToString();
-        start.Environment["Orleans__GatewayPort"] = gatewayPort.ToString();
-        start.Environment["ConnectionStrings__Postgres"] = database.ConnectionString;
-        start.Environment["ConnectionStrings__Redis"] = TestServices.Redis;
+        start.Environment["Orleans__ClusterId"] = cluster.ClusterId;
+        start.Environment["Orleans__ServiceId"] = cluster.ServiceId;
+        start.Environment["Orleans__SiloPort"] = siloPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        start.Environment["Orleans__GatewayPort"] = gatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        start.Environment["ConnectionStrings__Postgres"] = cluster.Postgres;
+        start.Environment["ConnectionStrings__Redis"] = cluster.Redis;
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
         start.Environment["Logging__LogLevel__Orleans.Runtime.MembershipService"] = "Information";
+        start.Environment["Logging__LogLevel__MultiStore"] = "Information";
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             start.Environment[key] = value;
         }
 
         Directory.CreateDirectory(runDirectory);
-        var logPath = Path.Combine(runDirectory, $"silo-{index}.log");
+        var logPath = Path.Combine(runDirectory, generation == 1 ? $"silo-{index}.log" : $"silo-{index}-{generation}.log");
         var log = new StreamWriter(logPath, append: false, Encoding.UTF8) { AutoFlush = true };
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        var silo = new SiloProcess(process, log, siloPort, gatewayPort, logPath);
+        var silo = new SiloProcess(process, log, index, generation, siloPort, gatewayPort, logPath);
         process.OutputDataReceived += (_, line) => silo.OnOutput(line.Data);
         process.ErrorDataReceived += (_, line) => silo.OnOutput(line.Data);
         process.Exited += (_, _) => silo._started.TrySetException(new InvalidOperationException($"Silo {index} exited during start-up: see {logPath}."));
@@ -120,34 +156,36 @@ public sealed class SiloProcess : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
+    /// <summary>
+    /// <paramref name="count"/> distinct loopback ports nobody listens on right now. All are held until all are
+    /// found: ports taken one at a time can come back twice, and Orleans listens with address reuse, so two silos
+    /// on one port would both start and then evict each other.
+    /// </summary>
+    public static int[] FreePorts(int count)
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    /// <summary>The Silo build next to this test build (same configuration), found from the solution root.</summary>
-    private static string SiloAssemblyPath()
-    {
-#if DEBUG
-        const string Configuration = "Debug";
-#else
-        const string Configuration = "Release";
-#endif
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "MultiStore.sln")))
+        var listeners = new List<TcpListener>();
+        try
         {
-            directory = directory.Parent;
-        }
+            for (var i = 0; i < count; i++)
+            {
+                var listener = new TcpListener(IPAddress.Loopback, 0);
+                listener.Start();
+                listeners.Add(listener);
+            }
 
-        var path = directory is null
-            ? null
-            : Path.Combine(directory.FullName, "Silo", "bin", Configuration, "net10.0", "MultiStore.Silo.dll");
-        return path is not null && File.Exists(path)
-            ? path
-            : throw new FileNotFoundException($"The Silo build was not found ({path}); build the solution first.");
+            return [.. listeners.Select(listener => ((IPEndPoint)listener.LocalEndpoint).Port)];
+        }
+        finally
+        {
+            foreach (var listener in listeners)
+            {
+                listener.Stop();
+            }
+        }
     }
+
+    /// <summary>Sends a POSIX signal (SIGTERM here; .NET's Process only knows SIGKILL).</summary>
+    public static int Signal(int processId, int signal) => SendSignal(processId, signal);
 
 #pragma warning disable SYSLIB1054 // LibraryImport would need unsafe code enabled for one blittable call.
     [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
