@@ -10,7 +10,7 @@ public static class ProblemCatalog
         RuleCodes.NotFound => StatusCodes.Status404NotFound,
         RuleCodes.InvalidId or RuleCodes.InvalidTenant or RuleCodes.InvalidTtl => StatusCodes.Status400BadRequest,
         // The request was well-formed but the number breaks a stock limit (e.g. on-hand above its maximum).
-        RuleCodes.InvalidQuantity or RuleCodes.InvalidProduct or RuleCodes.InvalidTheme => StatusCodes.Status422UnprocessableEntity,
+        RuleCodes.InvalidQuantity or RuleCodes.InvalidProduct or RuleCodes.InvalidTheme or RuleCodes.InvalidWebhook => StatusCodes.Status422UnprocessableEntity,
         RuleCodes.InsufficientStock
             or RuleCodes.OnHandBelowReserved
             or RuleCodes.ReservationIdReused
@@ -48,6 +48,7 @@ public static class ProblemCatalog
         RuleCodes.ProductExists => "Product already exists",
         RuleCodes.CatalogLocked => "Catalog setting is fixed",
         RuleCodes.InvalidTheme => "Invalid theme",
+        RuleCodes.InvalidWebhook => "Invalid webhook URL",
         _ => "Request refused",
     };
 

@@ -56,6 +56,8 @@ public sealed class TenantGrains(IGrainFactory grains, RequestTenant requestTena
 
     public IWarehouseGrain Warehouse() => grains.GetGrain<IWarehouseGrain>(TenantKey.For(Tenant, IWarehouseGrain.EntityId));
 
+    public IStockAlertsGrain Alerts() => grains.GetGrain<IStockAlertsGrain>(TenantKey.For(Tenant, IStockAlertsGrain.EntityId));
+
     public IStoreAnalyticsGrain Analytics() => grains.GetGrain<IStoreAnalyticsGrain>(TenantKey.For(Tenant, IStoreAnalyticsGrain.EntityId));
 
     /// <summary>The zone a cart line uses when the shopper names none: the warehouse's default zone.</summary>

@@ -22,4 +22,5 @@ public static class RuleCodes
     public const string ProductExists = "product-exists";
     public const string CatalogLocked = "catalog-locked";
     public const string InvalidTheme = "invalid-theme";
+    public const string InvalidWebhook = "invalid-webhook";
 }

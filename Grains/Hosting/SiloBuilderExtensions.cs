@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MultiStore.Grains.Persistence;
 using MultiStore.Grains.Stock.Journal;
+using MultiStore.Grains.Stock.Webhooks;
 using MultiStore.Grains.Tenancy;
 using Npgsql;
 using Orleans.Configuration;
@@ -26,6 +27,7 @@ public static class SiloBuilderExtensions
     {
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.AddOptions<ReservationOptions>().BindConfiguration(ReservationOptions.SectionName);
+        silo.Services.AddWebhookDelivery();
         silo.AddIncomingGrainCallFilter<TenantIsolationCallFilter>();
         silo.AddOutgoingGrainCallFilter<StockCallRetryFilter>();
         return silo;

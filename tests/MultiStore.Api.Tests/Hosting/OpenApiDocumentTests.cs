@@ -27,6 +27,8 @@ public sealed class OpenApiDocumentTests(ApiFactory api)
         "GET /admin/stores", "GET /admin/stores/stock/{sku}",
         // Issue 6: analytics per store, across an owner's stores, across the platform.
         "GET /admin/analytics", "GET /admin/stores/analytics", "GET /platform/analytics",
+        // Issue 6: low-stock thresholds, alerts and the signed webhook.
+        "PUT /admin/stock/{sku}/{zone}/reorder-point", "GET /admin/alerts", "PUT /admin/webhooks", "GET /admin/webhooks", "DELETE /admin/webhooks",
     ];
 
     [Fact]

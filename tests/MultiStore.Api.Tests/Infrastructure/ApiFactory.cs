@@ -38,6 +38,12 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         // Isolation tests provoke refused cross-store calls on purpose; their warnings are noise here.
         builder.UseSetting("Logging:LogLevel:MultiStore.Grains.Tenancy", "Error");
         builder.UseSetting("Logging:LogLevel:MultiStore.Api.Problems", "Error");
+        // Webhook tests deliver to a listener on 127.0.0.1 and retry within milliseconds instead of seconds.
+        builder.UseSetting("Webhooks:AllowPrivateNetworks", "true");
+        builder.UseSetting("Webhooks:InitialBackoff", "00:00:00.050");
+        builder.UseSetting("Webhooks:MaxBackoff", "00:00:00.200");
+        builder.UseSetting("Webhooks:DeliveryTick", "00:00:00.020");
+        builder.UseSetting("Webhooks:Timeout", "00:00:05");
         builder.ConfigureLogging(logging => logging.AddProvider(Logs));
         ConfigureSettings(builder);
     }

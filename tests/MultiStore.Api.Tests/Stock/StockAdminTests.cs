@@ -15,14 +15,14 @@ public sealed class StockAdminTests(ApiFactory api)
         var main = await store.Owner.PutJsonAsync($"/admin/stock/{sku}/main", new { onHand = 10, safetyStock = 2 }).ExpectAsync(HttpStatusCode.OK);
         await store.Owner.PutJsonAsync($"/admin/stock/{sku}/east", new { onHand = 4 }).ExpectAsync(HttpStatusCode.OK);
 
-        Assert.Equal(["available", "onHand", "reserved", "safetyStock", "sku", "zone"], main.AsObject().Select(property => property.Key).Order());
+        Assert.Equal(["available", "onHand", "reorderPoint", "reserved", "safetyStock", "sku", "zone"], main.AsObject().Select(property => property.Key).Order());
         Assert.Equal(8, main.Value<int>("available"));
 
         var levels = await store.Owner.GetAsync($"/admin/stock/{sku}").ExpectAsync(HttpStatusCode.OK);
         Assert.Equal(sku, levels.Value<string>("sku"));
         var zones = levels["zones"]!.AsArray();
         Assert.Equal(["east", "main"], zones.Select(zone => zone!.Value<string>("zone")));
-        Assert.Equal(["available", "onHand", "reserved", "safetyStock", "zone"], zones[0]!.AsObject().Select(property => property.Key).Order());
+        Assert.Equal(["available", "onHand", "reorderPoint", "reserved", "safetyStock", "zone"], zones[0]!.AsObject().Select(property => property.Key).Order());
 
         var shopper = await store.Shopper.GetAsync($"/api/stock/{sku}").ExpectAsync(HttpStatusCode.OK);
         Assert.Equal(12, shopper.Value<int>("available"));

@@ -53,6 +53,18 @@ public sealed class BadInputTests(ApiFactory api)
             """{"delta":-100000,"reason":"more than on hand"}""", """{"delta":5,"reason":"x","kind":"theft"}""", """{"delta":5,"reason":"x","kind":5}""",
         ],
         ["GET /admin/stock/{sku}/{zone}/ledger"] = [],
+        // An empty object is valid here: it clears the threshold.
+        ["PUT /admin/stock/{sku}/{zone}/reorder-point"] =
+        [
+            """{"reorderPoint":-1}""", """{"reorderPoint":1000000001}""", """{"reorderPoint":"x"}""", """{"reorderPoint":1.5}""",
+            """{"reorderPoint":99999999999}""", "", "{", "[]",
+        ],
+        ["PUT /admin/webhooks"] =
+        [
+            """{}""", """{"url":""}""", """{"url":"not a url"}""", """{"url":"ftp://hooks.example.test/x"}""", """{"url":"/relative/path"}""",
+            """{"url":"https://user:pw@hooks.example.test/x"}""", """{"url":"https://hooks.example.test/x#frag"}""", """{"url":5}""",
+            $$"""{"url":"https://hooks.example.test/{{new string('p', 2001)}}"}""", "", "{", "[]",
+        ],
         ["GET /admin/carts/{cartId}"] = [],
         ["GET /admin/orders/{orderId}"] = [],
         ["POST /admin/orders/{orderId}/pay"] =

@@ -6,7 +6,8 @@ namespace MultiStore.Api.Features.Stock.GetLevels;
 public sealed record Response(string Sku, IReadOnlyList<ZoneLevel> Zones);
 
 /// <param name="Available">On hand − reserved − safety stock, never below 0.</param>
-public sealed record ZoneLevel(string Zone, int OnHand, int Reserved, int Available, int SafetyStock)
+/// <param name="ReorderPoint">A low-stock alert is raised when available falls to or below it; null: none.</param>
+public sealed record ZoneLevel(string Zone, int OnHand, int Reserved, int Available, int SafetyStock, int? ReorderPoint)
 {
-    public static ZoneLevel From(StockLevel level) => new(level.Zone, level.OnHand, level.Reserved, level.Available, level.SafetyStock);
+    public static ZoneLevel From(StockLevel level) => new(level.Zone, level.OnHand, level.Reserved, level.Available, level.SafetyStock, level.ReorderPoint);
 }

@@ -1,0 +1,48 @@
+using MultiStore.Grains.Interfaces.Stock;
+
+namespace MultiStore.Api.Features.Alerts.List;
+
+/// <summary>A page of the store's low-stock alerts, newest first.</summary>
+/// <param name="NextBefore">Pass as <c>before</c> for the next (older) page; null on the last page.</param>
+public sealed record Response(IReadOnlyList<AlertResponse> Alerts, long? NextBefore)
+{
+    public static Response From(AlertPage page) => new([.. page.Alerts.Select(AlertResponse.From)], page.NextBefore);
+}
+
+/// <summary>One alert and its webhook delivery.</summary>
+/// <param name="Id">The alert's number in the store; the webhook's <c>X-MultiStore-Delivery</c>.</param>
+/// <param name="Delivery"><c>none</c> (no webhook was set), <c>pending</c>, <c>delivered</c> or <c>failed</c>.</param>
+/// <param name="Attempts">Webhook calls made so far.</param>
+/// <param name="LastError">Why the last attempt failed, if it did.</param>
+public sealed record AlertResponse(
+    long Id,
+    string Sku,
+    string Zone,
+    int Available,
+    int ReorderPoint,
+    DateTimeOffset At,
+    string Delivery,
+    int Attempts,
+    DateTimeOffset? NextAttemptAt,
+    DateTimeOffset? DeliveredAt,
+    string? LastError)
+{
+    public static AlertResponse From(AlertEntry entry) => new(
+        entry.Id,
+        entry.Alert.Sku,
+        entry.Alert.Zone,
+        entry.Alert.Available,
+        entry.Alert.ReorderPoint,
+        entry.Alert.At,
+        entry.Delivery switch
+        {
+            AlertDelivery.Pending => "pending",
+            AlertDelivery.Delivered => "delivered",
+            AlertDelivery.Failed => "failed",
+            _ => "none",
+        },
+        entry.Attempts,
+        entry.NextAttemptAt,
+        entry.DeliveredAt,
+        entry.LastError);
+}

@@ -1,0 +1,74 @@
+using System.Net;
+using System.Net.Sockets;
+using MultiStore.Grains.Interfaces.Common;
+
+namespace MultiStore.Grains.Stock.Webhooks;
+
+/// <summary>Which webhook URLs and addresses the platform calls: a store's webhook goes out, never in.</summary>
+public static class WebhookRules
+{
+    public const int MaxUrlLength = 2000;
+
+    /// <summary>The URL as it will be called; refused with <c>invalid-webhook</c> when the platform will not call it.</summary>
+    public static Uri Url(string url, bool allowPrivateNetworks)
+    {
+        if (string.IsNullOrWhiteSpace(url) || url.Length > MaxUrlLength
+            || !Uri.TryCreate(url.Trim(), UriKind.Absolute, out var uri)
+            || uri.Scheme is not ("http" or "https"))
+        {
+            throw Invalid($"A webhook is an absolute http or https URL of at most {MaxUrlLength} characters.");
+        }
+
+        if (uri.UserInfo.Length > 0 || uri.Fragment.Length > 0)
+        {
+            throw Invalid("A webhook URL carries no user name, password or fragment.");
+        }
+
+        if (!allowPrivateNetworks)
+        {
+            var host = uri.IdnHost.TrimEnd('.');
+            if (host.Equals("localhost", StringComparison.OrdinalIgnoreCase) || host.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase)
+                || (IPAddress.TryParse(host.Trim('[', ']'), out var address) && !IsPublic(address)))
+            {
+                throw Invalid("A webhook must reach a public address, not this machine or a private network.");
+            }
+        }
+
+        return uri;
+    }
+
+    /// <summary>False for loopback, private, shared, link-local, multicast and reserved addresses (IPv4 and IPv6).</summary>
+    public static bool IsPublic(IPAddress address)
+    {
+        if (address.IsIPv4MappedToIPv6)
+        {
+            address = address.MapToIPv4();
+        }
+
+        if (address.AddressFamily == AddressFamily.InterNetwork)
+        {
+            var b = address.GetAddressBytes();
+            return !(b[0] is 0 or 10 or 127 or >= 224
+                || (b[0] == 100 && b[1] is >= 64 and <= 127)
+                || (b[0] == 169 && b[1] == 254)
+                || (b[0] == 172 && b[1] is >= 16 and <= 31)
+                || (b[0] == 192 && b[1] == 0 && b[2] is 0 or 2)
+                || (b[0] == 192 && b[1] == 168)
+                || (b[0] == 198 && b[1] is 18 or 19)
+                || (b[0] == 198 && b[1] == 51 && b[2] == 100)
+                || (b[0] == 203 && b[1] == 0 && b[2] == 113));
+        }
+
+        if (address.AddressFamily == AddressFamily.InterNetworkV6)
+        {
+            var b = address.GetAddressBytes();
+            return !(IPAddress.IsLoopback(address) || address.Equals(IPAddress.IPv6None)
+                || address.IsIPv6LinkLocal || address.IsIPv6SiteLocal || address.IsIPv6Multicast
+                || (b[0] & 0xFE) == 0xFC);
+        }
+
+        return false;
+    }
+
+    private static StoreRuleException Invalid(string message) => new(RuleCodes.InvalidWebhook, message);
+}
