@@ -17,6 +17,7 @@ public static class ApiHostingExtensions
     public static WebApplicationBuilder AddMultiStoreApi(this WebApplicationBuilder builder)
     {
         builder.AddMultiStoreOrleans();
+        builder.AddMultiStoreMetrics();
 
         var services = builder.Services;
         services.AddProblemDetails();
@@ -44,6 +45,8 @@ public static class ApiHostingExtensions
             app.Logger.LogInformation(OrleansHostingExtensions.EmbeddedModeNotice);
         }
 
+        // First: /metrics needs no store, and the per-store request counter sees every final status.
+        app.UseMultiStoreMetrics();
         app.UseExceptionHandler();
         // Empty-bodied errors (401/403 from auth, 404/405 from routing) become problems too.
         app.UseStatusCodePages(context => ProblemCatalog.ForStatus(context.HttpContext.Response.StatusCode).ExecuteAsync(context.HttpContext));

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using MultiStore.Grains.Diagnostics;
 using MultiStore.Grains.Hosting;
 using MultiStore.Grains.Interfaces.Common;
 using MultiStore.Grains.Interfaces.Stock;
@@ -129,12 +130,15 @@ public sealed class StockGrain(
         if (quantity - heldQuantity > _book.Available)
         {
             // Sold out (or not enough): answered from memory, no write. Nothing is acknowledged by this answer.
+            MultiStoreMetrics.Stock.SoldOut.Add(1);
             return new ReservationResult(reservationId, ReservationStatus.InsufficientStock, heldQuantity, heldQuantity > 0 ? held.ExpiresAt : null, _book.Available);
         }
 
         Record(new StockChange(StockChangeKind.Hold, Now, TenantContext.Actor, reservationId, quantity, Now + ttl));
         _book.TryGetHeld(reservationId, out var reserved);
-        return await AnswerDurablyAsync(Held(reservationId, reserved));
+        var answer = await AnswerDurablyAsync(Held(reservationId, reserved));
+        MultiStoreMetrics.Stock.Reservations.Add(1);
+        return answer;
     }
 
     /// <inheritdoc />
@@ -226,6 +230,7 @@ public sealed class StockGrain(
         foreach (var (id, _) in _book.DueBy(now).ToList())
         {
             Record(new StockChange(StockChangeKind.Settle, now, "system:expiry", id, Outcome: ReservationStatus.Expired));
+            MultiStoreMetrics.Stock.Expiries.Add(1);
         }
     }
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using MultiStore.Grains.Hosting;
 using MultiStore.Grains.Persistence;
 using MultiStore.Silo.Configuration;
@@ -32,6 +33,7 @@ public static class SiloHostingExtensions
         var silo = SiloOptions.From(builder.Configuration);
         builder.Services.AddSingleton(silo);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);
+        builder.AddSiloHttpEndpoint();
         builder.Services.AddHostedService<ShutdownDeadline>();
 
         switch (silo.Mode)
@@ -54,6 +56,18 @@ public static class SiloHostingExtensions
                 break;
         }
 
+        return builder;
+    }
+
+    /// <summary>
+    /// Health and metrics over HTTP on <c>Health:Port</c> (<see cref="SiloHttpEndpoint"/>). Called before Orleans is
+    /// added, so the endpoint starts before the silo joins and stops after it has left.
+    /// </summary>
+    public static HostApplicationBuilder AddSiloHttpEndpoint(this HostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<HealthOptions>().BindConfiguration(HealthOptions.SectionName).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<HealthOptions>, HealthOptionsValidator>();
+        builder.Services.AddHostedService<SiloHttpEndpoint>();
         return builder;
     }
 

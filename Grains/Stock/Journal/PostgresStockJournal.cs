@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
+using MultiStore.Grains.Diagnostics;
 using MultiStore.Grains.Interfaces.Stock;
 using Npgsql;
 using NpgsqlTypes;
@@ -147,6 +149,7 @@ public sealed class PostgresStockJournal : IStockJournal, IAsyncDisposable
                 group.Add(pending);
             }
 
+            var started = Stopwatch.GetTimestamp();
             try
             {
                 var written = await CommitAsync(group, _stopping.Token);
@@ -161,10 +164,14 @@ public sealed class PostgresStockJournal : IStockJournal, IAsyncDisposable
                         pending.Done.TrySetException(new StockJournalConflictException(pending.Batch.Stream, pending.Batch.Version));
                     }
                 }
+
+                // After the callers are answered: measuring must not delay an acknowledgement.
+                MultiStoreMetrics.Stock.RecordJournalWrite([.. group.Select(p => p.Batch.Changes.Count)], started, succeeded: true);
             }
             catch (Exception exception)
             {
                 // Nothing of this transaction is durable: every caller in it hears so, none is acknowledged.
+                MultiStoreMetrics.Stock.RecordJournalWrite([.. group.Select(p => p.Batch.Changes.Count)], started, succeeded: false);
                 _logger.LogWarning(exception, "Stock journal transaction of {Count} batches failed", group.Count);
                 foreach (var pending in group)
                 {
