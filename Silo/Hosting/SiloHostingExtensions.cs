@@ -51,6 +51,7 @@ public static class SiloHostingExtensions
                 var storage = DurableStorageOptions.From(builder.Configuration);
                 builder.UseOrleans(orleans => orleans
                     .UseRedisCluster(cluster)
+                    .UseKubernetesHostingInPod(builder.Configuration)
                     .AddMultiStoreGrains()
                     .UseDurableStorage(storage));
                 break;
