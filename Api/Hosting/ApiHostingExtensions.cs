@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using FastEndpoints;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
+using MultiStore.Api.Audit;
 using MultiStore.Api.Auth;
 using MultiStore.Api.Demo;
 using MultiStore.Api.Problems;
@@ -25,6 +26,7 @@ public static class ApiHostingExtensions
         services.AddMultiStoreRequestLimits();
         services.AddMultiStoreTenancy();
         services.AddMultiStoreAuth();
+        services.AddMultiStoreAudit();
         services.AddFastEndpoints(discovery => discovery.Assemblies = [typeof(ApiHostingExtensions).Assembly]);
         // The OpenAPI generator reads these options; keep them as strict as the binder (numbers are numbers).
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.NumberHandling = JsonNumberHandling.Strict);
@@ -57,6 +59,11 @@ public static class ApiHostingExtensions
         // Authentication only reads the token here; the tenant middleware needs the user as the acting subject.
         app.UseAuthentication();
         app.UseMiddleware<InvalidCredentialsMiddleware>();
+        // Wraps store resolution and authorization, so refusals made there are recorded too.
+        app.UseMiddleware<AuditMiddleware>();
+        // Exceptions with a client-facing meaning (a grain's 409, the silo's 403) become their problem here already,
+        // so the audit entry records the status the client gets; the outer handler covers the steps before routing.
+        app.UseExceptionHandler();
         app.UseMiddleware<TenantResolutionMiddleware>();
         app.UseAuthorization();
 

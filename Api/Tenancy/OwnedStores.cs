@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using MultiStore.Api.Audit;
 using MultiStore.Api.Auth;
 using MultiStore.Grains.Interfaces.Common;
 using MultiStore.Grains.Interfaces.Platform;
@@ -10,9 +11,10 @@ namespace MultiStore.Api.Tenancy;
 /// The owner's cross-store view: the only door through which one request reads several stores. The stores come from
 /// the token alone (its <c>owner</c> grants, never a route value or the Host), and each store is read in its own
 /// tenant scope, with the permissions the token holds there, through a <see cref="TenantGrains"/> bound to it, so the
-/// silo's isolation and permission checks apply to every read as if it were a request of that store.
+/// silo's isolation and permission checks apply to every read as if it were a request of that store. Each store read
+/// gets an entry in its own audit trail.
 /// </summary>
-public sealed class OwnedStores(IGrainFactory grains)
+public sealed class OwnedStores(IGrainFactory grains, RequestAudit audit)
 {
     /// <summary>One owned store read: its profile (null when the store does not exist) and what the read returned.</summary>
     public sealed record StoreRead<T>(TenantId Tenant, TenantProfile? Profile, T? Value);
@@ -35,6 +37,7 @@ public sealed class OwnedStores(IGrainFactory grains)
         var results = new List<StoreRead<T>>();
         foreach (var tenant in Of(user))
         {
+            audit.CrossStoreRead(tenant);
             using (TenantContext.ForCaller(tenant, user.ActorName(), user.PermissionsIn(tenant)))
             {
                 var store = new RequestTenant();

@@ -1,3 +1,4 @@
+using MultiStore.Api.Audit;
 using MultiStore.Api.Onboarding;
 using MultiStore.Grains.Interfaces.Analytics;
 using MultiStore.Grains.Interfaces.Platform;
@@ -7,14 +8,20 @@ namespace MultiStore.Api.Tenancy;
 
 /// <summary>
 /// The platform operator's door to the store directory. Every call runs in the platform scope of
-/// <see cref="TenantContext"/> (no store), and status changes clear this process's host cache at once.
+/// <see cref="TenantContext"/> (no store), status changes clear this process's host cache at once, and the store
+/// acted on is named for the request's audit entry (so it lands in that store's trail).
 /// </summary>
-public sealed class PlatformGrains(IGrainFactory grains, HostTenantResolver resolver)
+public sealed class PlatformGrains(IGrainFactory grains, HostTenantResolver resolver, RequestAudit audit)
 {
     private ITenantDirectoryGrain Directory => grains.GetGrain<ITenantDirectoryGrain>(ITenantDirectoryGrain.Key);
 
     public async Task<TenantProfile> CreateAsync(TenantSpec spec, string actor)
     {
+        if (TenantId.TryParse(spec.Id, out var target))
+        {
+            audit.Target(target, AuditVia.Platform);
+        }
+
         using (TenantContext.ForPlatform(actor))
         {
             var profile = await Directory.CreateAsync(spec);
@@ -60,6 +67,7 @@ public sealed class PlatformGrains(IGrainFactory grains, HostTenantResolver reso
 
     public async Task<TenantProfile> SetStatusAsync(TenantId tenant, TenantStatus status, string actor)
     {
+        audit.Target(tenant, AuditVia.Platform);
         using (TenantContext.ForPlatform(actor))
         {
             var profile = await Directory.SetStatusAsync(tenant.Value, status);

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authorization;
+using MultiStore.Api.Audit;
 using MultiStore.Api.Auth;
 using MultiStore.Api.Problems;
 using MultiStore.Grains.Interfaces.Tenancy;
@@ -33,7 +34,7 @@ public sealed partial class TenantResolutionMiddleware(RequestDelegate next, Hos
     /// <summary>The shoppers' part of a store: endpoints anyone may call. Found by Host only, served with the shopper scope.</summary>
     public static bool IsStorefront(Endpoint? endpoint) => endpoint?.Metadata.GetMetadata<IAllowAnonymous>() is not null;
 
-    public async Task InvokeAsync(HttpContext context, RequestTenant requestTenant)
+    public async Task InvokeAsync(HttpContext context, RequestTenant requestTenant, RequestAudit audit)
     {
         if (!IsStoreScoped(context.Request.Path))
         {
@@ -46,8 +47,12 @@ public sealed partial class TenantResolutionMiddleware(RequestDelegate next, Hos
         if (storefront || !context.Request.Headers.TryGetValue(TenantHeader, out var switchTo))
         {
             resolution = await resolver.ResolveAsync(context.Request.Headers.Host.ToString());
+            if (resolution.Status != TenantResolutionStatus.Unknown)
+            {
+                audit.Target(resolution.Tenant, AuditVia.Host);
+            }
         }
-        else if (await RefuseSwitchAsync(context, switchTo) is { } target)
+        else if (await RefuseSwitchAsync(context, switchTo, audit) is { } target)
         {
             resolution = await resolver.ResolveStoreAsync(target);
         }
@@ -83,7 +88,7 @@ public sealed partial class TenantResolutionMiddleware(RequestDelegate next, Hos
     /// store to act for, or null after writing the refusal. Grants are checked before the store is looked up, so a
     /// refusal says nothing about whether the store exists.
     /// </summary>
-    private async Task<TenantId?> RefuseSwitchAsync(HttpContext context, Microsoft.Extensions.Primitives.StringValues header)
+    private async Task<TenantId?> RefuseSwitchAsync(HttpContext context, Microsoft.Extensions.Primitives.StringValues header, RequestAudit audit)
     {
         if (header.Count != 1 || !TenantId.TryParse(header[0], out var target))
         {
@@ -98,10 +103,11 @@ public sealed partial class TenantResolutionMiddleware(RequestDelegate next, Hos
             return null;
         }
 
+        // The store asked for is audited whatever happens next, so its owner sees refused attempts too.
+        audit.Target(target, AuditVia.TenantHeader);
         if (!context.User.HoldsRoleIn(target))
         {
             LogSwitchRefused(logger, context.User.ActorName(), target.Value, context.Request.Method, context.Request.Path);
-            context.Features.Set(new StoreSwitchRefusal(target));
             await ApiProblem.Create(StatusCodes.Status403Forbidden, ApiProblemCodes.StoreNotGranted, "Store not granted", $"The token grants no role in the store named by {TenantHeader}.")
                 .ExecuteAsync(context);
             return null;
@@ -113,6 +119,3 @@ public sealed partial class TenantResolutionMiddleware(RequestDelegate next, Hos
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refused store switch: {Actor} asked X-Tenant-ID {Target} without a role there ({Method} {Path})")]
     private static partial void LogSwitchRefused(ILogger logger, string actor, string target, string method, string path);
 }
-
-/// <summary>Set on a request whose <c>X-Tenant-ID</c> switch was refused: the store it tried to reach (for the audit trail).</summary>
-public sealed record StoreSwitchRefusal(TenantId Target);

@@ -10,7 +10,8 @@ namespace MultiStore.Grains.Tenancy;
 /// (1) the caller acts for the store named in the grain's key, and (2) a call from outside the cluster holds one of
 /// the permissions the method declares (<see cref="RequiresPermissionAttribute"/>), even when the store matches.
 /// The one cross-store exception is a <see cref="PlatformAccessAttribute"/> method called by a platform operator,
-/// which is logged. System calls (reminders, deactivation) use other interfaces and pass untouched.
+/// which is logged. Grains marked <see cref="IClusterInternalGrain"/> answer other grains only. System calls (reminders,
+/// deactivation) use other interfaces and pass untouched.
 /// </summary>
 internal sealed class TenantIsolationCallFilter(ILogger<TenantIsolationCallFilter> logger) : IIncomingGrainCallFilter
 {
@@ -19,9 +20,17 @@ internal sealed class TenantIsolationCallFilter(ILogger<TenantIsolationCallFilte
     public Task Invoke(IIncomingGrainCallContext context)
     {
         var method = context.InterfaceMethod;
-        if (method?.DeclaringType is { } contract && typeof(ITenantScopedGrain).IsAssignableFrom(contract))
+        if (method?.DeclaringType is { } contract)
         {
-            Authorize(context, method);
+            if (typeof(ITenantScopedGrain).IsAssignableFrom(contract))
+            {
+                Authorize(context, method);
+            }
+            else if (typeof(IClusterInternalGrain).IsAssignableFrom(contract) && !IsFromGrain(context))
+            {
+                logger.LogWarning("Refused call {Interface}.{Method} from outside the cluster (actor {Actor})", contract.Name, method.Name, TenantContext.Actor);
+                throw new TenantIsolationException($"{contract.Name} is reached only through the grain that owns it.");
+            }
         }
 
         return context.Invoke();

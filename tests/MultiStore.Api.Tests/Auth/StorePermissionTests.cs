@@ -8,11 +8,11 @@ namespace MultiStore.Api.Tests.Auth;
 public sealed class StorePermissionTests(ApiFactory api)
 {
     [Theory]
-    [InlineData(StoreRoles.Owner, true, true, true, true, true)]
-    [InlineData(StoreRoles.BrandManager, true, true, true, true, false)]
-    [InlineData(StoreRoles.Warehouse, true, true, false, false, false)]
-    [InlineData(StoreRoles.Support, true, false, true, false, true)]
-    public async Task Role_GetsExactlyItsPermissions(string role, bool stockRead, bool stockWrite, bool ordersRead, bool ordersPay, bool cartsRead)
+    [InlineData(StoreRoles.Owner, true, true, true, true, true, true)]
+    [InlineData(StoreRoles.BrandManager, true, true, true, true, false, false)]
+    [InlineData(StoreRoles.Warehouse, true, true, false, false, false, false)]
+    [InlineData(StoreRoles.Support, true, false, true, false, true, false)]
+    public async Task Role_GetsExactlyItsPermissions(string role, bool stockRead, bool stockWrite, bool ordersRead, bool ordersPay, bool cartsRead, bool auditRead)
     {
         var store = StoreDriver.FiberX(api);
         var sku = store.NewSku("PERM");
@@ -27,6 +27,7 @@ public sealed class StorePermissionTests(ApiFactory api)
         await ExpectAllowedAsync(ordersRead, client.GetAsync($"/admin/orders/{orderId}"));
         await ExpectAllowedAsync(cartsRead, client.GetAsync($"/admin/carts/{cartId}"));
         await ExpectAllowedAsync(ordersPay, client.PostJsonAsync($"/admin/orders/{orderId}/pay", new { }));
+        await ExpectAllowedAsync(auditRead, client.GetAsync("/admin/audit?take=1"));
     }
 
     [Fact]

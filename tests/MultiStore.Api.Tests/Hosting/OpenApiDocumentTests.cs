@@ -25,6 +25,8 @@ public sealed class OpenApiDocumentTests(ApiFactory api)
         "GET /admin/stock/{sku}/{zone}/ledger",
         // Issue 5: the owner's cross-store view.
         "GET /admin/stores", "GET /admin/stores/stock/{sku}",
+        // Issue 5: audit trails.
+        "GET /admin/audit", "GET /platform/audit",
         // Issue 6: analytics per store, across an owner's stores, across the platform.
         "GET /admin/analytics", "GET /admin/stores/analytics", "GET /platform/analytics",
         // Issue 6: low-stock thresholds, alerts and the signed webhook.

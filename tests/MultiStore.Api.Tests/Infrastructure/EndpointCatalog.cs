@@ -102,6 +102,9 @@ public static class EndpointCatalog
         new("POST", "/admin/orders/{orderId}/pay", Access.StoreAdmin, ids => Request(HttpMethod.Post, $"/admin/orders/{ids.PayOrderId}/pay", new { paymentReference = "psp-1" })),
         new("GET", "/admin/analytics", Access.StoreAdmin, _ => Request(HttpMethod.Get, "/admin/analytics?top=5"), NamesNoEntity: true),
 
+        new("GET", "/admin/audit", Access.StoreAdmin, _ => Request(HttpMethod.Get, "/admin/audit?take=5"), NamesNoEntity: true),
+        new("GET", "/platform/audit", Access.Platform, ids => Request(HttpMethod.Get, $"/platform/audit?tenant={ids.TenantId}&take=5")),
+
         new("GET", "/admin/stores", Access.StoreOwner, _ => Request(HttpMethod.Get, "/admin/stores"), NamesNoEntity: true),
         new("GET", "/admin/stores/stock/{sku}", Access.StoreOwner, ids => Request(HttpMethod.Get, $"/admin/stores/stock/{ids.Sku}")),
         new("GET", "/admin/stores/analytics", Access.StoreOwner, _ => Request(HttpMethod.Get, "/admin/stores/analytics"), NamesNoEntity: true),

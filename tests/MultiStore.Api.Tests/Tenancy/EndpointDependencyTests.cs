@@ -1,6 +1,7 @@
 using System.Reflection;
 using FastEndpoints;
 using Microsoft.Extensions.DependencyInjection;
+using MultiStore.Api.Audit;
 using MultiStore.Api.Tenancy;
 
 namespace MultiStore.Api.Tests.Tenancy;
@@ -44,13 +45,14 @@ public sealed class EndpointDependencyTests
     }
 
     [Fact]
-    public void StoreEndpoints_UseTenantGrains_PlatformEndpointsPlatformGrains_CrossStoreEndpointsOwnedStores()
+    public void Endpoints_ReachGrainsOnlyThroughTheDoorOfTheirArea()
     {
         foreach (var type in EndpointTypes)
         {
             var parameters = type.GetConstructors().Single().GetParameters().Select(parameter => parameter.ParameterType).ToList();
             var expected = type.Namespace!.Contains(".Platform.", StringComparison.Ordinal) ? typeof(PlatformGrains)
                 : type.Namespace!.Contains(".Stores.", StringComparison.Ordinal) ? typeof(OwnedStores)
+                : type.Namespace!.Contains(".Audit.", StringComparison.Ordinal) ? typeof(AuditTrails)
                 : typeof(TenantGrains);
             Assert.Equal([expected], parameters);
         }

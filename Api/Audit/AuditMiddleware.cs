@@ -1,0 +1,68 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Authorization;
+using MultiStore.Api.Auth;
+using MultiStore.Grains.Interfaces.Audit;
+
+namespace MultiStore.Api.Audit;
+
+/// <summary>
+/// Records every request to an endpoint that needs a token (admin, owner and platform routes, reads included) once
+/// its answer is known: who, which store, what, when, and how it ended, refusals included. Storefront requests are
+/// not recorded. A request without a valid token (401) has no "who" and is left to the log: recording it would let
+/// anyone fill a store's trail. An owner's cross-store view gets one entry in each store it read.
+/// </summary>
+public sealed class AuditMiddleware(RequestDelegate next, AuditRecorder recorder, TimeProvider time)
+{
+    public async Task InvokeAsync(HttpContext context, RequestAudit audit)
+    {
+        var endpoint = context.GetEndpoint();
+        if (endpoint is null || endpoint.Metadata.GetMetadata<IAllowAnonymous>() is not null || endpoint.Metadata.GetMetadata<IAuthorizeData>() is null)
+        {
+            await next(context);
+            return;
+        }
+
+        var failed = false;
+        try
+        {
+            await next(context);
+        }
+        catch
+        {
+            failed = true;
+            throw;
+        }
+        finally
+        {
+            var status = failed ? StatusCodes.Status500InternalServerError : context.Response.StatusCode;
+            if (status != StatusCodes.Status401Unauthorized)
+            {
+                await RecordAsync(context, audit, endpoint, status);
+            }
+        }
+    }
+
+    private async Task RecordAsync(HttpContext context, RequestAudit audit, Endpoint endpoint, int status)
+    {
+        var user = context.User;
+        var route = (endpoint as RouteEndpoint)?.RoutePattern.RawText ?? context.Request.Path.Value ?? string.Empty;
+        var action = $"{context.Request.Method} /{route.TrimStart('/')}";
+        var path = $"{context.Request.Path}{context.Request.QueryString}";
+        var traceId = Activity.Current?.Id ?? context.TraceIdentifier;
+        var now = time.GetUtcNow();
+
+        if (audit.CrossStoreReads.Count > 0)
+        {
+            foreach (var store in audit.CrossStoreReads)
+            {
+                var record = new AuditRecord(now, user.ActorName(), user.StandingIn(store), $"cross-store read {action}", path, AuditOutcomes.For(status), status, AuditVia.CrossStore, traceId);
+                await recorder.RecordAsync(store, record);
+            }
+
+            return;
+        }
+
+        var entry = new AuditRecord(now, user.ActorName(), user.StandingIn(audit.Store), action, path, AuditOutcomes.For(status), status, audit.Store is null ? AuditVia.Platform : audit.Via, traceId);
+        await recorder.RecordAsync(audit.Store, entry);
+    }
+}
