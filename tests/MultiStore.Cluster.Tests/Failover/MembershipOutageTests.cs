@@ -12,8 +12,14 @@ namespace MultiStore.Cluster.Tests.Failover;
 [Collection(ProcessCollection.Name)]
 public sealed class MembershipOutageTests(ITestOutputHelper output)
 {
-    /// <summary>Detection (3 checks of 2 s) + process start + join + the Api finding the new gateways, with room for a busy box.</summary>
+    /// <summary>Detection (3 checks a second apart) + process start + join + the Api finding the new gateways, with room for a busy box.</summary>
     private static readonly TimeSpan RejoinBound = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// "Keeps serving": acknowledgements never stop for longer than this. Not "fails nothing": nothing on the request
+    /// path waits for Redis, so a failure here is a 3 s client timeout on a starved machine, not the restart.
+    /// </summary>
+    private static readonly TimeSpan ServingGapBound = TimeSpan.FromSeconds(2);
 
     [Fact]
     public async Task SetCartLine_WhenRedisRestartsWithPersistence_KeepsServingAndKeepsItsMembers()
@@ -27,19 +33,21 @@ public sealed class MembershipOutageTests(ITestOutputHelper output)
         var before = await MembersAsync(services, settings);
 
         var load = ShopperLoad.Start(cluster, store);
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        await Task.Delay(ShopperLoad.WarmUp);
         var restartedAt = cluster.Clock.Elapsed;
         await services.DownAsync(LocalService.Redis);
         await services.UpAsync(LocalService.Redis);
         var upAt = cluster.Clock.Elapsed;
-        // Longer than the watchdog needs to act (3 checks of 2 s) and than a table refresh (5 s).
-        await Task.Delay(TimeSpan.FromSeconds(8));
+        // Longer than the watchdog would need to act (3 checks a second apart) and than a table refresh (5 s).
+        await Task.Delay(TimeSpan.FromSeconds(6));
         var result = await load.StopAsync();
         var after = await MembersAsync(services, settings);
 
         output.WriteLine($"Redis restarted in {(upAt - restartedAt).TotalSeconds:F2} s; members before: {before.Count}, after: {after.Count}. " +
                          result.Summarize(restartedAt, "Redis restart (append-only file)"));
-        Assert.Empty(result.Failed.Select(attempt => $"{attempt.Status} {attempt.ProblemCode} {attempt.Error}").Distinct());
+        Assert.Empty(result.Improper.Select(attempt => $"{attempt.Status} {attempt.ContentType} Retry-After={attempt.RetryAfter} {attempt.Error}").Distinct());
+        Assert.True(result.LongestGapAfter(restartedAt) <= ServingGapBound,
+            $"The store went {result.LongestGapAfter(restartedAt).TotalSeconds:F2} s without acknowledging anything across a Redis restart.");
         Assert.Equal(before, after);
         Assert.All(cluster.Silos, silo => Assert.False(silo.HasExited));
         await Acknowledgements.AssertAllKeptAsync(cluster, store, result);
@@ -58,17 +66,17 @@ public sealed class MembershipOutageTests(ITestOutputHelper output)
         var store = await cluster.CreateStoreAsync(onHand: 1_000_000);
 
         var load = ShopperLoad.Start(cluster, store);
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        await Task.Delay(ShopperLoad.WarmUp);
         var wipedAt = cluster.Clock.Elapsed;
         await services.DownAsync(LocalService.Redis);
         await services.UpAsync(LocalService.Redis, redisPersistence: false);
         var members = await WaitForMembersAsync(services, settings, count: 3, RejoinBound);
         var rejoinedAt = cluster.Clock.Elapsed;
         await cluster.Api.WaitUntilReadyAsync(RejoinBound);
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        await Task.Delay(TimeSpan.FromSeconds(2));
         var result = await load.StopAsync();
 
-        output.WriteLine($"Membership rebuilt {(rejoinedAt - wipedAt).TotalSeconds:F1} s after the wipe with {members.Count} active silos. " +
+        output.WriteLine($"Redis emptied at {wipedAt.TotalSeconds:F1} s; membership rebuilt {(rejoinedAt - wipedAt).TotalSeconds:F1} s later with {members.Count} active silos. " +
                          string.Join("; ", cluster.Events) + ". " + result.Summarize(wipedAt, "Redis restart without persistence"));
         var exits = cluster.Events.Where(line => line.Contains("exited", StringComparison.Ordinal)).ToList();
         Assert.Equal(3, exits.Count);

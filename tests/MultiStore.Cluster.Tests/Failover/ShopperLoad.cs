@@ -29,12 +29,18 @@ public sealed record Attempt(
 /// same cart (a shopper whose acknowledgement was lost retries), 200 ms later, until it is acknowledged. When the
 /// load stops, a shopper finishes its cart first, so every cart anyone started ends acknowledged (or is reported).
 /// The pause after a failure is shorter than the 1 s <c>Retry-After</c> on purpose: the test measures when the
-/// service is back, and shoppers that wait a full second would blur that by up to a second.
+/// service is back, and shoppers that wait a full second would blur that by up to a second. Between carts a
+/// shopper thinks for <see cref="ThinkTime"/>: without it 200 shoppers saturate two cores, every request queues
+/// for a second or more, and a scheduling hiccup alone pushes some past the Api's 3 s timeout.
 /// </summary>
 public sealed class ShopperLoad
 {
     public const int Shoppers = 200;
+
+    /// <summary>How long the load runs before an incident: every shopper is past its first request by then.</summary>
+    public static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan RetryPause = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan ThinkTime = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan FinishCartsWithin = TimeSpan.FromSeconds(30);
 
     private readonly LocalCluster _cluster;
@@ -89,6 +95,8 @@ public sealed class ShopperLoad
 
                 await Task.Delay(RetryPause, CancellationToken.None);
             }
+
+            await Task.Delay(ThinkTime, CancellationToken.None);
         }
 
         return [.. attempts];

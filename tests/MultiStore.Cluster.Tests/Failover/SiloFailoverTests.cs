@@ -24,10 +24,10 @@ public sealed class SiloFailoverTests(ITestOutputHelper output)
         var victim = await cluster.HostOfHotSkuAsync(store);
 
         var load = ShopperLoad.Start(cluster, store);
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        await Task.Delay(ShopperLoad.WarmUp);
         var killedAt = cluster.Clock.Elapsed;
         victim.Kill();
-        await Task.Delay(TimeSpan.FromSeconds(10));
+        await Task.Delay(TimeSpan.FromSeconds(8));
         var result = await load.StopAsync();
 
         output.WriteLine(result.Summarize(killedAt, $"kill -9 of silo {victim.Index} (hot SKU)"));
@@ -50,7 +50,7 @@ public sealed class SiloFailoverTests(ITestOutputHelper output)
         var victim = await cluster.HostOfHotSkuAsync(store);
 
         var load = ShopperLoad.Start(cluster, store);
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        await Task.Delay(ShopperLoad.WarmUp);
         var stoppedAt = cluster.Clock.Elapsed;
         await victim.StopAsync(TimeSpan.FromSeconds(40));
         var stopTook = cluster.Clock.Elapsed - stoppedAt;

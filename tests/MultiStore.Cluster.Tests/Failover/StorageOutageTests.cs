@@ -23,14 +23,14 @@ public sealed class StorageOutageTests(ITestOutputHelper output)
         var store = await cluster.CreateStoreAsync(onHand: 1_000_000);
 
         var load = ShopperLoad.Start(cluster, store);
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        await Task.Delay(ShopperLoad.WarmUp);
         var stoppedAt = cluster.Clock.Elapsed;
         await services.DownAsync(LocalService.Postgres);
         var downAt = cluster.Clock.Elapsed;
         await Task.Delay(Downtime);
         await services.UpAsync(LocalService.Postgres);
         var upAt = cluster.Clock.Elapsed;
-        await Task.Delay(TimeSpan.FromSeconds(8));
+        await Task.Delay(TimeSpan.FromSeconds(6));
         var result = await load.StopAsync();
 
         var firstAfter = result.Acknowledged.Select(attempt => attempt.EndedAt).Where(time => time > upAt).DefaultIfEmpty(TimeSpan.MaxValue).Min();

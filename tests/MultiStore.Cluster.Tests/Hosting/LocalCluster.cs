@@ -159,7 +159,8 @@ public sealed class LocalCluster : IAsyncDisposable
                 try
                 {
                     await silo.Exited.WaitAsync(_stopping.Token);
-                    _events.Enqueue($"{Clock.Elapsed.TotalSeconds:F1} s: silo {silo.Index} exited with code {silo.ExitCode}");
+                    var exitedAt = Clock.Elapsed - (DateTime.UtcNow - (silo.ExitedAtUtc ?? DateTime.UtcNow));
+                    _events.Enqueue($"{exitedAt.TotalSeconds:F1} s: silo {silo.Index} exited with code {silo.ExitCode}");
                     await Task.Delay(delay, _stopping.Token);
                     _silos[slot] = await SiloProcess.RestartAsync(_runDirectory, silo, Settings, _siloSettings);
                     _events.Enqueue($"{Clock.Elapsed.TotalSeconds:F1} s: silo {silo.Index} started again (generation {silo.Generation + 1})");

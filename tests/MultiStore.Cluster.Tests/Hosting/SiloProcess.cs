@@ -62,6 +62,9 @@ public sealed class SiloProcess : IAsyncDisposable
     /// <summary>Completes when the process has exited, for whatever reason.</summary>
     public Task Exited => _process.WaitForExitAsync();
 
+    /// <summary>When the process exit was noticed (UTC), or null while it runs.</summary>
+    public DateTime? ExitedAtUtc { get; private set; }
+
     /// <summary>Starts silo <paramref name="index"/> of <paramref name="cluster"/> on the given ports and waits until it has joined.</summary>
     public static Task<SiloProcess> StartAsync(
         string runDirectory, int index, (int Silo, int Gateway) ports, ClusterSettings cluster, IReadOnlyDictionary<string, string>? settings = null) =>
@@ -105,7 +108,11 @@ public sealed class SiloProcess : IAsyncDisposable
         var silo = new SiloProcess(process, log, index, generation, siloPort, gatewayPort, logPath);
         process.OutputDataReceived += (_, line) => silo.OnOutput(line.Data);
         process.ErrorDataReceived += (_, line) => silo.OnOutput(line.Data);
-        process.Exited += (_, _) => silo._started.TrySetException(new InvalidOperationException($"Silo {index} exited during start-up: see {logPath}."));
+        process.Exited += (_, _) =>
+        {
+            silo.ExitedAtUtc = DateTime.UtcNow;
+            silo._started.TrySetException(new InvalidOperationException($"Silo {index} exited during start-up: see {logPath}."));
+        };
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
