@@ -1,0 +1,164 @@
+using MultiStore.Bench.Measurement;
+using MultiStore.Bench.Targets;
+
+namespace MultiStore.Bench.Scenarios;
+
+/// <summary>
+/// T stores, one hot SKU of N units each; C shoppers reserve one unit each with a fresh id until every store is sold
+/// out; then half is confirmed and the rest released. Each (target, level) sells fresh entries, and what was sold
+/// is read back from the target's durable store after the sell-out and again after settling.
+/// </summary>
+internal sealed class FlashSale(BenchOptions options, string run, Action<string> log, CpuMeter cpu)
+{
+    public async Task<LevelResult> RunLevelAsync(IStockTarget target, int concurrency, bool withSoldOutPhase, List<SoldOutResult> soldOut, CancellationToken cancellationToken)
+    {
+        var tag = $"{target.Name[0]}{run}-{concurrency}";
+        var sale = await target.CreateSaleAsync(tag, options.Stores, 1, options.Units, cancellationToken);
+        var soldOutStores = new bool[options.Stores];
+        var loadBefore = Machine.LoadAverage();
+
+        async ValueTask<CallResult> ShopAsync(Shopper shopper)
+        {
+            for (var k = 0; k < options.Stores; k++)
+            {
+                var store = (shopper.Index + shopper.Cursor + k) % options.Stores;
+                if (Volatile.Read(ref soldOutStores[store]))
+                {
+                    continue;
+                }
+
+                shopper.Cursor += k;
+                var result = await sale.ReserveAsync(store, shopper);
+                if (result.Outcome == Outcome.SoldOut)
+                {
+                    Volatile.Write(ref soldOutStores[store], true);
+                }
+
+                return result;
+            }
+
+            return CallResult.Stop;
+        }
+
+        var cpuBefore = await cpu.ReadAsync();
+        var load = await LoadRun.RunAsync("r", concurrency, options.LevelTimeout, ShopAsync, cancellationToken);
+        var cpuUsed = (await cpu.ReadAsync()).Since(cpuBefore, load.Reserved.Count + load.Answered.Count + load.ErrorCount);
+        var afterSellOut = await sale.ReadDurableAsync(cancellationToken);
+        log($"{target.Name,-10} C={concurrency,-5} {load.Reserved.Count,7} reserved in {load.Elapsed.TotalSeconds,6:F2} s = {load.ReservedPerSecond,9:N0}/s  p50 {load.Reserved.P50,7:F2} ms  p99 {load.Reserved.P99,7:F2} ms  errors {load.ErrorCount}  stored {afterSellOut.Reservations}");
+
+        if (withSoldOutPhase && options.SoldOutDuration > TimeSpan.Zero)
+        {
+            soldOut.Add(await HammerSoldOutAsync(target.Name, sale, cancellationToken));
+        }
+
+        var settle = await Settling.RunAsync(sale, load.Acknowledged, cancellationToken);
+        var afterSettle = await sale.ReadDurableAsync(cancellationToken);
+        var expected = (long)options.Stores * options.Units;
+        var problems = Verify(expected, load, afterSellOut, settle, afterSettle);
+        if (problems.Count > 0)
+        {
+            log($"{target.Name,-10} C={concurrency,-5} CHECK: {string.Join("; ", problems)}");
+        }
+
+        return new LevelResult(
+            target.Name, concurrency, options.Stores, options.Units, load.Reserved.Count, load.ReservedPerSecond, load.Reserved,
+            load.Answered.Count, load.ErrorCount, load.Errors, load.Elapsed.TotalSeconds, load.HitTimeLimit,
+            afterSellOut, settle, afterSettle, problems.Count == 0, problems, loadBefore, Machine.LoadAverage(), cpuUsed);
+    }
+
+    /// <summary>Shoppers keep asking for the sold-out SKU: every answer must be "sold out", and none may write.</summary>
+    private async Task<SoldOutResult> HammerSoldOutAsync(string target, ISale sale, CancellationToken cancellationToken)
+    {
+        var loadBefore = Machine.LoadAverage();
+        var cpuBefore = await cpu.ReadAsync();
+        var load = await LoadRun.RunAsync(
+            "s",
+            options.SoldOutConcurrency,
+            options.SoldOutDuration,
+            shopper => sale.ReserveAsync(shopper.Random.Next(sale.Entries), shopper),
+            cancellationToken,
+            keepAcknowledged: true);
+        var cpuUsed = (await cpu.ReadAsync()).Since(cpuBefore, load.Answered.Count + load.Reserved.Count + load.ErrorCount);
+        log($"{target,-10} sold out, C={options.SoldOutConcurrency}: {load.Answered.Count} answers in {load.Elapsed.TotalSeconds:F2} s = {load.AnsweredPerSecond:N0}/s  p50 {load.Answered.P50:F2} ms  p99 {load.Answered.P99:F2} ms  reserved {load.Reserved.Count}  errors {load.ErrorCount}");
+        return new SoldOutResult(target, options.SoldOutConcurrency, load.Elapsed.TotalSeconds, load.Answered.Count, load.AnsweredPerSecond, load.Answered, load.Reserved.Count, load.ErrorCount, load.Errors, loadBefore, cpuUsed);
+    }
+
+    private static List<string> Verify(long expected, LoadResult load, DurableTally sold, SettleResult settle, DurableTally settled)
+    {
+        var problems = new List<string>();
+        if (sold.Reservations > expected)
+        {
+            problems.Add($"OVERSELL: {sold.Reservations} stored > {expected}");
+        }
+        else if (sold.Reservations < expected && !load.HitTimeLimit)
+        {
+            problems.Add($"UNDERSELL: {sold.Reservations} stored < {expected}");
+        }
+        else if (load.HitTimeLimit)
+        {
+            problems.Add($"time limit: {sold.Reservations} of {expected} sold when the level stopped");
+        }
+
+        if (sold.Reservations != load.Reserved.Count)
+        {
+            problems.Add($"{load.Reserved.Count} acknowledged but {sold.Reservations} stored");
+        }
+
+        if (settle.Failures > 0)
+        {
+            problems.Add($"{settle.Failures} settlements failed");
+        }
+
+        if (settled.Confirmed != settle.Confirmed || settled.Released != settle.Released)
+        {
+            problems.Add($"settled {settle.Confirmed} confirmed / {settle.Released} released, stored {settled.Confirmed} / {settled.Released}");
+        }
+
+        if (settled.Held != sold.Reservations - settle.Confirmed - settle.Released)
+        {
+            problems.Add($"{settled.Held} units still held after settling");
+        }
+
+        if (settled.OnHand != expected - settled.Confirmed)
+        {
+            problems.Add($"on-hand {settled.OnHand} ≠ {expected} − {settled.Confirmed} confirmed");
+        }
+
+        return problems;
+    }
+}
+
+internal sealed record LevelResult(
+    string Target,
+    int Concurrency,
+    int Stores,
+    int UnitsPerStore,
+    int Reserved,
+    double ReservedPerSecond,
+    LatencySummary Latency,
+    int SoldOutAnswers,
+    int ErrorCount,
+    IReadOnlyDictionary<string, int> Errors,
+    double ElapsedSeconds,
+    bool HitTimeLimit,
+    DurableTally AfterSellOut,
+    SettleResult Settle,
+    DurableTally AfterSettle,
+    bool Exact,
+    IReadOnlyList<string> Problems,
+    double LoadBefore,
+    double LoadAfter,
+    CpuPerOperation Cpu);
+
+internal sealed record SoldOutResult(
+    string Target,
+    int Concurrency,
+    double Seconds,
+    int Answers,
+    double AnswersPerSecond,
+    LatencySummary Latency,
+    int Reserved,
+    int ErrorCount,
+    IReadOnlyDictionary<string, int> Errors,
+    double LoadBefore,
+    CpuPerOperation Cpu);

@@ -1,0 +1,58 @@
+namespace MultiStore.Bench.Tests;
+
+/// <summary>The bench's command line: defaults, scenarios, options, and errors that name the bad argument.</summary>
+public sealed class BenchOptionsTests
+{
+    [Fact]
+    public void Parse_NoArguments_RunsEverythingAtTheIssuesLevels()
+    {
+        var options = BenchOptions.Parse([]);
+
+        Assert.Equal([Scenario.FlashSale, Scenario.ManyStores], options.Scenarios);
+        Assert.Equal(Target.All, options.Targets);
+        Assert.Equal([1, 64, 256, 1024], options.Concurrency);
+        Assert.Equal(10_000, options.Units);
+        Assert.Equal(100_000, options.ManyStores * options.ManySkus);
+        Assert.False(options.ExternalCluster);
+    }
+
+    [Fact]
+    public void Parse_ScenarioAndOptions_OverrideDefaults()
+    {
+        var options = BenchOptions.Parse(["flash-sale", "--targets", "grain,redis-lua", "--concurrency", "8,16", "--units", "50", "--cluster", "external"]);
+
+        Assert.Equal([Scenario.FlashSale], options.Scenarios);
+        Assert.Equal([Target.Grain, Target.RedisLua], options.Targets);
+        Assert.Equal([8, 16], options.Concurrency);
+        Assert.Equal(50, options.Units);
+        Assert.True(options.ExternalCluster);
+    }
+
+    [Fact]
+    public void Parse_Quick_ShrinksTheRunButKeepsExplicitOptions()
+    {
+        var options = BenchOptions.Parse(["--units", "70", "--quick"]);
+
+        Assert.True(options.Quick);
+        Assert.Equal(70, options.Units);
+        Assert.True(options.ManyStores * options.ManySkus < 100_000);
+    }
+
+    [Theory]
+    [InlineData("--units", "0", "--units")]
+    [InlineData("--targets", "grain,mongo", "mongo")]
+    [InlineData("--cluster", "k8s", "--cluster")]
+    [InlineData("--nope", "1", "--nope")]
+    public void Parse_BadArgument_NamesIt(string option, string value, string named)
+    {
+        var error = Assert.Throws<FormatException>(() => BenchOptions.Parse([option, value]));
+
+        Assert.Contains(named, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_UnknownScenario_IsRefused()
+    {
+        Assert.Throws<FormatException>(() => BenchOptions.Parse(["black-friday"]));
+    }
+}
