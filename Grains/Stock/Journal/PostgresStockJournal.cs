@@ -41,36 +41,38 @@ public sealed class PostgresStockJournal : IStockJournal, IAsyncDisposable
     /// <inheritdoc />
     public async Task<StockJournalHistory> LoadAsync(string stream, CancellationToken cancellationToken = default)
     {
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        // One statement, so one round trip (activating many entries at once — a sale opening, a silo restart — is
+        // bound by round trips) and one MVCC snapshot: the batches read are exactly those after the snapshot read,
+        // even if another activation writes a newer snapshot meanwhile (two statements would each see their own).
+        await using var read = _dataSource.CreateCommand(
+            """
+            WITH snapshot AS (
+              SELECT version, snapshot FROM multistore_stock_snapshots WHERE service_id = $1 AND stream = $2)
+            SELECT 0 AS part, version, snapshot FROM snapshot
+            UNION ALL
+            SELECT 1, version, changes FROM multistore_stock_batches
+            WHERE service_id = $1 AND stream = $2 AND version > coalesce((SELECT version FROM snapshot), 0)
+            ORDER BY part, version
+            """);
+        read.Parameters.Add(new NpgsqlParameter<string> { TypedValue = _serviceId });
+        read.Parameters.Add(new NpgsqlParameter<string> { TypedValue = stream });
+
         StockSnapshot? snapshot = null;
         long snapshotVersion = 0;
-        await using (var read = new NpgsqlCommand(
-            "SELECT version, snapshot FROM multistore_stock_snapshots WHERE service_id = @service AND stream = @stream", connection))
-        {
-            read.Parameters.AddWithValue("service", _serviceId);
-            read.Parameters.AddWithValue("stream", stream);
-            await using var reader = await read.ExecuteReaderAsync(cancellationToken);
-            if (await reader.ReadAsync(cancellationToken))
-            {
-                snapshotVersion = reader.GetInt64(0);
-                snapshot = JsonSerializer.Deserialize<StockSnapshot>(reader.GetString(1), Json);
-            }
-        }
-
+        var version = 0L;
         var changes = new List<StockChange>();
-        var version = snapshotVersion;
-        await using (var read = new NpgsqlCommand(
-            "SELECT version, changes FROM multistore_stock_batches WHERE service_id = @service AND stream = @stream AND version > @after ORDER BY version",
-            connection))
+        await using var reader = await read.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
         {
-            read.Parameters.AddWithValue("service", _serviceId);
-            read.Parameters.AddWithValue("stream", stream);
-            read.Parameters.AddWithValue("after", snapshotVersion);
-            await using var reader = await read.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
+            version = reader.GetInt64(1);
+            if (reader.GetInt32(0) == 0)
             {
-                version = reader.GetInt64(0);
-                changes.AddRange(JsonSerializer.Deserialize<List<StockChange>>(reader.GetString(1), Json) ?? []);
+                snapshotVersion = version;
+                snapshot = JsonSerializer.Deserialize<StockSnapshot>(reader.GetString(2), Json);
+            }
+            else
+            {
+                changes.AddRange(JsonSerializer.Deserialize<List<StockChange>>(reader.GetString(2), Json) ?? []);
             }
         }
 
@@ -181,93 +183,76 @@ public sealed class PostgresStockJournal : IStockJournal, IAsyncDisposable
         }
     }
 
-    /// <summary>Writes a group in one transaction; answers which (stream, version) rows were new and so written.</summary>
+    /// <summary>
+    /// Writes a group in one statement — so in one round trip, its own transaction, committed (and, with
+    /// synchronous_commit on, flushed) before PostgreSQL answers — and answers which (stream, version) rows were new
+    /// and so written. The batches' insert is the fence: a version that exists is skipped, and only the batches that
+    /// won their version bring their ledger lines and snapshots along (the joins on <c>written</c>).
+    /// </summary>
     private async Task<HashSet<(string Stream, long Version)>> CommitAsync(List<PendingAppend> group, CancellationToken cancellationToken)
     {
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var lines = group.SelectMany(p => p.Batch.Ledger.Select(line => (p.Batch.Stream, p.Batch.Version, Line: line))).ToList();
+        var snapshots = group.Select(p => p.Batch).Where(batch => batch.Snapshot is not null).ToList();
+
+        await using var command = _dataSource.CreateCommand(
+            """
+            WITH written AS (
+              INSERT INTO multistore_stock_batches (service_id, stream, version, changes)
+              SELECT @service, s, v, c::jsonb FROM unnest(@streams, @versions, @changes) AS t(s, v, c)
+              ON CONFLICT DO NOTHING
+              RETURNING stream, version),
+            ledger AS (
+              INSERT INTO multistore_stock_ledger (service_id, stream, sequence, at, kind, delta, on_hand_after, reason, actor, reservation_id)
+              SELECT @service, l.s, l.seq, l.at, l.kind, l.delta, l.after, l.reason, l.actor, l.reservation
+              FROM unnest(@l_streams, @l_versions, @l_sequences, @l_ats, @l_kinds, @l_deltas, @l_after, @l_reasons, @l_actors, @l_reservations)
+                AS l(s, v, seq, at, kind, delta, after, reason, actor, reservation)
+              JOIN written w ON w.stream = l.s AND w.version = l.v),
+            snapshots AS (
+              INSERT INTO multistore_stock_snapshots (service_id, stream, version, snapshot)
+              SELECT @service, n.s, n.v, n.j::jsonb
+              FROM unnest(@s_streams, @s_versions, @s_snapshots) AS n(s, v, j)
+              JOIN written w ON w.stream = n.s AND w.version = n.v
+              ON CONFLICT (service_id, stream) DO UPDATE SET version = excluded.version, snapshot = excluded.snapshot
+              WHERE multistore_stock_snapshots.version < excluded.version)
+            SELECT stream, version FROM written
+            """);
+        var parameters = command.Parameters;
+        parameters.AddWithValue("service", _serviceId);
+        parameters.Add(ArrayOf("streams", NpgsqlDbType.Text, group.Select(p => p.Batch.Stream)));
+        parameters.Add(ArrayOf("versions", NpgsqlDbType.Bigint, group.Select(p => p.Batch.Version)));
+        parameters.Add(ArrayOf("changes", NpgsqlDbType.Text, group.Select(p => JsonSerializer.Serialize(p.Batch.Changes, Json))));
+        parameters.Add(ArrayOf("l_streams", NpgsqlDbType.Text, lines.Select(l => l.Stream)));
+        parameters.Add(ArrayOf("l_versions", NpgsqlDbType.Bigint, lines.Select(l => l.Version)));
+        parameters.Add(ArrayOf("l_sequences", NpgsqlDbType.Bigint, lines.Select(l => l.Line.Sequence)));
+        parameters.Add(ArrayOf("l_ats", NpgsqlDbType.TimestampTz, lines.Select(l => l.Line.At)));
+        parameters.Add(ArrayOf("l_kinds", NpgsqlDbType.Text, lines.Select(l => l.Line.Kind)));
+        parameters.Add(ArrayOf("l_deltas", NpgsqlDbType.Integer, lines.Select(l => l.Line.Delta)));
+        parameters.Add(ArrayOf("l_after", NpgsqlDbType.Integer, lines.Select(l => l.Line.OnHandAfter)));
+        parameters.Add(ArrayOf("l_reasons", NpgsqlDbType.Text, lines.Select(l => l.Line.Reason)));
+        parameters.Add(ArrayOf("l_actors", NpgsqlDbType.Text, lines.Select(l => l.Line.Actor)));
+        parameters.Add(ArrayOf("l_reservations", NpgsqlDbType.Text, lines.Select(l => l.Line.ReservationId)));
+        parameters.Add(ArrayOf("s_streams", NpgsqlDbType.Text, snapshots.Select(b => b.Stream)));
+        parameters.Add(ArrayOf("s_versions", NpgsqlDbType.Bigint, snapshots.Select(b => b.Version)));
+        parameters.Add(ArrayOf("s_snapshots", NpgsqlDbType.Text, snapshots.Select(b => JsonSerializer.Serialize(b.Snapshot, Json))));
 
         var written = new HashSet<(string, long)>();
-        await using (var insert = new NpgsqlCommand(
-            """
-            INSERT INTO multistore_stock_batches (service_id, stream, version, changes)
-            SELECT @service, s, v, c::jsonb FROM unnest(@streams, @versions, @changes) AS t(s, v, c)
-            ON CONFLICT DO NOTHING
-            RETURNING stream, version
-            """,
-            connection,
-            transaction))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
-            insert.Parameters.AddWithValue("service", _serviceId);
-            insert.Parameters.Add(new NpgsqlParameter<string[]>("streams", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = [.. group.Select(p => p.Batch.Stream)] });
-            insert.Parameters.Add(new NpgsqlParameter<long[]>("versions", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = [.. group.Select(p => p.Batch.Version)] });
-            insert.Parameters.Add(new NpgsqlParameter<string[]>("changes", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = [.. group.Select(p => JsonSerializer.Serialize(p.Batch.Changes, Json))] });
-            await using var reader = await insert.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
                 written.Add((reader.GetString(0), reader.GetInt64(1)));
             }
+
+            // The rows arrive before the implicit commit; closing the reader reads on to PostgreSQL's ReadyForQuery,
+            // which comes only after the commit, and throws if the commit failed. Nobody is answered before that.
+            await reader.CloseAsync();
         }
 
-        // Ledger lines and snapshots only of the batches that won their version.
-        var winners = group.Where(p => written.Contains((p.Batch.Stream, p.Batch.Version))).Select(p => p.Batch).ToList();
-        var lines = winners.SelectMany(batch => batch.Ledger.Select(line => (batch.Stream, Line: line))).ToList();
-        var snapshots = winners.Where(batch => batch.Snapshot is not null).ToList();
-        if (lines.Count > 0 || snapshots.Count > 0)
-        {
-            await using var batch = new NpgsqlBatch(connection, transaction);
-            if (lines.Count > 0)
-            {
-                batch.BatchCommands.Add(LedgerInsert(lines));
-            }
-
-            if (snapshots.Count > 0)
-            {
-                batch.BatchCommands.Add(SnapshotUpsert(snapshots));
-            }
-
-            await batch.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        await transaction.CommitAsync(cancellationToken);
         return written;
     }
 
-    private NpgsqlBatchCommand LedgerInsert(List<(string Stream, LedgerEntry Line)> lines)
-    {
-        var command = new NpgsqlBatchCommand(
-            """
-            INSERT INTO multistore_stock_ledger (service_id, stream, sequence, at, kind, delta, on_hand_after, reason, actor, reservation_id)
-            SELECT @service, * FROM unnest(@streams, @sequences, @ats, @kinds, @deltas, @after, @reasons, @actors, @reservations)
-            """);
-        command.Parameters.AddWithValue("service", _serviceId);
-        command.Parameters.Add(new NpgsqlParameter<string[]>("streams", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = [.. lines.Select(l => l.Stream)] });
-        command.Parameters.Add(new NpgsqlParameter<long[]>("sequences", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = [.. lines.Select(l => l.Line.Sequence)] });
-        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]>("ats", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { TypedValue = [.. lines.Select(l => l.Line.At)] });
-        command.Parameters.Add(new NpgsqlParameter<string[]>("kinds", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = [.. lines.Select(l => l.Line.Kind)] });
-        command.Parameters.Add(new NpgsqlParameter<int[]>("deltas", NpgsqlDbType.Array | NpgsqlDbType.Integer) { TypedValue = [.. lines.Select(l => l.Line.Delta)] });
-        command.Parameters.Add(new NpgsqlParameter<int[]>("after", NpgsqlDbType.Array | NpgsqlDbType.Integer) { TypedValue = [.. lines.Select(l => l.Line.OnHandAfter)] });
-        command.Parameters.Add(new NpgsqlParameter<string?[]>("reasons", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = [.. lines.Select(l => l.Line.Reason)] });
-        command.Parameters.Add(new NpgsqlParameter<string[]>("actors", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = [.. lines.Select(l => l.Line.Actor)] });
-        command.Parameters.Add(new NpgsqlParameter<string?[]>("reservations", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = [.. lines.Select(l => l.Line.ReservationId)] });
-        return command;
-    }
-
-    private NpgsqlBatchCommand SnapshotUpsert(List<StockJournalBatch> batches)
-    {
-        var command = new NpgsqlBatchCommand(
-            """
-            INSERT INTO multistore_stock_snapshots (service_id, stream, version, snapshot)
-            SELECT @service, s, v, j::jsonb FROM unnest(@streams, @versions, @snapshots) AS t(s, v, j)
-            ON CONFLICT (service_id, stream) DO UPDATE SET version = excluded.version, snapshot = excluded.snapshot
-            WHERE multistore_stock_snapshots.version < excluded.version
-            """);
-        command.Parameters.AddWithValue("service", _serviceId);
-        command.Parameters.Add(new NpgsqlParameter<string[]>("streams", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = [.. batches.Select(b => b.Stream)] });
-        command.Parameters.Add(new NpgsqlParameter<long[]>("versions", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = [.. batches.Select(b => b.Version)] });
-        command.Parameters.Add(new NpgsqlParameter<string[]>("snapshots", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = [.. batches.Select(b => JsonSerializer.Serialize(b.Snapshot, Json))] });
-        return command;
-    }
+    private static NpgsqlParameter<T[]> ArrayOf<T>(string name, NpgsqlDbType type, IEnumerable<T> values) =>
+        new(name, NpgsqlDbType.Array | type) { TypedValue = [.. values] };
 
     private sealed record PendingAppend(StockJournalBatch Batch, TaskCompletionSource Done);
 }
