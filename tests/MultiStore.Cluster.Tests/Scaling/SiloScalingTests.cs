@@ -78,6 +78,7 @@ public sealed class SiloScalingTests(ITestOutputHelper output)
         await Task.Delay(TimeSpan.FromSeconds(3));
         var result = await load.StopAsync();
         var scaledIn = await StockActivationsAsync(client, [first]);
+        var metrics = await ScrapeAsync(ports[0]);
 
         output.WriteLine($"Stock-grain activations per silo, before scale-out (1 silo, {SkusBefore} SKUs): {Describe(before)}");
         output.WriteLine($"New silos ready {readyAfter.TotalSeconds:F1} s after they were started under load.");
@@ -85,12 +86,25 @@ public sealed class SiloScalingTests(ITestOutputHelper output)
         output.WriteLine($"Scale-in: {string.Join("; ", stopTimes)}.");
         output.WriteLine($"After scale-in: {Describe(scaledIn)}");
         output.WriteLine(result.Summarize(scaledOutAt, scaledInAt));
+        output.WriteLine($"Silo 1's /metrics at the end: {string.Join("; ", metrics)}");
 
         Assert.Empty(result.Failed.Select(attempt => $"{attempt.Status} {attempt.Error}").Distinct());
         Assert.All(added, silo => Assert.Equal(0, silo.ExitCode));
         Assert.All(added, silo => Assert.True(scaledOut[silo.Index].B > 0, $"Silo {silo.Index} got no stock activations: {Describe(scaledOut)}"));
         Assert.Equal(new Activations(SkusBefore, 0), before[first.Index]);
         await AssertEveryReservationStoredAsync(cluster, store.Tenant, store.Host, result);
+        // The journal's instruments are fed by the PostgreSQL journal only: a cluster silo is where they show.
+        Assert.All(["multistore_stock_reservations_total", "multistore_stock_journal_write_duration_seconds_count", "multistore_stock_group_commit_size_count"],
+            name => Assert.Contains(metrics, line => line.StartsWith(name, StringComparison.Ordinal)));
+    }
+
+    /// <summary>The silo's Prometheus page, reduced to MultiStore's totals and counts (one line per series).</summary>
+    private static async Task<IReadOnlyList<string>> ScrapeAsync(int healthPort)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        var page = await http.GetStringAsync($"http://127.0.0.1:{healthPort.ToString(CultureInfo.InvariantCulture)}/metrics");
+        return [.. page.Split('\n').Where(line => line.StartsWith("multistore_", StringComparison.Ordinal) &&
+                                                 (line.Contains("_total", StringComparison.Ordinal) || line.Contains("_count", StringComparison.Ordinal) || line.Contains("_sum", StringComparison.Ordinal)))];
     }
 
     private static IReadOnlyList<string> Skus(string prefix, int count) =>
