@@ -1,0 +1,36 @@
+using System.Net;
+using Microsoft.AspNetCore.Hosting;
+using MultiStore.Api.Hosting;
+
+namespace MultiStore.Api.Tests.Hosting;
+
+/// <summary>The Api with <c>Metrics:Port</c> set, as the container image runs it.</summary>
+public sealed class MetricsPortApiFactory : ApiFactory
+{
+    protected override void ConfigureSettings(IWebHostBuilder builder) =>
+        builder.UseSetting("Metrics:Port", "9090");
+}
+
+/// <summary>With a metrics port, <c>/metrics</c> is answered on that port only: on the public one it is just an unknown store path.</summary>
+public sealed class MetricsPortTests(MetricsPortApiFactory api) : IClassFixture<MetricsPortApiFactory>
+{
+    [Fact]
+    public async Task Metrics_OnAPortOtherThanMetricsPort_IsNotServed()
+    {
+        // The test server's connections have no local port, so none of them is the metrics port.
+        using var scraper = api.ClientFor("metrics.internal");
+
+        await scraper.GetAsync(MetricsExtensions.MetricsPath).ExpectProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(70000)]
+    public void MetricsOptionsValidator_PortOutOfRange_NamesTheKey(int port)
+    {
+        var result = new MetricsOptionsValidator().Validate(null, new MetricsOptions { Port = port });
+
+        Assert.True(result.Failed);
+        Assert.Contains("Metrics:Port", result.FailureMessage, StringComparison.Ordinal);
+    }
+}
