@@ -24,6 +24,8 @@ public static class ApiHostingExtensions
         services.AddProblemDetails();
         services.AddExceptionHandler<ApiExceptionHandler>();
         services.AddMultiStoreRequestLimits();
+        services.AddMultiStoreRateLimiting(builder.Configuration);
+        services.AddMultiStoreCartLimits();
         services.AddMultiStoreTenancy();
         services.AddMultiStoreAuth();
         services.AddMultiStoreAudit();
@@ -50,6 +52,8 @@ public static class ApiHostingExtensions
         // First: /metrics needs no store, and the per-store request counter sees every final status.
         app.UseMultiStoreMetrics();
         app.UseExceptionHandler();
+        // The client's address as the rate limits see it: X-Forwarded-For only from trusted proxies (RateLimits:TrustedProxies).
+        app.UseForwardedHeaders();
         // Empty-bodied errors (401/403 from auth, 404/405 from routing) become problems too.
         app.UseStatusCodePages(context => ProblemCatalog.ForStatus(context.HttpContext.Response.StatusCode).ExecuteAsync(context.HttpContext));
         app.Use(HideFastEndpointsTestRoute);
@@ -65,6 +69,8 @@ public static class ApiHostingExtensions
         // so the audit entry records the status the client gets; the outer handler covers the steps before routing.
         app.UseExceptionHandler();
         app.UseMiddleware<TenantResolutionMiddleware>();
+        // After the store is known (storefront limits are per store), before any endpoint work.
+        app.UseRateLimiter();
         app.UseAuthorization();
 
         app.UseFastEndpoints(config =>

@@ -44,6 +44,13 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Webhooks:MaxBackoff", "00:00:00.200");
         builder.UseSetting("Webhooks:DeliveryTick", "00:00:00.020");
         builder.UseSetting("Webhooks:Timeout", "00:00:05");
+        // The shared API is one client to itself (TestServer has no remote address): limits far above what any test
+        // sends keep the production limiter in the pipeline without throttling. LimitsTests has a fixture of its own.
+        foreach (var limit in new[] { "StorefrontClient", "StorefrontStore", "AdminClient" })
+        {
+            builder.UseSetting($"RateLimits:{limit}:PermitLimit", "100000000");
+        }
+
         builder.ConfigureLogging(logging => logging.AddProvider(Logs));
         ConfigureSettings(builder);
     }

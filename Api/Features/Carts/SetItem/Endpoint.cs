@@ -1,7 +1,10 @@
 using FastEndpoints;
+using Microsoft.Extensions.Options;
+using MultiStore.Api.Hosting;
 using MultiStore.Api.Problems;
 using MultiStore.Api.Tenancy;
 using MultiStore.Grains.Interfaces.Catalog;
+using MultiStore.Grains.Interfaces.Common;
 
 namespace MultiStore.Api.Features.Carts.SetItem;
 
@@ -20,6 +23,14 @@ public sealed class Endpoint(TenantGrains grains) : Endpoint<Request, CartRespon
 
     public override async Task HandleAsync(Request req, CancellationToken ct)
     {
+        // Caps against hoarding (CartLimits), read per request: validators are built once per process.
+        var limits = Resolve<IOptions<CartLimitsOptions>>().Value;
+        if (req.Quantity > limits.MaxQuantityPerLine)
+        {
+            AddError(request => request.Quantity, $"A cart line holds at most {limits.MaxQuantityPerLine} units.");
+            ThrowIfAnyErrors();
+        }
+
         var zone = req.Zone ?? await grains.DefaultZoneAsync();
         // Only SKUs stocked in the zone can be put in a cart; asking an unknown entry reserves nothing.
         if (!(await grains.Stock(req.Sku, zone).GetAsync()).IsStocked)
@@ -35,7 +46,16 @@ public sealed class Endpoint(TenantGrains grains) : Endpoint<Request, CartRespon
             return;
         }
 
-        var change = await grains.Cart(req.CartId).SetItemAsync(req.Sku, zone, req.Quantity!.Value);
+        // The storefront's cap on lines, below the grain's own hard limit; an existing line can always change.
+        var cart = grains.Cart(req.CartId);
+        var maxLines = limits.MaxLinesPerCart;
+        if (req.Quantity > 0 && await cart.GetAsync() is { } current && current.Lines.Count >= maxLines && current.Lines.All(line => line.Sku != req.Sku))
+        {
+            await Send.ResultAsync(ApiProblem.Create(StatusCodes.Status409Conflict, RuleCodes.CartFull, "Cart is full", $"A cart holds at most {maxLines} lines."));
+            return;
+        }
+
+        var change = await cart.SetItemAsync(req.Sku, zone, req.Quantity!.Value);
         if (change.Shortage is { } shortage)
         {
             await Send.ResultAsync(ApiProblem.InsufficientStock(shortage));

@@ -12,7 +12,7 @@ public sealed class Request
     [RouteParam]
     public string Sku { get; set; } = string.Empty;
 
-    /// <summary>The line's new quantity (required); 0 removes the line.</summary>
+    /// <summary>The line's new quantity (required), at most <c>CartLimits:MaxQuantityPerLine</c>; 0 removes the line.</summary>
     public int? Quantity { get; set; }
 
     /// <summary>The zone to reserve from; the store's default zone when absent.</summary>
@@ -25,6 +25,7 @@ public sealed class RequestValidator : Validator<Request>
     {
         RuleFor(request => request.CartId).IsUuid();
         RuleFor(request => request.Sku).IsSku();
+        // The storefront's own, lower cap (CartLimits:MaxQuantityPerLine) is checked by the endpoint, per request.
         RuleFor(request => request.Quantity).NotNull().InclusiveBetween(0, IdRules.MaxQuantity);
         RuleFor(request => request.Zone).IsOptionalZone();
     }

@@ -1,0 +1,267 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
+using MultiStore.Api.Auth;
+using MultiStore.Api.Problems;
+using MultiStore.Api.Tenancy;
+
+namespace MultiStore.Api.Hosting;
+
+/// <summary>A fixed window: at most <see cref="PermitLimit"/> requests per <see cref="Window"/>.</summary>
+public sealed class WindowLimit
+{
+    public int PermitLimit { get; set; }
+
+    public TimeSpan Window { get; set; }
+}
+
+/// <summary>
+/// How much one client and one store may ask of the API (configuration section <c>RateLimits</c>). Storefront
+/// requests are limited per client within a store, per store in total (a rate and a number in flight, with a queue),
+/// so a flash sale in one store cannot take the capacity the others need; admin and platform requests per token.
+/// </summary>
+public sealed class RateLimitOptions
+{
+    public const string SectionName = "RateLimits";
+
+    /// <summary>Off only for experiments; every limit below is then lifted.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Storefront requests of one client address in one store.</summary>
+    public WindowLimit StorefrontClient { get; set; } = new() { PermitLimit = 300, Window = TimeSpan.FromSeconds(10) };
+
+    /// <summary>Storefront requests of all clients of one store.</summary>
+    public WindowLimit StorefrontStore { get; set; } = new() { PermitLimit = 3000, Window = TimeSpan.FromSeconds(1) };
+
+    /// <summary>Storefront requests of one store being served at once; more wait in the store's own queue.</summary>
+    public int StoreConcurrency { get; set; } = 256;
+
+    /// <summary>Requests of one store that may wait for a slot; beyond it they are refused with 429.</summary>
+    public int StoreQueue { get; set; } = 4096;
+
+    /// <summary>Admin, owner and platform requests of one token subject (or, without one, one address).</summary>
+    public WindowLimit AdminClient { get; set; } = new() { PermitLimit = 600, Window = TimeSpan.FromMinutes(1) };
+
+    /// <summary>
+    /// Requests from the machine itself (health probes, local tools, load tests on loopback) are not limited per
+    /// client; the per-store limits still apply. Behind a reverse proxy, list it in <see cref="TrustedProxies"/>.
+    /// </summary>
+    public bool ExemptLoopback { get; set; } = true;
+
+    /// <summary>
+    /// Proxies (addresses or CIDR networks, e.g. the ingress controller's pod network) whose <c>X-Forwarded-For</c>
+    /// names the real client; loopback is always trusted. Without this, every client behind a proxy shares one budget.
+    /// </summary>
+    public List<string> TrustedProxies { get; set; } = [];
+}
+
+public sealed class RateLimitOptionsValidator : IValidateOptions<RateLimitOptions>
+{
+    public ValidateOptionsResult Validate(string? name, RateLimitOptions options)
+    {
+        var failures = new List<string>();
+        Check(options.StorefrontClient, nameof(RateLimitOptions.StorefrontClient));
+        Check(options.StorefrontStore, nameof(RateLimitOptions.StorefrontStore));
+        Check(options.AdminClient, nameof(RateLimitOptions.AdminClient));
+        if (options.StoreConcurrency < 1)
+        {
+            failures.Add($"{RateLimitOptions.SectionName}:{nameof(RateLimitOptions.StoreConcurrency)} must be at least 1.");
+        }
+
+        if (options.StoreQueue < 0)
+        {
+            failures.Add($"{RateLimitOptions.SectionName}:{nameof(RateLimitOptions.StoreQueue)} must be 0 or more.");
+        }
+
+        foreach (var proxy in options.TrustedProxies ?? [])
+        {
+            if (!System.Net.IPNetwork.TryParse(proxy, out _) && !IPAddress.TryParse(proxy, out _))
+            {
+                failures.Add($"{RateLimitOptions.SectionName}:{nameof(RateLimitOptions.TrustedProxies)} holds '{proxy}', which is neither an address nor a CIDR network.");
+            }
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+
+        void Check(WindowLimit? limit, string key)
+        {
+            if (limit is null || limit.PermitLimit < 1 || limit.Window <= TimeSpan.Zero || limit.Window > TimeSpan.FromDays(1))
+            {
+                failures.Add($"{RateLimitOptions.SectionName}:{key} needs PermitLimit >= 1 and a Window between 00:00:00 and 1.00:00:00.");
+            }
+        }
+    }
+}
+
+/// <summary>
+/// The API's rate limits as ASP.NET Core rate limiting: one global limiter chaining, for each request, its client's
+/// window, its store's window and its store's concurrency. Refusals answer 429 problem+json with <c>Retry-After</c>.
+/// </summary>
+public static class RateLimitingExtensions
+{
+    public const string Code = "rate-limited";
+
+    public static IServiceCollection AddMultiStoreRateLimiting(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<RateLimitOptions>, RateLimitOptionsValidator>();
+
+        var options = configuration.GetSection(RateLimitOptions.SectionName).Get<RateLimitOptions>() ?? new RateLimitOptions();
+        services.Configure<ForwardedHeadersOptions>(forwarded =>
+        {
+            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor;
+            foreach (var proxy in options.TrustedProxies ?? [])
+            {
+                if (System.Net.IPNetwork.TryParse(proxy, out var network))
+                {
+                    forwarded.KnownIPNetworks.Add(network);
+                }
+                else if (IPAddress.TryParse(proxy, out var address))
+                {
+                    forwarded.KnownProxies.Add(address);
+                }
+            }
+        });
+
+        services.AddSingleton<StoreConcurrencyLimiter>();
+        services.AddRateLimiter(limiter =>
+        {
+            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            limiter.OnRejected = RejectAsync;
+        });
+        services.AddOptions<RateLimiterOptions>().Configure<StoreConcurrencyLimiter>((limiter, concurrency) =>
+            limiter.GlobalLimiter = PartitionedRateLimiter.CreateChained(
+                PartitionedRateLimiter.Create<HttpContext, string>(context => ClientPartition(context, Options(context))),
+                PartitionedRateLimiter.Create<HttpContext, string>(context => StoreRatePartition(context, Options(context))),
+                concurrency));
+        return services;
+    }
+
+    private static RateLimitOptions Options(HttpContext context) =>
+        context.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value;
+
+    private static RateLimitPartition<string> ClientPartition(HttpContext context, RateLimitOptions options)
+    {
+        var address = context.Connection.RemoteIpAddress;
+        if (!options.Enabled || (options.ExemptLoopback && address is not null && IPAddress.IsLoopback(address)))
+        {
+            return RateLimitPartition.GetNoLimiter(string.Empty);
+        }
+
+        return Classify(context) switch
+        {
+            Kind.Storefront => Window($"client:{StoreOf(context)}:{address}", options.StorefrontClient),
+            Kind.Admin => Window(
+                context.User.FindFirst(AuthClaims.Subject)?.Value is { Length: > 0 } subject ? $"admin:sub:{subject}" : $"admin:ip:{address}",
+                options.AdminClient),
+            _ => RateLimitPartition.GetNoLimiter(string.Empty),
+        };
+    }
+
+    private static RateLimitPartition<string> StoreRatePartition(HttpContext context, RateLimitOptions options) =>
+        options.Enabled && Classify(context) == Kind.Storefront
+            ? Window($"store:{StoreOf(context)}", options.StorefrontStore)
+            : RateLimitPartition.GetNoLimiter(string.Empty);
+
+    private static RateLimitPartition<string> Window(string key, WindowLimit limit) =>
+        RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
+        {
+            PermitLimit = limit.PermitLimit,
+            Window = limit.Window,
+            QueueLimit = 0,
+            AutoReplenishment = true,
+        });
+
+    internal enum Kind
+    {
+        Unlimited,
+        Storefront,
+        Admin,
+    }
+
+    /// <summary>Storefront: an anonymous endpoint of a resolved store. Admin: any endpoint that needs a token.</summary>
+    internal static Kind Classify(HttpContext context)
+    {
+        var endpoint = context.GetEndpoint();
+        if (endpoint is null)
+        {
+            return Kind.Unlimited;
+        }
+
+        if (TenantResolutionMiddleware.IsStorefront(endpoint))
+        {
+            return context.RequestServices.GetRequiredService<RequestTenant>().IsResolved ? Kind.Storefront : Kind.Unlimited;
+        }
+
+        return endpoint.Metadata.GetMetadata<IAuthorizeData>() is not null ? Kind.Admin : Kind.Unlimited;
+    }
+
+    internal static string StoreOf(HttpContext context) => context.RequestServices.GetRequiredService<RequestTenant>().Id.Value;
+
+    private static async ValueTask RejectAsync(OnRejectedContext rejected, CancellationToken cancellationToken)
+    {
+        var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
+        var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+        rejected.HttpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        await ApiProblem.Create(
+            StatusCodes.Status429TooManyRequests,
+            Code,
+            "Too many requests",
+            $"This client or this store is over its request limit; retry in {seconds} second(s).").ExecuteAsync(rejected.HttpContext);
+    }
+}
+
+/// <summary>
+/// The per-store limit on storefront requests in flight: one <see cref="ConcurrencyLimiter"/> per store (with its own
+/// queue), so a store's flash sale waits in its own line while the other stores keep their slots. Its statistics
+/// say how busy a store is right now.
+/// </summary>
+public sealed class StoreConcurrencyLimiter(IOptions<RateLimitOptions> options) : PartitionedRateLimiter<HttpContext>
+{
+    private static readonly RateLimiter Unlimited = RateLimitPartition.GetNoLimiter(string.Empty).Factory(string.Empty);
+    private readonly ConcurrentDictionary<string, ConcurrencyLimiter> _stores = new(StringComparer.Ordinal);
+
+    /// <summary>The store's current slots and queue, or null before its first storefront request.</summary>
+    public RateLimiterStatistics? StatisticsOf(string tenantId) => _stores.TryGetValue(tenantId, out var limiter) ? limiter.GetStatistics() : null;
+
+    public override RateLimiterStatistics? GetStatistics(HttpContext resource) => LimiterOf(resource).GetStatistics();
+
+    protected override RateLimitLease AttemptAcquireCore(HttpContext resource, int permitCount) => LimiterOf(resource).AttemptAcquire(permitCount);
+
+    protected override ValueTask<RateLimitLease> AcquireAsyncCore(HttpContext resource, int permitCount, CancellationToken cancellationToken) =>
+        LimiterOf(resource).AcquireAsync(permitCount, cancellationToken);
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            foreach (var limiter in _stores.Values)
+            {
+                limiter.Dispose();
+            }
+        }
+
+        base.Dispose(disposing);
+    }
+
+    private RateLimiter LimiterOf(HttpContext context)
+    {
+        var limits = options.Value;
+        if (!limits.Enabled || RateLimitingExtensions.Classify(context) != RateLimitingExtensions.Kind.Storefront)
+        {
+            return Unlimited;
+        }
+
+        return _stores.GetOrAdd(RateLimitingExtensions.StoreOf(context), _ => new ConcurrencyLimiter(new ConcurrencyLimiterOptions
+        {
+            PermitLimit = limits.StoreConcurrency,
+            QueueLimit = limits.StoreQueue,
+            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+        }));
+    }
+}

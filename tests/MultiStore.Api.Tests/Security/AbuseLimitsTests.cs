@@ -1,0 +1,259 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using MultiStore.Api.Auth;
+using MultiStore.Api.Hosting;
+
+namespace MultiStore.Api.Tests.Security;
+
+/// <summary>
+/// Rate limits per client and per store, a per-store limit on requests in flight, and the cart caps, on an API whose
+/// limits are set tiny (windows of an hour, so nothing replenishes during a run). Each test uses stores and client
+/// addresses of its own, since the limits persist for the fixture's lifetime.
+/// </summary>
+public sealed class AbuseLimitsTests(LimitsApiFactory api) : IClassFixture<LimitsApiFactory>
+{
+    [Fact]
+    public async Task Storefront_ClientOverItsLimit_Gets429ProblemWithRetryAfter_OthersDoNot()
+    {
+        var (store, other) = (await StoreDriver.OnboardAsync(api, "rl-a"), await StoreDriver.OnboardAsync(api, "rl-b"));
+        var (sku, otherSku) = (await StockedAsync(store), await StockedAsync(other));
+
+        for (var i = 0; i < LimitsApiFactory.ClientLimit; i++)
+        {
+            await Shop(store, "203.0.113.1").GetAsync($"/api/stock/{sku}").ExpectAsync(HttpStatusCode.OK);
+        }
+
+        using var refused = await Shop(store, "203.0.113.1").GetAsync($"/api/stock/{sku}");
+        await refused.ExpectProblemAsync(HttpStatusCode.TooManyRequests, RateLimitingExtensions.Code);
+        Assert.True(int.TryParse(refused.Headers.GetValues("Retry-After").Single(), out var seconds) && seconds >= 1, "Retry-After must be whole seconds");
+
+        // Another client of the same store, and the same client in another store, are served.
+        await Shop(store, "203.0.113.2").GetAsync($"/api/stock/{sku}").ExpectAsync(HttpStatusCode.OK);
+        await Shop(other, "203.0.113.1").GetAsync($"/api/stock/{otherSku}").ExpectAsync(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task Storefront_StoreOverItsLimit_IsRefused_WhileAnotherStoreIsServed()
+    {
+        var (busy, quiet) = (await StoreDriver.OnboardAsync(api, "rl-c"), await StoreDriver.OnboardAsync(api, "rl-d"));
+        var (sku, quietSku) = (await StockedAsync(busy), await StockedAsync(quiet));
+
+        // Many clients, each under its own limit, together reach the store's.
+        for (var i = 0; i < LimitsApiFactory.StoreLimit; i++)
+        {
+            await Shop(busy, $"198.51.100.{i + 1}").GetAsync($"/api/stock/{sku}").ExpectAsync(HttpStatusCode.OK);
+        }
+
+        await Shop(busy, "198.51.100.200").GetAsync($"/api/stock/{sku}").ExpectProblemAsync(HttpStatusCode.TooManyRequests, RateLimitingExtensions.Code);
+        await Shop(quiet, "198.51.100.200").GetAsync($"/api/stock/{quietSku}").ExpectAsync(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task Storefront_StoreWithAllSlotsInFlight_RefusesMore_WhileAnotherStoreIsServed()
+    {
+        var (busy, quiet) = (await StoreDriver.OnboardAsync(api, "rl-e"), await StoreDriver.OnboardAsync(api, "rl-f"));
+        var (sku, quietSku) = (await StockedAsync(busy), await StockedAsync(quiet));
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var limiter = api.Services.GetRequiredService<StoreConcurrencyLimiter>();
+
+        // Requests whose bodies arrive only when released hold the store's slots meanwhile.
+        var held = Enumerable.Range(0, LimitsApiFactory.StoreConcurrency)
+            .Select(i => Shop(busy, $"192.0.2.{i + 1}").PutAsync($"/api/carts/{Guid.NewGuid()}/items/{sku}", new HeldContent("""{"quantity":1}""", release.Task)))
+            .ToList();
+        Assert.True(SpinWait.SpinUntil(() => limiter.StatisticsOf(busy.TenantId)?.CurrentAvailablePermits == 0, TimeSpan.FromSeconds(20)), "the held requests never took the store's slots");
+
+        using (var refused = await Shop(busy, "192.0.2.100").GetAsync($"/api/stock/{sku}"))
+        {
+            await refused.ExpectProblemAsync(HttpStatusCode.TooManyRequests, RateLimitingExtensions.Code);
+            Assert.Equal("1", refused.Headers.GetValues("Retry-After").Single());
+        }
+
+        await Shop(quiet, "192.0.2.100").GetAsync($"/api/stock/{quietSku}").ExpectAsync(HttpStatusCode.OK);
+
+        release.SetResult();
+        foreach (var request in held)
+        {
+            using var response = await request;
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        Assert.Equal(LimitsApiFactory.StoreConcurrency, limiter.StatisticsOf(busy.TenantId)!.CurrentAvailablePermits);
+    }
+
+    [Fact]
+    public async Task ClientAddress_ComesFromXForwardedFor_OnlyThroughATrustedProxy()
+    {
+        var store = await StoreDriver.OnboardAsync(api, "rl-g");
+        var sku = await StockedAsync(store);
+
+        for (var i = 0; i < LimitsApiFactory.ClientLimit; i++)
+        {
+            await Shop(store, "10.9.0.1", forwardedFor: "203.0.113.50").GetAsync($"/api/stock/{sku}").ExpectAsync(HttpStatusCode.OK);
+        }
+
+        // The same shopper behind another trusted proxy is the same client…
+        await Shop(store, "10.9.3.3", forwardedFor: "203.0.113.50").GetAsync($"/api/stock/{sku}").ExpectProblemAsync(HttpStatusCode.TooManyRequests);
+        // …while an untrusted sender cannot borrow (or escape into) another address by naming it.
+        await Shop(store, "192.0.2.77", forwardedFor: "203.0.113.50").GetAsync($"/api/stock/{sku}").ExpectAsync(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task Storefront_FromLoopback_HasNoPerClientLimit()
+    {
+        var store = await StoreDriver.OnboardAsync(api, "rl-h");
+        var sku = await StockedAsync(store);
+
+        for (var i = 0; i < LimitsApiFactory.ClientLimit + 3; i++)
+        {
+            await Shop(store, "127.0.0.1").GetAsync($"/api/stock/{sku}").ExpectAsync(HttpStatusCode.OK);
+        }
+    }
+
+    [Fact]
+    public async Task Admin_TokenOverItsLimit_Gets429_AndThrottledRequestsAreNotAudited()
+    {
+        var store = await StoreDriver.OnboardAsync(api, "rl-i");
+        var subject = $"busy-{Guid.NewGuid():N}";
+        var now = DateTimeOffset.UtcNow;
+        var token = api.Tokens.Issue(subject, [new(AuthClaims.StoreRole, AuthClaims.StoreRoleValue(store.TenantId, StoreRoles.Owner))], now, now.AddMinutes(10));
+
+        for (var i = 0; i < LimitsApiFactory.AdminLimit; i++)
+        {
+            // Different addresses: the admin limit follows the token, not the address.
+            await Client(store.Host, $"203.0.113.{100 + i}", token).GetAsync("/admin/zones").ExpectAsync(HttpStatusCode.OK);
+        }
+
+        await Client(store.Host, "203.0.113.99", token).GetAsync("/admin/zones").ExpectProblemAsync(HttpStatusCode.TooManyRequests, RateLimitingExtensions.Code);
+
+        var trail = await api.ClientFor("platform.test", api.PlatformToken()).GetAsync($"/platform/audit?tenant={store.TenantId}&take=100").ExpectAsync(HttpStatusCode.OK);
+        var mine = trail["entries"]!.AsArray().Where(entry => entry!.Value<string>("actor") == $"user:{subject}").ToList();
+        Assert.Equal(LimitsApiFactory.AdminLimit, mine.Count);
+        Assert.All(mine, entry => Assert.Equal(200, entry!.Value<int>("status")));
+    }
+
+    [Fact]
+    public async Task Cart_QuantityAndLineCaps_AreEnforced()
+    {
+        var store = await StoreDriver.OnboardAsync(api, "rl-j");
+        var skus = new List<string>();
+        for (var i = 0; i <= LimitsApiFactory.MaxLines; i++)
+        {
+            skus.Add(await StockedAsync(store));
+        }
+
+        var shopper = Shop(store, "127.0.0.1");
+        var cart = $"/api/carts/{Guid.NewGuid()}/items";
+
+        await shopper.PutJsonAsync($"{cart}/{skus[0]}", new { quantity = LimitsApiFactory.MaxQuantity + 1 }).ExpectProblemAsync(HttpStatusCode.BadRequest, "invalid-request");
+        for (var i = 0; i < LimitsApiFactory.MaxLines; i++)
+        {
+            await shopper.PutJsonAsync($"{cart}/{skus[i]}", new { quantity = LimitsApiFactory.MaxQuantity }).ExpectAsync(HttpStatusCode.OK);
+        }
+
+        await shopper.PutJsonAsync($"{cart}/{skus[^1]}", new { quantity = 1 }).ExpectProblemAsync(HttpStatusCode.Conflict, "cart-full");
+        // A line already in the cart can still change, and removing one makes room.
+        await shopper.PutJsonAsync($"{cart}/{skus[0]}", new { quantity = 1 }).ExpectAsync(HttpStatusCode.OK);
+        await shopper.PutJsonAsync($"{cart}/{skus[0]}", new { quantity = 0 }).ExpectAsync(HttpStatusCode.OK);
+        await shopper.PutJsonAsync($"{cart}/{skus[^1]}", new { quantity = 1 }).ExpectAsync(HttpStatusCode.OK);
+
+        Assert.Equal(0, await store.ReservedAsync(skus[0]));
+    }
+
+    private async Task<string> StockedAsync(StoreDriver store)
+    {
+        var sku = store.NewSku("RL");
+        await store.SetStockAsync(sku, 50);
+        return sku;
+    }
+
+    private HttpClient Shop(StoreDriver store, string address, string? forwardedFor = null) => Client(store.Host, address, token: null, forwardedFor);
+
+    private HttpClient Client(string host, string address, string? token, string? forwardedFor = null)
+    {
+        var client = api.ClientFor(host, token);
+        client.DefaultRequestHeaders.Add(LimitsApiFactory.RemoteAddressHeader, address);
+        if (forwardedFor is not null)
+        {
+            client.DefaultRequestHeaders.Add("X-Forwarded-For", forwardedFor);
+        }
+
+        return client;
+    }
+
+    /// <summary>A JSON body that is sent only once <paramref name="release"/> completes.</summary>
+    private sealed class HeldContent : HttpContent
+    {
+        private readonly byte[] _bytes;
+        private readonly Task _release;
+
+        public HeldContent(string json, Task release)
+        {
+            _bytes = Encoding.UTF8.GetBytes(json);
+            _release = release;
+            Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        }
+
+        protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
+        {
+            await _release;
+            await stream.WriteAsync(_bytes);
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = _bytes.Length;
+            return true;
+        }
+    }
+}
+
+/// <summary>
+/// The API with tiny limits. TestServer has no client address, so a test-only first middleware takes it from a header
+/// (loopback when absent, as for the setup calls); everything after it is production wiring.
+/// </summary>
+public sealed class LimitsApiFactory : ApiFactory
+{
+    public const string RemoteAddressHeader = "X-Test-Remote-Address";
+    public const int ClientLimit = 5;
+    public const int StoreLimit = 12;
+    public const int StoreConcurrency = 2;
+    public const int AdminLimit = 6;
+    public const int MaxQuantity = 3;
+    public const int MaxLines = 2;
+
+    protected override void ConfigureSettings(IWebHostBuilder builder)
+    {
+        builder.UseSetting("RateLimits:StorefrontClient:PermitLimit", ClientLimit.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseSetting("RateLimits:StorefrontClient:Window", "01:00:00");
+        builder.UseSetting("RateLimits:StorefrontStore:PermitLimit", StoreLimit.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseSetting("RateLimits:StorefrontStore:Window", "01:00:00");
+        builder.UseSetting("RateLimits:StoreConcurrency", StoreConcurrency.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseSetting("RateLimits:StoreQueue", "0");
+        builder.UseSetting("RateLimits:AdminClient:PermitLimit", AdminLimit.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseSetting("RateLimits:AdminClient:Window", "01:00:00");
+        builder.UseSetting("RateLimits:TrustedProxies:0", "10.9.0.0/16");
+        builder.UseSetting("CartLimits:MaxQuantityPerLine", MaxQuantity.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseSetting("CartLimits:MaxLinesPerCart", MaxLines.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.ConfigureTestServices(services => services.AddSingleton<IStartupFilter, RemoteAddressFromHeader>());
+    }
+
+    private sealed class RemoteAddressFromHeader : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use((context, nextMiddleware) =>
+            {
+                context.Connection.RemoteIpAddress = context.Request.Headers.TryGetValue(RemoteAddressHeader, out var address)
+                    ? IPAddress.Parse(address.ToString())
+                    : IPAddress.Loopback;
+                return nextMiddleware(context);
+            });
+            next(app);
+        };
+    }
+}
