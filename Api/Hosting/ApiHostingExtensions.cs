@@ -52,6 +52,7 @@ public static class ApiHostingExtensions
         // First: /metrics needs no store, and the per-store request counter sees every final status.
         app.UseMultiStoreMetrics();
         app.UseExceptionHandler();
+        app.UseMiddleware<HeaderSanityMiddleware>();
         // The client's address as the rate limits see it: X-Forwarded-For only from trusted proxies (RateLimits:TrustedProxies).
         app.UseForwardedHeaders();
         // Empty-bodied errors (401/403 from auth, 404/405 from routing) become problems too.
@@ -78,6 +79,10 @@ public static class ApiHostingExtensions
             config.Errors.UseProblemDetails();
             config.Errors.ResponseBuilder = ValidationProblem.Build;
             config.Serializer.Options.NumberHandling = JsonNumberHandling.Strict;
+            // A field the request does not define, or one given twice, is a client error (400), not something to ignore:
+            // silently dropped input hides mistakes and lets two parties read one body differently.
+            config.Serializer.Options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+            config.Serializer.Options.AllowDuplicateProperties = false;
         });
         app.MapMultiStoreOpenApi();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });

@@ -24,9 +24,9 @@ public static partial class HostNames
         var colon = candidate.IndexOf(':');
         if (colon >= 0)
         {
-            // A port is ignored; anything after it other than digits (or an IPv6 literal) is not a host.
+            // A port is ignored; anything after it other than a TCP port (or an IPv6 literal) is not a host.
             var port = candidate[(colon + 1)..];
-            if (port.Length == 0 || !port.All(char.IsAsciiDigit))
+            if (port.Length is 0 or > 5 || !port.All(char.IsAsciiDigit) || int.Parse(port, System.Globalization.CultureInfo.InvariantCulture) is < 1 or > 65535)
             {
                 return false;
             }
@@ -34,7 +34,8 @@ public static partial class HostNames
             candidate = candidate[..colon];
         }
 
-        candidate = candidate.TrimEnd('.').ToLowerInvariant();
+        // One trailing dot is the DNS root ("shop.example."); two are no name at all.
+        candidate = (candidate.EndsWith('.') ? candidate[..^1] : candidate).ToLowerInvariant();
         // An all-digit last label means an IP literal: stores are found by name only.
         if (candidate.Length is 0 or > MaxLength || !DnsName().IsMatch(candidate) || candidate[(candidate.LastIndexOf('.') + 1)..].All(char.IsAsciiDigit))
         {

@@ -61,7 +61,7 @@ public sealed class TokenValidationTests(ApiFactory api)
     }
 
     [Fact]
-    public async Task Request_WithTwoAuthorizationHeaders_Returns401Problem()
+    public async Task Request_WithTwoAuthorizationHeaders_Returns400Problem()
     {
         var owner = api.StoreToken("fiber-x", StoreRoles.Owner);
         using var request = new HttpRequestMessage(HttpMethod.Get, "/admin/stock/FBX-TEE-BLK-M");
@@ -69,7 +69,8 @@ public sealed class TokenValidationTests(ApiFactory api)
 
         using var response = await api.ClientFor("fiber-x.localhost").SendAsync(request);
 
-        await response.ExpectProblemAsync(HttpStatusCode.Unauthorized, "unauthorized");
+        // Refused before any token is read: two credentials are never reconciled.
+        await response.ExpectProblemAsync(HttpStatusCode.BadRequest, "duplicate-header");
     }
 
     [Fact]

@@ -60,7 +60,7 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     {
     }
 
-    public Task InitializeAsync()
+    public virtual Task InitializeAsync()
     {
         // Starts the host (silo, demo seed) once, before the first test.
         _ = Server;

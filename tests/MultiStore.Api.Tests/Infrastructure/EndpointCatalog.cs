@@ -51,6 +51,19 @@ public sealed record EndpointCase(
 {
     public string Key => $"{Method} {Route}";
 
+    /// <summary>
+    /// What the generated hostile-input suite would wrongly call hostile here, because the endpoint legitimately
+    /// accepts it (see <see cref="Accepting"/>): e.g. <c>negative:delta</c> (a negative adjustment), <c>text:reason</c>
+    /// (free text takes any script), <c>empty-body</c> (every body field is optional). Everything else generated
+    /// for the endpoint must answer 4xx problem+json and change nothing.
+    /// </summary>
+    public IReadOnlySet<string> Accepts { get; init; } = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>False for reads whose answer changes by being read (the audit trails): left out of state snapshots.</summary>
+    public bool InSnapshot { get; init; } = true;
+
+    public bool Accepting(string kind, string? field = null) => Accepts.Contains(field is null ? kind : $"{kind}:{field}");
+
     public override string ToString() => Key;
 }
 
@@ -78,38 +91,39 @@ public static class EndpointCatalog
         new("GET", "/sitemap.xml", Access.Storefront, _ => Request(HttpMethod.Get, "/sitemap.xml"), NamesNoEntity: true),
         new("PUT", "/admin/storefront/theme", Access.StoreAdmin, _ => Request(HttpMethod.Put, "/admin/storefront/theme", new { theme = new { accent = "#123456" } }), NamesNoEntity: true),
 
-        new("POST", "/admin/products", Access.StoreAdmin, _ => Request(HttpMethod.Post, "/admin/products", new { handle = $"new-{Guid.NewGuid():N}", name = "New", category = "Misc", price = 9.5m }), NamesNoEntity: true),
+        new("POST", "/admin/products", Access.StoreAdmin, _ => Request(HttpMethod.Post, "/admin/products", new { handle = $"new-{Guid.NewGuid():N}", name = "New", category = "Misc", price = 9.5m }), NamesNoEntity: true) { Accepts = Kinds("non-ascii:name", "traversal:name", "non-ascii:category", "traversal:category") },
         new("GET", "/admin/products/{handle}", Access.StoreAdmin, ids => Request(HttpMethod.Get, $"/admin/products/{ids.Handle}")),
-        new("PUT", "/admin/products/{handle}", Access.StoreAdmin, ids => Request(HttpMethod.Put, $"/admin/products/{ids.Handle}", new { price = 12.25m })),
+        new("PUT", "/admin/products/{handle}", Access.StoreAdmin, ids => Request(HttpMethod.Put, $"/admin/products/{ids.Handle}", new { price = 12.25m })) { Accepts = Kinds("empty-body") },
         new("POST", "/admin/products/{handle}/archive", Access.StoreAdmin, ids => Request(HttpMethod.Post, $"/admin/products/{ids.Handle}/archive")),
         new("POST", "/admin/products/{handle}/variants", Access.StoreAdmin, ids => Request(HttpMethod.Post, $"/admin/products/{ids.Handle}/variants", new { attributes = new { size = "XL" } })),
         new("POST", "/admin/catalog/import", Access.StoreAdmin, _ => Csv(HttpMethod.Post, "/admin/catalog/import", $"handle,name,category,price,attributes,on_hand\nimp-{Guid.NewGuid():N},Imported,Misc,3.50,color=Red,4\n"), NamesNoEntity: true, OwnBodyLimit: true),
         new("GET", "/admin/catalog/export", Access.StoreAdmin, _ => Request(HttpMethod.Get, "/admin/catalog/export"), NamesNoEntity: true),
         new("GET", "/admin/zones", Access.StoreAdmin, _ => Request(HttpMethod.Get, "/admin/zones"), NamesNoEntity: true),
-        new("PUT", "/admin/zones/{zone}", Access.StoreAdmin, ids => Request(HttpMethod.Put, $"/admin/zones/{ids.Zone}", new { name = "Main" }), NamesNoEntity: true),
+        new("PUT", "/admin/zones/{zone}", Access.StoreAdmin, ids => Request(HttpMethod.Put, $"/admin/zones/{ids.Zone}", new { name = "Main" }), NamesNoEntity: true) { Accepts = Kinds("non-ascii:name", "traversal:name") },
 
         new("GET", "/admin/stock/{sku}", Access.StoreAdmin, ids => Request(HttpMethod.Get, $"/admin/stock/{ids.Sku}")),
         new("PUT", "/admin/stock/{sku}/{zone}", Access.StoreAdmin, ids => Request(HttpMethod.Put, $"/admin/stock/{ids.Sku}/{ids.Zone}", new { onHand = 40 }), ForeignIdsCreateOwnEntity: true),
-        new("POST", "/admin/stock/{sku}/{zone}/adjustments", Access.StoreAdmin, ids => Request(HttpMethod.Post, $"/admin/stock/{ids.Sku}/{ids.Zone}/adjustments", new { delta = 5, reason = "delivery" })),
+        new("POST", "/admin/stock/{sku}/{zone}/adjustments", Access.StoreAdmin, ids => Request(HttpMethod.Post, $"/admin/stock/{ids.Sku}/{ids.Zone}/adjustments", new { delta = 5, reason = "delivery" })) { Accepts = Kinds("negative:delta", "non-ascii:reason", "traversal:reason") },
         new("GET", "/admin/stock/{sku}/{zone}/ledger", Access.StoreAdmin, ids => Request(HttpMethod.Get, $"/admin/stock/{ids.Sku}/{ids.Zone}/ledger?take=10")),
-        new("PUT", "/admin/stock/{sku}/{zone}/reorder-point", Access.StoreAdmin, ids => Request(HttpMethod.Put, $"/admin/stock/{ids.Sku}/{ids.Zone}/reorder-point", new { reorderPoint = 2 })),
+        new("PUT", "/admin/stock/{sku}/{zone}/reorder-point", Access.StoreAdmin, ids => Request(HttpMethod.Put, $"/admin/stock/{ids.Sku}/{ids.Zone}/reorder-point", new { reorderPoint = 2 })) { Accepts = Kinds("empty-body") },
         new("GET", "/admin/alerts", Access.StoreAdmin, _ => Request(HttpMethod.Get, "/admin/alerts?take=10"), NamesNoEntity: true),
         new("PUT", "/admin/webhooks", Access.StoreAdmin, _ => Request(HttpMethod.Put, "/admin/webhooks", new { url = "https://hooks.example.test/multistore" }), NamesNoEntity: true),
         new("GET", "/admin/webhooks", Access.StoreAdmin, _ => Request(HttpMethod.Get, "/admin/webhooks"), NamesNoEntity: true),
         new("DELETE", "/admin/webhooks", Access.StoreAdmin, _ => Request(HttpMethod.Delete, "/admin/webhooks"), NamesNoEntity: true),
         new("GET", "/admin/carts/{cartId}", Access.StoreAdmin, ids => Request(HttpMethod.Get, $"/admin/carts/{ids.CartId}")),
         new("GET", "/admin/orders/{orderId}", Access.StoreAdmin, ids => Request(HttpMethod.Get, $"/admin/orders/{ids.PayOrderId}")),
-        new("POST", "/admin/orders/{orderId}/pay", Access.StoreAdmin, ids => Request(HttpMethod.Post, $"/admin/orders/{ids.PayOrderId}/pay", new { paymentReference = "psp-1" })),
+        new("POST", "/admin/orders/{orderId}/pay", Access.StoreAdmin, ids => Request(HttpMethod.Post, $"/admin/orders/{ids.PayOrderId}/pay", new { paymentReference = "psp-1" })) { Accepts = Kinds("empty-body", "non-ascii:paymentReference", "traversal:paymentReference") },
         new("GET", "/admin/analytics", Access.StoreAdmin, _ => Request(HttpMethod.Get, "/admin/analytics?top=5"), NamesNoEntity: true),
 
-        new("GET", "/admin/audit", Access.StoreAdmin, _ => Request(HttpMethod.Get, "/admin/audit?take=5"), NamesNoEntity: true),
-        new("GET", "/platform/audit", Access.Platform, ids => Request(HttpMethod.Get, $"/platform/audit?tenant={ids.TenantId}&take=5")),
+        new("GET", "/admin/audit", Access.StoreAdmin, _ => Request(HttpMethod.Get, "/admin/audit?take=5"), NamesNoEntity: true) { InSnapshot = false },
+        new("GET", "/platform/audit", Access.Platform, ids => Request(HttpMethod.Get, $"/platform/audit?tenant={ids.TenantId}&take=5")) { InSnapshot = false },
 
         new("GET", "/admin/stores", Access.StoreOwner, _ => Request(HttpMethod.Get, "/admin/stores"), NamesNoEntity: true),
-        new("GET", "/admin/stores/stock/{sku}", Access.StoreOwner, ids => Request(HttpMethod.Get, $"/admin/stores/stock/{ids.Sku}")),
+        // "/admin/stores/stock/.." is "/admin/stores" once the server removes dot segments: a route of its own, not bad input.
+        new("GET", "/admin/stores/stock/{sku}", Access.StoreOwner, ids => Request(HttpMethod.Get, $"/admin/stores/stock/{ids.Sku}")) { Accepts = Kinds("route-dot-dot:sku") },
         new("GET", "/admin/stores/analytics", Access.StoreOwner, _ => Request(HttpMethod.Get, "/admin/stores/analytics"), NamesNoEntity: true),
 
-        new("POST", "/platform/tenants", Access.Platform, ids => Request(HttpMethod.Post, "/platform/tenants", new { id = $"{ids.TenantId}-x", name = "X", domains = new[] { $"{ids.TenantId}-x.test" } })),
+        new("POST", "/platform/tenants", Access.Platform, ids => Request(HttpMethod.Post, "/platform/tenants", new { id = $"{ids.TenantId}-x", name = "X", domains = new[] { $"{ids.TenantId}-x.test" } })) { Accepts = Kinds("non-ascii:name", "traversal:name") },
         new("GET", "/platform/tenants", Access.Platform, _ => Request(HttpMethod.Get, "/platform/tenants")),
         new("POST", "/platform/tenants/{id}/suspend", Access.Platform, ids => Request(HttpMethod.Post, $"/platform/tenants/{ids.TenantId}/suspend")),
         new("POST", "/platform/tenants/{id}/resume", Access.Platform, ids => Request(HttpMethod.Post, $"/platform/tenants/{ids.TenantId}/resume")),
@@ -122,6 +136,9 @@ public static class EndpointCatalog
     ];
 
     public static EndpointCase Get(string key) => All.Single(endpoint => endpoint.Key == key);
+
+    /// <summary>Hostile-looking input an endpoint legitimately accepts (see <see cref="EndpointCase.Accepts"/>).</summary>
+    public static IReadOnlySet<string> Kinds(params string[] kinds) => new HashSet<string>(kinds, StringComparer.Ordinal);
 
     public static IEnumerable<object[]> Keys(params Access[] access) =>
         All.Where(endpoint => access.Contains(endpoint.Access)).Select(endpoint => new object[] { endpoint.Key });

@@ -102,7 +102,7 @@ public sealed class StoreSwitchingTests(ApiFactory api)
         using var request = new HttpRequestMessage(HttpMethod.Get, "/admin/stock/FBX-TEE-BLK-M");
         request.Headers.TryAddWithoutValidation(Header, ["fiber-x", "suzume"]);
 
-        await (await client.SendAsync(request)).ExpectProblemAsync(HttpStatusCode.BadRequest, "invalid-tenant-header");
+        await (await client.SendAsync(request)).ExpectProblemAsync(HttpStatusCode.BadRequest, "duplicate-header");
     }
 
     [Fact]

@@ -19,6 +19,6 @@ public sealed class RequestValidator : Validator<Request>
     public RequestValidator()
     {
         RuleFor(request => request.OrderId).IsUuid();
-        RuleFor(request => request.PaymentReference).MaximumLength(MaxPaymentReferenceLength);
+        RuleFor(request => request.PaymentReference).MaximumLength(MaxPaymentReferenceLength).IsPrintable();
     }
 }

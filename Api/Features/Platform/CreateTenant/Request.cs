@@ -48,6 +48,7 @@ public sealed partial class RequestValidator : Validator<Request>
             .WithMessage("Use 2-40 characters of a-z, 0-9 and '-'.");
         RuleFor(request => request.Name).NotEmpty().MaximumLength(MaxNameLength).Must(name => !string.IsNullOrWhiteSpace(name))
             .WithMessage($"Use 1-{MaxNameLength} characters.");
+        RuleFor(request => request.Name).IsPrintable();
         RuleFor(request => request.Domains).NotNull().Must(domains => domains is { Count: >= 1 and <= MaxDomains })
             .WithMessage($"Give 1-{MaxDomains} domains.");
         RuleForEach(request => request.Domains).Must(IsDomain)

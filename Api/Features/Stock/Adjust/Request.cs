@@ -42,6 +42,7 @@ public sealed class RequestValidator : Validator<Request>
         RuleFor(request => request.Delta).NotNull().NotEqual(0).InclusiveBetween(-IdRules.MaxQuantity, IdRules.MaxQuantity);
         RuleFor(request => request.Reason).NotEmpty().MaximumLength(MaxReasonLength).Must(reason => !string.IsNullOrWhiteSpace(reason))
             .WithMessage($"Give a reason of 1-{MaxReasonLength} characters.");
+        RuleFor(request => request.Reason).IsPrintable();
         RuleFor(request => request.Kind).Must(kind => kind is null || AdjustmentKinds.All.Contains(kind))
             .WithMessage($"Use one of: {string.Join(", ", AdjustmentKinds.All)}.");
         RuleFor(request => request).Must(request => request.Kind is null || request.Reason is null || request.Kind.Length + 2 + request.Reason.Trim().Length <= MaxReasonLength)
