@@ -59,4 +59,12 @@ public interface IStockGrain : ITenantScopedGrain
     [RequiresPermission(StorePermission.AlertsWrite)]
     [Alias("SetReorderPoint")]
     Task<StockLevel> SetReorderPointAsync(int? reorderPoint);
+
+    /// <summary>
+    /// Expires every hold that is due and makes the entry's wake-up time durable: how the silos' sweeper brings
+    /// back an entry no active timer watches (deactivated, or on a silo that is gone). No role may: system code only.
+    /// </summary>
+    [RequiresPermission(StorePermission.StockExpire)]
+    [Alias("Wake")]
+    Task WakeAsync();
 }

@@ -38,6 +38,9 @@ public static class StorePermission
     /// <summary>Appending to the store's audit trail: granted to no role, only to the API's own recorder (system scope).</summary>
     public const string AuditWrite = "audit.write";
 
+    /// <summary>Expiring a stock entry's due holds on demand: granted to no role, only to the silos' wake-up sweeper (system scope).</summary>
+    public const string StockExpire = "stock.expire";
+
     /// <summary>The grant of trusted system code acting for a store (timers, seeding, the audit recorder): every permission.</summary>
     public const string System = "*";
 }

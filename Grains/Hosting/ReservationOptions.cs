@@ -17,11 +17,20 @@ public sealed class ReservationOptions
     /// </summary>
     public TimeSpan ExpiryGrace { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>How often an active grain checks for expired reservations (a reminder covers deactivated ones).</summary>
+    /// <summary>
+    /// How often an active order or alert grain checks its deadline (a reminder covers deactivated ones). Stock
+    /// entries need no beat: their timer fires at their next hold's deadline.
+    /// </summary>
     public TimeSpan ExpirySweepInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
-    /// How often the durable reminder wakes a grain with pending deadlines. Orleans refuses periods below its
+    /// How often every silo looks in the stock journal for entries with a due hold that no active timer watches
+    /// (deactivated, or lost with a silo): the longest such a hold outlives its deadline.
+    /// </summary>
+    public TimeSpan WakeUpScanInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How often the durable reminder wakes an order or alert grain with a pending deadline. Orleans refuses periods below its
     /// <c>ReminderOptions.MinimumReminderPeriod</c> (1 minute unless lowered), so only tests go lower.
     /// </summary>
     public TimeSpan ExpiryReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);

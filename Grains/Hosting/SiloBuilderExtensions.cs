@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MultiStore.Grains.Persistence;
+using MultiStore.Grains.Stock;
 using MultiStore.Grains.Stock.Journal;
 using MultiStore.Grains.Stock.Webhooks;
 using MultiStore.Grains.Tenancy;
@@ -28,6 +29,8 @@ public static class SiloBuilderExtensions
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.AddOptions<ReservationOptions>().BindConfiguration(ReservationOptions.SectionName);
         silo.Services.AddWebhookDelivery();
+        // Holds of entries that no silo has active still expire: every silo wakes what the journal says is due.
+        silo.Services.AddHostedService<StockWakeUpSweeper>();
         silo.AddIncomingGrainCallFilter<TenantIsolationCallFilter>();
         silo.AddOutgoingGrainCallFilter<StockCallRetryFilter>();
         return silo;

@@ -31,6 +31,31 @@ internal sealed class StockBook
 
     public int HeldCount => _held.Count;
 
+    /// <summary>Reservations whose outcome is remembered (for idempotent retries): part of every snapshot.</summary>
+    public int SettledCount => _settled.Count;
+
+    /// <summary>
+    /// The earliest deadline of a reservation still held, or null when none is. Drops the superseded deadlines of
+    /// resized or extended holds from the head of the queue on the way (they would never count again).
+    /// </summary>
+    public DateTimeOffset? NextDeadline
+    {
+        get
+        {
+            while (_deadlines.TryPeek(out var id, out var deadline))
+            {
+                if (_held.TryGetValue(id, out var held) && held.ExpiresAt == deadline)
+                {
+                    return deadline;
+                }
+
+                _deadlines.Dequeue();
+            }
+
+            return null;
+        }
+    }
+
     public int Available => Math.Max(0, OnHand - Reserved - SafetyStock);
 
     public bool TryGetHeld(string reservationId, out HeldReservation held) => _held.TryGetValue(reservationId, out held!);

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using MultiStore.Grains.Diagnostics;
 using MultiStore.Grains.Hosting;
 using MultiStore.Grains.Interfaces.Common;
@@ -20,7 +19,6 @@ namespace MultiStore.Grains.Stock;
 public sealed class StockGrain(
     IStockJournal journal,
     TimeProvider time,
-    IOptions<ReservationOptions> options,
     ILogger<StockGrain> logger) : Grain, IStockGrain, IRemindable
 {
     /// <summary>
@@ -39,7 +37,7 @@ public sealed class StockGrain(
     private const int MaxReasonLength = 200;
     private const int MaxReservationIdLength = 128;
 
-    private readonly ExpiryWatch _expiryWatch = new("stock-expiry");
+    private readonly DeadlineTimer _deadlineTimer = new();
     private StockBook _book = new();
     private string _stream = string.Empty;
     private string _sku = string.Empty;
@@ -56,6 +54,11 @@ public sealed class StockGrain(
     private int _changesSinceSnapshot;
     private Exception? _broken;
 
+    // The wake-up time the journal holds for this entry (see StockWakeUp). Unknown after activation, so the first
+    // batch writes it whatever it is; after that, only batches that move the earliest deadline carry it.
+    private bool _wakeUpUnknown = true;
+    private DateTimeOffset? _wakeUpWritten;
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _stream = this.GetPrimaryKeyString();
@@ -71,7 +74,7 @@ public sealed class StockGrain(
         _changesSinceSnapshot = history.ChangesAfterSnapshot.Count;
         _book.ForgetSettledBefore(Now - SettledRetention);
         ExpireDue();
-        await WatchExpiriesAsync(_book.HeldCount > 0);
+        FollowDeadlines();
     }
 
     /// <inheritdoc />
@@ -197,11 +200,31 @@ public sealed class StockGrain(
     }
 
     /// <inheritdoc />
+    public async Task WakeAsync()
+    {
+        ExpireDue();
+        _book.ForgetSettledBefore(Now - SettledRetention);
+        if (_wakeUpUnknown && _pending.Count == 0)
+        {
+            // Nothing to expire, but the journal may still name a stale wake-up time (its last batch was the one
+            // that failed): an empty batch sets it right, so the sweeper does not come back for nothing.
+            StartWriting();
+        }
+
+        await DurableAsync();
+        FollowDeadlines();
+    }
+
+    /// <inheritdoc />
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        // The reminder exists to wake a deactivated entry: activation already expired what was due.
-        await SweepAsync();
-        await _expiryWatch.OnReminderAsync(this, _book.HeldCount > 0);
+        // Entries once registered a reminder each; the journal's wake-up time replaced them. One that still ticks
+        // does what a wake does and is removed.
+        await WakeAsync();
+        if (await this.GetReminder(reminderName) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
     }
 
     private async Task<ReservationResult> SettleAsync(string reservationId, ReservationStatus outcome)
@@ -216,12 +239,8 @@ public sealed class StockGrain(
         return await AnswerDurablyAsync(NotHeld(reservationId));
     }
 
-    private async Task SweepAsync()
-    {
-        ExpireDue();
-        _book.ForgetSettledBefore(Now - SettledRetention);
-        await DurableAsync();
-    }
+    /// <summary>Keeps the deadline timer set for the earliest hold still held.</summary>
+    private void FollowDeadlines() => _deadlineTimer.Follow(this, _book.NextDeadline, Now, WakeAsync);
 
     /// <summary>Records an expiry for every hold whose time is up (a cheap peek when none is).</summary>
     private void ExpireDue()
@@ -250,6 +269,17 @@ public sealed class StockGrain(
         }
 
         _pending.Add(change);
+        if (change is { Kind: StockChangeKind.Hold, ExpiresAt: { } deadline })
+        {
+            _deadlineTimer.Follow(this, deadline, change.At, WakeAsync);
+        }
+
+        StartWriting();
+    }
+
+    /// <summary>The caller's wait covers the next batch; the writer loop starts unless it is running.</summary>
+    private void StartWriting()
+    {
         _allDecided = _nextBatch.Task;
         if (!_writing)
         {
@@ -263,18 +293,11 @@ public sealed class StockGrain(
         _writing = true;
         try
         {
-            while (_pending.Count > 0)
+            while (_pending.Count > 0 || _wakeUpUnknown)
             {
                 var batch = TakeBatch(out var promise, out var alerts);
                 try
                 {
-                    if (batch.Changes.Any(change => change.Kind == StockChangeKind.Hold))
-                    {
-                        // The durable reminder exists before the hold it must expire is written: a silo lost right
-                        // after the acknowledgement still leaves something that wakes this entry up.
-                        await WatchExpiriesAsync(pending: true);
-                    }
-
                     await journal.AppendAsync(batch);
                 }
                 catch (Exception exception)
@@ -292,30 +315,22 @@ public sealed class StockGrain(
         {
             _writing = false;
         }
-
-        try
-        {
-            await WatchExpiriesAsync(_book.HeldCount > 0);
-        }
-        catch (Exception exception)
-        {
-            // Nobody awaits this loop: a reminder that could not be (un)registered is retried on the next batch.
-            logger.LogWarning(exception, "Stock {Stream} could not update its expiry reminder", _stream);
-        }
     }
 
     private StockJournalBatch TakeBatch(out TaskCompletionSource promise, out List<LowStockAlert> alerts)
     {
         _changesSinceSnapshot += _pending.Count;
         StockSnapshot? snapshot = null;
-        if (_changesSinceSnapshot >= SnapshotEvery)
+        // A snapshot costs in proportion to what the entry holds (10,000 open reservations are 10,000 records), so
+        // it is taken only after at least as many changes again: each change pays for a bounded share of one.
+        if (_changesSinceSnapshot >= Math.Max(SnapshotEvery, 2 * (_book.HeldCount + _book.SettledCount)))
         {
             // Taken synchronously: the book now holds exactly the changes up to this batch, nothing newer.
             snapshot = _book.ToSnapshot();
             _changesSinceSnapshot = 0;
         }
 
-        var batch = new StockJournalBatch(_stream, _version + 1, _pending, _pendingLedger, snapshot);
+        var batch = new StockJournalBatch(_stream, _version + 1, _pending, _pendingLedger, snapshot, TakeWakeUp());
         promise = _nextBatch;
         alerts = _pendingAlerts;
         _pendingAlerts = [];
@@ -323,6 +338,21 @@ public sealed class StockGrain(
         _pendingLedger = [];
         _nextBatch = NewBatch();
         return batch;
+    }
+
+    /// <summary>The entry's earliest deadline, when the journal does not hold it yet; null when unchanged.</summary>
+    private StockWakeUp? TakeWakeUp()
+    {
+        var next = _book.NextDeadline;
+        if (!_wakeUpUnknown && next == _wakeUpWritten)
+        {
+            return null;
+        }
+
+        // Counted as written now: if this batch fails, the activation is broken and the next one starts unknown.
+        _wakeUpUnknown = false;
+        _wakeUpWritten = next;
+        return new StockWakeUp(next);
     }
 
     /// <summary>Tells the store about low stock once the change behind it is durable; one-way, never awaited.</summary>
@@ -378,8 +408,6 @@ public sealed class StockGrain(
         await DurableAsync();
         return result;
     }
-
-    private Task WatchExpiriesAsync(bool pending) => _expiryWatch.UpdateAsync(this, pending, options.Value, SweepAsync);
 
     private (int OnHand, int SafetyStock) Validate(StockAdjustment adjustment)
     {

@@ -21,17 +21,32 @@ public interface IStockJournal
 
     /// <summary>Ledger lines of the stream older than <paramref name="before"/> (all when null), newest first.</summary>
     Task<IReadOnlyList<LedgerEntry>> ReadLedgerAsync(string stream, long? before, int take, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Streams whose last written wake-up time is at or before <paramref name="by"/>, earliest first (at most
+    /// <paramref name="take"/>): entries holding a reservation that is due, whether or not any silo has them active.
+    /// </summary>
+    Task<IReadOnlyList<string>> DueAsync(DateTimeOffset by, int take, CancellationToken cancellationToken = default);
 }
 
 /// <summary>One atomic write: the changes of a group commit, their ledger lines and, now and then, a snapshot.</summary>
 /// <param name="Version">1 for a stream's first batch, then each batch the next number.</param>
 /// <param name="Snapshot">The state after this batch, when it is time for one.</param>
+/// <param name="WakeUp">When the entry must next be woken to expire a hold, if that changed with this batch.</param>
 public sealed record StockJournalBatch(
     string Stream,
     long Version,
     IReadOnlyList<StockChange> Changes,
     IReadOnlyList<LedgerEntry> Ledger,
-    StockSnapshot? Snapshot);
+    StockSnapshot? Snapshot,
+    StockWakeUp? WakeUp = null);
+
+/// <summary>
+/// The entry's earliest hold deadline after a batch (<paramref name="At"/> null: nothing held). Written in the same
+/// transaction as the hold it protects, so an acknowledged reservation always leaves a durable note that wakes its
+/// entry when it is due, even if every silo that knew of it is gone (see <see cref="StockWakeUpSweeper"/>).
+/// </summary>
+public sealed record StockWakeUp(DateTimeOffset? At);
 
 /// <summary>What a stream holds: its latest snapshot (at <paramref name="SnapshotVersion"/>) and the later changes.</summary>
 public sealed record StockJournalHistory(

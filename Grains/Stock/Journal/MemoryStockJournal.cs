@@ -44,6 +44,11 @@ public sealed class MemoryStockJournal : IStockJournal
 
             entry.Version = batch.Version;
             entry.Ledger.AddRange(batch.Ledger);
+            if (batch.WakeUp is { } wakeUp)
+            {
+                entry.WakeUpAt = wakeUp.At;
+            }
+
             if (batch.Snapshot is null)
             {
                 entry.ChangesAfterSnapshot.AddRange(batch.Changes);
@@ -72,8 +77,23 @@ public sealed class MemoryStockJournal : IStockJournal
         }
     }
 
+    /// <inheritdoc />
+    public Task<IReadOnlyList<string>> DueAsync(DateTimeOffset by, int take, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            IReadOnlyList<string> due =
+            [
+                .. _streams.Where(stream => stream.Value.WakeUpAt <= by).OrderBy(stream => stream.Value.WakeUpAt).Take(take).Select(stream => stream.Key),
+            ];
+            return Task.FromResult(due);
+        }
+    }
+
     private sealed class Stream
     {
+        public DateTimeOffset? WakeUpAt { get; set; }
+
         public long Version { get; set; }
 
         public List<StockChange> ChangesAfterSnapshot { get; } = [];

@@ -124,6 +124,29 @@ public sealed class PostgresStockJournal : IStockJournal, IAsyncDisposable
         return lines;
     }
 
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<string>> DueAsync(DateTimeOffset by, int take, CancellationToken cancellationToken = default)
+    {
+        await using var read = _dataSource.CreateCommand(
+            """
+            SELECT stream FROM multistore_stock_wakeups
+            WHERE service_id = @service AND wake_at <= @by
+            ORDER BY wake_at
+            LIMIT @take
+            """);
+        read.Parameters.AddWithValue("service", _serviceId);
+        read.Parameters.AddWithValue("by", by);
+        read.Parameters.AddWithValue("take", take);
+        var streams = new List<string>();
+        await using var reader = await read.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            streams.Add(reader.GetString(0));
+        }
+
+        return streams;
+    }
+
     public async ValueTask DisposeAsync()
     {
         _queue.Writer.TryComplete();
@@ -193,6 +216,7 @@ public sealed class PostgresStockJournal : IStockJournal, IAsyncDisposable
     {
         var lines = group.SelectMany(p => p.Batch.Ledger.Select(line => (p.Batch.Stream, p.Batch.Version, Line: line))).ToList();
         var snapshots = group.Select(p => p.Batch).Where(batch => batch.Snapshot is not null).ToList();
+        var wakeUps = group.Select(p => p.Batch).Where(batch => batch.WakeUp is not null).ToList();
 
         await using var command = _dataSource.CreateCommand(
             """
@@ -213,7 +237,14 @@ public sealed class PostgresStockJournal : IStockJournal, IAsyncDisposable
               FROM unnest(@s_streams, @s_versions, @s_snapshots) AS n(s, v, j)
               JOIN written w ON w.stream = n.s AND w.version = n.v
               ON CONFLICT (service_id, stream) DO UPDATE SET version = excluded.version, snapshot = excluded.snapshot
-              WHERE multistore_stock_snapshots.version < excluded.version)
+              WHERE multistore_stock_snapshots.version < excluded.version),
+            wakeups AS (
+              INSERT INTO multistore_stock_wakeups (service_id, stream, version, wake_at)
+              SELECT @service, u.s, u.v, u.at
+              FROM unnest(@u_streams, @u_versions, @u_ats) AS u(s, v, at)
+              JOIN written w ON w.stream = u.s AND w.version = u.v
+              ON CONFLICT (service_id, stream) DO UPDATE SET version = excluded.version, wake_at = excluded.wake_at
+              WHERE multistore_stock_wakeups.version < excluded.version)
             SELECT stream, version FROM written
             """);
         var parameters = command.Parameters;
@@ -234,6 +265,9 @@ public sealed class PostgresStockJournal : IStockJournal, IAsyncDisposable
         parameters.Add(ArrayOf("s_streams", NpgsqlDbType.Text, snapshots.Select(b => b.Stream)));
         parameters.Add(ArrayOf("s_versions", NpgsqlDbType.Bigint, snapshots.Select(b => b.Version)));
         parameters.Add(ArrayOf("s_snapshots", NpgsqlDbType.Text, snapshots.Select(b => JsonSerializer.Serialize(b.Snapshot, Json))));
+        parameters.Add(ArrayOf("u_streams", NpgsqlDbType.Text, wakeUps.Select(b => b.Stream)));
+        parameters.Add(ArrayOf("u_versions", NpgsqlDbType.Bigint, wakeUps.Select(b => b.Version)));
+        parameters.Add(ArrayOf("u_ats", NpgsqlDbType.TimestampTz, wakeUps.Select(b => b.WakeUp!.At)));
 
         var written = new HashSet<(string, long)>();
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))

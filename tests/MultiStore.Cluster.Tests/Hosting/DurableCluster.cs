@@ -50,8 +50,8 @@ public sealed class DurableCluster : IAsyncDisposable
             silo.AddMultiStoreGrains().UseDurableStorage(new DurableStorageOptions { PostgresConnectionString = database.ConnectionString });
             // A hung call should fail its test quickly rather than after Orleans' default 30 s.
             silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(20));
-            // Orleans refuses reminder periods under a minute unless this floor is lowered; tests that wait for a
-            // reminder set Reservations:ExpiryReminderPeriod (see ShortReminders) to a few seconds instead.
+            // Orleans refuses reminder periods under a minute unless this floor is lowered (orders' and alerts'
+            // reminders in tests that set Reservations:ExpiryReminderPeriod).
             silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
         });
         builder.ConfigureClient(client => client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(20)));
@@ -61,9 +61,9 @@ public sealed class DurableCluster : IAsyncDisposable
         return new DurableCluster(cluster, serviceId);
     }
 
-    /// <summary>Configuration that makes stock entries' durable reminders tick every <paramref name="period"/> (1 minute in production).</summary>
-    public static IReadOnlyDictionary<string, string?> ShortReminders(TimeSpan period) =>
-        new Dictionary<string, string?> { [$"{ReservationOptions.SectionName}:{nameof(ReservationOptions.ExpiryReminderPeriod)}"] = period.ToString("c") };
+    /// <summary>Configuration that makes every silo look for due stock entries every <paramref name="interval"/> (10 s in production).</summary>
+    public static IReadOnlyDictionary<string, string?> ShortWakeUpScans(TimeSpan interval) =>
+        new Dictionary<string, string?> { [$"{ReservationOptions.SectionName}:{nameof(ReservationOptions.WakeUpScanInterval)}"] = interval.ToString("c") };
 
     /// <summary>A service id nobody else uses.</summary>
     public static string NewServiceId() => $"svc-{Guid.NewGuid():N}";

@@ -9,15 +9,15 @@ namespace MultiStore.Cluster.Tests.Stock;
 public sealed class ReservationExpiryTests(ITestOutputHelper output)
 {
     /// <summary>
-    /// The reminder ticks every <see cref="ReminderPeriod"/> here (production: once a minute, Orleans' floor), so the
-    /// expiry happens within seconds of the restart. This is the only proof that the PostgreSQL reminder table is wired.
+    /// Every silo looks for due entries every <see cref="ScanInterval"/> here (production: every 10 s), so the expiry
+    /// happens within seconds of the restart. This is the proof that the wake-up rows in PostgreSQL are wired.
     /// </summary>
-    private static readonly TimeSpan ReminderPeriod = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan ScanInterval = TimeSpan.FromSeconds(1);
 
-    private static readonly TimeSpan ReminderDeadline = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan ExpiryDeadline = TimeSpan.FromSeconds(60);
 
     [Fact]
-    public async Task PendingReservation_AfterFullClusterRestart_ExpiresThroughTheDurableReminder()
+    public async Task PendingReservation_AfterFullClusterRestart_ExpiresThroughItsDurableWakeUp()
     {
         await using var database = await TestDatabase.CreateAsync();
         var serviceId = DurableCluster.NewServiceId();
@@ -25,16 +25,17 @@ public sealed class ReservationExpiryTests(ITestOutputHelper output)
         var key = DurableCluster.StockKey(tenant, "SKU-EXP");
         var reservedAt = Stopwatch.StartNew();
 
-        await using (var cluster = await DurableCluster.StartAsync(database, serviceId, silos: 1, DurableCluster.ShortReminders(ReminderPeriod)))
+        await using (var cluster = await DurableCluster.StartAsync(database, serviceId, silos: 1, DurableCluster.ShortWakeUpScans(ScanInterval)))
         using (DurableCluster.ActAs(tenant))
         {
             var stock = cluster.Stock(tenant, "SKU-EXP");
             await stock.AdjustAsync(DurableCluster.SetOnHand(5));
-            var held = await stock.ReserveAsync("short", 2, TimeSpan.FromSeconds(2));
+            var held = await stock.ReserveAsync("short", 2, TimeSpan.FromSeconds(3));
             Assert.True(held.IsHeld);
-            Assert.Equal(1L, await database.ScalarAsync<long>(
-                "SELECT count(*) FROM multistore_reminders WHERE service_id = @service AND grain_id LIKE '%' || @key",
-                ("service", serviceId), ("key", key)));
+            // Written with the hold, in the same statement: acknowledged means the wake-up is durable too.
+            var wakeAt = await WakeAtAsync();
+            Assert.NotNull(wakeAt);
+            Assert.Equal(held.ExpiresAt!.Value.ToUnixTimeMilliseconds(), new DateTimeOffset(wakeAt.Value).ToUnixTimeMilliseconds());
 
             // Everything stops before the hold runs out: no activation, no timer is left to expire it.
             await cluster.StopAsync();
@@ -42,16 +43,16 @@ public sealed class ReservationExpiryTests(ITestOutputHelper output)
 
         Assert.True(await IsHeldAsync(), "The reservation must still be stored as held when the cluster goes down.");
 
-        await using (var cluster = await DurableCluster.StartAsync(database, serviceId, silos: 1, DurableCluster.ShortReminders(ReminderPeriod)))
+        await using (var cluster = await DurableCluster.StartAsync(database, serviceId, silos: 1, DurableCluster.ShortWakeUpScans(ScanInterval)))
         {
-            // Nobody calls the grain: only the reminder, read back from PostgreSQL, can wake it up.
+            // Nobody calls the grain: only the sweeper, reading the wake-up row from PostgreSQL, can wake it up.
             while (await IsHeldAsync())
             {
-                Assert.True(reservedAt.Elapsed < ReminderDeadline, $"The reservation was still held {reservedAt.Elapsed} after it was made.");
-                await Task.Delay(TimeSpan.FromMilliseconds(500));
+                Assert.True(reservedAt.Elapsed < ExpiryDeadline, $"The reservation was still held {reservedAt.Elapsed} after it was made.");
+                await Task.Delay(TimeSpan.FromMilliseconds(250));
             }
 
-            output.WriteLine($"Expired by the reminder {reservedAt.Elapsed.TotalSeconds:F1} s after it was reserved (TTL 2 s, reminder period {ReminderPeriod.TotalSeconds:F0} s).");
+            output.WriteLine($"Expired through its wake-up row {reservedAt.Elapsed.TotalSeconds:F1} s after it was reserved (TTL 3 s, scans every {ScanInterval.TotalSeconds:F0} s).");
             using var stored = await database.StoredStateAsync(serviceId, "stock", key);
             Assert.Equal((int)ReservationStatus.Expired, stored!.RootElement.GetProperty("Settled").GetProperty("short").GetProperty("Status").GetInt32());
 
@@ -62,7 +63,8 @@ public sealed class ReservationExpiryTests(ITestOutputHelper output)
                 Assert.Equal(ReservationStatus.Expired, (await cluster.Stock(tenant, "SKU-EXP").ReleaseAsync("short")).Status);
             }
 
-            // Nothing is pending any more, so the grain removed its reminder.
+            // Nothing is held any more, so nothing is due: the row no longer names a time, and no reminder was ever used.
+            Assert.Null(await WakeAtAsync());
             Assert.Equal(0L, await database.ScalarAsync<long>(
                 "SELECT count(*) FROM multistore_reminders WHERE service_id = @service", ("service", serviceId)));
         }
@@ -72,5 +74,10 @@ public sealed class ReservationExpiryTests(ITestOutputHelper output)
             using var stored = await database.StoredStateAsync(serviceId, "stock", key);
             return stored!.RootElement.GetProperty("Held").TryGetProperty("short", out _);
         }
+
+        // Npgsql reads timestamptz as a UTC DateTime.
+        Task<DateTime?> WakeAtAsync() => database.ScalarAsync<DateTime?>(
+            "SELECT wake_at FROM multistore_stock_wakeups WHERE service_id = @service AND stream = @key",
+            ("service", serviceId), ("key", key));
     }
 }

@@ -40,6 +40,9 @@ public sealed class ProbeJournal : IStockJournal
 
     public Task<IReadOnlyList<LedgerEntry>> ReadLedgerAsync(string stream, long? before, int take, CancellationToken cancellationToken = default) =>
         _inner.ReadLedgerAsync(stream, before, take, cancellationToken);
+
+    public Task<IReadOnlyList<string>> DueAsync(DateTimeOffset by, int take, CancellationToken cancellationToken = default) =>
+        _inner.DueAsync(by, take, cancellationToken);
 }
 
 /// <summary>What one watched stream saw, and the switches a test turns.</summary>

@@ -100,9 +100,37 @@ public sealed class StockJournalTests(ClusterFixture cluster)
         var batch = Assert.Single(probe.Written.Skip(before));
         Assert.Single(batch.Changes);
         Assert.Null(batch.Snapshot);
-        // Snapshots, the only writes that grow with the entry, come once per StockGrain.SnapshotEvery changes.
-        Assert.InRange(probe.Written.Count(b => b.Snapshot is not null), 1, (10_001 / StockGrain.SnapshotEvery) + 1);
+        // Snapshots, the only writes that grow with the entry, come only after as many changes again as the entry
+        // holds: over the whole run they serialize at most one record per change.
+        var snapshotRecords = probe.Written.Where(b => b.Snapshot is not null).Sum(b => b.Snapshot!.Held.Count + b.Snapshot.Settled.Count);
+        Assert.InRange(snapshotRecords, 0, probe.Written.Sum(b => b.Changes.Count));
         Assert.Equal(10_001, (await stock.GetAsync()).Reserved);
+    }
+
+    [Fact]
+    public async Task Snapshot_ComesAfterTwiceAsManyChangesAsTheEntryRemembers()
+    {
+        // 1 + 1,500 + 1,500 changes, the entry remembering 1,500 reservations: one snapshot, at the 3,000th change
+        // (a fixed beat of StockGrain.SnapshotEvery would have written three, each of 1,000-1,500 records).
+        var stock = await cluster.StockAsync(_tenant, Sku, 2_000);
+        var probe = cluster.Journal.Watch(Stream);
+        using var acting = ClusterFixture.ActAs(_tenant);
+        var ids = Enumerable.Range(0, 1_500).Select(i => $"r-{i}").ToList();
+        foreach (var wave in ids.Chunk(500))
+        {
+            await Task.WhenAll(wave.Select(id => stock.ReserveAsync(id, 1, Ttl)));
+        }
+
+        Assert.DoesNotContain(probe.Written, b => b.Snapshot is not null);
+        foreach (var wave in ids.Chunk(500))
+        {
+            await Task.WhenAll(wave.Select(stock.ReleaseAsync));
+        }
+
+        // Taken with the batch that crossed 3,000 changes: the last release or two may come after it.
+        var snapshot = Assert.Single(probe.Written, b => b.Snapshot is not null).Snapshot!;
+        Assert.Equal(1_500, snapshot.Held.Count + snapshot.Settled.Count);
+        Assert.InRange(snapshot.Settled.Count, 1_499, 1_500);
     }
 
     [Fact]
