@@ -15,6 +15,15 @@ public interface IStockGrain : ITenantScopedGrain
     Task<StockLevel> GetAsync();
 
     /// <summary>
+    /// Whether the entry is stocked at all, as decided so far — without waiting for the batch in flight to become
+    /// durable, as <see cref="GetAsync"/> does. For a gate in front of a reservation (which is itself durable before
+    /// it is answered), never for showing numbers.
+    /// </summary>
+    [RequiresPermission(StorePermission.StockRead, StorePermission.Shop)]
+    [Alias("IsStocked")]
+    Task<bool> IsStockedAsync();
+
+    /// <summary>
     /// Changes on-hand (and optionally safety stock) for an admin. Refused with <c>on-hand-below-reserved</c>
     /// when on-hand would drop below the units currently reserved.
     /// </summary>

@@ -15,7 +15,7 @@ namespace MultiStore.Grains.Carts;
 /// Prices are quoted from the store's catalog at checkout and fixed in the order.
 /// </summary>
 public sealed class CartGrain(
-    [PersistentState("cart", StorageNames.Store)] IPersistentState<CartState> cart,
+    [PersistentState("cart", StorageNames.Shopping)] IPersistentState<CartState> cart,
     TimeProvider time,
     IOptions<ReservationOptions> options) : Grain, ICartGrain
 {

@@ -10,6 +10,7 @@ using MultiStore.Grains.Stock.Webhooks;
 using MultiStore.Grains.Tenancy;
 using Npgsql;
 using Orleans.Configuration;
+using Orleans.Storage;
 
 namespace MultiStore.Grains.Hosting;
 
@@ -40,6 +41,7 @@ public static class SiloBuilderExtensions
     public static ISiloBuilder UseEmbeddedStorage(this ISiloBuilder silo)
     {
         silo.AddMemoryGrainStorage(StorageNames.Store);
+        silo.AddMemoryGrainStorage(StorageNames.Shopping);
         silo.Services.TryAddSingleton<IStockJournal, MemoryStockJournal>();
         silo.UseInMemoryReminderService();
         return silo;
@@ -48,7 +50,8 @@ public static class SiloBuilderExtensions
     /// <summary>
     /// Keeps grain state and reminders in PostgreSQL: the ADO.NET grain storage <see cref="StorageNames.Store"/>
     /// (state as plain System.Text.Json, version-fenced writes) and the ADO.NET reminder table, both through one
-    /// connection pool. Registers <see cref="SchemaMigrator"/>; the schema itself is applied by
+    /// connection pool; carts and orders (<see cref="StorageNames.Shopping"/>) use the same table through
+    /// <see cref="BatchingGrainStorage"/>. Registers <see cref="SchemaMigrator"/>; the schema itself is applied by
     /// <c>Silo migrate</c>, <c>Database:MigrateOnStart</c> or a test fixture, never implicitly here.
     /// </summary>
     public static ISiloBuilder UseDurableStorage(this ISiloBuilder silo, DurableStorageOptions options)
@@ -78,6 +81,11 @@ public static class SiloBuilderExtensions
             o.Invariant = NpgsqlInvariant;
             o.DataSource = services.GetRequiredKeyedService<NpgsqlDataSource>(StorageNames.Store);
         }));
+        // Written by every shopper in a sale: reads and writes of many carts and orders share one round trip.
+        silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Shopping, (services, _) => new BatchingGrainStorage(
+            services.GetRequiredKeyedService<NpgsqlDataSource>(StorageNames.Store),
+            services.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId,
+            services.GetRequiredService<IGrainStorageSerializer>()));
         silo.UseAdoNetReminderService(reminders => reminders.Configure<IServiceProvider>((o, services) =>
         {
             o.Invariant = NpgsqlInvariant;

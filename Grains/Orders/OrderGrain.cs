@@ -16,7 +16,7 @@ namespace MultiStore.Grains.Orders;
 /// fails is retried by the order's timer and reminder, and the analytics grain counts every order only once.
 /// </summary>
 public sealed class OrderGrain(
-    [PersistentState("order", StorageNames.Store)] IPersistentState<OrderState> order,
+    [PersistentState("order", StorageNames.Shopping)] IPersistentState<OrderState> order,
     TimeProvider time,
     IOptions<ReservationOptions> options,
     ILogger<OrderGrain> logger) : Grain, IOrderGrain, IRemindable

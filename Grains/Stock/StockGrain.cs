@@ -43,11 +43,9 @@ public sealed class StockGrain(
     private string _sku = string.Empty;
     private string _zone = string.Empty;
 
-    // Group commit: changes decided since the last batch left, and the promise their batch will keep.
-    private List<StockChange> _pending = [];
-    private List<LedgerEntry> _pendingLedger = [];
-    private List<LowStockAlert> _pendingAlerts = [];
-    private TaskCompletionSource _nextBatch = NewBatch();
+    // Group commit: what was decided since the last batch left (null while nothing is: an idle entry carries no
+    // buffers), and the durability every decision so far waits for.
+    private OpenBatch? _open;
     private Task _allDecided = Task.CompletedTask;
     private bool _writing;
     private long _version;
@@ -84,6 +82,13 @@ public sealed class StockGrain(
         var level = Level();
         await DurableAsync();
         return level;
+    }
+
+    /// <inheritdoc />
+    public Task<bool> IsStockedAsync()
+    {
+        ThrowIfBroken();
+        return Task.FromResult(_book.IsStocked);
     }
 
     /// <inheritdoc />
@@ -204,7 +209,7 @@ public sealed class StockGrain(
     {
         ExpireDue();
         _book.ForgetSettledBefore(Now - SettledRetention);
-        if (_wakeUpUnknown && _pending.Count == 0)
+        if (_wakeUpUnknown && _open is null)
         {
             // Nothing to expire, but the journal may still name a stale wake-up time (its last batch was the one
             // that failed): an empty batch sets it right, so the sweeper does not come back for nothing.
@@ -257,18 +262,19 @@ public sealed class StockGrain(
     private void Record(StockChange change)
     {
         ThrowIfBroken();
+        var open = _open ??= new OpenBatch();
         var wasLow = _book.IsLow;
         if (_book.Apply(change) is { } line)
         {
-            _pendingLedger.Add(line);
+            open.Ledger.Add(line);
         }
 
         if (!wasLow && _book.IsLow)
         {
-            _pendingAlerts.Add(new LowStockAlert(_sku, _zone, _book.Available, _book.ReorderPoint!.Value, change.At));
+            open.Alerts.Add(new LowStockAlert(_sku, _zone, _book.Available, _book.ReorderPoint!.Value, change.At));
         }
 
-        _pending.Add(change);
+        open.Changes.Add(change);
         if (change is { Kind: StockChangeKind.Hold, ExpiresAt: { } deadline })
         {
             _deadlineTimer.Follow(this, deadline, change.At, WakeAsync);
@@ -277,10 +283,10 @@ public sealed class StockGrain(
         StartWriting();
     }
 
-    /// <summary>The caller's wait covers the next batch; the writer loop starts unless it is running.</summary>
+    /// <summary>The caller's wait covers the next batch (empty if nothing was decided); the writer loop starts unless it runs.</summary>
     private void StartWriting()
     {
-        _allDecided = _nextBatch.Task;
+        _allDecided = (_open ??= new OpenBatch()).Durable.Task;
         if (!_writing)
         {
             _ = WriteBatchesAsync();
@@ -293,22 +299,23 @@ public sealed class StockGrain(
         _writing = true;
         try
         {
-            while (_pending.Count > 0 || _wakeUpUnknown)
+            while (_open is { } open)
             {
-                var batch = TakeBatch(out var promise, out var alerts);
+                _open = null;
+                var batch = ToJournalBatch(open);
                 try
                 {
                     await journal.AppendAsync(batch);
                 }
                 catch (Exception exception)
                 {
-                    Break(exception, promise);
+                    Break(exception, open);
                     return;
                 }
 
                 _version = batch.Version;
-                promise.SetResult();
-                RaiseAlerts(alerts);
+                open.Durable.SetResult();
+                RaiseAlerts(open.Alerts);
             }
         }
         finally
@@ -317,9 +324,9 @@ public sealed class StockGrain(
         }
     }
 
-    private StockJournalBatch TakeBatch(out TaskCompletionSource promise, out List<LowStockAlert> alerts)
+    private StockJournalBatch ToJournalBatch(OpenBatch open)
     {
-        _changesSinceSnapshot += _pending.Count;
+        _changesSinceSnapshot += open.Changes.Count;
         StockSnapshot? snapshot = null;
         // A snapshot costs in proportion to what the entry holds (10,000 open reservations are 10,000 records), so
         // it is taken only after at least as many changes again: each change pays for a bounded share of one.
@@ -330,14 +337,7 @@ public sealed class StockGrain(
             _changesSinceSnapshot = 0;
         }
 
-        var batch = new StockJournalBatch(_stream, _version + 1, _pending, _pendingLedger, snapshot, TakeWakeUp());
-        promise = _nextBatch;
-        alerts = _pendingAlerts;
-        _pendingAlerts = [];
-        _pending = [];
-        _pendingLedger = [];
-        _nextBatch = NewBatch();
-        return batch;
+        return new StockJournalBatch(_stream, _version + 1, open.Changes, open.Ledger, snapshot, TakeWakeUp());
     }
 
     /// <summary>The entry's earliest deadline, when the journal does not hold it yet; null when unchanged.</summary>
@@ -376,15 +376,15 @@ public sealed class StockGrain(
     /// A batch failed: the book is ahead of the journal and every later decision built on it. Nobody waiting is
     /// acknowledged, this activation refuses further calls, and the next call starts fresh from the journal.
     /// </summary>
-    private void Break(Exception exception, TaskCompletionSource promise)
+    private void Break(Exception exception, OpenBatch failed)
     {
         // The cause is logged here, not sent: storage exceptions need not be serializable across the cluster.
         _broken = exception is StockJournalConflictException
             ? new NotDurableException($"Stock {_stream} was written by another activation; retry.")
             : new NotDurableException($"Stock {_stream} could not be written; retry.");
         logger.LogWarning(exception, "Stock {Stream} failed to write batch {Version}; deactivating", _stream, _version + 1);
-        promise.SetException(_broken);
-        _nextBatch.SetException(_broken);
+        failed.Durable.SetException(_broken);
+        _open?.Durable.SetException(_broken);
         DeactivateOnIdle();
     }
 
@@ -458,7 +458,6 @@ public sealed class StockGrain(
         }
     }
 
-    private static TaskCompletionSource NewBatch() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private DateTimeOffset Now => time.GetUtcNow();
 
@@ -474,4 +473,16 @@ public sealed class StockGrain(
         _book.TryGetSettled(id, out var settled)
             ? Settled(id, settled)
             : new ReservationResult(id, ReservationStatus.Unknown, 0, null, _book.Available);
+
+    /// <summary>The changes of the next journal batch, their ledger lines and alerts, and the promise its callers wait on.</summary>
+    private sealed class OpenBatch
+    {
+        public List<StockChange> Changes { get; } = [];
+
+        public List<LedgerEntry> Ledger { get; } = [];
+
+        public List<LowStockAlert> Alerts { get; } = [];
+
+        public TaskCompletionSource Durable { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
 }

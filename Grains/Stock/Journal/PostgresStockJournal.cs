@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Text.Json;
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using MultiStore.Grains.Diagnostics;
 using MultiStore.Grains.Interfaces.Stock;
+using MultiStore.Grains.Persistence;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -26,16 +26,14 @@ public sealed class PostgresStockJournal : IStockJournal, IAsyncDisposable
     private readonly NpgsqlDataSource _dataSource;
     private readonly string _serviceId;
     private readonly ILogger<PostgresStockJournal> _logger;
-    private readonly Channel<PendingAppend> _queue = Channel.CreateUnbounded<PendingAppend>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly CancellationTokenSource _stopping = new();
-    private readonly Task _writer;
+    private readonly RoundTripBatcher<PendingAppend> _appends;
 
     public PostgresStockJournal(NpgsqlDataSource dataSource, string serviceId, ILogger<PostgresStockJournal> logger)
     {
         _dataSource = dataSource;
         _serviceId = serviceId;
         _logger = logger;
-        _writer = Task.Run(WriteLoopAsync);
+        _appends = new RoundTripBatcher<PendingAppend>(MaxAppendsPerTransaction, WriteGroupAsync);
     }
 
     /// <inheritdoc />
@@ -82,12 +80,8 @@ public sealed class PostgresStockJournal : IStockJournal, IAsyncDisposable
     /// <inheritdoc />
     public Task AppendAsync(StockJournalBatch batch, CancellationToken cancellationToken = default)
     {
-        var pending = new PendingAppend(batch, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
-        if (!_queue.Writer.TryWrite(pending))
-        {
-            throw new ObjectDisposedException(nameof(PostgresStockJournal), "The stock journal is shutting down.");
-        }
-
+        var pending = new PendingAppend(batch);
+        _appends.Enqueue(pending);
         return pending.Done.Task;
     }
 
@@ -147,63 +141,39 @@ public sealed class PostgresStockJournal : IStockJournal, IAsyncDisposable
         return streams;
     }
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync() => _appends.DisposeAsync();
+
+    /// <summary>Commits one group and tells each caller whether its batch won its version.</summary>
+    private async Task WriteGroupAsync(List<PendingAppend> group, CancellationToken cancellationToken)
     {
-        _queue.Writer.TryComplete();
-        await _stopping.CancelAsync();
+        var started = Stopwatch.GetTimestamp();
+        HashSet<(string Stream, long Version)> written;
         try
         {
-            await _writer;
+            written = await CommitAsync(group, cancellationToken);
         }
-        catch (OperationCanceledException)
+        catch (Exception exception)
         {
-            // Stopping: whatever was queued has been failed below.
+            // Nothing of this transaction is durable: the batcher fails every caller in it, none is acknowledged.
+            MultiStoreMetrics.Stock.RecordJournalWrite([.. group.Select(p => p.Batch.Changes.Count)], started, succeeded: false);
+            _logger.LogWarning(exception, "Stock journal transaction of {Count} batches failed", group.Count);
+            throw;
         }
 
-        _stopping.Dispose();
-    }
-
-    private async Task WriteLoopAsync()
-    {
-        var group = new List<PendingAppend>(MaxAppendsPerTransaction);
-        while (await _queue.Reader.WaitToReadAsync(_stopping.Token))
+        foreach (var pending in group)
         {
-            group.Clear();
-            while (group.Count < MaxAppendsPerTransaction && _queue.Reader.TryRead(out var pending))
+            if (written.Contains((pending.Batch.Stream, pending.Batch.Version)))
             {
-                group.Add(pending);
+                pending.Done.TrySetResult();
             }
-
-            var started = Stopwatch.GetTimestamp();
-            try
+            else
             {
-                var written = await CommitAsync(group, _stopping.Token);
-                foreach (var pending in group)
-                {
-                    if (written.Contains((pending.Batch.Stream, pending.Batch.Version)))
-                    {
-                        pending.Done.TrySetResult();
-                    }
-                    else
-                    {
-                        pending.Done.TrySetException(new StockJournalConflictException(pending.Batch.Stream, pending.Batch.Version));
-                    }
-                }
-
-                // After the callers are answered: measuring must not delay an acknowledgement.
-                MultiStoreMetrics.Stock.RecordJournalWrite([.. group.Select(p => p.Batch.Changes.Count)], started, succeeded: true);
-            }
-            catch (Exception exception)
-            {
-                // Nothing of this transaction is durable: every caller in it hears so, none is acknowledged.
-                MultiStoreMetrics.Stock.RecordJournalWrite([.. group.Select(p => p.Batch.Changes.Count)], started, succeeded: false);
-                _logger.LogWarning(exception, "Stock journal transaction of {Count} batches failed", group.Count);
-                foreach (var pending in group)
-                {
-                    pending.Done.TrySetException(exception);
-                }
+                pending.Done.TrySetException(new StockJournalConflictException(pending.Batch.Stream, pending.Batch.Version));
             }
         }
+
+        // After the callers are answered: measuring must not delay an acknowledgement.
+        MultiStoreMetrics.Stock.RecordJournalWrite([.. group.Select(p => p.Batch.Changes.Count)], started, succeeded: true);
     }
 
     /// <summary>
@@ -288,5 +258,10 @@ public sealed class PostgresStockJournal : IStockJournal, IAsyncDisposable
     private static NpgsqlParameter<T[]> ArrayOf<T>(string name, NpgsqlDbType type, IEnumerable<T> values) =>
         new(name, NpgsqlDbType.Array | type) { TypedValue = [.. values] };
 
-    private sealed record PendingAppend(StockJournalBatch Batch, TaskCompletionSource Done);
+    private sealed record PendingAppend(StockJournalBatch Batch) : IBatchedWork
+    {
+        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void Fail(Exception error) => Done.TrySetException(error);
+    }
 }

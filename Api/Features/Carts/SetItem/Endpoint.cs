@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using MultiStore.Api.Hosting;
 using MultiStore.Api.Problems;
 using MultiStore.Api.Tenancy;
+using MultiStore.Grains.Interfaces.Carts;
 using MultiStore.Grains.Interfaces.Catalog;
 using MultiStore.Grains.Interfaces.Common;
 
@@ -32,24 +33,31 @@ public sealed class Endpoint(TenantGrains grains) : Endpoint<Request, CartRespon
         }
 
         var zone = req.Zone ?? await grains.DefaultZoneAsync();
-        // Only SKUs stocked in the zone can be put in a cart; asking an unknown entry reserves nothing.
-        if (!(await grains.Stock(req.Sku, zone).GetAsync()).IsStocked)
+        var cart = grains.Cart(req.CartId);
+        // Three independent reads, asked at once: a shopper waits for one round trip, not three.
+        var stocked = grains.Stock(req.Sku, zone).IsStockedAsync();
+        var forSale = req.Quantity > 0 ? grains.Catalog().FindSkusAsync([req.Sku]) : Task.FromResult<IReadOnlyList<SkuInfo>>([]);
+        var current = req.Quantity > 0 ? cart.GetAsync() : Task.FromResult<CartView?>(null);
+        await Task.WhenAll(stocked, forSale, current);
+
+        // Only SKUs stocked in the zone can be put in a cart; asking an unknown entry reserves nothing. A gate only:
+        // it does not wait for the entry's batch in flight (the reservation itself is answered once durable).
+        if (!await stocked)
         {
             await Send.ResultAsync(ApiProblem.NotFound("SKU in this zone"));
             return;
         }
 
         // A SKU of an archived product is no longer for sale (SKUs the catalog never issued are sold as stocked).
-        if (req.Quantity > 0 && (await grains.Catalog().FindSkusAsync([req.Sku])) is [{ Status: ProductStatus.Archived }])
+        if (await forSale is [{ Status: ProductStatus.Archived }])
         {
             await Send.ResultAsync(ApiProblem.NotFound("SKU for sale"));
             return;
         }
 
         // The storefront's cap on lines, below the grain's own hard limit; an existing line can always change.
-        var cart = grains.Cart(req.CartId);
         var maxLines = limits.MaxLinesPerCart;
-        if (req.Quantity > 0 && await cart.GetAsync() is { } current && current.Lines.Count >= maxLines && current.Lines.All(line => line.Sku != req.Sku))
+        if (await current is { } view && view.Lines.Count >= maxLines && view.Lines.All(line => line.Sku != req.Sku))
         {
             await Send.ResultAsync(ApiProblem.Create(StatusCodes.Status409Conflict, RuleCodes.CartFull, "Cart is full", $"A cart holds at most {maxLines} lines."));
             return;

@@ -1,0 +1,193 @@
+using Npgsql;
+using NpgsqlTypes;
+using Orleans.Storage;
+
+namespace MultiStore.Grains.Persistence;
+
+/// <summary>
+/// Grain state for grains that every shopper creates (carts, orders): the same rows, version fence and JSON payloads
+/// as the ADO.NET provider writes to <c>multistore_grain_state</c> (migration 0001), but the reads and writes of many
+/// grains share one PostgreSQL round trip. A flash sale creates a cart per shopper, and one single-row read and one
+/// single-row commit per cart line would cap the storefront at what this machine commits one by one.
+/// <para>
+/// Each write still stands alone: it lands only at the version its activation read (or, for a new row, only if no
+/// one created it first), and a write that lost answers <see cref="InconsistentStateException"/> to its own caller
+/// while the others of the round trip commit. Nobody is answered before the statement, and so the commit, is done.
+/// </para>
+/// </summary>
+public sealed class BatchingGrainStorage : IGrainStorage, IAsyncDisposable
+{
+    /// <summary>Most reads or writes one round trip carries.</summary>
+    public const int MaxPerRoundTrip = 256;
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly string _serviceId;
+    private readonly IGrainStorageSerializer _serializer;
+    private readonly RoundTripBatcher<PendingRead> _reads;
+    private readonly RoundTripBatcher<PendingWrite> _writes;
+
+    public BatchingGrainStorage(NpgsqlDataSource dataSource, string serviceId, IGrainStorageSerializer serializer)
+    {
+        _dataSource = dataSource;
+        _serviceId = serviceId;
+        _serializer = serializer;
+        _reads = new RoundTripBatcher<PendingRead>(MaxPerRoundTrip, ReadGroupAsync);
+        _writes = new RoundTripBatcher<PendingWrite>(MaxPerRoundTrip, WriteGroupAsync);
+    }
+
+    /// <inheritdoc />
+    public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        var read = new PendingRead(stateName, grainId.Key.ToString()!);
+        _reads.Enqueue(read);
+        var (payload, version) = await read.Done.Task;
+        grainState.State = payload is null ? Activator.CreateInstance<T>() : _serializer.Deserialize<T>(new BinaryData(payload));
+        grainState.ETag = version?.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        grainState.RecordExists = payload is not null;
+    }
+
+    /// <inheritdoc />
+    public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        var payload = _serializer.Serialize(grainState.State).ToArray();
+        grainState.ETag = await WriteAsync(stateName, grainId, grainState.ETag, payload);
+        grainState.RecordExists = true;
+    }
+
+    /// <inheritdoc />
+    public async Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        // Like the ADO.NET provider without DeleteStateOnClear: the row stays, empty, and its version moves on.
+        grainState.ETag = await WriteAsync(stateName, grainId, grainState.ETag, payload: null);
+        grainState.State = Activator.CreateInstance<T>();
+        grainState.RecordExists = false;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _writes.DisposeAsync();
+        await _reads.DisposeAsync();
+    }
+
+    private async Task<string> WriteAsync(string stateName, GrainId grainId, string? etag, byte[]? payload)
+    {
+        int? expected = etag is null ? null : int.Parse(etag, System.Globalization.CultureInfo.InvariantCulture);
+        var write = new PendingWrite(stateName, grainId.Key.ToString()!, expected, payload);
+        _writes.Enqueue(write);
+        var written = await write.Done.Task;
+        return written?.ToString(System.Globalization.CultureInfo.InvariantCulture)
+            ?? throw new InconsistentStateException(
+                $"State '{stateName}' of {grainId} was written by another activation since it was read.", "unknown", etag ?? "none");
+    }
+
+    private async Task ReadGroupAsync(List<PendingRead> group, CancellationToken cancellationToken)
+    {
+        await using var command = _dataSource.CreateCommand(
+            """
+            SELECT i.ordinal, s.payload, s.version
+            FROM unnest(@types, @keys) WITH ORDINALITY AS i(grain_type, grain_key, ordinal)
+            LEFT JOIN multistore_grain_state s
+              ON s.service_id = @service AND s.grain_type = i.grain_type AND s.grain_key = i.grain_key
+             AND s.grain_n0 = 0 AND s.grain_n1 = 0
+            """);
+        command.Parameters.AddWithValue("service", _serviceId);
+        command.Parameters.Add(TextArray("types", group.Select(read => read.StateName)));
+        command.Parameters.Add(TextArray("keys", group.Select(read => read.Key)));
+        var found = new (byte[]? Payload, int? Version)[group.Count];
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                found[reader.GetInt64(0) - 1] = (reader.IsDBNull(1) ? null : reader.GetFieldValue<byte[]>(1), reader.IsDBNull(2) ? null : reader.GetInt32(2));
+            }
+        }
+
+        for (var i = 0; i < group.Count; i++)
+        {
+            group[i].Done.TrySetResult(found[i]);
+        }
+    }
+
+    /// <summary>
+    /// One statement for the group (so one round trip and one commit): updates at the expected version, inserts
+    /// where none was expected, and answers the new version of each write that landed. Two writes of one row never
+    /// share a statement (a grain awaits its write before the next); should they, the second is deferred.
+    /// </summary>
+    private async Task WriteGroupAsync(List<PendingWrite> group, CancellationToken cancellationToken)
+    {
+        var rows = new HashSet<(string, string)>();
+        var now = new List<PendingWrite>(group.Count);
+        foreach (var write in group)
+        {
+            if (rows.Add((write.StateName, write.Key)))
+            {
+                now.Add(write);
+            }
+            else
+            {
+                _writes.Enqueue(write);
+            }
+        }
+
+        await using var command = _dataSource.CreateCommand(
+            """
+            WITH input AS (
+              SELECT * FROM unnest(@types, @keys, @versions, @payloads) WITH ORDINALITY AS i(grain_type, grain_key, version, payload, ordinal)),
+            updated AS (
+              UPDATE multistore_grain_state s
+              SET payload = i.payload, version = s.version + 1, modified_at = now()
+              FROM input i
+              WHERE s.service_id = @service AND s.grain_type = i.grain_type AND s.grain_key = i.grain_key
+                AND s.grain_n0 = 0 AND s.grain_n1 = 0 AND i.version IS NOT NULL AND s.version = i.version
+              RETURNING i.ordinal, s.version),
+            inserted AS (
+              INSERT INTO multistore_grain_state (service_id, grain_type, grain_key, grain_n0, grain_n1, payload, version)
+              SELECT @service, i.grain_type, i.grain_key, 0, 0, i.payload, 1 FROM input i WHERE i.version IS NULL
+              ON CONFLICT ON CONSTRAINT pk_multistore_grain_state DO NOTHING
+              RETURNING grain_type, grain_key, version)
+            SELECT ordinal, version FROM updated
+            UNION ALL
+            SELECT i.ordinal, n.version FROM inserted n JOIN input i ON i.grain_type = n.grain_type AND i.grain_key = n.grain_key AND i.version IS NULL
+            """);
+        command.Parameters.AddWithValue("service", _serviceId);
+        command.Parameters.Add(TextArray("types", now.Select(write => write.StateName)));
+        command.Parameters.Add(TextArray("keys", now.Select(write => write.Key)));
+        command.Parameters.Add(new NpgsqlParameter<int?[]>("versions", NpgsqlDbType.Array | NpgsqlDbType.Integer) { TypedValue = [.. now.Select(write => write.ExpectedVersion)] });
+        command.Parameters.Add(new NpgsqlParameter<byte[]?[]>("payloads", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { TypedValue = [.. now.Select(write => write.Payload)] });
+        var written = new int?[now.Count];
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                written[reader.GetInt64(0) - 1] = reader.GetInt32(1);
+            }
+
+            // The commit comes after the rows: closing reads on to ReadyForQuery and throws if the commit failed.
+            await reader.CloseAsync();
+        }
+
+        for (var i = 0; i < now.Count; i++)
+        {
+            now[i].Done.TrySetResult(written[i]);
+        }
+    }
+
+    private static NpgsqlParameter<string[]> TextArray(string name, IEnumerable<string> values) =>
+        new(name, NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = [.. values] };
+
+    private sealed record PendingRead(string StateName, string Key) : IBatchedWork
+    {
+        public TaskCompletionSource<(byte[]? Payload, int? Version)> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void Fail(Exception error) => Done.TrySetException(error);
+    }
+
+    /// <param name="ExpectedVersion">The version the activation holds; null: it saw no row and may only create one.</param>
+    private sealed record PendingWrite(string StateName, string Key, int? ExpectedVersion, byte[]? Payload) : IBatchedWork
+    {
+        /// <summary>The row's new version, or null when another activation wrote first.</summary>
+        public TaskCompletionSource<int?> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void Fail(Exception error) => Done.TrySetException(error);
+    }
+}
