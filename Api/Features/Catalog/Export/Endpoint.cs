@@ -2,6 +2,7 @@ using FastEndpoints;
 using MultiStore.Api.Auth;
 using MultiStore.Api.Tenancy;
 using MultiStore.Grains.Interfaces.Catalog;
+using MultiStore.Grains.Interfaces.Stock;
 
 namespace MultiStore.Api.Features.Catalog.Export;
 
@@ -23,17 +24,18 @@ public sealed class Endpoint(TenantGrains grains) : EndpointWithoutRequest
 
     public override async Task HandleAsync(CancellationToken ct)
     {
+        // The first page, with its stock, is read before a byte is written: a refusal by the silo or an unavailable
+        // cluster then still answers as a problem (403, 503) instead of a 200 whose CSV stops after the header.
+        var catalog = grains.Catalog();
+        var page = await ReadPageAsync(catalog, 0);
         HttpContext.Response.ContentType = $"{CatalogCsv.ContentType}; charset=utf-8";
         HttpContext.Response.Headers.ContentDisposition = "attachment; filename=\"catalog.csv\"";
         await using var writer = new StreamWriter(HttpContext.Response.Body, leaveOpen: true);
         await writer.WriteAsync(CsvStream.Line(CatalogCsv.Columns));
-        var catalog = grains.Catalog();
         for (var skip = 0; ; skip += PageSize)
         {
-            var page = await catalog.ListAsync(new ProductQuery(null, null, skip, PageSize));
-            foreach (var product in page.Items)
+            foreach (var (product, levels) in page.Products)
             {
-                var levels = await Task.WhenAll(product.Variants.Select(variant => grains.Sku(variant.Sku).GetLevelsAsync()));
                 foreach (var (variant, variantLevels) in product.Variants.Zip(levels))
                 {
                     var stocked = variantLevels.Where(level => level.IsStocked).ToList();
@@ -47,12 +49,29 @@ public sealed class Endpoint(TenantGrains grains) : EndpointWithoutRequest
                 }
             }
 
-            if (page.Items.Count < PageSize)
+            if (!page.More)
             {
                 break;
             }
+
+            page = await ReadPageAsync(catalog, skip + PageSize);
         }
 
         await writer.FlushAsync(ct);
     }
+
+    private async Task<Page> ReadPageAsync(ICatalogGrain catalog, int skip)
+    {
+        var page = await catalog.ListAsync(new ProductQuery(null, null, skip, PageSize));
+        var products = new List<(Product, IReadOnlyList<StockLevel>[])>(page.Items.Count);
+        foreach (var product in page.Items)
+        {
+            products.Add((product, await Task.WhenAll(product.Variants.Select(variant => grains.Sku(variant.Sku).GetLevelsAsync()))));
+        }
+
+        return new Page(products, More: page.Items.Count == PageSize);
+    }
+
+    /// <summary>A page of products, each with its variants' stock levels (in variant order).</summary>
+    private sealed record Page(IReadOnlyList<(Product Product, IReadOnlyList<StockLevel>[] Levels)> Products, bool More);
 }
