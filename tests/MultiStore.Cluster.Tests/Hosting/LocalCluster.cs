@@ -213,6 +213,14 @@ public sealed class LocalCluster : IAsyncDisposable
         return (await journal.LoadAsync(store.StockKey)).ToState();
     }
 
+    /// <summary>The hot SKU's whole ledger as PostgreSQL holds it, newest first.</summary>
+    public async Task<IReadOnlyList<LedgerEntry>> StoredLedgerAsync(TestStore store)
+    {
+        _database.Clear();
+        await using var journal = new PostgresStockJournal(_database, Settings.ServiceId, NullLogger<PostgresStockJournal>.Instance);
+        return await journal.ReadLedgerAsync(store.StockKey, before: null, take: int.MaxValue);
+    }
+
     /// <summary>Every stored cart of the store with the reservation id of its line for the hot SKU (null: no such line).</summary>
     public async Task<IReadOnlyDictionary<string, string?>> StoredCartLinesAsync(TestStore store)
     {

@@ -1,12 +1,9 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
-using MultiStore.Cluster.Tests.Failover;
 using MultiStore.Cluster.Tests.Hosting;
-using Xunit.Abstractions;
 
 namespace MultiStore.Cluster.Tests.Operations;
 
@@ -15,22 +12,13 @@ namespace MultiStore.Cluster.Tests.Operations;
 /// onboarding with a template, CSV import, a priced sale, analytics for the store, the owner and the platform, and
 /// a low-stock alert delivered to a signed webhook after a retry.
 /// </summary>
-[Collection(ProcessCollection.Name)]
-public sealed class StoreOperationsOverHttpTests(ITestOutputHelper output)
+[Collection(OperationsCollection.Name)]
+public sealed class StoreOperationsOverHttpTests(OperationsCluster operations)
 {
-    private static readonly IReadOnlyDictionary<string, string> SiloSettings = new Dictionary<string, string>
-    {
-        ["Webhooks__AllowPrivateNetworks"] = "true",
-        ["Webhooks__InitialBackoff"] = "00:00:00.100",
-        ["Webhooks__DeliveryTick"] = "00:00:00.050",
-    };
-
     [Fact]
     public async Task OnboardImportSellAnalyseAndAlert_OverHttp_OnTheDurableCluster()
     {
-        await using var cluster = await LocalCluster.StartAsync(
-            output, nameof(OnboardImportSellAnalyseAndAlert_OverHttp_OnTheDurableCluster),
-            ClusterSettings.New(TestServices.Postgres, TestServices.Redis), silos: 1, siloSettings: SiloSettings);
+        var cluster = operations.Cluster;
         await using var receiver = new WebhookReceiver(HttpStatusCode.ServiceUnavailable);
         var id = $"h{Guid.NewGuid():N}"[..14];
         var host = $"{id}.localhost";
@@ -38,9 +26,9 @@ public sealed class StoreOperationsOverHttpTests(ITestOutputHelper output)
         var owner = await ApiProcess.TokenAsync("owner", id);
 
         // Onboarding in one call: a live store with the template's products, zones and stock.
-        await SendAsync(cluster, HttpMethod.Post, "platform/tenants", null, platform, new { id, name = "Durable Beauty", domains = new[] { host }, template = "beauty", currency = "EUR" }, HttpStatusCode.Created);
-        var listing = await SendAsync(cluster, HttpMethod.Get, "api/products", host, null, null, HttpStatusCode.OK);
-        var product = await SendAsync(cluster, HttpMethod.Get, $"api/products/{listing["items"]![0]!["handle"]!.GetValue<string>()}", host, null, null, HttpStatusCode.OK);
+        await cluster.SendAsync(HttpMethod.Post, "platform/tenants", null, platform, new { id, name = "Durable Beauty", domains = new[] { host }, template = "beauty", currency = "EUR" }, HttpStatusCode.Created);
+        var listing = await cluster.SendAsync(HttpMethod.Get, "api/products", host, null, null, HttpStatusCode.OK);
+        var product = await cluster.SendAsync(HttpMethod.Get, $"api/products/{listing["items"]![0]!["handle"]!.GetValue<string>()}", host, null, null, HttpStatusCode.OK);
         var templateSku = product["variants"]![0]!["sku"]!.GetValue<string>();
         var templatePrice = product["price"]!.GetValue<decimal>();
 
@@ -56,33 +44,33 @@ public sealed class StoreOperationsOverHttpTests(ITestOutputHelper output)
             Assert.True(imported.IsSuccessStatusCode, await imported.Content.ReadAsStringAsync());
         }
 
-        var serum = (await SendAsync(cluster, HttpMethod.Get, "admin/products/serum-x", host, owner, null, HttpStatusCode.OK))["variants"]![0]!["sku"]!.GetValue<string>();
+        var serum = (await cluster.SendAsync(HttpMethod.Get, "admin/products/serum-x", host, owner, null, HttpStatusCode.OK))["variants"]![0]!["sku"]!.GetValue<string>();
 
         // A sale: prices quoted from the catalog at checkout, payment recorded by the owner.
         var cartId = Guid.NewGuid().ToString("D");
-        await SendAsync(cluster, HttpMethod.Put, $"api/carts/{cartId}/items/{serum}", host, null, new { quantity = 2 }, HttpStatusCode.OK);
-        await SendAsync(cluster, HttpMethod.Put, $"api/carts/{cartId}/items/{templateSku}", host, null, new { quantity = 1 }, HttpStatusCode.OK);
-        var order = await SendAsync(cluster, HttpMethod.Post, $"api/carts/{cartId}/checkout", host, null, null, HttpStatusCode.Created);
+        await cluster.SendAsync(HttpMethod.Put, $"api/carts/{cartId}/items/{serum}", host, null, new { quantity = 2 }, HttpStatusCode.OK);
+        await cluster.SendAsync(HttpMethod.Put, $"api/carts/{cartId}/items/{templateSku}", host, null, new { quantity = 1 }, HttpStatusCode.OK);
+        var order = await cluster.SendAsync(HttpMethod.Post, $"api/carts/{cartId}/checkout", host, null, null, HttpStatusCode.Created);
         Assert.Equal((25m + templatePrice, "EUR"), (order["total"]!.GetValue<decimal>(), order["currency"]!.GetValue<string>()));
-        await SendAsync(cluster, HttpMethod.Post, $"admin/orders/{order["orderId"]!.GetValue<string>()}/pay", host, owner, new { paymentReference = "durable-1" }, HttpStatusCode.OK);
+        await cluster.SendAsync(HttpMethod.Post, $"admin/orders/{order["orderId"]!.GetValue<string>()}/pay", host, owner, new { paymentReference = "durable-1" }, HttpStatusCode.OK);
 
         // Analytics: the store, the owner across their stores, the platform across all.
-        var store = await SendAsync(cluster, HttpMethod.Get, "admin/analytics", host, owner, null, HttpStatusCode.OK);
+        var store = await cluster.SendAsync(HttpMethod.Get, "admin/analytics", host, owner, null, HttpStatusCode.OK);
         Assert.Equal((1, 1, 25m + templatePrice), (store["totals"]!["ordersPlaced"]!.GetValue<int>(), store["totals"]!["ordersPaid"]!.GetValue<int>(), store["totals"]!["revenue"]!.GetValue<decimal>()));
         Assert.Equal(serum, store["topSkus"]![0]!["sku"]!.GetValue<string>());
-        var owned = await SendAsync(cluster, HttpMethod.Get, "admin/stores/analytics", "admin.localhost", owner, null, HttpStatusCode.OK);
+        var owned = await cluster.SendAsync(HttpMethod.Get, "admin/stores/analytics", "admin.localhost", owner, null, HttpStatusCode.OK);
         Assert.Equal(25m + templatePrice, owned["byCurrency"]![0]!["totals"]!["revenue"]!.GetValue<decimal>());
-        var all = await SendAsync(cluster, HttpMethod.Get, "platform/analytics?top=1000", null, platform, null, HttpStatusCode.OK);
+        var all = await cluster.SendAsync(HttpMethod.Get, "platform/analytics?top=1000", null, platform, null, HttpStatusCode.OK);
         Assert.Contains(all["stores"]!.AsArray(), entry => entry!["store"]!.GetValue<string>() == id && entry["totals"]!["ordersPaid"]!.GetValue<int>() == 1);
 
         // Low stock: 38 serums left, threshold 38; the webhook answers 503 once, then takes the signed alert.
-        var webhook = await SendAsync(cluster, HttpMethod.Put, "admin/webhooks", host, owner, new { url = receiver.Url }, HttpStatusCode.OK);
-        await SendAsync(cluster, HttpMethod.Put, $"admin/stock/{serum}/main/reorder-point", host, owner, new { reorderPoint = 38 }, HttpStatusCode.OK);
+        var webhook = await cluster.SendAsync(HttpMethod.Put, "admin/webhooks", host, owner, new { url = receiver.Url }, HttpStatusCode.OK);
+        await cluster.SendAsync(HttpMethod.Put, $"admin/stock/{serum}/main/reorder-point", host, owner, new { reorderPoint = 38 }, HttpStatusCode.OK);
         var deadline = DateTime.UtcNow.AddSeconds(20);
         JsonNode alert;
         while (true)
         {
-            alert = (await SendAsync(cluster, HttpMethod.Get, "admin/alerts", host, owner, null, HttpStatusCode.OK))["alerts"]![0] ?? new JsonObject();
+            alert = (await cluster.SendAsync(HttpMethod.Get, "admin/alerts", host, owner, null, HttpStatusCode.OK))["alerts"]![0] ?? new JsonObject();
             if (alert["delivery"]?.GetValue<string>() == "delivered" || DateTime.UtcNow > deadline)
             {
                 break;
@@ -97,24 +85,5 @@ public sealed class StoreOperationsOverHttpTests(ITestOutputHelper output)
         Assert.All(receiver.Requests, request => Assert.Equal(
             "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes($"{request.Headers["X-MultiStore-Timestamp"]}.{request.Body}"))),
             request.Headers["X-MultiStore-Signature"]));
-    }
-
-    private static async Task<JsonNode> SendAsync(LocalCluster cluster, HttpMethod method, string path, string? host, string? token, object? body, HttpStatusCode expected)
-    {
-        using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
-        if (host is not null)
-        {
-            request.Headers.Host = host;
-        }
-
-        if (token is not null)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        }
-
-        using var response = await cluster.Http.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == expected, $"{method} {path}: expected {(int)expected}, got {(int)response.StatusCode} {text}");
-        return JsonNode.Parse(text.Length == 0 ? "{}" : text)!;
     }
 }

@@ -1,0 +1,104 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using MultiStore.Cluster.Tests.Hosting;
+using MultiStore.Grains.Interfaces.Stock;
+using MultiStore.Grains.Stock;
+using MultiStore.Grains.Stock.Journal;
+
+namespace MultiStore.Cluster.Tests.Stock;
+
+/// <summary>
+/// <see cref="PostgresStockJournal.ReadLedgerAsync"/> on a real PostgreSQL database made by the production
+/// <see cref="Grains.Persistence.SchemaMigrator"/>: pages newest first, one stream of one service only, and only
+/// the lines of batches the version fence let in.
+/// </summary>
+public sealed class PostgresStockJournalTests : IAsyncLifetime
+{
+    private const string Stream = "t-ledger/SKU-1@main";
+
+    // Whole milliseconds: PostgreSQL keeps microseconds, and the lines must read back equal.
+    private static readonly DateTimeOffset Start = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+
+    private TestDatabase? _database;
+
+    private TestDatabase Database => _database!;
+
+    public async Task InitializeAsync() => _database = await TestDatabase.CreateAsync();
+
+    public async Task DisposeAsync()
+    {
+        if (_database is not null)
+        {
+            await _database.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task ReadLedgerAsync_PagedWithBeforeAndTake_ReturnsEveryLineOnceNewestFirst()
+    {
+        await using var journal = Journal("svc-a");
+        // Seven lines in three batches, as group commits write them: 1-3, 4-5, 6-7.
+        var lines = Enumerable.Range(1, 7).Select(sequence => Line(sequence, delta: sequence, reservationId: sequence % 2 == 0 ? $"r{sequence}" : null)).ToList();
+        await journal.AppendAsync(Batch(Stream, 1, lines[0..3]));
+        await journal.AppendAsync(Batch(Stream, 2, lines[3..5]));
+        await journal.AppendAsync(Batch(Stream, 3, lines[5..7]));
+
+        Assert.Equal([7L, 6L, 5L], Sequences(await journal.ReadLedgerAsync(Stream, before: null, take: 3)));
+        Assert.Equal([4L, 3L, 2L], Sequences(await journal.ReadLedgerAsync(Stream, before: 5, take: 3)));
+        Assert.Equal([1L], Sequences(await journal.ReadLedgerAsync(Stream, before: 2, take: 3)));
+        Assert.Empty(await journal.ReadLedgerAsync(Stream, before: 1, take: 3));
+        Assert.Equal([5L, 4L], Sequences(await journal.ReadLedgerAsync(Stream, before: 6, take: 2)));
+        // Every field reads back as it was written (nulls too), newest first.
+        Assert.Equal(Enumerable.Reverse(lines), await journal.ReadLedgerAsync(Stream, before: null, take: 100));
+    }
+
+    [Fact]
+    public async Task ReadLedgerAsync_ReadsOnlyTheGivenStreamOfItsOwnService()
+    {
+        await using var journal = Journal("svc-a");
+        await using var otherService = Journal("svc-b");
+        await journal.AppendAsync(Batch(Stream, 1, [Line(1, delta: 10), Line(2, delta: 1)]));
+        // Same tenant and SKU in another zone, another tenant's same SKU, and the same stream in another service.
+        await journal.AppendAsync(Batch("t-ledger/SKU-1@east", 1, [Line(1, delta: 20), Line(2, delta: 2), Line(3, delta: 3)]));
+        await journal.AppendAsync(Batch("t-other/SKU-1@main", 1, [Line(1, delta: 30)]));
+        await otherService.AppendAsync(Batch(Stream, 1, [Line(1, delta: 40), Line(2, delta: 4), Line(3, delta: 5)]));
+
+        Assert.Equal([(2L, 1), (1L, 10)], Deltas(await journal.ReadLedgerAsync(Stream, before: null, take: 100)));
+        Assert.Equal([(3L, 5), (2L, 4), (1L, 40)], Deltas(await otherService.ReadLedgerAsync(Stream, before: null, take: 100)));
+        Assert.Equal([(3L, 3), (2L, 2), (1L, 20)], Deltas(await journal.ReadLedgerAsync("t-ledger/SKU-1@east", before: null, take: 100)));
+        Assert.Empty(await journal.ReadLedgerAsync("t-ledger/SKU-1@west", before: null, take: 100));
+        Assert.Empty(await otherService.ReadLedgerAsync("t-other/SKU-1@main", before: null, take: 100));
+    }
+
+    [Fact]
+    public async Task ReadLedgerAsync_AfterTheFenceRefusedABatch_HasNoneOfItsLines()
+    {
+        // Two activations of one entry: the stale one writes version 1 after the live one did.
+        await using var live = Journal("svc-a");
+        await using var stale = Journal("svc-a");
+        var kept = Line(1, delta: 10);
+        await live.AppendAsync(Batch(Stream, 1, [kept]));
+
+        // Its lines carry sequences the stream does not have yet, so only the fence can keep them out.
+        await Assert.ThrowsAsync<StockJournalConflictException>(() => stale.AppendAsync(Batch(Stream, 1, [Line(2, delta: 99, reason: "stale"), Line(3, delta: 99, reason: "stale")])));
+        Assert.Equal([kept], await live.ReadLedgerAsync(Stream, before: null, take: 100));
+
+        // The live activation carries on with sequence 2, which the refused batch never took.
+        var next = Line(2, delta: -1);
+        await live.AppendAsync(Batch(Stream, 2, [next]));
+        Assert.Equal([next, kept], await stale.ReadLedgerAsync(Stream, before: null, take: 100));
+    }
+
+    private PostgresStockJournal Journal(string serviceId) => new(Database.DataSource, serviceId, NullLogger<PostgresStockJournal>.Instance);
+
+    /// <summary>An adjustment line; its numbers need not add up, since only what is stored and read back is checked.</summary>
+    private static LedgerEntry Line(long sequence, int delta, string? reason = "recount", string? reservationId = null) =>
+        new(sequence, Start.AddSeconds(sequence), LedgerKinds.Adjustment, delta, (int)sequence * 100, reason, "user:journal-tests", reservationId);
+
+    /// <summary>A batch whose changes set on-hand to each line's on-hand-after (the journal does not read them back here).</summary>
+    private static StockJournalBatch Batch(string stream, long version, IReadOnlyList<LedgerEntry> lines) =>
+        new(stream, version, [.. lines.Select(line => new StockChange(StockChangeKind.Set, line.At, line.Actor, OnHand: line.OnHandAfter, Reason: line.Reason))], lines, Snapshot: null);
+
+    private static IEnumerable<long> Sequences(IEnumerable<LedgerEntry> lines) => lines.Select(line => line.Sequence);
+
+    private static IEnumerable<(long Sequence, int Delta)> Deltas(IEnumerable<LedgerEntry> lines) => lines.Select(line => (line.Sequence, line.Delta));
+}
