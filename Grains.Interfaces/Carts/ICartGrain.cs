@@ -19,6 +19,15 @@ public interface ICartGrain : ITenantScopedGrain
     [Alias("SetItem")]
     Task<CartChange> SetItemAsync(string sku, string zone, int quantity);
 
+    /// <summary>
+    /// <see cref="SetItemAsync"/> as the storefront asks it, with the storefront's gates checked here, next to the
+    /// data, in one call: a SKU not stocked in the zone, a product no longer for sale, or a new line beyond
+    /// <paramref name="maxLines"/> is refused (<see cref="CartChange.Refusal"/>) and nothing is reserved.
+    /// </summary>
+    [RequiresPermission(StorePermission.Shop)]
+    [Alias("SetItemForShopper")]
+    Task<CartChange> SetItemForShopperAsync(string sku, string zone, int quantity, int maxLines);
+
     /// <summary>Removes a line and releases its units; null when the cart does not exist.</summary>
     [RequiresPermission(StorePermission.Shop)]
     [Alias("RemoveItem")]

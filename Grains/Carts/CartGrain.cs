@@ -29,6 +29,8 @@ public sealed class CartGrain(
 
     private ReservationOptions Options => options.Value;
 
+    private ICatalogGrain Catalog => GrainFactory.GetGrain<ICatalogGrain>(TenantKey.For(_tenant, ICatalogGrain.EntityId));
+
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         (_tenant, _cartId) = TenantKey.Parse(this.GetPrimaryKeyString());
@@ -83,6 +85,25 @@ public sealed class CartGrain(
         State.Lines[sku] = new CartLineState(sku, zone, quantity, reservationId, result.ExpiresAt!.Value);
         await SaveAsync();
         return new CartChange(View(), null);
+    }
+
+    /// <inheritdoc />
+    public async Task<CartChange> SetItemForShopperAsync(string sku, string zone, int quantity, int maxLines)
+    {
+        IdRules.EnsureSku(sku);
+        IdRules.EnsureZone(zone);
+        // Both gates asked at once: the cart waits for one round trip, not two.
+        var stocked = StockOf(sku, zone).IsStockedAsync();
+        var forSale = quantity > 0 ? Catalog.FindSkusAsync([sku]) : Task.FromResult<IReadOnlyList<SkuInfo>>([]);
+        await Task.WhenAll(stocked, forSale);
+        var refusal = !await stocked ? CartRefusal.NotStocked
+            // SKUs the catalog never issued (stock set up directly) are sold as stocked.
+            : await forSale is [{ Status: ProductStatus.Archived }] ? CartRefusal.NotForSale
+            : quantity > 0 && !State.Lines.ContainsKey(sku) && State.Lines.Count >= maxLines ? CartRefusal.CartFull
+            : (CartRefusal?)null;
+        return refusal is { } refused
+            ? new CartChange(State.Exists ? View() : EmptyView(), null, refused)
+            : await SetItemAsync(sku, zone, quantity);
     }
 
     /// <inheritdoc />
@@ -145,9 +166,8 @@ public sealed class CartGrain(
     /// </summary>
     private async Task<(string Currency, Dictionary<string, decimal> Prices)> QuoteAsync()
     {
-        var catalog = GrainFactory.GetGrain<ICatalogGrain>(TenantKey.For(_tenant, ICatalogGrain.EntityId));
-        var settings = await catalog.GetSettingsAsync();
-        var found = await catalog.FindSkusAsync([.. State.Lines.Keys]);
+        var settings = await Catalog.GetSettingsAsync();
+        var found = await Catalog.FindSkusAsync([.. State.Lines.Keys]);
         return (settings.Currency, found.ToDictionary(sku => sku.Sku, sku => sku.Price, StringComparer.Ordinal));
     }
 

@@ -25,6 +25,40 @@ public sealed class CartGrainTests(ClusterFixture cluster)
     }
 
     [Fact]
+    public async Task SetItemForShopperAsync_SkuNotStockedInTheZone_IsRefusedAndReservesNothing()
+    {
+        await cluster.StockAsync(_tenant, Sku, 10);
+        using var _ = ClusterFixture.ActAs(_tenant);
+        var cart = cluster.NewCart(_tenant);
+
+        var change = await cart.SetItemForShopperAsync(Sku, "elsewhere", 1, maxLines: 30);
+
+        Assert.Equal((CartRefusal?)CartRefusal.NotStocked, change.Refusal);
+        Assert.False(change.Succeeded);
+        Assert.Empty(change.Cart.Lines);
+        Assert.Null(await cart.GetAsync());
+        Assert.Equal(0, (await cluster.Stock(_tenant, Sku, "elsewhere").GetAsync()).Reserved);
+    }
+
+    [Fact]
+    public async Task SetItemForShopperAsync_NewLineBeyondTheCap_IsRefusedButAnExistingLineStillChanges()
+    {
+        await cluster.StockAsync(_tenant, Sku, 10);
+        await cluster.StockAsync(_tenant, OtherSku, 10);
+        using var _ = ClusterFixture.ActAs(_tenant);
+        var cart = cluster.NewCart(_tenant);
+        Assert.True((await cart.SetItemForShopperAsync(Sku, Zone, 1, maxLines: 1)).Succeeded);
+
+        var refused = await cart.SetItemForShopperAsync(OtherSku, Zone, 1, maxLines: 1);
+        var grown = await cart.SetItemForShopperAsync(Sku, Zone, 3, maxLines: 1);
+
+        Assert.Equal((CartRefusal?)CartRefusal.CartFull, refused.Refusal);
+        Assert.Equal(0, (await cluster.Stock(_tenant, OtherSku).GetAsync()).Reserved);
+        Assert.True(grown.Succeeded);
+        Assert.Equal(3, Assert.Single(grown.Cart.Lines).Quantity);
+    }
+
+    [Fact]
     public async Task SetItemAsync_NewLine_ReservesAtOnceForTheCartHold()
     {
         await cluster.StockAsync(_tenant, Sku, 10);

@@ -4,7 +4,6 @@ using MultiStore.Api.Hosting;
 using MultiStore.Api.Problems;
 using MultiStore.Api.Tenancy;
 using MultiStore.Grains.Interfaces.Carts;
-using MultiStore.Grains.Interfaces.Catalog;
 using MultiStore.Grains.Interfaces.Common;
 
 namespace MultiStore.Api.Features.Carts.SetItem;
@@ -33,37 +32,23 @@ public sealed class Endpoint(TenantGrains grains) : Endpoint<Request, CartRespon
         }
 
         var zone = req.Zone ?? await grains.DefaultZoneAsync();
-        var cart = grains.Cart(req.CartId);
-        // Three independent reads, asked at once: a shopper waits for one round trip, not three.
-        var stocked = grains.Stock(req.Sku, zone).IsStockedAsync();
-        var forSale = req.Quantity > 0 ? grains.Catalog().FindSkusAsync([req.Sku]) : Task.FromResult<IReadOnlyList<SkuInfo>>([]);
-        var current = req.Quantity > 0 ? cart.GetAsync() : Task.FromResult<CartView?>(null);
-        await Task.WhenAll(stocked, forSale, current);
-
-        // Only SKUs stocked in the zone can be put in a cart; asking an unknown entry reserves nothing. A gate only:
-        // it does not wait for the entry's batch in flight (the reservation itself is answered once durable).
-        if (!await stocked)
-        {
-            await Send.ResultAsync(ApiProblem.NotFound("SKU in this zone"));
-            return;
-        }
-
-        // A SKU of an archived product is no longer for sale (SKUs the catalog never issued are sold as stocked).
-        if (await forSale is [{ Status: ProductStatus.Archived }])
-        {
-            await Send.ResultAsync(ApiProblem.NotFound("SKU for sale"));
-            return;
-        }
-
-        // The storefront's cap on lines, below the grain's own hard limit; an existing line can always change.
+        // The storefront's gates (stocked in the zone, still for sale, the cap on lines) are checked by the cart
+        // itself, next to the data, in the same call that reserves: one round trip to the cluster.
         var maxLines = limits.MaxLinesPerCart;
-        if (await current is { } view && view.Lines.Count >= maxLines && view.Lines.All(line => line.Sku != req.Sku))
+        var change = await grains.Cart(req.CartId).SetItemForShopperAsync(req.Sku, zone, req.Quantity!.Value, maxLines);
+        switch (change.Refusal)
         {
-            await Send.ResultAsync(ApiProblem.Create(StatusCodes.Status409Conflict, RuleCodes.CartFull, "Cart is full", $"A cart holds at most {maxLines} lines."));
-            return;
+            case CartRefusal.NotStocked:
+                await Send.ResultAsync(ApiProblem.NotFound("SKU in this zone"));
+                return;
+            case CartRefusal.NotForSale:
+                await Send.ResultAsync(ApiProblem.NotFound("SKU for sale"));
+                return;
+            case CartRefusal.CartFull:
+                await Send.ResultAsync(ApiProblem.Create(StatusCodes.Status409Conflict, RuleCodes.CartFull, "Cart is full", $"A cart holds at most {maxLines} lines."));
+                return;
         }
 
-        var change = await cart.SetItemAsync(req.Sku, zone, req.Quantity!.Value);
         if (change.Shortage is { } shortage)
         {
             await Send.ResultAsync(ApiProblem.InsufficientStock(shortage));
