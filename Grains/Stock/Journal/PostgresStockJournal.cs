@@ -21,12 +21,16 @@ public sealed class PostgresStockJournal : IStockJournal, IAsyncDisposable
     /// <summary>Most appends one transaction carries; more wait for the next one (a bound on its size).</summary>
     public const int MaxAppendsPerTransaction = 512;
 
+    /// <summary>Most stream histories one read carries.</summary>
+    public const int MaxLoadsPerRoundTrip = 256;
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly string _serviceId;
     private readonly ILogger<PostgresStockJournal> _logger;
     private readonly RoundTripBatcher<PendingAppend> _appends;
+    private readonly RoundTripBatcher<PendingLoad> _loads;
 
     public PostgresStockJournal(NpgsqlDataSource dataSource, string serviceId, ILogger<PostgresStockJournal> logger)
     {
@@ -34,47 +38,15 @@ public sealed class PostgresStockJournal : IStockJournal, IAsyncDisposable
         _serviceId = serviceId;
         _logger = logger;
         _appends = new RoundTripBatcher<PendingAppend>(MaxAppendsPerTransaction, WriteGroupAsync);
+        _loads = new RoundTripBatcher<PendingLoad>(MaxLoadsPerRoundTrip, LoadGroupAsync);
     }
 
     /// <inheritdoc />
-    public async Task<StockJournalHistory> LoadAsync(string stream, CancellationToken cancellationToken = default)
+    public Task<StockJournalHistory> LoadAsync(string stream, CancellationToken cancellationToken = default)
     {
-        // One statement, so one round trip (activating many entries at once — a sale opening, a silo restart — is
-        // bound by round trips) and one MVCC snapshot: the batches read are exactly those after the snapshot read,
-        // even if another activation writes a newer snapshot meanwhile (two statements would each see their own).
-        await using var read = _dataSource.CreateCommand(
-            """
-            WITH snapshot AS (
-              SELECT version, snapshot FROM multistore_stock_snapshots WHERE service_id = $1 AND stream = $2)
-            SELECT 0 AS part, version, snapshot FROM snapshot
-            UNION ALL
-            SELECT 1, version, changes FROM multistore_stock_batches
-            WHERE service_id = $1 AND stream = $2 AND version > coalesce((SELECT version FROM snapshot), 0)
-            ORDER BY part, version
-            """);
-        read.Parameters.Add(new NpgsqlParameter<string> { TypedValue = _serviceId });
-        read.Parameters.Add(new NpgsqlParameter<string> { TypedValue = stream });
-
-        StockSnapshot? snapshot = null;
-        long snapshotVersion = 0;
-        var version = 0L;
-        var changes = new List<StockChange>();
-        await using var reader = await read.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            version = reader.GetInt64(1);
-            if (reader.GetInt32(0) == 0)
-            {
-                snapshotVersion = version;
-                snapshot = JsonSerializer.Deserialize<StockSnapshot>(reader.GetString(2), Json);
-            }
-            else
-            {
-                changes.AddRange(JsonSerializer.Deserialize<List<StockChange>>(reader.GetString(2), Json) ?? []);
-            }
-        }
-
-        return new StockJournalHistory(snapshot, snapshotVersion, changes, version);
+        var load = new PendingLoad(stream);
+        _loads.Enqueue(load);
+        return load.Done.Task;
     }
 
     /// <inheritdoc />
@@ -141,7 +113,54 @@ public sealed class PostgresStockJournal : IStockJournal, IAsyncDisposable
         return streams;
     }
 
-    public ValueTask DisposeAsync() => _appends.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _appends.DisposeAsync();
+        await _loads.DisposeAsync();
+    }
+
+    /// <summary>
+    /// Loads the history of every stream of the group in one statement: activating many entries at once (a sale
+    /// opening, a silo restart, a spread of shoppers) is bound by round trips. One statement is also one MVCC
+    /// snapshot: each stream's batches read are exactly those after the snapshot read with them, even if another
+    /// activation writes a newer snapshot meanwhile.
+    /// </summary>
+    private async Task LoadGroupAsync(List<PendingLoad> group, CancellationToken cancellationToken)
+    {
+        await using var read = _dataSource.CreateCommand(
+            """
+            WITH snapshot AS (
+              SELECT stream, version, snapshot FROM multistore_stock_snapshots WHERE service_id = $1 AND stream = ANY($2))
+            SELECT stream, 0 AS part, version, snapshot FROM snapshot
+            UNION ALL
+            SELECT b.stream, 1, b.version, b.changes FROM multistore_stock_batches b
+            LEFT JOIN snapshot s ON s.stream = b.stream
+            WHERE b.service_id = $1 AND b.stream = ANY($2) AND b.version > coalesce(s.version, 0)
+            ORDER BY 1, 2, 3
+            """);
+        read.Parameters.Add(new NpgsqlParameter<string> { TypedValue = _serviceId });
+        read.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. group.Select(load => load.Stream).Distinct(StringComparer.Ordinal)] });
+
+        var histories = new Dictionary<string, HistoryReader>(StringComparer.Ordinal);
+        await using (var reader = await read.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var stream = reader.GetString(0);
+                if (!histories.TryGetValue(stream, out var history))
+                {
+                    histories[stream] = history = new HistoryReader();
+                }
+
+                history.Add(isSnapshot: reader.GetInt32(1) == 0, reader.GetInt64(2), reader.GetString(3));
+            }
+        }
+
+        foreach (var load in group)
+        {
+            load.Done.TrySetResult(histories.TryGetValue(load.Stream, out var history) ? history.ToHistory() : new StockJournalHistory(null, 0, [], 0));
+        }
+    }
 
     /// <summary>Commits one group and tells each caller whether its batch won its version.</summary>
     private async Task WriteGroupAsync(List<PendingAppend> group, CancellationToken cancellationToken)
@@ -263,5 +282,37 @@ public sealed class PostgresStockJournal : IStockJournal, IAsyncDisposable
         public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public void Fail(Exception error) => Done.TrySetException(error);
+    }
+
+    private sealed record PendingLoad(string Stream) : IBatchedWork
+    {
+        public TaskCompletionSource<StockJournalHistory> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void Fail(Exception error) => Done.TrySetException(error);
+    }
+
+    /// <summary>One stream's rows as they arrive (snapshot first, then batches by version), turned into its history.</summary>
+    private sealed class HistoryReader
+    {
+        private readonly List<StockChange> _changes = [];
+        private StockSnapshot? _snapshot;
+        private long _snapshotVersion;
+        private long _version;
+
+        public void Add(bool isSnapshot, long version, string json)
+        {
+            _version = version;
+            if (isSnapshot)
+            {
+                _snapshotVersion = version;
+                _snapshot = JsonSerializer.Deserialize<StockSnapshot>(json, Json);
+            }
+            else
+            {
+                _changes.AddRange(JsonSerializer.Deserialize<List<StockChange>>(json, Json) ?? []);
+            }
+        }
+
+        public StockJournalHistory ToHistory() => new(_snapshot, _snapshotVersion, _changes, _version);
     }
 }

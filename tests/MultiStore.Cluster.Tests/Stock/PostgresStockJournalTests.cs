@@ -7,9 +7,9 @@ using MultiStore.Grains.Stock.Journal;
 namespace MultiStore.Cluster.Tests.Stock;
 
 /// <summary>
-/// <see cref="PostgresStockJournal.ReadLedgerAsync"/> on a real PostgreSQL database made by the production
-/// <see cref="Grains.Persistence.SchemaMigrator"/>: pages newest first, one stream of one service only, and only
-/// the lines of batches the version fence let in.
+/// <see cref="PostgresStockJournal"/> on a real PostgreSQL database made by the production
+/// <see cref="Grains.Persistence.SchemaMigrator"/>: the ledger pages newest first, one stream of one service only,
+/// and only the lines of batches the version fence let in; loads batched together still return each stream its own.
 /// </summary>
 public sealed class PostgresStockJournalTests : IAsyncLifetime
 {
@@ -86,6 +86,43 @@ public sealed class PostgresStockJournalTests : IAsyncLifetime
         var next = Line(2, delta: -1);
         await live.AppendAsync(Batch(Stream, 2, [next]));
         Assert.Equal([next, kept], await stale.ReadLedgerAsync(Stream, before: null, take: 100));
+    }
+
+    [Fact]
+    public async Task LoadAsync_ManyStreamsAtOnce_EachGetsExactlyItsOwnHistory()
+    {
+        await using var journal = Journal("svc-a");
+        await using var otherService = Journal("svc-b");
+        var streams = Enumerable.Range(0, 300).Select(i => $"t-load/SKU-{i}@main").ToList();
+        // Stream i has i % 4 batches; every tenth stream's last batch also carries a snapshot.
+        await Task.WhenAll(streams.Select(async (stream, i) =>
+        {
+            for (var version = 1; version <= i % 4; version++)
+            {
+                var snapshot = i % 10 == 0 && version == i % 4 ? new StockSnapshot(1_000 + i, 0, true, 0, new Dictionary<string, HeldReservation>(), new Dictionary<string, SettledReservation>(), null) : null;
+                await journal.AppendAsync(Batch(stream, version, [Line(version, delta: version)]) with { Snapshot = snapshot });
+            }
+        }));
+        await otherService.AppendAsync(Batch(streams[1], 1, [Line(1, delta: 99)]));
+
+        // Loaded all at once, so they share round trips.
+        var histories = await Task.WhenAll(streams.Select(stream => journal.LoadAsync(stream)));
+
+        for (var i = 0; i < streams.Count; i++)
+        {
+            var (history, batches) = (histories[i], i % 4);
+            Assert.Equal(batches, history.Version);
+            if (i % 10 == 0 && batches > 0)
+            {
+                Assert.Equal((1_000 + i, (long)batches), (history.Snapshot!.OnHand, history.SnapshotVersion));
+                Assert.Empty(history.ChangesAfterSnapshot);
+            }
+            else
+            {
+                Assert.Null(history.Snapshot);
+                Assert.Equal(Enumerable.Range(1, batches).Select(version => version * 100), history.ChangesAfterSnapshot.Select(change => change.OnHand));
+            }
+        }
     }
 
     private PostgresStockJournal Journal(string serviceId) => new(Database.DataSource, serviceId, NullLogger<PostgresStockJournal>.Instance);
