@@ -18,8 +18,11 @@ public interface IStockAlertsGrain : ITenantScopedGrain
     /// <summary>How many alerts one page may hold.</summary>
     const int MaxPage = 500;
 
-    /// <summary>Records an alert and queues its delivery. One-way: a stock entry never waits on its alerts.</summary>
-    [RequiresPermission(StorePermission.AlertsWrite), OneWay, Alias("Raise")]
+    /// <summary>
+    /// Records an alert and queues its delivery; idempotent (an alert already recorded is not added again), so the
+    /// stock entry that raises it can retry until it is stored. No shopper's answer waits on it.
+    /// </summary>
+    [RequiresPermission(StorePermission.AlertsWrite), Alias("Raise")]
     Task RaiseAsync(LowStockAlert alert);
 
     /// <summary>The most recent alerts, newest first.</summary>

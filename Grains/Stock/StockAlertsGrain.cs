@@ -81,6 +81,12 @@ public sealed class StockAlertsGrain(
     /// <inheritdoc />
     public async Task RaiseAsync(LowStockAlert alert)
     {
+        if (State.Entries.Any(entry => entry.Alert == alert))
+        {
+            // A retry of a raise that was stored (its answer was lost): the alert is there once.
+            return;
+        }
+
         var delivers = State.Webhook is not null;
         State.Entries.Add(new AlertEntry(++State.LastId, alert, delivers ? AlertDelivery.Pending : AlertDelivery.None, 0, delivers ? Now : null, null, null));
         if (State.Entries.Count > Kept)
@@ -88,7 +94,17 @@ public sealed class StockAlertsGrain(
             State.Entries.RemoveRange(0, State.Entries.Count - Kept);
         }
 
-        await alerts.WriteStateAsync();
+        try
+        {
+            await alerts.WriteStateAsync();
+        }
+        catch
+        {
+            // Memory is now ahead of storage (and a retry would find the alert here and stop): start over from storage.
+            DeactivateOnIdle();
+            throw;
+        }
+
         logger.LogInformation(
             "Low stock in {Tenant}: {Sku}@{Zone} available {Available} at or below {ReorderPoint} (alert {Id})",
             _tenant, alert.Sku, alert.Zone, alert.Available, alert.ReorderPoint, State.LastId);

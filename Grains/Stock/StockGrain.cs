@@ -34,6 +34,9 @@ public sealed class StockGrain(
     public const int MaxLedgerPage = 500;
 
     private static readonly TimeSpan LongestHold = TimeSpan.FromDays(1);
+
+    /// <summary>The pauses between attempts to hand a low-stock alert to the store (about half a minute in all).</summary>
+    private static readonly TimeSpan[] AlertRetryPauses = [.. new[] { 0.2, 0.5, 1, 2, 4, 8, 15 }.Select(TimeSpan.FromSeconds)];
     private const int MaxReasonLength = 200;
     private const int MaxReservationIdLength = 128;
 
@@ -355,20 +358,46 @@ public sealed class StockGrain(
         return new StockWakeUp(next);
     }
 
-    /// <summary>Tells the store about low stock once the change behind it is durable; one-way, never awaited.</summary>
+    /// <summary>Tells the store about low stock once the change behind it is durable; nobody's answer waits on it.</summary>
     private void RaiseAlerts(List<LowStockAlert> alerts)
     {
-        if (alerts.Count == 0)
+        if (alerts.Count > 0)
         {
-            return;
+            // Not awaited: nobody's answer waits on the store's alert list.
+            _ = RaiseWithRetriesAsync(alerts);
         }
+    }
 
+    /// <summary>
+    /// Hands each alert to the store, retrying with a growing pause when the store cannot take it (its state write
+    /// failed, its silo left): raising is idempotent, so a retry of an alert that did land adds nothing. An alert is
+    /// given up only after <see cref="AlertRetryPauses"/> are spent, and that is logged as an error.
+    /// </summary>
+    private async Task RaiseWithRetriesAsync(List<LowStockAlert> alerts)
+    {
         var tenant = TenantKey.Parse(_stream).Tenant;
         using var scope = TenantContext.ForTenant(tenant, "system:stock");
         var store = GrainFactory.GetGrain<IStockAlertsGrain>(TenantKey.For(tenant, IStockAlertsGrain.EntityId));
         foreach (var alert in alerts)
         {
-            _ = store.RaiseAsync(alert);
+            for (var attempt = 0; ; attempt++)
+            {
+                try
+                {
+                    await store.RaiseAsync(alert);
+                    break;
+                }
+                catch (Exception exception) when (attempt < AlertRetryPauses.Length)
+                {
+                    logger.LogWarning(exception, "Stock {Stream} could not raise its low-stock alert (attempt {Attempt}); retrying", _stream, attempt + 1);
+                    await Task.Delay(AlertRetryPauses[attempt], time);
+                }
+                catch (Exception exception)
+                {
+                    logger.LogError(exception, "Stock {Stream} gave up raising its low-stock alert at {At} after {Attempts} attempts", _stream, alert.At, attempt + 1);
+                    break;
+                }
+            }
         }
     }
 

@@ -16,6 +16,19 @@ public sealed class StockAlertsTests(ClusterFixture cluster)
     private IStockAlertsGrain Alerts => cluster.Client.GetGrain<IStockAlertsGrain>(TenantKey.For(_tenant, IStockAlertsGrain.EntityId));
 
     [Fact]
+    public async Task RaiseAsync_RetriedWithTheSameAlert_RecordsItOnce()
+    {
+        using var acting = ClusterFixture.ActAs(_tenant);
+        var alert = new LowStockAlert(Sku, ClusterFixture.DefaultZone, 2, 5, cluster.Now);
+
+        await Alerts.RaiseAsync(alert);
+        await Alerts.RaiseAsync(alert);
+        await Alerts.RaiseAsync(alert with { Available = 1 });
+
+        Assert.Equal([1, 2], (await Alerts.ListAsync(10)).Select(raised => raised.Available));
+    }
+
+    [Fact]
     public async Task Reservations_CrossingTheReorderPointDownward_RaiseOneAlertPerCrossing()
     {
         var stock = await cluster.StockAsync(_tenant, Sku, 10);
