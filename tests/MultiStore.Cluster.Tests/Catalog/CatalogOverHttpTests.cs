@@ -45,8 +45,10 @@ public sealed class CatalogOverHttpTests(OperationsCluster operations)
         var before = await StorefrontAsync();
 
         // The only silo stops (SIGTERM) and starts again: what the storefront serves afterwards comes from PostgreSQL.
+        var generation = cluster.Silos.Single().Generation;
         await cluster.Silos.Single().StopAsync(TimeSpan.FromSeconds(60));
         await cluster.RestoreAsync();
+        Assert.Equal(generation + 1, cluster.Silos.Single().Generation);
 
         var after = await StorefrontAsync();
         Assert.Equal(before, after);

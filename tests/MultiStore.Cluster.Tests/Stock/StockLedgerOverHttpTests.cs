@@ -72,9 +72,11 @@ public sealed class StockLedgerOverHttpTests(OperationsCluster operations, ITest
 
         // Every silo of the cluster stops (SIGTERM) and starts again: nothing of the entry stays in memory.
         var restart = Stopwatch.StartNew();
+        // Other tests of the collection restart the shared silo too: count from where it stands now.
+        var generation = cluster.Silos.Single().Generation;
         await cluster.Silos.Single().StopAsync(TimeSpan.FromSeconds(60));
         await cluster.RestoreAsync();
-        Assert.Equal(2, cluster.Silos.Single().Generation);
+        Assert.Equal(generation + 1, cluster.Silos.Single().Generation);
         output.WriteLine($"Expiry seen {waited.Elapsed.TotalSeconds:F1} s after the line was filled (hold {OperationsCluster.CartHold.TotalSeconds:F0} s); silo restarted in {restart.Elapsed.TotalSeconds:F1} s.");
 
         var (afterRestart, _) = await ReadLedgerAsync(cluster, store, owner, take: 3);

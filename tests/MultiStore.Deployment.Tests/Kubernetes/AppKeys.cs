@@ -52,6 +52,13 @@ public sealed class AppKeys
     public bool Reads(string name)
     {
         var key = name.Replace("__", ":", StringComparison.Ordinal);
+        // A list is set element by element (RateLimits:TrustedProxies:0): the app reads the list.
+        var last = key.LastIndexOf(':');
+        if (last > 0 && key[(last + 1)..] is { Length: > 0 } index && index.All(char.IsAsciiDigit))
+        {
+            key = key[..last];
+        }
+
         return _keys.Contains(key) || _prefixes.Any(prefix => key.StartsWith(prefix, StringComparison.OrdinalIgnoreCase));
     }
 }
