@@ -50,6 +50,14 @@ public interface IStockGrain : ITenantScopedGrain
     [Alias("Confirm")]
     Task<ReservationResult> ConfirmAsync(string reservationId);
 
+    /// <summary>
+    /// Takes a confirmed reservation back (its payment was reversed): its units are on hand again. Idempotent: a
+    /// retry answers <see cref="ReservationStatus.Returned"/> and adds nothing; any other reservation is left as it is.
+    /// </summary>
+    [RequiresPermission(StorePermission.OrdersPay)]
+    [Alias("Return")]
+    Task<ReservationResult> ReturnAsync(string reservationId);
+
     /// <summary>Gives a held reservation's units back; idempotent.</summary>
     [RequiresPermission(StorePermission.Shop)]
     [Alias("Release")]

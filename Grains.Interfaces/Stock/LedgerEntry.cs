@@ -36,4 +36,7 @@ public static class LedgerKinds
 
     /// <summary>An unpaid reservation expired and its units became available again (on-hand unchanged).</summary>
     public const string ExpiryRelease = "expiry-release";
+
+    /// <summary>A sale taken back (its payment was reversed): its units are on hand again.</summary>
+    public const string Return = "return";
 }

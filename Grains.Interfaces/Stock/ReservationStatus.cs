@@ -20,4 +20,7 @@ public enum ReservationStatus
 
     /// <summary>No reservation with this id exists here.</summary>
     Unknown = 5,
+
+    /// <summary>A confirmed sale taken back (its payment was reversed): the units are on hand again.</summary>
+    Returned = 6,
 }

@@ -151,11 +151,9 @@ public sealed class OrderGrain(
 
     private async Task ReverseConfirmationsAsync(OrderView current, ReservationResult[] outcomes)
     {
+        // Returned, not adjusted: a retry after a crash mid-way finds these sales already taken back and adds nothing.
         var confirmed = current.Lines.Where((_, index) => outcomes[index].Status == ReservationStatus.Confirmed);
-        foreach (var line in confirmed)
-        {
-            await StockOf(line).AdjustAsync(new StockAdjustment(line.Quantity, null, null, $"payment reversed for order {_orderId}"));
-        }
+        await Task.WhenAll(confirmed.Select(line => StockOf(line).ReturnAsync(line.ReservationId)));
     }
 
     private async Task<OrderView> CloseAsync(OrderStatus status, string? paymentReference)

@@ -106,6 +106,17 @@ internal sealed class StockBook
                 ReorderPoint = change.ReorderPoint;
                 return null;
 
+            case StockChangeKind.Return:
+                if (!_settled.TryGetValue(change.ReservationId!, out var sold) || sold.Status != ReservationStatus.Confirmed)
+                {
+                    return null;
+                }
+
+                OnHand += sold.Quantity;
+                _settled[change.ReservationId!] = new SettledReservation(ReservationStatus.Returned, sold.Quantity, change.At);
+                _settledOrder.Enqueue((change.ReservationId!, change.At));
+                return Ledger(change, LedgerKinds.Return, sold.Quantity);
+
             default:
                 throw new InvalidOperationException($"Unknown stock change {change.Kind}.");
         }

@@ -16,6 +16,9 @@ public enum StockChangeKind
 
     /// <summary>An admin set the reorder point (<see cref="StockChange.ReorderPoint"/>; null clears it).</summary>
     Reorder = 3,
+
+    /// <summary>A confirmed reservation was taken back: its units are on hand again (once, whatever the retries).</summary>
+    Return = 4,
 }
 
 /// <summary>

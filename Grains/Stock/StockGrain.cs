@@ -175,6 +175,24 @@ public sealed class StockGrain(
     public Task<ReservationResult> ReleaseAsync(string reservationId) => SettleAsync(reservationId, ReservationStatus.Released);
 
     /// <inheritdoc />
+    public async Task<ReservationResult> ReturnAsync(string reservationId)
+    {
+        EnsureReservationId(reservationId);
+        ExpireDue();
+        if (_book.TryGetHeld(reservationId, out var held))
+        {
+            return await AnswerDurablyAsync(Held(reservationId, held));
+        }
+
+        if (_book.TryGetSettled(reservationId, out var settled) && settled.Status == ReservationStatus.Confirmed)
+        {
+            Record(new StockChange(StockChangeKind.Return, Now, TenantContext.Actor, reservationId, Reason: "payment reversed"));
+        }
+
+        return await AnswerDurablyAsync(NotHeld(reservationId));
+    }
+
+    /// <inheritdoc />
     public async Task<LedgerPage> GetLedgerAsync(long? before, int take)
     {
         if (take is < 1 or > MaxLedgerPage || before is < 1)

@@ -10,7 +10,7 @@ public sealed record Response(string Sku, string Zone, IReadOnlyList<LedgerLine>
         new(sku, zone, [.. page.Entries.Select(LedgerLine.From)], page.NextBefore);
 }
 
-/// <param name="Kind"><c>adjustment</c>, <c>sale</c>, <c>release</c> or <c>expiry-release</c>.</param>
+/// <param name="Kind"><c>adjustment</c>, <c>sale</c>, <c>release</c>, <c>expiry-release</c> or <c>return</c> (a sale taken back when its payment was reversed).</param>
 /// <param name="Delta">Change of on-hand (0 for releases and expiries, which change only what is reserved).</param>
 public sealed record LedgerLine(long Sequence, DateTimeOffset At, string Kind, int Delta, int OnHandAfter, string? Reason, string Actor, string? ReservationId)
 {
