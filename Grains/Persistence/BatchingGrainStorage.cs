@@ -91,8 +91,8 @@ public sealed class BatchingGrainStorage : IGrainStorage, IAsyncDisposable
              AND s.grain_n0 = 0 AND s.grain_n1 = 0
             """);
         command.Parameters.AddWithValue("service", _serviceId);
-        command.Parameters.Add(TextArray("types", group.Select(read => read.StateName)));
-        command.Parameters.Add(TextArray("keys", group.Select(read => read.Key)));
+        command.Parameters.Add(PostgresArrays.Of("types", NpgsqlDbType.Text, group.Select(read => read.StateName)));
+        command.Parameters.Add(PostgresArrays.Of("keys", NpgsqlDbType.Text, group.Select(read => read.Key)));
         var found = new (byte[]? Payload, int? Version)[group.Count];
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
@@ -150,10 +150,10 @@ public sealed class BatchingGrainStorage : IGrainStorage, IAsyncDisposable
             SELECT i.ordinal, n.version FROM inserted n JOIN input i ON i.grain_type = n.grain_type AND i.grain_key = n.grain_key AND i.version IS NULL
             """);
         command.Parameters.AddWithValue("service", _serviceId);
-        command.Parameters.Add(TextArray("types", now.Select(write => write.StateName)));
-        command.Parameters.Add(TextArray("keys", now.Select(write => write.Key)));
-        command.Parameters.Add(new NpgsqlParameter<int?[]>("versions", NpgsqlDbType.Array | NpgsqlDbType.Integer) { TypedValue = [.. now.Select(write => write.ExpectedVersion)] });
-        command.Parameters.Add(new NpgsqlParameter<byte[]?[]>("payloads", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { TypedValue = [.. now.Select(write => write.Payload)] });
+        command.Parameters.Add(PostgresArrays.Of("types", NpgsqlDbType.Text, now.Select(write => write.StateName)));
+        command.Parameters.Add(PostgresArrays.Of("keys", NpgsqlDbType.Text, now.Select(write => write.Key)));
+        command.Parameters.Add(PostgresArrays.Of("versions", NpgsqlDbType.Integer, now.Select(write => write.ExpectedVersion)));
+        command.Parameters.Add(PostgresArrays.Of("payloads", NpgsqlDbType.Bytea, now.Select(write => write.Payload)));
         var written = new int?[now.Count];
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
@@ -172,22 +172,10 @@ public sealed class BatchingGrainStorage : IGrainStorage, IAsyncDisposable
         }
     }
 
-    private static NpgsqlParameter<string[]> TextArray(string name, IEnumerable<string> values) =>
-        new(name, NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = [.. values] };
-
-    private sealed record PendingRead(string StateName, string Key) : IBatchedWork
-    {
-        public TaskCompletionSource<(byte[]? Payload, int? Version)> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public void Fail(Exception error) => Done.TrySetException(error);
-    }
+    /// <summary>Completes with the row's payload and version (both null: no row).</summary>
+    private sealed record PendingRead(string StateName, string Key) : BatchedWork<(byte[]? Payload, int? Version)>;
 
     /// <param name="ExpectedVersion">The version the activation holds; null: it saw no row and may only create one.</param>
-    private sealed record PendingWrite(string StateName, string Key, int? ExpectedVersion, byte[]? Payload) : IBatchedWork
-    {
-        /// <summary>The row's new version, or null when another activation wrote first.</summary>
-        public TaskCompletionSource<int?> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public void Fail(Exception error) => Done.TrySetException(error);
-    }
+    /// <summary>Completes with the row's new version, or null when another activation wrote first.</summary>
+    private sealed record PendingWrite(string StateName, string Key, int? ExpectedVersion, byte[]? Payload) : BatchedWork<int?>;
 }

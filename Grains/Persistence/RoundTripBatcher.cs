@@ -94,3 +94,11 @@ internal interface IBatchedWork
     /// <summary>Fails the caller's task unless the item already completed.</summary>
     void Fail(Exception error);
 }
+
+/// <summary>A batched item whose caller waits for a <typeparamref name="TResult"/>, set by the group's handler.</summary>
+internal abstract record BatchedWork<TResult> : IBatchedWork
+{
+    public TaskCompletionSource<TResult> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public void Fail(Exception error) => Done.TrySetException(error);
+}

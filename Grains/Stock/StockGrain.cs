@@ -336,7 +336,11 @@ public sealed class StockGrain(
 
                 _version = batch.Version;
                 open.Durable.SetResult();
-                RaiseAlerts(open.Alerts);
+                if (open.Alerts.Count > 0)
+                {
+                    // Not awaited: nobody's answer waits on the store's alert list.
+                    _ = RaiseAlertsAsync(open.Alerts);
+                }
             }
         }
         finally
@@ -376,22 +380,13 @@ public sealed class StockGrain(
         return new StockWakeUp(next);
     }
 
-    /// <summary>Tells the store about low stock once the change behind it is durable; nobody's answer waits on it.</summary>
-    private void RaiseAlerts(List<LowStockAlert> alerts)
-    {
-        if (alerts.Count > 0)
-        {
-            // Not awaited: nobody's answer waits on the store's alert list.
-            _ = RaiseWithRetriesAsync(alerts);
-        }
-    }
-
     /// <summary>
-    /// Hands each alert to the store, retrying with a growing pause when the store cannot take it (its state write
-    /// failed, its silo left): raising is idempotent, so a retry of an alert that did land adds nothing. An alert is
-    /// given up only after <see cref="AlertRetryPauses"/> are spent, and that is logged as an error.
+    /// Tells the store about low stock once the change behind it is durable, retrying with a growing pause when the
+    /// store cannot take an alert (its state write failed, its silo left): raising is idempotent, so a retry of an
+    /// alert that did land adds nothing. An alert is given up only after <see cref="AlertRetryPauses"/> are spent,
+    /// and that is logged as an error.
     /// </summary>
-    private async Task RaiseWithRetriesAsync(List<LowStockAlert> alerts)
+    private async Task RaiseAlertsAsync(List<LowStockAlert> alerts)
     {
         var tenant = TenantKey.Parse(_stream).Tenant;
         using var scope = TenantContext.ForTenant(tenant, "system:stock");
@@ -504,7 +499,6 @@ public sealed class StockGrain(
             throw new StoreRuleException(RuleCodes.InvalidTtl, $"A reservation is held for more than 0 and at most {LongestHold.TotalHours} hours.");
         }
     }
-
 
     private DateTimeOffset Now => time.GetUtcNow();
 

@@ -183,7 +183,7 @@ public sealed class PostgresStockJournal : IStockJournal, IAsyncDisposable
         {
             if (written.Contains((pending.Batch.Stream, pending.Batch.Version)))
             {
-                pending.Done.TrySetResult();
+                pending.Done.TrySetResult(true);
             }
             else
             {
@@ -238,25 +238,25 @@ public sealed class PostgresStockJournal : IStockJournal, IAsyncDisposable
             """);
         var parameters = command.Parameters;
         parameters.AddWithValue("service", _serviceId);
-        parameters.Add(ArrayOf("streams", NpgsqlDbType.Text, group.Select(p => p.Batch.Stream)));
-        parameters.Add(ArrayOf("versions", NpgsqlDbType.Bigint, group.Select(p => p.Batch.Version)));
-        parameters.Add(ArrayOf("changes", NpgsqlDbType.Text, group.Select(p => JsonSerializer.Serialize(p.Batch.Changes, Json))));
-        parameters.Add(ArrayOf("l_streams", NpgsqlDbType.Text, lines.Select(l => l.Stream)));
-        parameters.Add(ArrayOf("l_versions", NpgsqlDbType.Bigint, lines.Select(l => l.Version)));
-        parameters.Add(ArrayOf("l_sequences", NpgsqlDbType.Bigint, lines.Select(l => l.Line.Sequence)));
-        parameters.Add(ArrayOf("l_ats", NpgsqlDbType.TimestampTz, lines.Select(l => l.Line.At)));
-        parameters.Add(ArrayOf("l_kinds", NpgsqlDbType.Text, lines.Select(l => l.Line.Kind)));
-        parameters.Add(ArrayOf("l_deltas", NpgsqlDbType.Integer, lines.Select(l => l.Line.Delta)));
-        parameters.Add(ArrayOf("l_after", NpgsqlDbType.Integer, lines.Select(l => l.Line.OnHandAfter)));
-        parameters.Add(ArrayOf("l_reasons", NpgsqlDbType.Text, lines.Select(l => l.Line.Reason)));
-        parameters.Add(ArrayOf("l_actors", NpgsqlDbType.Text, lines.Select(l => l.Line.Actor)));
-        parameters.Add(ArrayOf("l_reservations", NpgsqlDbType.Text, lines.Select(l => l.Line.ReservationId)));
-        parameters.Add(ArrayOf("s_streams", NpgsqlDbType.Text, snapshots.Select(b => b.Stream)));
-        parameters.Add(ArrayOf("s_versions", NpgsqlDbType.Bigint, snapshots.Select(b => b.Version)));
-        parameters.Add(ArrayOf("s_snapshots", NpgsqlDbType.Text, snapshots.Select(b => JsonSerializer.Serialize(b.Snapshot, Json))));
-        parameters.Add(ArrayOf("u_streams", NpgsqlDbType.Text, wakeUps.Select(b => b.Stream)));
-        parameters.Add(ArrayOf("u_versions", NpgsqlDbType.Bigint, wakeUps.Select(b => b.Version)));
-        parameters.Add(ArrayOf("u_ats", NpgsqlDbType.TimestampTz, wakeUps.Select(b => b.WakeUp!.At)));
+        parameters.Add(PostgresArrays.Of("streams", NpgsqlDbType.Text, group.Select(p => p.Batch.Stream)));
+        parameters.Add(PostgresArrays.Of("versions", NpgsqlDbType.Bigint, group.Select(p => p.Batch.Version)));
+        parameters.Add(PostgresArrays.Of("changes", NpgsqlDbType.Text, group.Select(p => JsonSerializer.Serialize(p.Batch.Changes, Json))));
+        parameters.Add(PostgresArrays.Of("l_streams", NpgsqlDbType.Text, lines.Select(l => l.Stream)));
+        parameters.Add(PostgresArrays.Of("l_versions", NpgsqlDbType.Bigint, lines.Select(l => l.Version)));
+        parameters.Add(PostgresArrays.Of("l_sequences", NpgsqlDbType.Bigint, lines.Select(l => l.Line.Sequence)));
+        parameters.Add(PostgresArrays.Of("l_ats", NpgsqlDbType.TimestampTz, lines.Select(l => l.Line.At)));
+        parameters.Add(PostgresArrays.Of("l_kinds", NpgsqlDbType.Text, lines.Select(l => l.Line.Kind)));
+        parameters.Add(PostgresArrays.Of("l_deltas", NpgsqlDbType.Integer, lines.Select(l => l.Line.Delta)));
+        parameters.Add(PostgresArrays.Of("l_after", NpgsqlDbType.Integer, lines.Select(l => l.Line.OnHandAfter)));
+        parameters.Add(PostgresArrays.Of("l_reasons", NpgsqlDbType.Text, lines.Select(l => l.Line.Reason)));
+        parameters.Add(PostgresArrays.Of("l_actors", NpgsqlDbType.Text, lines.Select(l => l.Line.Actor)));
+        parameters.Add(PostgresArrays.Of("l_reservations", NpgsqlDbType.Text, lines.Select(l => l.Line.ReservationId)));
+        parameters.Add(PostgresArrays.Of("s_streams", NpgsqlDbType.Text, snapshots.Select(b => b.Stream)));
+        parameters.Add(PostgresArrays.Of("s_versions", NpgsqlDbType.Bigint, snapshots.Select(b => b.Version)));
+        parameters.Add(PostgresArrays.Of("s_snapshots", NpgsqlDbType.Text, snapshots.Select(b => JsonSerializer.Serialize(b.Snapshot, Json))));
+        parameters.Add(PostgresArrays.Of("u_streams", NpgsqlDbType.Text, wakeUps.Select(b => b.Stream)));
+        parameters.Add(PostgresArrays.Of("u_versions", NpgsqlDbType.Bigint, wakeUps.Select(b => b.Version)));
+        parameters.Add(PostgresArrays.Of("u_ats", NpgsqlDbType.TimestampTz, wakeUps.Select(b => b.WakeUp!.At)));
 
         var written = new HashSet<(string, long)>();
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
@@ -274,22 +274,10 @@ public sealed class PostgresStockJournal : IStockJournal, IAsyncDisposable
         return written;
     }
 
-    private static NpgsqlParameter<T[]> ArrayOf<T>(string name, NpgsqlDbType type, IEnumerable<T> values) =>
-        new(name, NpgsqlDbType.Array | type) { TypedValue = [.. values] };
+    /// <summary>Completes with true once its batch is durable, or fails with <see cref="StockJournalConflictException"/>.</summary>
+    private sealed record PendingAppend(StockJournalBatch Batch) : BatchedWork<bool>;
 
-    private sealed record PendingAppend(StockJournalBatch Batch) : IBatchedWork
-    {
-        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public void Fail(Exception error) => Done.TrySetException(error);
-    }
-
-    private sealed record PendingLoad(string Stream) : IBatchedWork
-    {
-        public TaskCompletionSource<StockJournalHistory> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public void Fail(Exception error) => Done.TrySetException(error);
-    }
+    private sealed record PendingLoad(string Stream) : BatchedWork<StockJournalHistory>;
 
     /// <summary>One stream's rows as they arrive (snapshot first, then batches by version), turned into its history.</summary>
     private sealed class HistoryReader
