@@ -13,6 +13,9 @@ internal sealed record BenchOptions
           --concurrency LIST          shopper counts per level (default 1,64,256,1024)
           --stores T                  flash-sale stores, one hot SKU each (default 1)
           --units N                   units of the hot SKU in each store (default 10000)
+          --min-level-seconds S       a target that sold N in under S s in its warm-up gets a multiple of N (at most
+                                      10 N) in its levels of 64 shoppers or more, so that they last about S s
+                                      (default 2; 0: always N)
           --level-timeout SECONDS     most time one level may sell for (default 30); the rest is reported unsold
           --soldout-seconds S         sold-out phase length at grain level (default 5; 0 skips it)
           --soldout-concurrency C     shoppers hammering the sold-out SKU (default 256)
@@ -41,6 +44,8 @@ internal sealed record BenchOptions
     public int Stores { get; init; } = 1;
 
     public int Units { get; init; } = 10_000;
+
+    public double MinLevelSeconds { get; init; } = 2;
 
     public TimeSpan LevelTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
@@ -112,6 +117,7 @@ internal sealed record BenchOptions
                 "--concurrency" => options with { Concurrency = [.. value.Split(',').Select(v => Positive(arg, v))] },
                 "--stores" => options with { Stores = Positive(arg, value) },
                 "--units" => options with { Units = Positive(arg, value) },
+                "--min-level-seconds" => options with { MinLevelSeconds = NonNegative(arg, value) },
                 "--level-timeout" => options with { LevelTimeout = TimeSpan.FromSeconds(Positive(arg, value)) },
                 "--soldout-seconds" => options with { SoldOutDuration = TimeSpan.FromSeconds(NonNegative(arg, value)) },
                 "--soldout-concurrency" => options with { SoldOutConcurrency = Positive(arg, value) },
@@ -146,6 +152,7 @@ internal sealed record BenchOptions
     {
         Quick = true,
         Units = 500,
+        MinLevelSeconds = 0,
         Concurrency = [1, 64],
         LevelTimeout = TimeSpan.FromSeconds(20),
         SoldOutDuration = TimeSpan.FromSeconds(2),

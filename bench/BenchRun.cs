@@ -76,6 +76,11 @@ internal static class BenchRun
             {
                 var flash = new FlashSale(options, run, Log, cpu);
                 var soldOutLevel = options.Concurrency.Contains(256) ? 256 : options.Concurrency.Max();
+                foreach (var target in targets)
+                {
+                    await flash.WarmUpAsync(target, cancellationToken);
+                }
+
                 // Levels outside, targets inside: figures compared at one level are taken minutes, not seconds, apart
                 // at most, under the same background load.
                 foreach (var concurrency in options.Concurrency)

@@ -40,6 +40,15 @@ public interface IStockGrain : ITenantScopedGrain
     [Alias("Reserve")]
     Task<ReservationResult> ReserveAsync(string reservationId, int quantity, TimeSpan ttl);
 
+    /// <summary>
+    /// <see cref="ReserveAsync"/> for each request in order, decided together and answered together once durable:
+    /// how <see cref="ReservationCoalescer"/> sends many shoppers' reservations of one entry in one call. The answers
+    /// are in the order of the requests. One invalid request refuses the whole call, and then nothing is reserved.
+    /// </summary>
+    [RequiresPermission(StorePermission.Shop)]
+    [Alias("ReserveMany")]
+    Task<ReservationResult[]> ReserveManyAsync(ReservationRequest[] requests);
+
     /// <summary>Moves a held reservation's expiry to now + <paramref name="ttl"/> (checkout → payment window).</summary>
     [RequiresPermission(StorePermission.Shop)]
     [Alias("Extend")]

@@ -62,6 +62,17 @@ public static class TenantContext
     /// <summary>Acts as a platform operator (no store, no store permission) until the returned scope is disposed.</summary>
     public static IDisposable ForPlatform(string actor) => Scope.Enter(tenant: null, actor, isPlatform: true, permissions: null);
 
+    /// <summary>The current caller as a value, for work done later on its behalf (see <see cref="CallerContext"/>).</summary>
+    public static CallerContext Capture() => new(
+        RequestContext.Get(TenantKeyName) as string,
+        RequestContext.Get(ActorKeyName) as string,
+        IsPlatform,
+        string.Join(' ', Permissions));
+
+    /// <summary>Acts exactly as <paramref name="caller"/> did when captured, until the returned scope is disposed.</summary>
+    public static IDisposable Restore(CallerContext caller) =>
+        Scope.Enter(caller.Tenant, caller.Actor, caller.IsPlatform, caller.Permissions.Length == 0 ? null : caller.Permissions.Split(' '));
+
     private sealed class Scope : IDisposable
     {
         private readonly object? _tenant = RequestContext.Get(TenantKeyName);
@@ -69,7 +80,7 @@ public static class TenantContext
         private readonly object? _platform = RequestContext.Get(PlatformKeyName);
         private readonly object? _permissions = RequestContext.Get(PermissionsKeyName);
 
-        public static Scope Enter(string? tenant, string actor, bool isPlatform, string[]? permissions)
+        public static Scope Enter(string? tenant, string? actor, bool isPlatform, string[]? permissions)
         {
             var scope = new Scope();
             Set(TenantKeyName, tenant);

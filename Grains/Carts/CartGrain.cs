@@ -17,7 +17,8 @@ namespace MultiStore.Grains.Carts;
 public sealed class CartGrain(
     [PersistentState("cart", StorageNames.Shopping)] IPersistentState<CartState> cart,
     TimeProvider time,
-    IOptions<ReservationOptions> options) : Grain, ICartGrain
+    IOptions<ReservationOptions> options,
+    ReservationCoalescer reservations) : Grain, ICartGrain
 {
     /// <summary>A cart holds at most this many lines (a cap against abuse, not a business limit).</summary>
     public const int MaxLines = 50;
@@ -67,7 +68,8 @@ public sealed class CartGrain(
         var stock = StockOf(sku, zone);
         var result = keepsReservation && line!.Quantity == quantity
             ? await stock.ExtendAsync(reservationId, Options.CartHold)
-            : await stock.ReserveAsync(reservationId, quantity, Options.CartHold);
+            // Shoppers adding the same hot SKU at once share one call to its stock entry.
+            : await reservations.ReserveAsync(stock, reservationId, quantity, Options.CartHold);
 
         if (!result.IsHeld)
         {

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MultiStore.Grains.Persistence;
 using MultiStore.Grains.Stock;
+using MultiStore.Grains.Interfaces.Stock;
 using MultiStore.Grains.Stock.Journal;
 using MultiStore.Grains.Stock.Webhooks;
 using MultiStore.Grains.Tenancy;
@@ -28,6 +29,7 @@ public static class SiloBuilderExtensions
     public static ISiloBuilder AddMultiStoreGrains(this ISiloBuilder silo)
     {
         silo.Services.TryAddSingleton(TimeProvider.System);
+        silo.Services.TryAddSingleton<ReservationCoalescer>();
         silo.Services.AddOptions<ReservationOptions>().BindConfiguration(ReservationOptions.SectionName);
         silo.Services.AddWebhookDelivery();
         // Holds of entries that no silo has active still expire: every silo wakes what the journal says is due.

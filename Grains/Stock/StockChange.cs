@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using MultiStore.Grains.Interfaces.Stock;
 
 namespace MultiStore.Grains.Stock;
@@ -23,17 +24,18 @@ public enum StockChangeKind
 
 /// <summary>
 /// One fact in a stock entry's journal. A flat record on purpose: it is stored as JSON in PostgreSQL, and the
-/// cost of a write is the few changes it carries, never the size of the entry's whole state.
+/// cost of a write is the few changes it carries, never the size of the entry's whole state. Counts at 0 are left
+/// out of the JSON (they read back as the parameters' default, 0).
 /// </summary>
 public sealed record StockChange(
     StockChangeKind Kind,
     DateTimeOffset At,
     string Actor,
     string? ReservationId = null,
-    int Quantity = 0,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] int Quantity = 0,
     DateTimeOffset? ExpiresAt = null,
     ReservationStatus Outcome = ReservationStatus.Unknown,
-    int OnHand = 0,
-    int SafetyStock = 0,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] int OnHand = 0,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] int SafetyStock = 0,
     string? Reason = null,
     int? ReorderPoint = null);

@@ -33,12 +33,9 @@ public sealed class StockGrain(
     /// <summary>Most ledger lines one page may ask for.</summary>
     public const int MaxLedgerPage = 500;
 
-    private static readonly TimeSpan LongestHold = TimeSpan.FromDays(1);
-
     /// <summary>The pauses between attempts to hand a low-stock alert to the store (about half a minute in all).</summary>
     private static readonly TimeSpan[] AlertRetryPauses = [.. new[] { 0.2, 0.5, 1, 2, 4, 8, 15 }.Select(TimeSpan.FromSeconds)];
     private const int MaxReasonLength = 200;
-    private const int MaxReservationIdLength = 128;
 
     private readonly DeadlineTimer _deadlineTimer = new();
     private StockBook _book = new();
@@ -118,45 +115,55 @@ public sealed class StockGrain(
     /// <inheritdoc />
     public async Task<ReservationResult> ReserveAsync(string reservationId, int quantity, TimeSpan ttl)
     {
-        EnsureReservationId(reservationId);
-        if (quantity is < 1 or > IdRules.MaxQuantity)
-        {
-            throw new StoreRuleException(RuleCodes.InvalidQuantity, $"A reservation holds 1 to {IdRules.MaxQuantity} units, not {quantity}.");
-        }
-
-        EnsureTtl(ttl);
+        var request = new ReservationRequest(reservationId, quantity, ttl);
+        request.EnsureValid();
         ExpireDue();
-        if (_book.TryGetSettled(reservationId, out var settled))
+        var (answer, recorded) = Decide(request);
+        if (answer.Status != ReservationStatus.InsufficientStock)
         {
-            return await AnswerDurablyAsync(Settled(reservationId, settled));
+            await DurableAsync();
         }
 
-        var heldQuantity = _book.TryGetHeld(reservationId, out var held) ? held.Quantity : 0;
-        if (heldQuantity == quantity)
-        {
-            // A retry of the same request: the same answer, once the original is durable; nothing more is reserved.
-            return await AnswerDurablyAsync(Held(reservationId, held));
-        }
-
-        if (quantity - heldQuantity > _book.Available)
-        {
-            // Sold out (or not enough): answered from memory, no write. Nothing is acknowledged by this answer.
-            MultiStoreMetrics.Stock.SoldOut.Add(1);
-            return new ReservationResult(reservationId, ReservationStatus.InsufficientStock, heldQuantity, heldQuantity > 0 ? held.ExpiresAt : null, _book.Available);
-        }
-
-        Record(new StockChange(StockChangeKind.Hold, Now, TenantContext.Actor, reservationId, quantity, Now + ttl));
-        _book.TryGetHeld(reservationId, out var reserved);
-        var answer = await AnswerDurablyAsync(Held(reservationId, reserved));
-        MultiStoreMetrics.Stock.Reservations.Add(1);
+        CountReservations(recorded ? 1 : 0);
         return answer;
+    }
+
+    /// <inheritdoc />
+    public async Task<ReservationResult[]> ReserveManyAsync(ReservationRequest[] requests)
+    {
+        if (requests is not { Length: > 0 and <= ReservationRequest.MaxPerCall })
+        {
+            throw new StoreRuleException(RuleCodes.InvalidQuantity, $"A call carries 1 to {ReservationRequest.MaxPerCall} reservations.");
+        }
+
+        foreach (var request in requests)
+        {
+            request.EnsureValid();
+        }
+
+        ExpireDue();
+        var answers = new ReservationResult[requests.Length];
+        var recorded = 0;
+        for (var i = 0; i < requests.Length; i++)
+        {
+            (answers[i], var held) = Decide(requests[i]);
+            recorded += held ? 1 : 0;
+        }
+
+        if (answers.Any(answer => answer.Status != ReservationStatus.InsufficientStock))
+        {
+            await DurableAsync();
+        }
+
+        CountReservations(recorded);
+        return answers;
     }
 
     /// <inheritdoc />
     public async Task<ReservationResult> ExtendAsync(string reservationId, TimeSpan ttl)
     {
-        EnsureReservationId(reservationId);
-        EnsureTtl(ttl);
+        ReservationRequest.EnsureId(reservationId);
+        ReservationRequest.EnsureTtl(ttl);
         ExpireDue();
         if (!_book.TryGetHeld(reservationId, out var held))
         {
@@ -177,7 +184,7 @@ public sealed class StockGrain(
     /// <inheritdoc />
     public async Task<ReservationResult> ReturnAsync(string reservationId)
     {
-        EnsureReservationId(reservationId);
+        ReservationRequest.EnsureId(reservationId);
         ExpireDue();
         if (_book.TryGetHeld(reservationId, out var held))
         {
@@ -253,9 +260,49 @@ public sealed class StockGrain(
         }
     }
 
+    /// <summary>
+    /// Decides one reservation on the book, synchronously. The answer may be given only once everything decided so
+    /// far is durable, unless it is "not enough stock" (answered from memory: it acknowledges nothing). Recorded is
+    /// true when a new hold was recorded.
+    /// </summary>
+    private (ReservationResult Answer, bool Recorded) Decide(ReservationRequest request)
+    {
+        var (reservationId, quantity, ttl) = request;
+        if (_book.TryGetSettled(reservationId, out var settled))
+        {
+            return (Settled(reservationId, settled), false);
+        }
+
+        var heldQuantity = _book.TryGetHeld(reservationId, out var held) ? held.Quantity : 0;
+        if (heldQuantity == quantity)
+        {
+            // A retry of the same request: the same answer, once the original is durable; nothing more is reserved.
+            return (Held(reservationId, held), false);
+        }
+
+        if (quantity - heldQuantity > _book.Available)
+        {
+            // Sold out (or not enough): no write.
+            MultiStoreMetrics.Stock.SoldOut.Add(1);
+            return (new ReservationResult(reservationId, ReservationStatus.InsufficientStock, heldQuantity, heldQuantity > 0 ? held.ExpiresAt : null, _book.Available), false);
+        }
+
+        Record(new StockChange(StockChangeKind.Hold, Now, TenantContext.Actor, reservationId, quantity, Now + ttl));
+        _book.TryGetHeld(reservationId, out var reserved);
+        return (Held(reservationId, reserved), true);
+    }
+
+    private static void CountReservations(int recorded)
+    {
+        if (recorded > 0)
+        {
+            MultiStoreMetrics.Stock.Reservations.Add(recorded);
+        }
+    }
+
     private async Task<ReservationResult> SettleAsync(string reservationId, ReservationStatus outcome)
     {
-        EnsureReservationId(reservationId);
+        ReservationRequest.EnsureId(reservationId);
         ExpireDue();
         if (_book.TryGetHeld(reservationId, out _))
         {
@@ -482,22 +529,6 @@ public sealed class StockGrain(
 
         // A negative result is reported as "below reserved" by the caller: reserved is never negative.
         return ((int)Math.Max(onHand, -1), safetyStock);
-    }
-
-    private static void EnsureReservationId(string reservationId)
-    {
-        if (string.IsNullOrWhiteSpace(reservationId) || reservationId.Length > MaxReservationIdLength)
-        {
-            throw new StoreRuleException(RuleCodes.InvalidId, $"A reservation id has 1 to {MaxReservationIdLength} characters.");
-        }
-    }
-
-    private static void EnsureTtl(TimeSpan ttl)
-    {
-        if (ttl <= TimeSpan.Zero || ttl > LongestHold)
-        {
-            throw new StoreRuleException(RuleCodes.InvalidTtl, $"A reservation is held for more than 0 and at most {LongestHold.TotalHours} hours.");
-        }
     }
 
     private DateTimeOffset Now => time.GetUtcNow();

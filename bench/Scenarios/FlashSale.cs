@@ -10,10 +10,51 @@ namespace MultiStore.Bench.Scenarios;
 /// </summary>
 internal sealed class FlashSale(BenchOptions options, string run, Action<string> log, CpuMeter cpu)
 {
-    public async Task<LevelResult> RunLevelAsync(IStockTarget target, int concurrency, bool withSoldOutPhase, List<SoldOutResult> soldOut, CancellationToken cancellationToken)
+    /// <summary>Levels of at least this many shoppers sell the multiple of N their target's warm-up called for.</summary>
+    public const int MultipliedFrom = 64;
+
+    /// <summary>Most multiples of N a fast target's levels sell.</summary>
+    public const int MaxUnitsMultiple = 10;
+
+    // Units per store for each target's levels: N, or a multiple of N for a target that sells N in a fraction of a
+    // second, where a pause of the host or a collection would otherwise decide the figure.
+    private readonly Dictionary<string, int> _units = [];
+    /// <summary>
+    /// Sell-outs that are not reported, before a target's first level, for at least <see cref="WarmUpTime"/>: every
+    /// process on the target's path then runs optimized code (.NET recompiles hot methods only once no new method has
+    /// been compiled for a while, and then on a background thread) and has its connections and threads, so the levels
+    /// compare steady states rather than whoever went first. The first sell-out's pace sets the units of the levels.
+    /// </summary>
+    public async Task WarmUpAsync(IStockTarget target, CancellationToken cancellationToken)
     {
-        var tag = $"{target.Name[0]}{run}-{concurrency}";
-        var sale = await target.CreateSaleAsync(tag, options.Stores, 1, options.Units, cancellationToken);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        double? firstSeconds = null;
+        for (var round = 1; clock.Elapsed < WarmUpTime && round <= MaxWarmUpRounds; round++)
+        {
+            var level = await RunLevelAsync(target, WarmUpConcurrency, withSoldOutPhase: false, [], cancellationToken, tagSuffix: $"w{round}");
+            firstSeconds ??= level.ElapsedSeconds;
+            log($"{target.Name,-10} warm-up {round}: {level.ReservedPerSecond:N0}/s, not reported");
+        }
+
+        var multiple = Math.Clamp((int)Math.Ceiling(options.MinLevelSeconds / firstSeconds!.Value), 1, MaxUnitsMultiple);
+        _units[target.Name] = options.Units * multiple;
+        log($"{target.Name,-10} levels sell {_units[target.Name]:N0} units per store");
+    }
+
+    /// <summary>How long each target is warmed up, at least (one sell-out at least, <see cref="MaxWarmUpRounds"/> at most).</summary>
+    public static readonly TimeSpan WarmUpTime = TimeSpan.FromSeconds(6);
+
+    public const int MaxWarmUpRounds = 8;
+
+    /// <summary>Shoppers in the warm-up sell-outs.</summary>
+    public const int WarmUpConcurrency = 256;
+
+    public async Task<LevelResult> RunLevelAsync(IStockTarget target, int concurrency, bool withSoldOutPhase, List<SoldOutResult> soldOut, CancellationToken cancellationToken, string tagSuffix = "")
+    {
+        var tag = $"{target.Name[0]}{run}-{concurrency}{tagSuffix}";
+        // Fewer shoppers than that are bound by latency (a few thousand a second at most): N lasts seconds already.
+        var units = concurrency >= MultipliedFrom ? _units.GetValueOrDefault(target.Name, options.Units) : options.Units;
+        var sale = await target.CreateSaleAsync(tag, options.Stores, 1, units, cancellationToken);
         var soldOutStores = new bool[options.Stores];
         var loadBefore = Machine.LoadAverage();
 
@@ -53,7 +94,7 @@ internal sealed class FlashSale(BenchOptions options, string run, Action<string>
 
         var settle = await Settling.RunAsync(sale, load.Acknowledged, cancellationToken);
         var afterSettle = await sale.ReadDurableAsync(cancellationToken);
-        var expected = (long)options.Stores * options.Units;
+        var expected = (long)options.Stores * units;
         var problems = Verify(expected, load, afterSellOut, settle, afterSettle);
         if (problems.Count > 0)
         {
@@ -61,7 +102,7 @@ internal sealed class FlashSale(BenchOptions options, string run, Action<string>
         }
 
         return new LevelResult(
-            target.Name, concurrency, options.Stores, options.Units, load.Reserved.Count, load.ReservedPerSecond, load.Reserved,
+            target.Name, concurrency, options.Stores, units, load.Reserved.Count, load.ReservedPerSecond, load.Reserved,
             load.Answered.Count, load.ErrorCount, load.Errors, load.Elapsed.TotalSeconds, load.HitTimeLimit,
             afterSellOut, settle, afterSettle, problems.Count == 0, problems, loadBefore, Machine.LoadAverage(), cpuUsed);
     }

@@ -6,8 +6,10 @@ using Npgsql;
 namespace MultiStore.Bench.Targets;
 
 /// <summary>
-/// MultiStore's stock grains through an Orleans client of the durable cluster. What it stored is read back from the
-/// stock journal in PostgreSQL (<see cref="JournalTally"/>), not from the grains' memory.
+/// MultiStore's stock grains through an Orleans client of the durable cluster. Reservations go through
+/// <see cref="ReservationCoalescer"/>, as the silo's carts send them: shoppers asking one entry at once share a call.
+/// What it stored is read back from the stock journal in PostgreSQL (<see cref="JournalTally"/>), not from the
+/// grains' memory.
 /// </summary>
 internal sealed class GrainTarget(IClusterClient client, JournalTally journal) : IStockTarget
 {
@@ -34,6 +36,7 @@ internal sealed class GrainSale : ISale
 {
     private readonly IClusterClient _client;
     private readonly JournalTally _journal;
+    private readonly ReservationCoalescer _reservations = new();
     private readonly string _tag;
     private readonly TenantId[] _tenants;
     private readonly IStockGrain[] _grains;
@@ -79,7 +82,7 @@ internal sealed class GrainSale : ISale
     {
         var id = shopper.NextId();
         using var scope = TenantContext.ForTenant(TenantOf(entry), GrainTarget.Actor);
-        var result = await _grains[entry].ReserveAsync(id, 1, GrainTarget.Hold);
+        var result = await _reservations.ReserveAsync(_grains[entry], id, 1, GrainTarget.Hold);
         return result.Status switch
         {
             ReservationStatus.Reserved => new CallResult(Outcome.Reserved, entry, id),
@@ -120,7 +123,7 @@ internal sealed class JournalTally(NpgsqlDataSource dataSource, string serviceId
               count(*) FILTER (WHERE (x->>'kind')::int = 2 AND (x->>'outcome')::int = 1),
               count(*) FILTER (WHERE (x->>'kind')::int = 2 AND (x->>'outcome')::int = 2),
               count(*) FILTER (WHERE (x->>'kind')::int = 2)
-            FROM multistore_stock_batches b CROSS JOIN LATERAL jsonb_array_elements(b.changes) x
+            FROM multistore_stock_batches b CROSS JOIN LATERAL jsonb_array_elements(b.changes::jsonb) x
             WHERE b.service_id = $1 AND b.stream LIKE $2
             """);
         changes.Parameters.Add(new NpgsqlParameter<string> { TypedValue = serviceId });

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.Extensions.Logging;
 using MultiStore.Grains.Diagnostics;
 using MultiStore.Grains.Interfaces.Stock;
@@ -24,7 +25,9 @@ public sealed class PostgresStockJournal : IStockJournal, IAsyncDisposable
     /// <summary>Most stream histories one read carries.</summary>
     public const int MaxLoadsPerRoundTrip = 256;
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    // Empty fields are left out: a hold is half the JSON a full record would be, which the silo writes and PostgreSQL
+    // parses and stores, for every change. Reading fills them back in from the record's defaults (null and 0).
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly string _serviceId;
@@ -131,7 +134,7 @@ public sealed class PostgresStockJournal : IStockJournal, IAsyncDisposable
             """
             WITH snapshot AS (
               SELECT stream, version, snapshot FROM multistore_stock_snapshots WHERE service_id = $1 AND stream = ANY($2))
-            SELECT stream, 0 AS part, version, snapshot FROM snapshot
+            SELECT stream, 0 AS part, version, snapshot::text FROM snapshot
             UNION ALL
             SELECT b.stream, 1, b.version, b.changes FROM multistore_stock_batches b
             LEFT JOIN snapshot s ON s.stream = b.stream
@@ -211,7 +214,7 @@ public sealed class PostgresStockJournal : IStockJournal, IAsyncDisposable
             """
             WITH written AS (
               INSERT INTO multistore_stock_batches (service_id, stream, version, changes)
-              SELECT @service, s, v, c::jsonb FROM unnest(@streams, @versions, @changes) AS t(s, v, c)
+              SELECT @service, s, v, c FROM unnest(@streams, @versions, @changes) AS t(s, v, c)
               ON CONFLICT DO NOTHING
               RETURNING stream, version),
             ledger AS (

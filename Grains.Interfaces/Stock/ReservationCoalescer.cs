@@ -1,0 +1,181 @@
+using System.Collections.Concurrent;
+using MultiStore.Grains.Interfaces.Tenancy;
+
+namespace MultiStore.Grains.Interfaces.Stock;
+
+/// <summary>
+/// Sends concurrent reservations of one stock entry as one grain call. Once the entry group-commits its writes, a
+/// reservation's cost is mostly Orleans' cost per call (messages, serialization, scheduling on both ends); in a flash
+/// sale hundreds of shoppers ask the same entry at once, so they share calls instead.
+/// <para>
+/// Each entry has a lane. The first reservation to join an idle lane queues a send on the thread pool, behind the work
+/// already waiting there; by the time it runs, the shoppers whose answers arrived together have joined too, and they
+/// leave in one call (up to <see cref="MaxBatch"/>). Nothing waits on a timer. Every caller still gets its own answer,
+/// and only once the entry has made that reservation durable: <see cref="IStockGrain.ReserveManyAsync"/> acknowledges
+/// after its journal write, as a single call would.
+/// </para>
+/// <para>
+/// A lane belongs to one entry and one caller (<see cref="CallerContext"/>: store, actor, permissions). Reservations
+/// made on behalf of different callers never share a call, so the silo's isolation and permission filter judges each
+/// call exactly as it would judge each reservation in it.
+/// </para>
+/// One instance per process (a singleton); safe for any number of concurrent callers.
+/// </summary>
+public sealed class ReservationCoalescer
+{
+    /// <summary>Most reservations one call carries.</summary>
+    public const int MaxBatch = 256;
+
+    /// <summary>Calls one lane may have out at once; more reservations wait in the lane until one returns.</summary>
+    public const int MaxCallsInFlight = 8;
+
+    private readonly ConcurrentDictionary<LaneKey, Lane> _lanes = new();
+    private long _calls;
+
+    /// <summary>Grain calls sent so far (each carries one or more reservations).</summary>
+    public long CallsSent => Interlocked.Read(ref _calls);
+
+    /// <summary>
+    /// <see cref="IStockGrain.ReserveAsync"/> through the entry's lane, on behalf of the current caller. An invalid
+    /// request is refused here, before it can share a call with others.
+    /// </summary>
+    public Task<ReservationResult> ReserveAsync(IStockGrain stock, string reservationId, int quantity, TimeSpan ttl)
+    {
+        var request = new ReservationRequest(reservationId, quantity, ttl);
+        request.EnsureValid();
+        var waiting = new Waiting(request);
+        var key = new LaneKey(stock.GetPrimaryKeyString(), TenantContext.Capture());
+        while (true)
+        {
+            var lane = _lanes.GetOrAdd(key, static (key, state) => new Lane(state.Owner, key, state.Stock), (Owner: this, Stock: stock));
+            if (lane.TryJoin(waiting))
+            {
+                return waiting.Answer.Task;
+            }
+
+            // The lane went idle and closed between the lookup and the join: the next lookup makes a fresh one.
+        }
+    }
+
+    private readonly record struct LaneKey(string Entry, CallerContext Caller);
+
+    private sealed class Waiting(ReservationRequest request)
+    {
+        public ReservationRequest Request { get; } = request;
+
+        // Continuations run inline, one after another, on the thread that hands out a call's answers: cheaper than a
+        // thread-pool item per caller, and callers who reserve again at once all join the lane before its queued send
+        // runs. (A grain awaiting an answer still resumes on its own scheduler.)
+        public TaskCompletionSource<ReservationResult> Answer { get; } = new();
+    }
+
+    /// <summary>The reservations waiting for one entry on behalf of one caller, and the calls out for them.</summary>
+    private sealed class Lane(ReservationCoalescer owner, LaneKey key, IStockGrain stock) : IThreadPoolWorkItem
+    {
+        private readonly Lock _gate = new();
+        private List<Waiting> _waiting = [];
+        private int _inFlight;
+        private bool _sendQueued;
+        private bool _closed;
+
+        /// <summary>Adds a reservation (queuing a send unless one is queued or the lane is at its limit); false once closed.</summary>
+        public bool TryJoin(Waiting waiting)
+        {
+            lock (_gate)
+            {
+                if (_closed)
+                {
+                    return false;
+                }
+
+                _waiting.Add(waiting);
+                QueueSendIfDue();
+                return true;
+            }
+        }
+
+        /// <summary>The queued send: takes what has gathered and calls the entry.</summary>
+        public void Execute()
+        {
+            List<Waiting> batch;
+            lock (_gate)
+            {
+                _sendQueued = false;
+                if (_waiting.Count <= MaxBatch)
+                {
+                    batch = _waiting;
+                    _waiting = [];
+                }
+                else
+                {
+                    batch = _waiting.GetRange(0, MaxBatch);
+                    _waiting.RemoveRange(0, MaxBatch);
+                }
+
+                _inFlight++;
+                QueueSendIfDue();
+            }
+
+            _ = CallAsync(batch);
+        }
+
+        private async Task CallAsync(List<Waiting> batch)
+        {
+            Interlocked.Increment(ref owner._calls);
+            try
+            {
+                ReservationResult[] answers;
+                using (TenantContext.Restore(key.Caller))
+                {
+                    answers = await stock.ReserveManyAsync([.. batch.Select(w => w.Request)]);
+                }
+
+                if (answers.Length != batch.Count)
+                {
+                    throw new InvalidOperationException($"The stock entry answered {answers.Length} of {batch.Count} reservations.");
+                }
+
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    batch[i].Answer.TrySetResult(answers[i]);
+                }
+            }
+            catch (Exception exception)
+            {
+                // Nothing in a failed call was acknowledged: each caller sees the failure, as its own call would have.
+                foreach (var waiting in batch)
+                {
+                    waiting.Answer.TrySetException(exception);
+                }
+            }
+
+            lock (_gate)
+            {
+                _inFlight--;
+                QueueSendIfDue();
+                _closed = _waiting.Count == 0 && _inFlight == 0 && !_sendQueued;
+                if (!_closed)
+                {
+                    return;
+                }
+            }
+
+            owner._lanes.TryRemove(KeyValuePair.Create(key, this));
+        }
+
+        /// <summary>
+        /// Queues a send at the back of the thread pool's global queue (not the current thread's local one, which runs
+        /// first): the answers that arrived together are all handled, and their shoppers joined, before it runs. It
+        /// runs with no ambient context: not on the scheduler of a grain that happened to join first, and carrying
+        /// exactly the lane's caller.
+        /// </summary>
+        private void QueueSendIfDue()
+        {
+            if (_waiting.Count > 0 && !_sendQueued && _inFlight < MaxCallsInFlight)
+            {
+                _sendQueued = true;
+                ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+            }
+        }
+    }
+}
