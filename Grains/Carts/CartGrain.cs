@@ -94,19 +94,28 @@ public sealed class CartGrain(
     {
         IdRules.EnsureSku(sku);
         IdRules.EnsureZone(zone);
-        // Both gates asked at once: the cart waits for one round trip, not two.
-        var stocked = StockOf(sku, zone).IsStockedAsync();
-        var forSale = quantity > 0 ? Catalog.FindSkusAsync([sku]) : Task.FromResult<IReadOnlyList<SkuInfo>>([]);
-        await Task.WhenAll(stocked, forSale);
-        var refusal = !await stocked ? CartRefusal.NotStocked
-            // SKUs the catalog never issued (stock set up directly) are sold as stocked.
-            : await forSale is [{ Status: ProductStatus.Archived }] ? CartRefusal.NotForSale
-            : quantity > 0 && !State.Lines.ContainsKey(sku) && State.Lines.Count >= maxLines ? CartRefusal.CartFull
+        if (quantity == 0)
+        {
+            return await StockOf(sku, zone).IsStockedAsync() ? await SetItemAsync(sku, zone, quantity) : Refused(CartRefusal.NotStocked);
+        }
+
+        // Nothing may be reserved for a SKU that is not for sale, so the catalog is asked first. SKUs the catalog
+        // never issued (stock set up directly) are sold as stocked.
+        var refusal = await Catalog.FindSkusAsync([sku]) is [{ Status: ProductStatus.Archived }] ? CartRefusal.NotForSale
+            : !State.Lines.ContainsKey(sku) && State.Lines.Count >= maxLines ? CartRefusal.CartFull
             : (CartRefusal?)null;
-        return refusal is { } refused
-            ? new CartChange(State.Exists ? View() : EmptyView(), null, refused)
-            : await SetItemAsync(sku, zone, quantity);
+        if (refusal is { } refused)
+        {
+            return Refused(refused);
+        }
+
+        // An entry never stocked has nothing available, so its reservation fails without a write; only then is it
+        // asked whether it is stocked at all. A successful add makes no call for that gate.
+        var change = await SetItemAsync(sku, zone, quantity);
+        return change.Shortage is not null && !await StockOf(sku, zone).IsStockedAsync() ? Refused(CartRefusal.NotStocked) : change;
     }
+
+    private CartChange Refused(CartRefusal refusal) => new(State.Exists ? View() : EmptyView(), null, refusal);
 
     /// <inheritdoc />
     public async Task<CartView?> RemoveItemAsync(string sku)

@@ -29,7 +29,7 @@ internal sealed class FlashSale(BenchOptions options, string run, Action<string>
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         double? firstSeconds = null;
-        for (var round = 1; clock.Elapsed < WarmUpTime && round <= MaxWarmUpRounds; round++)
+        for (var round = 1; round <= MinWarmUpRounds || (clock.Elapsed < WarmUpTime && round <= MaxWarmUpRounds); round++)
         {
             var level = await RunLevelAsync(target, WarmUpConcurrency, withSoldOutPhase: false, [], cancellationToken, tagSuffix: $"w{round}");
             firstSeconds ??= level.ElapsedSeconds;
@@ -41,8 +41,13 @@ internal sealed class FlashSale(BenchOptions options, string run, Action<string>
         log($"{target.Name,-10} levels sell {_units[target.Name]:N0} units per store");
     }
 
-    /// <summary>How long each target is warmed up, at least (one sell-out at least, <see cref="MaxWarmUpRounds"/> at most).</summary>
+    /// <summary>
+    /// How long each target is warmed up, at least: <see cref="MinWarmUpRounds"/> sell-outs at least (the first one
+    /// runs cold however long it takes), <see cref="MaxWarmUpRounds"/> at most.
+    /// </summary>
     public static readonly TimeSpan WarmUpTime = TimeSpan.FromSeconds(6);
+
+    public const int MinWarmUpRounds = 2;
 
     public const int MaxWarmUpRounds = 8;
 
