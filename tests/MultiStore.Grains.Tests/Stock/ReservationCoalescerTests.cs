@@ -26,7 +26,7 @@ public sealed class ReservationCoalescerTests(ClusterFixture cluster)
         ReservationResult[] results;
         using (ClusterFixture.ActAs(tenant))
         {
-            results = await AllAtOnceAsync(Enumerable.Range(0, 500).Select(i => (Func<Task<ReservationResult>>)(() => coalescer.ReserveAsync(stock, $"r-{i}", 1, Ttl))));
+            results = await AllAtOnce.RunAsync(Enumerable.Range(0, 500).Select(i => (Func<Task<ReservationResult>>)(() => coalescer.ReserveAsync(stock, $"r-{i}", 1, Ttl))));
         }
 
         Assert.Equal(100, results.Count(r => r.Status == ReservationStatus.Reserved));
@@ -206,17 +206,5 @@ public sealed class ReservationCoalescerTests(ClusterFixture cluster)
         }
 
         Assert.Equal(0, (await cluster.LevelAsync(tenant, Sku)).Reserved);
-    }
-
-    private static async Task<T[]> AllAtOnceAsync<T>(IEnumerable<Func<Task<T>>> calls)
-    {
-        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var tasks = calls.Select(call => Task.Run(async () =>
-        {
-            await gate.Task;
-            return await call();
-        })).ToArray();
-        gate.SetResult();
-        return await Task.WhenAll(tasks);
     }
 }

@@ -24,7 +24,7 @@ public sealed class StockGrainConcurrencyTests(ClusterFixture cluster)
         ReservationResult[] results;
         using (ClusterFixture.ActAs(tenant))
         {
-            results = await AllAtOnceAsync(Enumerable.Range(0, 500).Select(i => (Func<Task<ReservationResult>>)(() => stock.ReserveAsync($"r-{i}", 1, Ttl))));
+            results = await AllAtOnce.RunAsync(Enumerable.Range(0, 500).Select(i => (Func<Task<ReservationResult>>)(() => stock.ReserveAsync($"r-{i}", 1, Ttl))));
         }
 
         Assert.Equal(100, results.Count(r => r.Status == ReservationStatus.Reserved));
@@ -44,7 +44,7 @@ public sealed class StockGrainConcurrencyTests(ClusterFixture cluster)
         ReservationResult[] results;
         using (ClusterFixture.ActAs(tenant))
         {
-            results = await AllAtOnceAsync(Enumerable.Range(0, 50).Select(i => (Func<Task<ReservationResult>>)(() => stock.ReserveAsync($"r-{i}", 1, Ttl))));
+            results = await AllAtOnce.RunAsync(Enumerable.Range(0, 50).Select(i => (Func<Task<ReservationResult>>)(() => stock.ReserveAsync($"r-{i}", 1, Ttl))));
         }
 
         var winner = Assert.Single(results, r => r.IsHeld);
@@ -64,7 +64,7 @@ public sealed class StockGrainConcurrencyTests(ClusterFixture cluster)
         ReservationResult[] results;
         using (ClusterFixture.ActAs(tenant))
         {
-            results = await AllAtOnceAsync(Enumerable.Range(0, 100).Select(_ => (Func<Task<ReservationResult>>)(() => stock.ReserveAsync("same", 4, Ttl))));
+            results = await AllAtOnce.RunAsync(Enumerable.Range(0, 100).Select(_ => (Func<Task<ReservationResult>>)(() => stock.ReserveAsync("same", 4, Ttl))));
         }
 
         Assert.All(results, r => Assert.Equal(results[0], r));
@@ -81,7 +81,7 @@ public sealed class StockGrainConcurrencyTests(ClusterFixture cluster)
         using var _ = ClusterFixture.ActAs(tenant);
 
         // Sixty holds of two units: the first twenty get confirmed, the next twenty released, the last twenty stay.
-        var prior = await AllAtOnceAsync(Enumerable.Range(0, 60).Select(i => (Func<Task<ReservationResult>>)(() => stock.ReserveAsync($"p-{i}", 2, Ttl))));
+        var prior = await AllAtOnce.RunAsync(Enumerable.Range(0, 60).Select(i => (Func<Task<ReservationResult>>)(() => stock.ReserveAsync($"p-{i}", 2, Ttl))));
         Assert.All(prior, r => Assert.Equal(ReservationStatus.Reserved, r.Status));
         var priorById = prior.ToDictionary(r => r.ReservationId);
         var toConfirm = Enumerable.Range(0, 20).Select(i => $"p-{i}").ToArray();
@@ -137,7 +137,7 @@ public sealed class StockGrainConcurrencyTests(ClusterFixture cluster)
             });
         }
 
-        await AllAtOnceAsync(operations.Select(op => (Func<Task<bool>>)(async () =>
+        await AllAtOnce.RunAsync(operations.Select(op => (Func<Task<bool>>)(async () =>
         {
             await op();
             return true;
@@ -196,21 +196,5 @@ public sealed class StockGrainConcurrencyTests(ClusterFixture cluster)
             toConfirm.Contains(id) ? [ReservationStatus.Reserved, ReservationStatus.Confirmed]
             : toRelease.Contains(id) ? [ReservationStatus.Reserved, ReservationStatus.Released]
             : [ReservationStatus.Reserved];
-    }
-
-    /// <summary>
-    /// Starts every call on its own task, holds them all behind one gate, then opens it. The ambient tenant
-    /// context is captured when each task is created, so every call carries it.
-    /// </summary>
-    private static async Task<T[]> AllAtOnceAsync<T>(IEnumerable<Func<Task<T>>> calls)
-    {
-        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var tasks = calls.Select(call => Task.Run(async () =>
-        {
-            await gate.Task;
-            return await call();
-        })).ToArray();
-        gate.SetResult();
-        return await Task.WhenAll(tasks);
     }
 }
