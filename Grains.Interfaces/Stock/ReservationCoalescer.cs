@@ -8,9 +8,10 @@ namespace MultiStore.Grains.Interfaces.Stock;
 /// reservation's cost is mostly Orleans' cost per call (messages, serialization, scheduling on both ends); in a flash
 /// sale hundreds of shoppers ask the same entry at once, so they share calls instead.
 /// <para>
-/// Each entry has a lane. The first reservation to join an idle lane queues a send on the thread pool, behind the work
-/// already waiting there; by the time it runs, the shoppers whose answers arrived together have joined too, and they
-/// leave in one call (up to <see cref="MaxBatch"/>). Nothing waits on a timer. Every caller still gets its own answer,
+/// Each entry has a lane. A reservation that finds its lane idle is sent at once. One that finds a call already out
+/// queues a send on the thread pool, behind the work already waiting there; by the time it runs, the shoppers whose
+/// answers arrived together have joined too, and they leave in one call (up to <see cref="MaxBatch"/>). Nothing waits
+/// on a timer. Every caller still gets its own answer,
 /// and only once the entry has made that reservation durable: <see cref="IStockGrain.ReserveManyAsync"/> acknowledges
 /// after its journal write, as a single call would.
 /// </para>
@@ -48,8 +49,13 @@ public sealed class ReservationCoalescer
         while (true)
         {
             var lane = _lanes.GetOrAdd(key, static (key, state) => new Lane(state.Owner, key, state.Stock), (Owner: this, Stock: stock));
-            if (lane.TryJoin(waiting))
+            if (lane.TryJoin(waiting, out var sendNow))
             {
+                if (sendNow is not null)
+                {
+                    _ = lane.CallAsync(sendNow);
+                }
+
                 return waiting.Answer.Task;
             }
 
@@ -75,21 +81,35 @@ public sealed class ReservationCoalescer
         private readonly Lock _gate = new();
         private List<Waiting> _waiting = [];
         private int _inFlight;
+        private int _answering;
         private bool _sendQueued;
         private bool _closed;
 
-        /// <summary>Adds a reservation (queuing a send unless one is queued or the lane is at its limit); false once closed.</summary>
-        public bool TryJoin(Waiting waiting)
+        /// <summary>
+        /// Adds a reservation; false once the lane closed. An idle lane (no call out, none queued) hands the caller its
+        /// own batch to send at once: nobody else is there to wait for, so it pays no thread-pool hop. Otherwise a send
+        /// is queued, unless one is already or the lane is at its limit.
+        /// </summary>
+        public bool TryJoin(Waiting waiting, out List<Waiting>? sendNow)
         {
             lock (_gate)
             {
+                sendNow = null;
                 if (_closed)
                 {
                     return false;
                 }
 
                 _waiting.Add(waiting);
-                QueueSendIfDue();
+                if (_inFlight == 0 && !_sendQueued && _answering == 0)
+                {
+                    sendNow = TakeBatch();
+                }
+                else
+                {
+                    QueueSendIfDue();
+                }
+
                 return true;
             }
         }
@@ -101,67 +121,106 @@ public sealed class ReservationCoalescer
             lock (_gate)
             {
                 _sendQueued = false;
-                if (_waiting.Count <= MaxBatch)
+                if (_waiting.Count == 0)
                 {
-                    batch = _waiting;
-                    _waiting = [];
-                }
-                else
-                {
-                    batch = _waiting.GetRange(0, MaxBatch);
-                    _waiting.RemoveRange(0, MaxBatch);
+                    return;
                 }
 
-                _inFlight++;
+                batch = TakeBatch();
                 QueueSendIfDue();
             }
 
             _ = CallAsync(batch);
         }
 
-        private async Task CallAsync(List<Waiting> batch)
+        /// <summary>Takes up to <see cref="MaxBatch"/> waiting reservations for one call (the caller holds the gate).</summary>
+        private List<Waiting> TakeBatch()
+        {
+            List<Waiting> batch;
+            if (_waiting.Count <= MaxBatch)
+            {
+                batch = _waiting;
+                _waiting = [];
+            }
+            else
+            {
+                batch = _waiting.GetRange(0, MaxBatch);
+                _waiting.RemoveRange(0, MaxBatch);
+            }
+
+            _inFlight++;
+            return batch;
+        }
+
+        public async Task CallAsync(List<Waiting> batch)
         {
             Interlocked.Increment(ref owner._calls);
+            ReservationResult[]? answers = null;
+            Exception? failure = null;
             try
             {
-                ReservationResult[] answers;
                 using (TenantContext.Restore(key.Caller))
                 {
-                    answers = await stock.ReserveManyAsync([.. batch.Select(w => w.Request)]);
+                    // Alone in its call (no crowd at this entry), a reservation goes as the plain call: no arrays to carry.
+                    answers = batch is [{ Request: var only }]
+                        ? [await stock.ReserveAsync(only.ReservationId, only.Quantity, only.Ttl)]
+                        : await stock.ReserveManyAsync([.. batch.Select(w => w.Request)]);
                 }
 
                 if (answers.Length != batch.Count)
                 {
                     throw new InvalidOperationException($"The stock entry answered {answers.Length} of {batch.Count} reservations.");
                 }
-
-                for (var i = 0; i < batch.Count; i++)
-                {
-                    batch[i].Answer.TrySetResult(answers[i]);
-                }
             }
             catch (Exception exception)
             {
-                // Nothing in a failed call was acknowledged: each caller sees the failure, as its own call would have.
-                foreach (var waiting in batch)
-                {
-                    waiting.Answer.TrySetException(exception);
-                }
+                failure = exception;
             }
 
+            List<Waiting>? next;
+            bool closed;
             lock (_gate)
             {
-                _inFlight--;
-                QueueSendIfDue();
-                _closed = _waiting.Count == 0 && _inFlight == 0 && !_sendQueued;
-                if (!_closed)
+                // While the answers are handed out, callers who reserve again at once only join: they leave together
+                // once every answer is out, not one by one.
+                _answering++;
+            }
+
+            try
+            {
+                for (var i = 0; i < batch.Count; i++)
                 {
-                    return;
+                    // Nothing in a failed call was acknowledged: each caller sees the failure, as its own call would have.
+                    _ = failure is null ? batch[i].Answer.TrySetResult(answers![i]) : batch[i].Answer.TrySetException(failure);
+                }
+            }
+            finally
+            {
+                lock (_gate)
+                {
+                    _answering--;
+                    _inFlight--;
+                    // Off any grain's scheduler (a client, or a send that left from the thread pool), the next call leaves
+                    // from here at once; on a grain's, it is queued, so the lane never runs on that grain's turn.
+                    next = TaskScheduler.Current == TaskScheduler.Default && CanSend ? TakeBatch() : null;
+                    QueueSendIfDue();
+
+                    closed = _closed = _waiting.Count == 0 && _inFlight == 0 && !_sendQueued && _answering == 0;
                 }
             }
 
-            owner._lanes.TryRemove(KeyValuePair.Create(key, this));
+            if (next is not null)
+            {
+                _ = CallAsync(next);
+            }
+            else if (closed)
+            {
+                owner._lanes.TryRemove(KeyValuePair.Create(key, this));
+            }
         }
+
+        /// <summary>A call may leave now: something waits, no send is queued, answers are not being handed out, and the limit allows it.</summary>
+        private bool CanSend => _waiting.Count > 0 && !_sendQueued && _answering == 0 && _inFlight < MaxCallsInFlight;
 
         /// <summary>
         /// Queues a send at the back of the thread pool's global queue (not the current thread's local one, which runs
@@ -171,7 +230,7 @@ public sealed class ReservationCoalescer
         /// </summary>
         private void QueueSendIfDue()
         {
-            if (_waiting.Count > 0 && !_sendQueued && _inFlight < MaxCallsInFlight)
+            if (CanSend)
             {
                 _sendQueued = true;
                 ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
