@@ -367,6 +367,10 @@ public sealed class StockGrain(
         _writing = true;
         try
         {
+            // The first write of an idle entry waits for the end of the current turn: a call carrying many
+            // reservations (ReserveManyAsync) decides them all before any leaves, so they share one write instead
+            // of the first one being written alone.
+            await Task.Yield();
             while (_open is { } open)
             {
                 _open = null;

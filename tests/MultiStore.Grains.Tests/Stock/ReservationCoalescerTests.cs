@@ -192,6 +192,22 @@ public sealed class ReservationCoalescerTests(ClusterFixture cluster)
     }
 
     [Fact]
+    public async Task ReserveManyAsync_OnAnIdleEntry_WritesTheWholeCallInOneJournalBatch()
+    {
+        var tenant = ClusterFixture.NewTenant();
+        var stock = await cluster.StockAsync(tenant, Sku, 100);
+        var probe = cluster.Journal.Watch(TenantKey.For(tenant, StockEntryId.Format(Sku, ClusterFixture.DefaultZone)));
+
+        using (ClusterFixture.ActAs(tenant))
+        {
+            await stock.ReserveManyAsync([.. Enumerable.Range(0, 40).Select(i => new ReservationRequest($"crowd-{i}", 1, Ttl))]);
+        }
+
+        var batch = Assert.Single(probe.Written);
+        Assert.Equal(40, batch.Changes.Count);
+    }
+
+    [Fact]
     public async Task ReserveManyAsync_OneInvalidRequest_RefusesTheWholeCallAndReservesNothing()
     {
         var tenant = ClusterFixture.NewTenant();
