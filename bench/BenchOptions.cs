@@ -14,7 +14,7 @@ internal sealed record BenchOptions
           --stores T                  flash-sale stores, one hot SKU each (default 1)
           --units N                   units of the hot SKU in each store (default 10000)
           --min-level-seconds S       a target that sold N in under S s in its warm-up gets a multiple of N (at most
-                                      10 N) in its levels of 64 shoppers or more, so that they last about S s
+                                      30 N) in its levels of 64 shoppers or more, so that they last about S s
                                       (default 2; 0: always N)
           --level-timeout SECONDS     most time one level may sell for (default 30); the rest is reported unsold
           --soldout-seconds S         sold-out phase length at grain level (default 5; 0 skips it)

@@ -14,7 +14,7 @@ internal sealed class FlashSale(BenchOptions options, string run, Action<string>
     public const int MultipliedFrom = 64;
 
     /// <summary>Most multiples of N a fast target's levels sell.</summary>
-    public const int MaxUnitsMultiple = 10;
+    public const int MaxUnitsMultiple = 30;
 
     // Units per store for each target's levels: N, or a multiple of N for a target that sells N in a fraction of a
     // second, where a pause of the host or a collection would otherwise decide the figure.
@@ -23,20 +23,20 @@ internal sealed class FlashSale(BenchOptions options, string run, Action<string>
     /// Sell-outs that are not reported, before a target's first level, for at least <see cref="WarmUpTime"/>: every
     /// process on the target's path then runs optimized code (.NET recompiles hot methods only once no new method has
     /// been compiled for a while, and then on a background thread) and has its connections and threads, so the levels
-    /// compare steady states rather than whoever went first. The first sell-out's pace sets the units of the levels.
+    /// compare steady states rather than whoever went first. The last sell-out's pace sets the units of the levels.
     /// </summary>
     public async Task WarmUpAsync(IStockTarget target, CancellationToken cancellationToken)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        double? firstSeconds = null;
+        var lastSeconds = 0.0;
         for (var round = 1; round <= MinWarmUpRounds || (clock.Elapsed < WarmUpTime && round <= MaxWarmUpRounds); round++)
         {
             var level = await RunLevelAsync(target, WarmUpConcurrency, withSoldOutPhase: false, [], cancellationToken, tagSuffix: $"w{round}");
-            firstSeconds ??= level.ElapsedSeconds;
+            lastSeconds = level.ElapsedSeconds;
             log($"{target.Name,-10} warm-up {round}: {level.ReservedPerSecond:N0}/s, not reported");
         }
 
-        var multiple = Math.Clamp((int)Math.Ceiling(options.MinLevelSeconds / firstSeconds!.Value), 1, MaxUnitsMultiple);
+        var multiple = Math.Clamp((int)Math.Ceiling(options.MinLevelSeconds / lastSeconds), 1, MaxUnitsMultiple);
         _units[target.Name] = options.Units * multiple;
         log($"{target.Name,-10} levels sell {_units[target.Name]:N0} units per store");
     }
