@@ -3,7 +3,7 @@
 # PostgreSQL and Redis (scripts/services.sh), its own durable cluster (silo process + Api in cluster mode, on
 # ports 11291/30291/5190, database multistore_bench) and every target, and stops the cluster at the end.
 #
-#   scripts/bench.sh                 all scenarios, all targets (about 4 minutes on 2 cores)
+#   scripts/bench.sh                 all scenarios, all targets (about 5 minutes on 2 cores)
 #   scripts/bench.sh --quick         a smoke run (about 1 minute)
 #   scripts/bench.sh flash-sale --targets grain,redis-lua --concurrency 64,256
 #   scripts/bench.sh --help          every option

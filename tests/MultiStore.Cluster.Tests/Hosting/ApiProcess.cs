@@ -33,7 +33,7 @@ public sealed class ApiProcess : IAsyncDisposable
     private static string Assembly => Artifacts.BuiltAssembly("Api", "MultiStore.Api.dll");
 
     /// <summary>Starts the Api for <paramref name="cluster"/>; <see cref="WaitUntilReadyAsync"/> says when it serves.</summary>
-    public static ApiProcess Start(string runDirectory, int port, ClusterSettings cluster)
+    public static ApiProcess Start(string runDirectory, int port, ClusterSettings cluster, IReadOnlyDictionary<string, string>? extraSettings = null)
     {
         var start = NewStartInfo();
         start.ArgumentList.Add(Assembly);
@@ -46,6 +46,10 @@ public sealed class ApiProcess : IAsyncDisposable
         start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
         // One warning per 503, naming the exception behind it: what an incident looked like from the Api.
         start.Environment["Logging__LogLevel__MultiStore.Api.Problems"] = "Warning";
+        foreach (var (key, value) in extraSettings ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
 
         Directory.CreateDirectory(runDirectory);
         var logPath = Path.Combine(runDirectory, "api.log");

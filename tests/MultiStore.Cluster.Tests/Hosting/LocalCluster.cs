@@ -87,7 +87,12 @@ public sealed class LocalCluster : IAsyncDisposable
     /// the gateways) and returns once the Api's readiness probe passes.
     /// </summary>
     public static async Task<LocalCluster> StartAsync(
-        ITestOutputHelper output, string testName, ClusterSettings settings, int silos = 3, IReadOnlyDictionary<string, string>? siloSettings = null)
+        ITestOutputHelper output,
+        string testName,
+        ClusterSettings settings,
+        int silos = 3,
+        IReadOnlyDictionary<string, string>? siloSettings = null,
+        IReadOnlyDictionary<string, string>? apiSettings = null)
     {
         var started = Stopwatch.StartNew();
         var database = PostgresDataSource.Create(settings.Postgres);
@@ -101,7 +106,7 @@ public sealed class LocalCluster : IAsyncDisposable
 
         var migrated = started.Elapsed;
         var ports = SiloProcess.FreePorts(1 + (2 * silos));
-        var api = ApiProcess.Start(runDirectory, ports[0], settings);
+        var api = ApiProcess.Start(runDirectory, ports[0], settings, apiSettings);
         var starting = Enumerable.Range(1, silos)
             .Select(i => SiloProcess.StartAsync(runDirectory, i, (ports[(2 * i) - 1], ports[2 * i]), settings, siloSettings))
             .ToList();
