@@ -8,7 +8,8 @@ namespace MultiStore.Grains.Interfaces.Stock;
 /// reservation's cost is mostly Orleans' cost per call (messages, serialization, scheduling on both ends); in a flash
 /// sale hundreds of shoppers ask the same entry at once, so they share calls instead.
 /// <para>
-/// Each entry has a lane. A reservation that finds its lane idle is sent at once. Others wait in the lane while
+/// Each entry has a lane. A reservation that finds its lane idle is sent at once (from a grain, through the thread
+/// pool). Others wait in the lane while
 /// <see cref="MaxCallsInFlight"/> calls are out, and leave together (up to <see cref="MaxBatch"/>) as soon as one
 /// returns. Callers answered by one call are answered one after another on the same thread, and those who reserve
 /// again at once only join the lane meanwhile, so a crowd stays one call instead of scattering. Nothing waits on a
@@ -94,9 +95,9 @@ public sealed class ReservationCoalescer
         private bool _closed;
 
         /// <summary>
-        /// Adds a reservation; false once the lane closed. An idle lane (no call out, none queued) hands the caller its
-        /// own batch to send at once: nobody else is there to wait for, so it pays no thread-pool hop. Otherwise a send
-        /// is queued, unless one is already or the lane is at its limit.
+        /// Adds a reservation; false once the lane closed. An idle lane (no call out, none queued) hands a caller off
+        /// any grain's scheduler its own batch to send at once: nobody else is there to wait for, so it pays no
+        /// thread-pool hop. Otherwise a send is queued, unless one is already or the lane is at its limit.
         /// </summary>
         public bool TryJoin(Waiting waiting, out List<Waiting>? sendNow)
         {
@@ -109,7 +110,9 @@ public sealed class ReservationCoalescer
                 }
 
                 _waiting.Add(waiting);
-                if (_inFlight == 0 && !_sendQueued && _answering == 0)
+                // On a grain's scheduler (a cart), the send is queued instead: a lane's calls always leave from the
+                // thread pool, so they never run on that grain's turn and are checked by the silo alike.
+                if (_inFlight == 0 && !_sendQueued && _answering == 0 && TaskScheduler.Current == TaskScheduler.Default)
                 {
                     sendNow = TakeBatch();
                 }
