@@ -62,6 +62,7 @@ public static class SiloBuilderExtensions
         var connectionString = options.PostgresConnectionString!;
 
         silo.Services.TryAddKeyedSingleton(StorageNames.Store, (_, _) => PostgresDataSource.Create(connectionString));
+        silo.Services.TryAddKeyedSingleton(StorageNames.Shopping, (_, _) => PostgresDataSource.Create(connectionString, customPlansOnly: true));
         silo.Services.TryAddSingleton(services => new SchemaMigrator(
             services.GetRequiredKeyedService<NpgsqlDataSource>(StorageNames.Store),
             services.GetRequiredService<ILogger<SchemaMigrator>>()));
@@ -85,7 +86,7 @@ public static class SiloBuilderExtensions
         }));
         // Written by every shopper in a sale: reads and writes of many carts and orders share one round trip.
         silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Shopping, (services, _) => new BatchingGrainStorage(
-            services.GetRequiredKeyedService<NpgsqlDataSource>(StorageNames.Store),
+            services.GetRequiredKeyedService<NpgsqlDataSource>(StorageNames.Shopping),
             services.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId,
             services.GetRequiredService<IGrainStorageSerializer>()));
         silo.UseAdoNetReminderService(reminders => reminders.Configure<IServiceProvider>((o, services) =>

@@ -105,6 +105,16 @@ public sealed class BatchingGrainStorageTests
         await storage.DisposeAsync();
     }
 
+    [Fact]
+    public async Task ShoppingDataSource_PlansEveryStatementForItsOwnValues()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        await using var shopping = Grains.Persistence.PostgresDataSource.Create(database.ConnectionString, customPlansOnly: true);
+        await using var show = shopping.CreateCommand("SHOW plan_cache_mode");
+
+        Assert.Equal("force_custom_plan", await show.ExecuteScalarAsync());
+    }
+
     private static BatchingGrainStorage Storage(TestDatabase database) => new(database.DataSource, "svc-batching", new JsonSerializerForTests());
 
     private static GrainId Cart(string id) => GrainId.Create("cart", $"store-a/{id}");
