@@ -13,9 +13,9 @@ internal sealed record BenchOptions
           --concurrency LIST          shopper counts per level (default 1,64,256,1024)
           --stores T                  flash-sale stores, one hot SKU each (default 1)
           --units N                   units of the hot SKU in each store (default 10000)
-          --min-level-seconds S       a target that sold N in under S s in its warm-up gets a multiple of N (at most
-                                      30 N) in its levels of 64 shoppers or more, so that they last about S s
-                                      (default 2; 0: always N)
+          --min-level-seconds S       a target that sold out in under S s in its warm-up runs several sales back to
+                                      back in its levels of 64 shoppers or more (rounds of T fresh stores of N
+                                      units, at most 30), so that they last about S s (default 2; 0: one sale)
           --level-timeout SECONDS     most time one level may sell for (default 30); the rest is reported unsold
           --soldout-seconds S         sold-out phase length at grain level (default 5; 0 skips it)
           --soldout-concurrency C     shoppers hammering the sold-out SKU (default 256)

@@ -37,8 +37,6 @@ internal sealed class Shopper(int index, int seed, string phase)
 
     public Random Random { get; } = new(seed);
 
-    /// <summary>Where a flash-sale shopper currently buys (moves on when that store sells out).</summary>
-    public int Cursor { get; set; }
 
     internal LatencyLog Reserved { get; } = new();
 

@@ -86,7 +86,7 @@ internal sealed class Report
         if (FlashSale.Count > 0)
         {
             text.AppendLine();
-            text.AppendLine(CultureInfo.InvariantCulture, $"flash-sale: {Options.Stores} store(s) × 1 hot SKU × N units, 1 unit per reservation; N = {Options.Units:N0}, or at C ≥ {Scenarios.FlashSale.MultipliedFrom} for a target that sold that in under {Options.MinLevelSeconds:0.#} s in its warm-up a multiple of it (sold / N shows which)");
+            text.AppendLine(CultureInfo.InvariantCulture, $"flash-sale: {Options.Stores} store(s) × 1 hot SKU × N units, 1 unit per reservation; N = {Options.Units:N0}; at C ≥ {Scenarios.FlashSale.MultipliedFrom} a target that sold out in under {Options.MinLevelSeconds:0.#} s in its warm-up runs several such sales back to back in a level (sold / N shows the total)");
             text.AppendLine("target      C      reserved/s    p50 ms    p99 ms    max ms   sold / N            errors  settle/s  check   load");
             foreach (var level in FlashSale)
             {

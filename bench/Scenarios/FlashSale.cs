@@ -6,24 +6,27 @@ namespace MultiStore.Bench.Scenarios;
 /// <summary>
 /// T stores, one hot SKU of N units each; C shoppers reserve one unit each with a fresh id until every store is sold
 /// out; then half is confirmed and the rest released. Each (target, level) sells fresh entries, and what was sold
-/// is read back from the target's durable store after the sell-out and again after settling.
+/// is read back from the target's durable store after the sell-out and again after settling. A fast target runs
+/// several such sales back to back in one level (rounds of T fresh stores: all shoppers move on to the next round
+/// when a round is sold out), so that the level lasts long enough to measure while every hot SKU still has N units.
 /// </summary>
 internal sealed class FlashSale(BenchOptions options, string run, Action<string> log, CpuMeter cpu)
 {
-    /// <summary>Levels of at least this many shoppers sell the multiple of N their target's warm-up called for.</summary>
+    /// <summary>Levels of at least this many shoppers run the rounds their target's warm-up called for.</summary>
     public const int MultipliedFrom = 64;
 
-    /// <summary>Most multiples of N a fast target's levels sell.</summary>
-    public const int MaxUnitsMultiple = 30;
+    /// <summary>Most rounds (sales back to back) one level runs.</summary>
+    public const int MaxRounds = 30;
 
-    // Units per store for each target's levels: N, or a multiple of N for a target that sells N in a fraction of a
-    // second, where a pause of the host or a collection would otherwise decide the figure.
-    private readonly Dictionary<string, int> _units = [];
+    // Rounds per level for each target: 1, or more for a target that sells out in a fraction of a second, where a
+    // pause of the host or a collection would otherwise decide the figure.
+    private readonly Dictionary<string, int> _rounds = [];
+
     /// <summary>
     /// Sell-outs that are not reported, before a target's first level, for at least <see cref="WarmUpTime"/>: every
     /// process on the target's path then runs optimized code (.NET recompiles hot methods only once no new method has
     /// been compiled for a while, and then on a background thread) and has its connections and threads, so the levels
-    /// compare steady states rather than whoever went first. The last sell-out's pace sets the units of the levels.
+    /// compare steady states rather than whoever went first. The last sell-out's pace sets the rounds of the levels.
     /// </summary>
     public async Task WarmUpAsync(IStockTarget target, CancellationToken cancellationToken)
     {
@@ -36,9 +39,8 @@ internal sealed class FlashSale(BenchOptions options, string run, Action<string>
             log($"{target.Name,-10} warm-up {round}: {level.ReservedPerSecond:N0}/s, not reported");
         }
 
-        var multiple = Math.Clamp((int)Math.Ceiling(options.MinLevelSeconds / lastSeconds), 1, MaxUnitsMultiple);
-        _units[target.Name] = options.Units * multiple;
-        log($"{target.Name,-10} levels sell {_units[target.Name]:N0} units per store");
+        _rounds[target.Name] = Math.Clamp((int)Math.Ceiling(options.MinLevelSeconds / lastSeconds), 1, MaxRounds);
+        log($"{target.Name,-10} levels run {_rounds[target.Name]} sale(s) back to back");
     }
 
     /// <summary>
@@ -57,30 +59,35 @@ internal sealed class FlashSale(BenchOptions options, string run, Action<string>
     public async Task<LevelResult> RunLevelAsync(IStockTarget target, int concurrency, bool withSoldOutPhase, List<SoldOutResult> soldOut, CancellationToken cancellationToken, string tagSuffix = "")
     {
         var tag = $"{target.Name[0]}{run}-{concurrency}{tagSuffix}";
-        // Fewer shoppers than that are bound by latency (a few thousand a second at most): N lasts seconds already.
-        var units = concurrency >= MultipliedFrom ? _units.GetValueOrDefault(target.Name, options.Units) : options.Units;
-        var sale = await target.CreateSaleAsync(tag, options.Stores, 1, units, cancellationToken);
-        var soldOutStores = new bool[options.Stores];
+        // Fewer shoppers than that are bound by latency (a few thousand a second at most): one sale lasts seconds already.
+        var rounds = concurrency >= MultipliedFrom ? _rounds.GetValueOrDefault(target.Name, 1) : 1;
+        var perRound = options.Stores;
+        var stores = perRound * rounds;
+        var sale = await target.CreateSaleAsync(tag, stores, 1, options.Units, cancellationToken);
+        var soldOutStores = new bool[stores];
         var loadBefore = Machine.LoadAverage();
 
         async ValueTask<CallResult> ShopAsync(Shopper shopper)
         {
-            for (var k = 0; k < options.Stores; k++)
+            // The first round that is not sold out; within it, shoppers spread over its stores.
+            for (var round = 0; round < rounds; round++)
             {
-                var store = (shopper.Index + shopper.Cursor + k) % options.Stores;
-                if (Volatile.Read(ref soldOutStores[store]))
+                for (var k = 0; k < perRound; k++)
                 {
-                    continue;
-                }
+                    var store = (round * perRound) + ((shopper.Index + k) % perRound);
+                    if (Volatile.Read(ref soldOutStores[store]))
+                    {
+                        continue;
+                    }
 
-                shopper.Cursor += k;
-                var result = await sale.ReserveAsync(store, shopper);
-                if (result.Outcome == Outcome.SoldOut)
-                {
-                    Volatile.Write(ref soldOutStores[store], true);
-                }
+                    var result = await sale.ReserveAsync(store, shopper);
+                    if (result.Outcome == Outcome.SoldOut)
+                    {
+                        Volatile.Write(ref soldOutStores[store], true);
+                    }
 
-                return result;
+                    return result;
+                }
             }
 
             return CallResult.Stop;
@@ -99,7 +106,7 @@ internal sealed class FlashSale(BenchOptions options, string run, Action<string>
 
         var settle = await Settling.RunAsync(sale, load.Acknowledged, cancellationToken);
         var afterSettle = await sale.ReadDurableAsync(cancellationToken);
-        var expected = (long)options.Stores * units;
+        var expected = (long)stores * options.Units;
         var problems = Verify(expected, load, afterSellOut, settle, afterSettle);
         if (problems.Count > 0)
         {
@@ -107,7 +114,7 @@ internal sealed class FlashSale(BenchOptions options, string run, Action<string>
         }
 
         return new LevelResult(
-            target.Name, concurrency, options.Stores, units, load.Reserved.Count, load.ReservedPerSecond, load.Reserved,
+            target.Name, concurrency, stores, options.Units, load.Reserved.Count, load.ReservedPerSecond, load.Reserved,
             load.Answered.Count, load.ErrorCount, load.Errors, load.Elapsed.TotalSeconds, load.HitTimeLimit,
             afterSellOut, settle, afterSettle, problems.Count == 0, problems, loadBefore, Machine.LoadAverage(), cpuUsed);
     }
