@@ -79,8 +79,8 @@ public sealed class ReservationCoalescer
         public ReservationRequest Request { get; } = request;
 
         // Continuations run inline, one after another, on the thread that hands out a call's answers: cheaper than a
-        // thread-pool item per caller, and callers who reserve again at once all join the lane before its queued send
-        // runs. (A grain awaiting an answer still resumes on its own scheduler.)
+        // thread-pool item per caller, and callers who reserve again at once all join the lane before the next call
+        // leaves. (A grain awaiting an answer still resumes on its own scheduler.)
         public TaskCompletionSource<ReservationResult> Answer { get; } = new();
     }
 
@@ -173,9 +173,10 @@ public sealed class ReservationCoalescer
                 using (TenantContext.Restore(key.Caller))
                 {
                     // Alone in its call (no crowd at this entry), a reservation goes as the plain call: no arrays to carry.
+                    // The lane's work continues on the thread pool, never on the scheduler or context of whoever sent.
                     answers = batch is [{ Request: var only }]
-                        ? [await stock.ReserveAsync(only.ReservationId, only.Quantity, only.Ttl)]
-                        : await stock.ReserveManyAsync([.. batch.Select(w => w.Request)]);
+                        ? [await stock.ReserveAsync(only.ReservationId, only.Quantity, only.Ttl).ConfigureAwait(false)]
+                        : await stock.ReserveManyAsync([.. batch.Select(w => w.Request)]).ConfigureAwait(false);
                 }
 
                 if (answers.Length != batch.Count)
@@ -199,8 +200,7 @@ public sealed class ReservationCoalescer
 
             try
             {
-                var offGrain = TaskScheduler.Current == TaskScheduler.Default;
-                if (offGrain && batch.Count >= SplitAnswersFrom)
+                if (batch.Count >= SplitAnswersFrom)
                 {
                     // Each caller's continuation runs inline, so a big crowd is answered in two halves on two threads.
                     var half = batch.Count / 2;
@@ -211,7 +211,7 @@ public sealed class ReservationCoalescer
                     }
 
                     Answer(batch, 0, half, answers, failure);
-                    await secondHalf;
+                    await secondHalf.ConfigureAwait(false);
                 }
                 else
                 {
@@ -224,9 +224,8 @@ public sealed class ReservationCoalescer
                 {
                     _answering--;
                     _inFlight--;
-                    // Off any grain's scheduler (a client, or a send that left from the thread pool), the next call leaves
-                    // from here at once; on a grain's, it is queued, so the lane never runs on that grain's turn.
-                    next = TaskScheduler.Current == TaskScheduler.Default && CanSend ? TakeBatch() : null;
+                    // The next call leaves from this thread at once; what remains beyond it is queued.
+                    next = CanSend ? TakeBatch() : null;
                     QueueSendIfDue();
 
                     closed = _closed = _waiting.Count == 0 && _inFlight == 0 && !_sendQueued && _answering == 0;

@@ -113,20 +113,8 @@ public sealed class StockGrain(
     }
 
     /// <inheritdoc />
-    public async Task<ReservationResult> ReserveAsync(string reservationId, int quantity, TimeSpan ttl)
-    {
-        var request = new ReservationRequest(reservationId, quantity, ttl);
-        request.EnsureValid();
-        ExpireDue();
-        var (answer, recorded) = Decide(request);
-        if (answer.Status != ReservationStatus.InsufficientStock)
-        {
-            await DurableAsync();
-        }
-
-        CountReservations(recorded ? 1 : 0);
-        return answer;
-    }
+    public async Task<ReservationResult> ReserveAsync(string reservationId, int quantity, TimeSpan ttl) =>
+        (await ReserveManyAsync([new ReservationRequest(reservationId, quantity, ttl)]))[0];
 
     /// <inheritdoc />
     public async Task<ReservationResult[]> ReserveManyAsync(ReservationRequest[] requests)
@@ -155,7 +143,11 @@ public sealed class StockGrain(
             await DurableAsync();
         }
 
-        CountReservations(recorded);
+        if (recorded > 0)
+        {
+            MultiStoreMetrics.Stock.Reservations.Add(recorded);
+        }
+
         return answers;
     }
 
@@ -290,14 +282,6 @@ public sealed class StockGrain(
         Record(new StockChange(StockChangeKind.Hold, Now, TenantContext.Actor, reservationId, quantity, Now + ttl));
         _book.TryGetHeld(reservationId, out var reserved);
         return (Held(reservationId, reserved), true);
-    }
-
-    private static void CountReservations(int recorded)
-    {
-        if (recorded > 0)
-        {
-            MultiStoreMetrics.Stock.Reservations.Add(recorded);
-        }
     }
 
     private async Task<ReservationResult> SettleAsync(string reservationId, ReservationStatus outcome)
