@@ -20,6 +20,47 @@ public sealed class BatchingGrainStorage : IGrainStorage, IAsyncDisposable
     /// <summary>Most reads or writes one round trip carries.</summary>
     public const int MaxPerRoundTrip = 256;
 
+    /// <summary>Reads a group: one row per key, in the group's order (ordinal), payload and version null where none is stored.</summary>
+    internal const string ReadSql =
+        """
+        SELECT i.ordinal, s.payload, s.version
+        FROM unnest(@types, @keys) WITH ORDINALITY AS i(grain_type, grain_key, ordinal)
+        LEFT JOIN LATERAL (
+          SELECT payload, version FROM multistore_grain_state
+          WHERE service_id = @service AND grain_type = i.grain_type AND grain_key = i.grain_key
+            AND grain_n0 = 0 AND grain_n1 = 0
+          LIMIT 1) s ON true
+        """;
+
+    /// <summary>Writes a group (see <see cref="WriteGroupAsync"/>) and answers the ordinal and new version of each write that landed.</summary>
+    internal const string WriteSql =
+        """
+        WITH input AS (
+          SELECT * FROM unnest(@types, @keys, @versions, @payloads) WITH ORDINALITY AS i(grain_type, grain_key, version, payload, ordinal)),
+        found AS MATERIALIZED (
+          SELECT i.ordinal, i.version, i.payload, r.row_id
+          FROM input i CROSS JOIN LATERAL (
+            SELECT ctid AS row_id FROM multistore_grain_state
+            WHERE service_id = @service AND grain_type = i.grain_type AND grain_key = i.grain_key
+              AND grain_n0 = 0 AND grain_n1 = 0
+            LIMIT 1) r
+          WHERE i.version IS NOT NULL),
+        updated AS (
+          UPDATE multistore_grain_state s
+          SET payload = f.payload, version = s.version + 1, modified_at = now()
+          FROM found f
+          WHERE s.ctid = f.row_id AND s.version = f.version
+          RETURNING f.ordinal, s.version),
+        inserted AS (
+          INSERT INTO multistore_grain_state (service_id, grain_type, grain_key, grain_n0, grain_n1, payload, version)
+          SELECT @service, i.grain_type, i.grain_key, 0, 0, i.payload, 1 FROM input i WHERE i.version IS NULL
+          ON CONFLICT ON CONSTRAINT pk_multistore_grain_state DO NOTHING
+          RETURNING grain_type, grain_key, version)
+        SELECT ordinal, version FROM updated
+        UNION ALL
+        SELECT i.ordinal, n.version FROM inserted n JOIN input i ON i.grain_type = n.grain_type AND i.grain_key = n.grain_key AND i.version IS NULL
+        """;
+
     private readonly NpgsqlDataSource _dataSource;
     private readonly string _serviceId;
     private readonly IGrainStorageSerializer _serializer;
@@ -80,16 +121,16 @@ public sealed class BatchingGrainStorage : IGrainStorage, IAsyncDisposable
                 $"State '{stateName}' of {grainId} was written by another activation since it was read.", "unknown", etag ?? "none");
     }
 
+    /// <summary>
+    /// Each key is looked up on its own through the primary key (a LATERAL subquery with LIMIT 1, which PostgreSQL
+    /// cannot fold into a plain join), whatever the table's statistics say. As a plain join, a table never analyzed yet
+    /// (a new database in its first minute, or a service id the statistics have not seen) is estimated to hold one row
+    /// of the service, so PostgreSQL hashed every row of the service for each round trip: 0.3 s a read at 150,000
+    /// carts, measured on a fresh bench database. Writes find their rows the same way (<see cref="WriteGroupAsync"/>).
+    /// </summary>
     private async Task ReadGroupAsync(List<PendingRead> group, CancellationToken cancellationToken)
     {
-        await using var command = _dataSource.CreateCommand(
-            """
-            SELECT i.ordinal, s.payload, s.version
-            FROM unnest(@types, @keys) WITH ORDINALITY AS i(grain_type, grain_key, ordinal)
-            LEFT JOIN multistore_grain_state s
-              ON s.service_id = @service AND s.grain_type = i.grain_type AND s.grain_key = i.grain_key
-             AND s.grain_n0 = 0 AND s.grain_n1 = 0
-            """);
+        await using var command = _dataSource.CreateCommand(ReadSql);
         command.Parameters.AddWithValue("service", _serviceId);
         command.Parameters.Add(PostgresArrays.Of("types", NpgsqlDbType.Text, group.Select(read => read.StateName)));
         command.Parameters.Add(PostgresArrays.Of("keys", NpgsqlDbType.Text, group.Select(read => read.Key)));
@@ -112,6 +153,8 @@ public sealed class BatchingGrainStorage : IGrainStorage, IAsyncDisposable
     /// One statement for the group (so one round trip and one commit): updates at the expected version, inserts
     /// where none was expected, and answers the new version of each write that landed. Two writes of one row never
     /// share a statement (a grain awaits its write before the next); should they, the second is deferred.
+    /// Rows to update are found by primary key first (as in <see cref="ReadGroupAsync"/>) and then updated by their
+    /// row id; the version test is what fences them: a row another activation updated meanwhile no longer matches it.
     /// </summary>
     private async Task WriteGroupAsync(List<PendingWrite> group, CancellationToken cancellationToken)
     {
@@ -129,26 +172,7 @@ public sealed class BatchingGrainStorage : IGrainStorage, IAsyncDisposable
             }
         }
 
-        await using var command = _dataSource.CreateCommand(
-            """
-            WITH input AS (
-              SELECT * FROM unnest(@types, @keys, @versions, @payloads) WITH ORDINALITY AS i(grain_type, grain_key, version, payload, ordinal)),
-            updated AS (
-              UPDATE multistore_grain_state s
-              SET payload = i.payload, version = s.version + 1, modified_at = now()
-              FROM input i
-              WHERE s.service_id = @service AND s.grain_type = i.grain_type AND s.grain_key = i.grain_key
-                AND s.grain_n0 = 0 AND s.grain_n1 = 0 AND i.version IS NOT NULL AND s.version = i.version
-              RETURNING i.ordinal, s.version),
-            inserted AS (
-              INSERT INTO multistore_grain_state (service_id, grain_type, grain_key, grain_n0, grain_n1, payload, version)
-              SELECT @service, i.grain_type, i.grain_key, 0, 0, i.payload, 1 FROM input i WHERE i.version IS NULL
-              ON CONFLICT ON CONSTRAINT pk_multistore_grain_state DO NOTHING
-              RETURNING grain_type, grain_key, version)
-            SELECT ordinal, version FROM updated
-            UNION ALL
-            SELECT i.ordinal, n.version FROM inserted n JOIN input i ON i.grain_type = n.grain_type AND i.grain_key = n.grain_key AND i.version IS NULL
-            """);
+        await using var command = _dataSource.CreateCommand(WriteSql);
         command.Parameters.AddWithValue("service", _serviceId);
         command.Parameters.Add(PostgresArrays.Of("types", NpgsqlDbType.Text, now.Select(write => write.StateName)));
         command.Parameters.Add(PostgresArrays.Of("keys", NpgsqlDbType.Text, now.Select(write => write.Key)));

@@ -115,6 +115,59 @@ public sealed class BatchingGrainStorageTests
         Assert.Equal("force_custom_plan", await show.ExecuteScalarAsync());
     }
 
+    [Theory]
+    [InlineData(nameof(BatchingGrainStorage.ReadSql))]
+    [InlineData(nameof(BatchingGrainStorage.WriteSql))]
+    public async Task Statement_OnATableNeverAnalyzed_LooksUpEachKeyByItsPrimaryKey(string statement)
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        // Many rows of the service and no statistics yet, as in a new database's first minute: PostgreSQL then guesses
+        // that the service holds one row, and a plain join hashed all of them for every round trip.
+        await database.ScalarAsync<object>("ALTER TABLE multistore_grain_state SET (autovacuum_enabled = false)");
+        await database.ScalarAsync<object>(
+            """
+            INSERT INTO multistore_grain_state (service_id, grain_type, grain_key, grain_n0, grain_n1, payload, version)
+            SELECT 'svc-batching', 'cart', 'store-a/c-' || n, 0, 0, convert_to('{"Text":"x"}', 'UTF8'), 1
+            FROM generate_series(1, 100000) AS n
+            """);
+        var keys = Enumerable.Range(1, 128).Select(n => $"store-a/c-{n * 700}").ToArray();
+        var sql = statement == nameof(BatchingGrainStorage.ReadSql) ? BatchingGrainStorage.ReadSql : BatchingGrainStorage.WriteSql;
+
+        await using var explain = database.DataSource.CreateCommand($"EXPLAIN (FORMAT JSON) {sql}");
+        explain.Parameters.AddWithValue("service", "svc-batching");
+        explain.Parameters.AddWithValue("types", Enumerable.Repeat(State, keys.Length).ToArray());
+        explain.Parameters.AddWithValue("keys", keys);
+        explain.Parameters.AddWithValue("versions", Enumerable.Repeat<int?>(1, keys.Length).ToArray());
+        explain.Parameters.AddWithValue("payloads", Enumerable.Repeat(new byte[] { 0x7b, 0x7d }, keys.Length).ToArray());
+        using var plan = JsonDocument.Parse((string)(await explain.ExecuteScalarAsync())!);
+
+        var scans = PlanNodes(plan.RootElement[0].GetProperty("Plan"))
+            .Where(node => node.TryGetProperty("Relation Name", out var table) && table.GetString() == "multistore_grain_state")
+            .ToList();
+        Assert.NotEmpty(scans);
+        Assert.All(scans, scan =>
+        {
+            var how = scan.GetProperty("Node Type").GetString();
+            // By row id (after the key lookup that found it), or through the index on every key column.
+            Assert.True(
+                how == "Tid Scan" || how == "ModifyTable"
+                || (how is "Index Scan" or "Index Only Scan" && scan.GetProperty("Index Cond").GetString()!.Contains("grain_key", StringComparison.Ordinal)),
+                $"{statement} scans multistore_grain_state by '{how}': {scan}");
+        });
+    }
+
+    private static IEnumerable<JsonElement> PlanNodes(JsonElement node)
+    {
+        yield return node;
+        if (node.TryGetProperty("Plans", out var children))
+        {
+            foreach (var child in children.EnumerateArray().SelectMany(PlanNodes))
+            {
+                yield return child;
+            }
+        }
+    }
+
     private static BatchingGrainStorage Storage(TestDatabase database) => new(database.DataSource, "svc-batching", new JsonSerializerForTests());
 
     private static GrainId Cart(string id) => GrainId.Create("cart", $"store-a/{id}");
