@@ -1,4 +1,5 @@
 using MultiStore.Grains.Interfaces.Audit;
+using MultiStore.Grains.Interfaces.Common;
 using MultiStore.Grains.Interfaces.Tenancy;
 
 namespace MultiStore.Api.Audit;
@@ -20,14 +21,14 @@ public sealed partial class AuditRecorder(IGrainFactory grains, ILogger<AuditRec
             {
                 using (TenantContext.ForTenant(tenant, Actor))
                 {
-                    await grains.GetGrain<IStoreAuditGrain>(TenantKey.For(tenant, IStoreAuditGrain.EntityId)).AppendAsync(record);
+                    await grains.GetGrainByKey<IStoreAuditGrain>(TenantKey.For(tenant, IStoreAuditGrain.EntityId)).AppendAsync(record);
                 }
             }
             else
             {
                 using (TenantContext.ForPlatform(Actor))
                 {
-                    await grains.GetGrain<IPlatformAuditGrain>(IPlatformAuditGrain.Key).AppendAsync(record);
+                    await grains.GetGrainByKey<IPlatformAuditGrain>(IPlatformAuditGrain.Key).AppendAsync(record);
                 }
             }
         }

@@ -1,5 +1,6 @@
 using MultiStore.Api.Tenancy;
 using MultiStore.Grains.Interfaces.Audit;
+using MultiStore.Grains.Interfaces.Common;
 using MultiStore.Grains.Interfaces.Platform;
 using MultiStore.Grains.Interfaces.Tenancy;
 
@@ -21,7 +22,7 @@ public sealed class AuditTrails(IGrainFactory grains, RequestTenant requestTenan
         audit.Target(store, AuditVia.Platform);
         using (TenantContext.ForPlatform(actor))
         {
-            if (await grains.GetGrain<ITenantGrain>(TenantKey.For(store, ITenantGrain.EntityId)).GetAsync() is null)
+            if (await grains.GetGrainByKey<ITenantGrain>(TenantKey.For(store, ITenantGrain.EntityId)).GetAsync() is null)
             {
                 return null;
             }
@@ -35,9 +36,9 @@ public sealed class AuditTrails(IGrainFactory grains, RequestTenant requestTenan
     {
         using (TenantContext.ForPlatform(actor))
         {
-            return await grains.GetGrain<IPlatformAuditGrain>(IPlatformAuditGrain.Key).ReadAsync(before, take);
+            return await grains.GetGrainByKey<IPlatformAuditGrain>(IPlatformAuditGrain.Key).ReadAsync(before, take);
         }
     }
 
-    private IStoreAuditGrain StoreTrail(TenantId store) => grains.GetGrain<IStoreAuditGrain>(TenantKey.For(store, IStoreAuditGrain.EntityId));
+    private IStoreAuditGrain StoreTrail(TenantId store) => grains.GetGrainByKey<IStoreAuditGrain>(TenantKey.For(store, IStoreAuditGrain.EntityId));
 }

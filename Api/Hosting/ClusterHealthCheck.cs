@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using MultiStore.Grains.Interfaces.Common;
 using MultiStore.Grains.Interfaces.Platform;
 
 namespace MultiStore.Api.Hosting;
@@ -17,7 +18,7 @@ public sealed class ClusterHealthCheck(IGrainFactory grains) : IHealthCheck
     {
         try
         {
-            await grains.GetGrain<IStorageProbeGrain>(IStorageProbeGrain.Key).ProbeAsync().WaitAsync(ProbeTimeout, cancellationToken);
+            await grains.GetGrainByKey<IStorageProbeGrain>(IStorageProbeGrain.Key).ProbeAsync().WaitAsync(ProbeTimeout, cancellationToken);
             return HealthCheckResult.Healthy("The cluster answers and reads grain storage.");
         }
         catch (Exception exception) when (exception is not OperationCanceledException)

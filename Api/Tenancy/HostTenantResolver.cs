@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
+using MultiStore.Grains.Interfaces.Common;
 using MultiStore.Grains.Interfaces.Platform;
 using MultiStore.Grains.Interfaces.Tenancy;
 
@@ -40,7 +41,7 @@ public sealed class HostTenantResolver(IGrainFactory grains, IOptions<TenancyOpt
             return cached;
         }
 
-        var binding = await grains.GetGrain<IHostNameGrain>(host).ResolveAsync();
+        var binding = await grains.GetGrainByKey<IHostNameGrain>(host).ResolveAsync();
         if (binding is null || !TenantId.TryParse(binding.TenantId, out var tenant))
         {
             // Unknown hosts are not cached: arbitrary Host headers must not fill the cache.
@@ -75,7 +76,7 @@ public sealed class HostTenantResolver(IGrainFactory grains, IOptions<TenancyOpt
         // The store's own profile is readable by any caller acting for the store; no permission is needed or given.
         using (TenantContext.ForCaller(tenant, "system:tenant-resolution", []))
         {
-            profile = await grains.GetGrain<ITenantGrain>(TenantKey.For(tenant, ITenantGrain.EntityId)).GetAsync();
+            profile = await grains.GetGrainByKey<ITenantGrain>(TenantKey.For(tenant, ITenantGrain.EntityId)).GetAsync();
         }
 
         if (profile is null)

@@ -1,6 +1,7 @@
 using MultiStore.Api.Audit;
 using MultiStore.Api.Onboarding;
 using MultiStore.Grains.Interfaces.Analytics;
+using MultiStore.Grains.Interfaces.Common;
 using MultiStore.Grains.Interfaces.Platform;
 using MultiStore.Grains.Interfaces.Tenancy;
 
@@ -13,7 +14,7 @@ namespace MultiStore.Api.Tenancy;
 /// </summary>
 public sealed class PlatformGrains(IGrainFactory grains, HostTenantResolver resolver, RequestAudit audit)
 {
-    private ITenantDirectoryGrain Directory => grains.GetGrain<ITenantDirectoryGrain>(ITenantDirectoryGrain.Key);
+    private ITenantDirectoryGrain Directory => grains.GetGrainByKey<ITenantDirectoryGrain>(ITenantDirectoryGrain.Key);
 
     public async Task<TenantProfile> CreateAsync(TenantSpec spec, string actor)
     {

@@ -36,29 +36,29 @@ public sealed class TenantGrains(IGrainFactory grains, RequestTenant requestTena
     }
 
     public IStockGrain Stock(string sku, string zone) =>
-        grains.GetGrain<IStockGrain>(TenantKey.For(Tenant, StockEntryId.Format(sku, zone)));
+        grains.GetGrainByKey<IStockGrain>(TenantKey.For(Tenant, StockEntryId.Format(sku, zone)));
 
     public ISkuGrain Sku(string sku)
     {
         IdRules.EnsureSku(sku);
-        return grains.GetGrain<ISkuGrain>(TenantKey.For(Tenant, sku));
+        return grains.GetGrainByKey<ISkuGrain>(TenantKey.For(Tenant, sku));
     }
 
-    public ICartGrain Cart(string cartId) => grains.GetGrain<ICartGrain>(TenantKey.For(Tenant, CanonicalUuid(cartId)));
+    public ICartGrain Cart(string cartId) => grains.GetGrainByKey<ICartGrain>(TenantKey.For(Tenant, CanonicalUuid(cartId)));
 
-    public IOrderGrain Order(string orderId) => grains.GetGrain<IOrderGrain>(TenantKey.For(Tenant, CanonicalUuid(orderId)));
+    public IOrderGrain Order(string orderId) => grains.GetGrainByKey<IOrderGrain>(TenantKey.For(Tenant, CanonicalUuid(orderId)));
 
-    public ITenantGrain Store() => grains.GetGrain<ITenantGrain>(TenantKey.For(Tenant, ITenantGrain.EntityId));
+    public ITenantGrain Store() => grains.GetGrainByKey<ITenantGrain>(TenantKey.For(Tenant, ITenantGrain.EntityId));
 
-    public ICatalogGrain Catalog() => grains.GetGrain<ICatalogGrain>(TenantKey.For(Tenant, ICatalogGrain.EntityId));
+    public ICatalogGrain Catalog() => grains.GetGrainByKey<ICatalogGrain>(TenantKey.For(Tenant, ICatalogGrain.EntityId));
 
-    public IStorefrontGrain Storefront() => grains.GetGrain<IStorefrontGrain>(TenantKey.For(Tenant, IStorefrontGrain.EntityId));
+    public IStorefrontGrain Storefront() => grains.GetGrainByKey<IStorefrontGrain>(TenantKey.For(Tenant, IStorefrontGrain.EntityId));
 
-    public IWarehouseGrain Warehouse() => grains.GetGrain<IWarehouseGrain>(TenantKey.For(Tenant, IWarehouseGrain.EntityId));
+    public IWarehouseGrain Warehouse() => grains.GetGrainByKey<IWarehouseGrain>(TenantKey.For(Tenant, IWarehouseGrain.EntityId));
 
-    public IStockAlertsGrain Alerts() => grains.GetGrain<IStockAlertsGrain>(TenantKey.For(Tenant, IStockAlertsGrain.EntityId));
+    public IStockAlertsGrain Alerts() => grains.GetGrainByKey<IStockAlertsGrain>(TenantKey.For(Tenant, IStockAlertsGrain.EntityId));
 
-    public IStoreAnalyticsGrain Analytics() => grains.GetGrain<IStoreAnalyticsGrain>(TenantKey.For(Tenant, IStoreAnalyticsGrain.EntityId));
+    public IStoreAnalyticsGrain Analytics() => grains.GetGrainByKey<IStoreAnalyticsGrain>(TenantKey.For(Tenant, IStoreAnalyticsGrain.EntityId));
 
     /// <summary>The zone a cart line uses when the shopper names none: the warehouse's default zone.</summary>
     public async Task<string> DefaultZoneAsync() => (await Warehouse().GetAsync()).DefaultZone;

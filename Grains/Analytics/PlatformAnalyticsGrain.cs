@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using MultiStore.Grains.Interfaces.Analytics;
+using MultiStore.Grains.Interfaces.Common;
 using MultiStore.Grains.Interfaces.Platform;
 using MultiStore.Grains.Interfaces.Tenancy;
 using Orleans.Concurrency;
@@ -25,7 +26,7 @@ public sealed class PlatformAnalyticsGrain(ILogger<PlatformAnalyticsGrain> logge
         }
 
         StoreAnalyticsRules.EnsureRange(from, to);
-        var stores = await GrainFactory.GetGrain<ITenantDirectoryGrain>(ITenantDirectoryGrain.Key).ListAsync();
+        var stores = await GrainFactory.GetGrainByKey<ITenantDirectoryGrain>(ITenantDirectoryGrain.Key).ListAsync();
         var figures = new StoreAnalytics?[stores.Count];
         using var gate = new SemaphoreSlim(IPlatformAnalyticsGrain.MaxConcurrentReads);
         await Task.WhenAll(stores.Select(async (store, index) =>
@@ -34,7 +35,7 @@ public sealed class PlatformAnalyticsGrain(ILogger<PlatformAnalyticsGrain> logge
             try
             {
                 var key = TenantKey.For(TenantId.Parse(store.Id), IStoreAnalyticsGrain.EntityId);
-                figures[index] = await GrainFactory.GetGrain<IStoreAnalyticsGrain>(key).GetAsync(from, to, topSkus: 0);
+                figures[index] = await GrainFactory.GetGrainByKey<IStoreAnalyticsGrain>(key).GetAsync(from, to, topSkus: 0);
             }
             catch (Exception failure) when (failure is not TenantIsolationException)
             {

@@ -1,5 +1,6 @@
 using MultiStore.Grains.Hosting;
 using MultiStore.Grains.Interfaces.Audit;
+using MultiStore.Grains.Interfaces.Common;
 using MultiStore.Grains.Interfaces.Tenancy;
 
 namespace MultiStore.Grains.Audit;
@@ -29,5 +30,5 @@ public sealed class PlatformAuditGrain([PersistentState("platform-audit", Storag
         }
     }
 
-    private IAuditPageGrain Page(long page) => GrainFactory.GetGrain<IAuditPageGrain>(AuditKeys.PlatformPage(page));
+    private IAuditPageGrain Page(long page) => GrainFactory.GetGrainByKey<IAuditPageGrain>(AuditKeys.PlatformPage(page));
 }

@@ -1,5 +1,6 @@
 using MultiStore.Grains.Hosting;
 using MultiStore.Grains.Interfaces.Audit;
+using MultiStore.Grains.Interfaces.Common;
 using MultiStore.Grains.Interfaces.Tenancy;
 
 namespace MultiStore.Grains.Audit;
@@ -21,5 +22,5 @@ public sealed class StoreAuditGrain([PersistentState("audit", StorageNames.Store
     /// <inheritdoc />
     public Task<AuditPage> ReadAsync(long? before, int take) => AuditTrail.ReadAsync(trail.State, Page, before, take);
 
-    private IAuditPageGrain Page(long page) => GrainFactory.GetGrain<IAuditPageGrain>(AuditKeys.StorePage(_tenant, page));
+    private IAuditPageGrain Page(long page) => GrainFactory.GetGrainByKey<IAuditPageGrain>(AuditKeys.StorePage(_tenant, page));
 }

@@ -30,7 +30,7 @@ public sealed class CartGrain(
 
     private ReservationOptions Options => options.Value;
 
-    private ICatalogGrain Catalog => GrainFactory.GetGrain<ICatalogGrain>(TenantKey.For(_tenant, ICatalogGrain.EntityId));
+    private ICatalogGrain Catalog => GrainFactory.GetGrainByKey<ICatalogGrain>(TenantKey.For(_tenant, ICatalogGrain.EntityId));
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -240,9 +240,9 @@ public sealed class CartGrain(
     private DateTimeOffset Now => time.GetUtcNow();
 
     private IStockGrain StockOf(string sku, string zone) =>
-        GrainFactory.GetGrain<IStockGrain>(TenantKey.For(_tenant, StockEntryId.Format(sku, zone)));
+        GrainFactory.GetGrainByKey<IStockGrain>(TenantKey.For(_tenant, StockEntryId.Format(sku, zone)));
 
-    private IOrderGrain OrderOf(string orderId) => GrainFactory.GetGrain<IOrderGrain>(TenantKey.For(_tenant, orderId));
+    private IOrderGrain OrderOf(string orderId) => GrainFactory.GetGrainByKey<IOrderGrain>(TenantKey.For(_tenant, orderId));
 
     private CartView View() => new(
         _cartId,

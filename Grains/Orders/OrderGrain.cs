@@ -186,7 +186,7 @@ public sealed class OrderGrain(
         {
             // On the order's own authority, whoever's request changed it.
             using var scope = TenantContext.ForTenant(_tenant, "system:analytics");
-            await GrainFactory.GetGrain<IStoreAnalyticsGrain>(TenantKey.For(_tenant, IStoreAnalyticsGrain.EntityId)).RecordAsync(current);
+            await GrainFactory.GetGrainByKey<IStoreAnalyticsGrain>(TenantKey.For(_tenant, IStoreAnalyticsGrain.EntityId)).RecordAsync(current);
             _reported = current.Status;
         }
         catch (Exception failure)
@@ -207,7 +207,7 @@ public sealed class OrderGrain(
         });
 
     private IStockGrain StockOf(OrderLine line) =>
-        GrainFactory.GetGrain<IStockGrain>(TenantKey.For(_tenant, StockEntryId.Format(line.Sku, line.Zone)));
+        GrainFactory.GetGrainByKey<IStockGrain>(TenantKey.For(_tenant, StockEntryId.Format(line.Sku, line.Zone)));
 
     private DateTimeOffset Now => time.GetUtcNow();
 }

@@ -68,7 +68,7 @@ public sealed class TenantDirectoryGrain(
         }
 
         var profile = await StoreGrain(id).SetStatusAsync(status);
-        await Task.WhenAll(profile.Domains.Select(domain => GrainFactory.GetGrain<IHostNameGrain>(domain).SetStatusAsync(profile.Id, status)));
+        await Task.WhenAll(profile.Domains.Select(domain => GrainFactory.GetGrainByKey<IHostNameGrain>(domain).SetStatusAsync(profile.Id, status)));
         directory.State.Tenants[profile.Id] = profile;
         await directory.WriteStateAsync();
         logger.LogInformation("Store {Tenant} is now {Status} (by {Actor})", profile.Id, status, TenantContext.Actor);
@@ -89,7 +89,7 @@ public sealed class TenantDirectoryGrain(
         var claimed = new List<IHostNameGrain>();
         foreach (var domain in spec.Domains)
         {
-            var host = GrainFactory.GetGrain<IHostNameGrain>(domain);
+            var host = GrainFactory.GetGrainByKey<IHostNameGrain>(domain);
             if (!await host.ClaimAsync(new HostBinding(spec.Id, TenantStatus.Active)))
             {
                 await ReleaseAsync(claimed, spec.Id);
@@ -106,7 +106,7 @@ public sealed class TenantDirectoryGrain(
         Task.WhenAll(claimed.Select(host => host.ReleaseAsync(tenantId)));
 
     private ITenantGrain StoreGrain(TenantId tenantId) =>
-        GrainFactory.GetGrain<ITenantGrain>(TenantKey.For(tenantId, ITenantGrain.EntityId));
+        GrainFactory.GetGrainByKey<ITenantGrain>(TenantKey.For(tenantId, ITenantGrain.EntityId));
 
     private static (TenantId Id, TenantSpec Normalized) Validate(TenantSpec spec)
     {

@@ -31,7 +31,7 @@ public sealed class SkuGrain([PersistentState("sku", StorageNames.Store)] IPersi
         var (tenant, skuId) = TenantKey.Parse(this.GetPrimaryKeyString());
         var reads = sku.State.Zones
             .Order(StringComparer.Ordinal)
-            .Select(zone => GrainFactory.GetGrain<IStockGrain>(TenantKey.For(tenant, StockEntryId.Format(skuId, zone))).GetAsync());
+            .Select(zone => GrainFactory.GetGrainByKey<IStockGrain>(TenantKey.For(tenant, StockEntryId.Format(skuId, zone))).GetAsync());
         return await Task.WhenAll(reads);
     }
 }

@@ -425,7 +425,7 @@ public sealed class StockGrain(
     {
         var tenant = TenantKey.Parse(_stream).Tenant;
         using var scope = TenantContext.ForTenant(tenant, "system:stock");
-        var store = GrainFactory.GetGrain<IStockAlertsGrain>(TenantKey.For(tenant, IStockAlertsGrain.EntityId));
+        var store = GrainFactory.GetGrainByKey<IStockAlertsGrain>(TenantKey.For(tenant, IStockAlertsGrain.EntityId));
         foreach (var alert in alerts)
         {
             for (var attempt = 0; ; attempt++)

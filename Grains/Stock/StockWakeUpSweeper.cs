@@ -2,6 +2,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MultiStore.Grains.Hosting;
+using MultiStore.Grains.Interfaces.Common;
 using MultiStore.Grains.Interfaces.Stock;
 using MultiStore.Grains.Interfaces.Tenancy;
 using MultiStore.Grains.Stock.Journal;
@@ -44,7 +45,7 @@ public sealed partial class StockWakeUpSweeper(
                 {
                     // The stream is the grain key, so it names the entry's store: the wake acts for that store only.
                     using var scope = TenantContext.ForTenant(TenantKey.Parse(stream).Tenant, "system:expiry");
-                    await grains.GetGrain<IStockGrain>(stream).WakeAsync();
+                    await grains.GetGrainByKey<IStockGrain>(stream).WakeAsync();
                 }
                 catch (Exception error) when (error is not OperationCanceledException)
                 {
