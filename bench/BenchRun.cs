@@ -74,7 +74,8 @@ internal static class BenchRun
         {
             if (options.Scenarios.Contains(Scenario.FlashSale))
             {
-                var flash = new FlashSale(options, run, Log, cpu);
+                using var jit = new JitMeter(environment.MetricsUrls);
+                var flash = new FlashSale(options, run, Log, cpu, jit);
                 var soldOutLevel = options.Concurrency.Contains(256) ? 256 : options.Concurrency.Max();
                 foreach (var target in targets)
                 {

@@ -22,6 +22,9 @@ internal sealed partial class BenchEnvironment : IAsyncDisposable
     public const int GatewayPortBase = 30290;
     public const int ApiPort = 5190;
 
+    /// <summary>Silo i serves its health and metrics on this port plus i (unless --silo-env sets Health__Port).</summary>
+    public const int HealthPortBase = 18290;
+
     /// <summary>The Api setting of the per-store storefront window, which the bench lifts.</summary>
     private const string StoreWindowKey = "RateLimits__StorefrontStore__PermitLimit";
     public static readonly TimeSpan ClientResponseTimeout = TimeSpan.FromSeconds(30);
@@ -51,6 +54,9 @@ internal sealed partial class BenchEnvironment : IAsyncDisposable
     public IReadOnlyList<int> SiloProcessIds => [.. _children.Where(c => c.Name.StartsWith("silo", StringComparison.Ordinal)).Select(c => c.Process.Id)];
 
     public int? ApiProcessId => _children.Where(c => c.Name == "api").Select(c => (int?)c.Process.Id).FirstOrDefault();
+
+    /// <summary>The Prometheus metrics of the processes auto mode started (none in external mode).</summary>
+    public IReadOnlyList<string> MetricsUrls { get; private set; } = [];
 
     /// <summary>How the cluster was set up, for the report.</summary>
     public string Description { get; private set; } = string.Empty;
@@ -110,7 +116,7 @@ internal sealed partial class BenchEnvironment : IAsyncDisposable
             }
         }
 
-        var ports = Enumerable.Range(1, options.Silos).SelectMany(i => new[] { SiloPortBase + i, GatewayPortBase + i }).Append(ApiPort).ToList();
+        var ports = Enumerable.Range(1, options.Silos).SelectMany(i => new[] { SiloPortBase + i, GatewayPortBase + i, HealthPortBase + i }).Append(ApiPort).ToList();
         var busy = ports.Where(PortAnswers).ToList();
         if (busy.Count > 0)
         {
@@ -140,6 +146,8 @@ internal sealed partial class BenchEnvironment : IAsyncDisposable
                 silo[key] = value;
             }
 
+            silo.TryAdd("Health__Port", $"{HealthPortBase + i}");
+
             Start($"silo-{i}", siloDll, silo);
         }
 
@@ -166,9 +174,14 @@ internal sealed partial class BenchEnvironment : IAsyncDisposable
             await Task.Delay(500, cancellationToken);
         }
 
+        var metrics = Enumerable.Range(1, options.Silos)
+            .Select(i => int.TryParse(options.SiloEnvironment.GetValueOrDefault("Health__Port"), out var port) ? port : HealthPortBase + i)
+            .Select(port => $"http://127.0.0.1:{port}/metrics")
+            .ToList();
         if (!apiProcess.HasExited && await ApiReadyAsync(url, cancellationToken))
         {
             ApiUrl = url;
+            metrics.Add($"{url}/metrics");
         }
         else
         {
@@ -176,6 +189,8 @@ internal sealed partial class BenchEnvironment : IAsyncDisposable
             var tail = File.Exists(log) ? File.ReadLines(log).Where(line => line.Contains("Exception", StringComparison.Ordinal)).Take(1).FirstOrDefault() : null;
             ApiUnavailable = $"the Api did not become ready in cluster mode ({tail?.Trim() ?? "see " + log})";
         }
+
+        MetricsUrls = metrics;
 
         var overrides = options.SiloEnvironment.Count == 0 ? string.Empty : $", silo settings {string.Join(" ", options.SiloEnvironment.Select(e => $"{e.Key}={e.Value}"))}";
         var build = options.SiloDll is null ? string.Empty : $", silo build {siloDll}";

@@ -10,7 +10,7 @@ namespace MultiStore.Bench.Scenarios;
 /// several such sales back to back in one level (rounds of T fresh stores: all shoppers move on to the next round
 /// when a round is sold out), so that the level lasts long enough to measure while every hot SKU still has N units.
 /// </summary>
-internal sealed class FlashSale(BenchOptions options, string run, Action<string> log, CpuMeter cpu)
+internal sealed class FlashSale(BenchOptions options, string run, Action<string> log, CpuMeter cpu, JitMeter jit)
 {
     /// <summary>Levels of at least this many shoppers run the rounds their target's warm-up called for.</summary>
     public const int MultipliedFrom = 64;
@@ -23,35 +23,44 @@ internal sealed class FlashSale(BenchOptions options, string run, Action<string>
     private readonly Dictionary<string, int> _rounds = [];
 
     /// <summary>
-    /// Sell-outs that are not reported, before a target's first level, for at least <see cref="WarmUpTime"/>: every
-    /// process on the target's path then runs optimized code (.NET recompiles hot methods only once no new method has
-    /// been compiled for a while, and then on a background thread) and has its connections and threads, so the levels
-    /// compare steady states rather than whoever went first. The last sell-out's pace sets the rounds of the levels.
+    /// Sell-outs that are not reported, before a target's first level, until every .NET process on the path runs
+    /// optimized code: .NET first compiles each method quickly, and recompiles the hot ones optimized only once no new
+    /// method has been compiled for a while, on a background thread that shares the two cores with the load. Measured
+    /// before this rule: that thread still took 20–30 % of a core in the silo and in the Api 45 s into an http run, so a
+    /// level's figure depended on how long its processes had run. Warm-up therefore lasts <see cref="MinWarmUpRounds"/>
+    /// sell-outs and <see cref="WarmUpTime"/> at least, then goes on while the processes spent more than
+    /// <see cref="SettledJitShare"/> of the last sell-out's time compiling, <see cref="MaxWarmUpTime"/> at most. The
+    /// last sell-out's pace sets the rounds of the levels.
     /// </summary>
     public async Task WarmUpAsync(IStockTarget target, CancellationToken cancellationToken)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var lastSeconds = 0.0;
-        for (var round = 1; round <= MinWarmUpRounds || (clock.Elapsed < WarmUpTime && round <= MaxWarmUpRounds); round++)
+        var jitShare = 1.0;
+        for (var round = 1; round <= MinWarmUpRounds || clock.Elapsed < WarmUpTime || (jitShare > SettledJitShare && clock.Elapsed < MaxWarmUpTime); round++)
         {
+            var jitBefore = await jit.ReadAsync(cancellationToken);
+            var started = clock.Elapsed;
             var level = await RunLevelAsync(target, WarmUpConcurrency, withSoldOutPhase: false, [], cancellationToken, tagSuffix: $"w{round}");
+            jitShare = (await jit.ReadAsync(cancellationToken) - jitBefore) / (clock.Elapsed - started);
             lastSeconds = level.ElapsedSeconds;
-            log($"{target.Name,-10} warm-up {round}: {level.ReservedPerSecond:N0}/s, not reported");
+            log($"{target.Name,-10} warm-up {round}: {level.ReservedPerSecond:N0}/s, compiling {jitShare:P1} of the time, not reported");
         }
 
         _rounds[target.Name] = Math.Clamp((int)Math.Ceiling(options.MinLevelSeconds / lastSeconds), 1, MaxRounds);
         log($"{target.Name,-10} levels run {_rounds[target.Name]} sale(s) back to back");
     }
 
-    /// <summary>
-    /// How long each target is warmed up, at least: <see cref="MinWarmUpRounds"/> sell-outs at least (the first one
-    /// runs cold however long it takes), <see cref="MaxWarmUpRounds"/> at most.
-    /// </summary>
+    /// <summary>Warm-up lasts at least this long (and <see cref="MinWarmUpRounds"/> sell-outs; the first runs cold).</summary>
     public static readonly TimeSpan WarmUpTime = TimeSpan.FromSeconds(6);
 
-    public const int MinWarmUpRounds = 2;
+    /// <summary>Warm-up starts no sell-out after this long, settled or not.</summary>
+    public static readonly TimeSpan MaxWarmUpTime = TimeSpan.FromSeconds(90);
 
-    public const int MaxWarmUpRounds = 8;
+    /// <summary>Compiling (all processes together) for at most this share of a sell-out's time counts as settled.</summary>
+    public const double SettledJitShare = 0.01;
+
+    public const int MinWarmUpRounds = 2;
 
     /// <summary>Shoppers in the warm-up sell-outs.</summary>
     public const int WarmUpConcurrency = 256;
