@@ -7,21 +7,53 @@ namespace MultiStore.Grains.Persistence;
 /// group was in flight forms the next one (up to <see cref="MaxGroup"/>). One PostgreSQL round trip then serves a
 /// whole group, which is what lifts a 2-core machine past the ~2,000 single-row commits per second it can do.
 /// A caller's task completes when its group's round trip has (the handler completes or fails each item).
+/// <para>
+/// The loop runs on the thread pool with an asynchronous handler, or on a thread of its own with a blocking one.
+/// The second is for a writer whose round trip every caller waits on: a blocked thread wakes as soon as PostgreSQL
+/// answers, where an asynchronous completion first queues behind the pool's other work. Measured on the stock
+/// journal at 256 shoppers of one SKU: a commit PostgreSQL executed in 0.6 ms took 2 ms (median) to come back.
+/// </para>
 /// </summary>
 internal sealed class RoundTripBatcher<TItem> : IAsyncDisposable
     where TItem : IBatchedWork
 {
     private readonly Channel<TItem> _queue = Channel.CreateUnbounded<TItem>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly Func<List<TItem>, CancellationToken, Task> _handle;
     private readonly CancellationTokenSource _stopping = new();
+    private readonly List<TItem> _group;
     private readonly Task _loop;
 
     /// <param name="handle">Runs one group; an exception fails every item of the group that is not completed yet.</param>
     public RoundTripBatcher(int maxGroup, Func<List<TItem>, CancellationToken, Task> handle)
     {
         MaxGroup = maxGroup;
-        _handle = handle;
-        _loop = Task.Run(RunAsync);
+        _group = new List<TItem>(maxGroup);
+        _loop = Task.Run(() => RunAsync(handle));
+    }
+
+    /// <param name="handle">Runs one group, blocking; an exception fails every item of the group that is not completed yet.</param>
+    /// <param name="threadName">The name of the loop's own thread (seen in dumps and profiles).</param>
+    public RoundTripBatcher(int maxGroup, Action<List<TItem>, CancellationToken> handle, string threadName)
+    {
+        MaxGroup = maxGroup;
+        _group = new List<TItem>(maxGroup);
+        var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _loop = stopped.Task;
+        new Thread(() =>
+        {
+            try
+            {
+                RunBlocking(handle);
+                stopped.SetResult();
+            }
+            catch (Exception error)
+            {
+                stopped.SetException(error);
+            }
+        })
+        {
+            IsBackground = true,
+            Name = threadName,
+        }.Start();
     }
 
     public int MaxGroup { get; }
@@ -51,39 +83,76 @@ internal sealed class RoundTripBatcher<TItem> : IAsyncDisposable
         _stopping.Dispose();
     }
 
-    private async Task RunAsync()
+    private async Task RunAsync(Func<List<TItem>, CancellationToken, Task> handle)
     {
-        var group = new List<TItem>(MaxGroup);
         try
         {
             while (await _queue.Reader.WaitToReadAsync(_stopping.Token))
             {
-                group.Clear();
-                while (group.Count < MaxGroup && _queue.Reader.TryRead(out var item))
-                {
-                    group.Add(item);
-                }
-
                 try
                 {
-                    await _handle(group, _stopping.Token);
+                    await handle(NextGroup(), _stopping.Token);
                 }
                 catch (Exception error)
                 {
-                    // Nothing of the round trip counts: every caller in it hears so, none is acknowledged.
-                    foreach (var item in group)
-                    {
-                        item.Fail(error);
-                    }
+                    FailGroup(error);
                 }
             }
         }
         finally
         {
-            while (_queue.Reader.TryRead(out var left))
+            FailQueued();
+        }
+    }
+
+    private void RunBlocking(Action<List<TItem>, CancellationToken> handle)
+    {
+        try
+        {
+            // Under load the queue is never empty and this wait returns at once; only an idle writer really waits.
+            while (_queue.Reader.WaitToReadAsync(_stopping.Token).AsTask().GetAwaiter().GetResult())
             {
-                left.Fail(new ObjectDisposedException(nameof(RoundTripBatcher<TItem>), "Storage is shutting down."));
+                try
+                {
+                    handle(NextGroup(), _stopping.Token);
+                }
+                catch (Exception error)
+                {
+                    FailGroup(error);
+                }
             }
+        }
+        finally
+        {
+            FailQueued();
+        }
+    }
+
+    private List<TItem> NextGroup()
+    {
+        _group.Clear();
+        while (_group.Count < MaxGroup && _queue.Reader.TryRead(out var item))
+        {
+            _group.Add(item);
+        }
+
+        return _group;
+    }
+
+    /// <summary>Nothing of the round trip counts: every caller in it hears so, none is acknowledged.</summary>
+    private void FailGroup(Exception error)
+    {
+        foreach (var item in _group)
+        {
+            item.Fail(error);
+        }
+    }
+
+    private void FailQueued()
+    {
+        while (_queue.Reader.TryRead(out var left))
+        {
+            left.Fail(new ObjectDisposedException(nameof(RoundTripBatcher<TItem>), "Storage is shutting down."));
         }
     }
 }

@@ -48,6 +48,9 @@ public sealed class StockGrain(
     private OpenBatch? _open;
     private Task _allDecided = Task.CompletedTask;
     private bool _writing;
+    // Set while one call decides its reservations: they all leave in one batch, which starts as soon as the last
+    // is decided, so a call that arrives meanwhile is written next rather than folded into this one.
+    private bool _decidingCall;
     private long _version;
     private int _changesSinceSnapshot;
     private Exception? _broken;
@@ -129,13 +132,25 @@ public sealed class StockGrain(
             request.EnsureValid();
         }
 
-        ExpireDue();
         var answers = new ReservationResult[requests.Length];
         var recorded = 0;
-        for (var i = 0; i < requests.Length; i++)
+        _decidingCall = true;
+        try
         {
-            (answers[i], var held) = Decide(requests[i]);
-            recorded += held ? 1 : 0;
+            ExpireDue();
+            for (var i = 0; i < requests.Length; i++)
+            {
+                (answers[i], var held) = Decide(requests[i]);
+                recorded += held ? 1 : 0;
+            }
+        }
+        finally
+        {
+            _decidingCall = false;
+            if (_open is not null)
+            {
+                StartWriting();
+            }
         }
 
         if (answers.Any(answer => answer.Status != ReservationStatus.InsufficientStock))
@@ -339,7 +354,7 @@ public sealed class StockGrain(
     private void StartWriting()
     {
         _allDecided = (_open ??= new OpenBatch()).Durable.Task;
-        if (!_writing)
+        if (!_writing && !_decidingCall)
         {
             _ = WriteBatchesAsync();
         }
@@ -351,10 +366,6 @@ public sealed class StockGrain(
         _writing = true;
         try
         {
-            // The first write of an idle entry waits for the end of the current turn: a call carrying many
-            // reservations (ReserveManyAsync) decides them all before any leaves, so they share one write instead
-            // of the first one being written alone.
-            await Task.Yield();
             while (_open is { } open)
             {
                 _open = null;

@@ -40,7 +40,9 @@ public sealed class PostgresStockJournal : IStockJournal, IAsyncDisposable
         _dataSource = dataSource;
         _serviceId = serviceId;
         _logger = logger;
-        _appends = new RoundTripBatcher<PendingAppend>(MaxAppendsPerTransaction, WriteGroupAsync);
+        // Every reservation waits on this writer's round trip: it runs on a thread of its own (see RoundTripBatcher).
+        // A commit under way when the silo stops is finished rather than abandoned, so it takes no cancellation.
+        _appends = new RoundTripBatcher<PendingAppend>(MaxAppendsPerTransaction, (group, _) => WriteGroup(group), "MultiStore stock journal writer");
         _loads = new RoundTripBatcher<PendingLoad>(MaxLoadsPerRoundTrip, LoadGroupAsync);
     }
 
@@ -166,13 +168,13 @@ public sealed class PostgresStockJournal : IStockJournal, IAsyncDisposable
     }
 
     /// <summary>Commits one group and tells each caller whether its batch won its version.</summary>
-    private async Task WriteGroupAsync(List<PendingAppend> group, CancellationToken cancellationToken)
+    private void WriteGroup(List<PendingAppend> group)
     {
         var started = Stopwatch.GetTimestamp();
         HashSet<(string Stream, long Version)> written;
         try
         {
-            written = await CommitAsync(group, cancellationToken);
+            written = Commit(group);
         }
         catch (Exception exception)
         {
@@ -204,13 +206,13 @@ public sealed class PostgresStockJournal : IStockJournal, IAsyncDisposable
     /// and so written. The batches' insert is the fence: a version that exists is skipped, and only the batches that
     /// won their version bring their ledger lines and snapshots along (the joins on <c>written</c>).
     /// </summary>
-    private async Task<HashSet<(string Stream, long Version)>> CommitAsync(List<PendingAppend> group, CancellationToken cancellationToken)
+    private HashSet<(string Stream, long Version)> Commit(List<PendingAppend> group)
     {
         var lines = group.SelectMany(p => p.Batch.Ledger.Select(line => (p.Batch.Stream, p.Batch.Version, Line: line))).ToList();
         var snapshots = group.Select(p => p.Batch).Where(batch => batch.Snapshot is not null).ToList();
         var wakeUps = group.Select(p => p.Batch).Where(batch => batch.WakeUp is not null).ToList();
 
-        await using var command = _dataSource.CreateCommand(
+        using var command = _dataSource.CreateCommand(
             """
             WITH written AS (
               INSERT INTO multistore_stock_batches (service_id, stream, version, changes)
@@ -262,16 +264,16 @@ public sealed class PostgresStockJournal : IStockJournal, IAsyncDisposable
         parameters.Add(PostgresArrays.Of("u_ats", NpgsqlDbType.TimestampTz, wakeUps.Select(b => b.WakeUp!.At)));
 
         var written = new HashSet<(string, long)>();
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        using (var reader = command.ExecuteReader())
         {
-            while (await reader.ReadAsync(cancellationToken))
+            while (reader.Read())
             {
                 written.Add((reader.GetString(0), reader.GetInt64(1)));
             }
 
             // The rows arrive before the implicit commit; closing the reader reads on to PostgreSQL's ReadyForQuery,
             // which comes only after the commit, and throws if the commit failed. Nobody is answered before that.
-            await reader.CloseAsync();
+            reader.Close();
         }
 
         return written;
