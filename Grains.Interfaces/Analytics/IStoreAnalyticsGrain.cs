@@ -1,3 +1,4 @@
+using MultiStore.Grains.Interfaces.Common;
 using MultiStore.Grains.Interfaces.Orders;
 using MultiStore.Grains.Interfaces.Tenancy;
 
@@ -32,6 +33,7 @@ public interface IStoreAnalyticsGrain : ITenantScopedGrain
     /// <see cref="MaxDays"/>), one entry per day, and the <paramref name="topSkus"/> SKUs with the most units sold in
     /// that range. A platform operator may read any store's figures (the platform-wide view).
     /// </summary>
+    [RetrySafe]
     [RequiresPermission(StorePermission.AnalyticsRead), PlatformAccess, Alias("Get")]
     Task<StoreAnalytics> GetAsync(DateOnly from, DateOnly to, int topSkus);
 }

@@ -1,3 +1,4 @@
+using MultiStore.Grains.Interfaces.Common;
 using MultiStore.Grains.Interfaces.Tenancy;
 
 namespace MultiStore.Grains.Interfaces.Audit;
@@ -17,6 +18,7 @@ public interface IAuditPageGrain : IClusterInternalGrain
     Task AppendAsync(AuditEntry entry);
 
     /// <summary>Up to <paramref name="take"/> entries with a sequence at most <paramref name="atMost"/>, newest first.</summary>
+    [RetrySafe]
     [Alias("Read")]
     Task<IReadOnlyList<AuditEntry>> ReadAsync(long atMost, int take);
 }

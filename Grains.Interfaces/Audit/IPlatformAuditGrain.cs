@@ -1,3 +1,5 @@
+using MultiStore.Grains.Interfaces.Common;
+
 namespace MultiStore.Grains.Interfaces.Audit;
 
 /// <summary>
@@ -14,6 +16,7 @@ public interface IPlatformAuditGrain : IGrainWithStringKey
     Task<long> AppendAsync(AuditRecord record);
 
     /// <summary>As <see cref="IStoreAuditGrain.ReadAsync"/>.</summary>
+    [RetrySafe]
     [Alias("Read")]
     Task<AuditPage> ReadAsync(long? before, int take);
 }

@@ -1,3 +1,4 @@
+using MultiStore.Grains.Interfaces.Common;
 using MultiStore.Grains.Interfaces.Tenancy;
 
 namespace MultiStore.Grains.Interfaces.Audit;
@@ -20,6 +21,7 @@ public interface IStoreAuditGrain : ITenantScopedGrain
     /// Up to <paramref name="take"/> (1-<see cref="IAuditPageGrain.Capacity"/>) entries older than sequence
     /// <paramref name="before"/> (the newest when null), newest first. The store's owner, or a platform operator.
     /// </summary>
+    [RetrySafe]
     [RequiresPermission(StorePermission.AuditRead), PlatformAccess, Alias("Read")]
     Task<AuditPage> ReadAsync(long? before, int take);
 }

@@ -1,3 +1,4 @@
+using MultiStore.Grains.Interfaces.Common;
 using MultiStore.Grains.Interfaces.Tenancy;
 
 namespace MultiStore.Grains.Interfaces.Carts;
@@ -6,6 +7,7 @@ namespace MultiStore.Grains.Interfaces.Carts;
 /// A shopper's cart (key <c>tenantId/cartId</c>, the cart id a client-made UUID). Setting a line reserves or
 /// releases the difference at once; lines left alone expire with their reservations.
 /// </summary>
+[RetrySafe]
 [Alias("multistore.ICartGrain")]
 public interface ICartGrain : ITenantScopedGrain
 {

@@ -1,5 +1,6 @@
-using Orleans.Concurrency;
+using MultiStore.Grains.Interfaces.Common;
 using MultiStore.Grains.Interfaces.Tenancy;
+using Orleans.Concurrency;
 
 namespace MultiStore.Grains.Interfaces.Catalog;
 
@@ -14,6 +15,7 @@ public interface ICatalogGrain : ITenantScopedGrain
     /// <summary>The entity part of the catalog's key.</summary>
     const string EntityId = "catalog";
 
+    [RetrySafe]
     [AnyStoreCaller, ReadOnly, Alias("GetSettings")]
     Task<CatalogSettings> GetSettingsAsync();
 
@@ -37,14 +39,17 @@ public interface ICatalogGrain : ITenantScopedGrain
     Task<Product> AddVariantAsync(string handle, IReadOnlyDictionary<string, string> attributes);
 
     /// <summary>The product, archived or not, or null.</summary>
+    [RetrySafe]
     [RequiresPermission(StorePermission.Shop, StorePermission.CatalogRead), ReadOnly, Alias("GetProduct")]
     Task<Product?> GetProductAsync(string handle);
 
     /// <summary>A page of products in creation order.</summary>
+    [RetrySafe]
     [RequiresPermission(StorePermission.Shop, StorePermission.CatalogRead), ReadOnly, Alias("List")]
     Task<ProductPage> ListAsync(ProductQuery query);
 
     /// <summary>The catalog's entry of each SKU it issued; SKUs it never issued are left out.</summary>
+    [RetrySafe]
     [RequiresPermission(StorePermission.Shop, StorePermission.CatalogRead), ReadOnly, Alias("FindSkus")]
     Task<IReadOnlyList<SkuInfo>> FindSkusAsync(IReadOnlyList<string> skus);
 

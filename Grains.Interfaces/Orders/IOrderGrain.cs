@@ -1,3 +1,4 @@
+using MultiStore.Grains.Interfaces.Common;
 using MultiStore.Grains.Interfaces.Tenancy;
 
 namespace MultiStore.Grains.Interfaces.Orders;
@@ -6,6 +7,7 @@ namespace MultiStore.Grains.Interfaces.Orders;
 /// An order (key <c>tenantId/orderId</c>): pending payment until paid (reservations confirmed, stock leaves
 /// on-hand), cancelled or expired (reservations released).
 /// </summary>
+[RetrySafe]
 [Alias("multistore.IOrderGrain")]
 public interface IOrderGrain : ITenantScopedGrain
 {

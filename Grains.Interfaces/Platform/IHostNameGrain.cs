@@ -1,3 +1,5 @@
+using MultiStore.Grains.Interfaces.Common;
+
 namespace MultiStore.Grains.Interfaces.Platform;
 
 /// <summary>
@@ -8,6 +10,7 @@ namespace MultiStore.Grains.Interfaces.Platform;
 public interface IHostNameGrain : IGrainWithStringKey
 {
     /// <summary>The store this host serves, or null when the host is unknown.</summary>
+    [RetrySafe]
     [Alias("Resolve")]
     Task<HostBinding?> ResolveAsync();
 

@@ -1,3 +1,5 @@
+using MultiStore.Grains.Interfaces.Common;
+
 namespace MultiStore.Grains.Interfaces.Platform;
 
 /// <summary>
@@ -15,6 +17,7 @@ public interface ITenantDirectoryGrain : IGrainWithStringKey
     Task<TenantProfile> CreateAsync(TenantSpec spec);
 
     /// <summary>Every store, ordered by id.</summary>
+    [RetrySafe]
     [Alias("List")]
     Task<IReadOnlyList<TenantProfile>> ListAsync();
 

@@ -1,3 +1,4 @@
+using MultiStore.Grains.Interfaces.Common;
 using MultiStore.Grains.Interfaces.Tenancy;
 
 namespace MultiStore.Grains.Interfaces.Platform;
@@ -17,6 +18,7 @@ public interface ITenantGrain : ITenantScopedGrain
     Task<TenantProfile> CreateAsync(TenantSpec spec);
 
     /// <summary>The store's profile, or null when no store has this id.</summary>
+    [RetrySafe]
     [PlatformAccess, AnyStoreCaller, Alias("Get")]
     Task<TenantProfile?> GetAsync();
 

@@ -1,3 +1,4 @@
+using MultiStore.Grains.Interfaces.Common;
 using MultiStore.Grains.Interfaces.Tenancy;
 
 namespace MultiStore.Grains.Interfaces.Stock;
@@ -15,6 +16,7 @@ public interface ISkuGrain : ITenantScopedGrain
     Task AddZoneAsync(string zone);
 
     /// <summary>The SKU's levels in every zone it is stocked in, ordered by zone; empty when unknown.</summary>
+    [RetrySafe]
     [RequiresPermission(StorePermission.StockRead, StorePermission.Shop)]
     [Alias("GetLevels")]
     Task<IReadOnlyList<StockLevel>> GetLevelsAsync();

@@ -1,3 +1,4 @@
+using MultiStore.Grains.Interfaces.Common;
 using MultiStore.Grains.Interfaces.Tenancy;
 using Orleans.Concurrency;
 
@@ -26,6 +27,7 @@ public interface IStockAlertsGrain : ITenantScopedGrain
     Task RaiseAsync(LowStockAlert alert);
 
     /// <summary>The most recent alerts, newest first.</summary>
+    [RetrySafe]
     [RequiresPermission(StorePermission.AlertsRead), AlwaysInterleave]
     [Alias("List")]
     Task<IReadOnlyList<LowStockAlert>> ListAsync(int take);
@@ -46,6 +48,7 @@ public interface IStockAlertsGrain : ITenantScopedGrain
     Task<WebhookSecret> SetWebhookAsync(string url);
 
     /// <summary>The store's webhook without its secret, or null when none is set.</summary>
+    [RetrySafe]
     [RequiresPermission(StorePermission.WebhooksManage), AlwaysInterleave, Alias("GetWebhook")]
     Task<WebhookView?> GetWebhookAsync();
 

@@ -1,3 +1,4 @@
+using MultiStore.Grains.Interfaces.Common;
 using MultiStore.Grains.Interfaces.Tenancy;
 
 namespace MultiStore.Grains.Interfaces.Stock;
@@ -10,6 +11,7 @@ namespace MultiStore.Grains.Interfaces.Stock;
 [Alias("multistore.IStockGrain")]
 public interface IStockGrain : ITenantScopedGrain
 {
+    [RetrySafe]
     [RequiresPermission(StorePermission.StockRead, StorePermission.Shop)]
     [Alias("Get")]
     Task<StockLevel> GetAsync();
@@ -19,6 +21,7 @@ public interface IStockGrain : ITenantScopedGrain
     /// durable, as <see cref="GetAsync"/> does. For a gate in front of a reservation (which is itself durable before
     /// it is answered), never for showing numbers.
     /// </summary>
+    [RetrySafe]
     [RequiresPermission(StorePermission.StockRead, StorePermission.Shop)]
     [Alias("IsStocked")]
     Task<bool> IsStockedAsync();
@@ -36,6 +39,7 @@ public interface IStockGrain : ITenantScopedGrain
     /// repeating a request answers the same and reserves nothing more. Asking an active reservation for a
     /// different quantity resizes it (growing only if available), and a settled id answers its final status.
     /// </summary>
+    [RetrySafe]
     [RequiresPermission(StorePermission.Shop)]
     [Alias("Reserve")]
     Task<ReservationResult> ReserveAsync(string reservationId, int quantity, TimeSpan ttl);
@@ -45,16 +49,19 @@ public interface IStockGrain : ITenantScopedGrain
     /// how <see cref="ReservationCoalescer"/> sends many shoppers' reservations of one entry in one call. The answers
     /// are in the order of the requests. One invalid request refuses the whole call, and then nothing is reserved.
     /// </summary>
+    [RetrySafe]
     [RequiresPermission(StorePermission.Shop)]
     [Alias("ReserveMany")]
     Task<ReservationResult[]> ReserveManyAsync(ReservationRequest[] requests);
 
     /// <summary>Moves a held reservation's expiry to now + <paramref name="ttl"/> (checkout → payment window).</summary>
+    [RetrySafe]
     [RequiresPermission(StorePermission.Shop)]
     [Alias("Extend")]
     Task<ReservationResult> ExtendAsync(string reservationId, TimeSpan ttl);
 
     /// <summary>Turns a held reservation into a permanent decrement of on-hand; idempotent.</summary>
+    [RetrySafe]
     [RequiresPermission(StorePermission.OrdersPay)]
     [Alias("Confirm")]
     Task<ReservationResult> ConfirmAsync(string reservationId);
@@ -63,16 +70,19 @@ public interface IStockGrain : ITenantScopedGrain
     /// Takes a confirmed reservation back (its payment was reversed): its units are on hand again. Idempotent: a
     /// retry answers <see cref="ReservationStatus.Returned"/> and adds nothing; any other reservation is left as it is.
     /// </summary>
+    [RetrySafe]
     [RequiresPermission(StorePermission.OrdersPay)]
     [Alias("Return")]
     Task<ReservationResult> ReturnAsync(string reservationId);
 
     /// <summary>Gives a held reservation's units back; idempotent.</summary>
+    [RetrySafe]
     [RequiresPermission(StorePermission.Shop)]
     [Alias("Release")]
     Task<ReservationResult> ReleaseAsync(string reservationId);
 
     /// <summary>The entry's history, newest first: up to <paramref name="take"/> lines older than <paramref name="before"/>.</summary>
+    [RetrySafe]
     [RequiresPermission(StorePermission.StockRead)]
     [Alias("GetLedger")]
     Task<LedgerPage> GetLedgerAsync(long? before, int take);
@@ -82,6 +92,7 @@ public interface IStockGrain : ITenantScopedGrain
     /// reservation, an adjustment, or a new point set above the current level — the store's
     /// <see cref="IStockAlertsGrain"/> is told once the change is durable.
     /// </summary>
+    [RetrySafe]
     [RequiresPermission(StorePermission.AlertsWrite)]
     [Alias("SetReorderPoint")]
     Task<StockLevel> SetReorderPointAsync(int? reorderPoint);
@@ -90,6 +101,7 @@ public interface IStockGrain : ITenantScopedGrain
     /// Expires every hold that is due and makes the entry's wake-up time durable: how the silos' sweeper brings
     /// back an entry no active timer watches (deactivated, or on a silo that is gone). No role may: system code only.
     /// </summary>
+    [RetrySafe]
     [RequiresPermission(StorePermission.StockExpire)]
     [Alias("Wake")]
     Task WakeAsync();

@@ -1,3 +1,4 @@
+using MultiStore.Grains.Interfaces.Common;
 using MultiStore.Grains.Interfaces.Tenancy;
 using Orleans.Concurrency;
 
@@ -15,6 +16,7 @@ public interface IStorefrontGrain : ITenantScopedGrain
     const string EntityId = "storefront";
 
     /// <summary>The theme as a JSON object, or null when none was set here.</summary>
+    [RetrySafe]
     [AnyStoreCaller, ReadOnly, Alias("GetTheme")]
     Task<string?> GetThemeAsync();
 

@@ -1,5 +1,6 @@
-using Orleans.Concurrency;
+using MultiStore.Grains.Interfaces.Common;
 using MultiStore.Grains.Interfaces.Tenancy;
+using Orleans.Concurrency;
 
 namespace MultiStore.Grains.Interfaces.Warehouse;
 
@@ -16,6 +17,7 @@ public interface IWarehouseGrain : ITenantScopedGrain
     /// <summary>The zone every store starts with.</summary>
     const string InitialZone = "main";
 
+    [RetrySafe]
     [AnyStoreCaller, ReadOnly, Alias("Get")]
     Task<WarehouseView> GetAsync();
 

@@ -14,8 +14,8 @@ public static class ClientBuilderExtensions
     /// Finds the gateways of the cluster named by <paramref name="options"/> through its Redis membership table and
     /// refreshes them and times calls out as <see cref="FailoverTimings"/> says (overridable under
     /// <see cref="FailoverTimings.GatewaySection"/> and <see cref="FailoverTimings.ClientMessagingSection"/>),
-    /// keeps trying to connect while the cluster starts (<see cref="ClusterConnectRetryFilter"/>) and retries stock
-    /// calls whose silo left (<see cref="StockCallRetryFilter"/>).
+    /// keeps trying to connect while the cluster starts (<see cref="ClusterConnectRetryFilter"/>) and retries
+    /// retry-safe calls whose silo left (<see cref="RetrySafeCallFilter"/>).
     /// Ports and <see cref="MultiStoreClusterOptions.AdvertisedIP"/> are silo settings and are ignored here.
     /// </summary>
     public static IClientBuilder UseRedisCluster(this IClientBuilder client, MultiStoreClusterOptions options)
@@ -37,7 +37,7 @@ public static class ClientBuilderExtensions
         client.Configure<ClientMessagingOptions>(FailoverTimings.ApplyTo);
         client.Services.AddOptions<ClientMessagingOptions>().BindConfiguration(FailoverTimings.ClientMessagingSection);
         client.Services.AddSingleton<IClientConnectionRetryFilter, ClusterConnectRetryFilter>();
-        client.AddOutgoingGrainCallFilter<StockCallRetryFilter>();
+        client.AddOutgoingGrainCallFilter<RetrySafeCallFilter>();
         return client;
     }
 }
