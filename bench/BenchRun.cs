@@ -89,6 +89,13 @@ internal static class BenchRun
                     foreach (var target in targets)
                     {
                         var withSoldOut = target.Name == Target.Grain && concurrency == soldOutLevel;
+                        if (target.Name is Target.Grain or Target.Http)
+                        {
+                            var collecting = Stopwatch.StartNew();
+                            await environment.CollectIdleGrainsAsync();
+                            Log($"{target.Name,-10} idle grains collected in {collecting.Elapsed.TotalSeconds:F1} s");
+                        }
+
                         report.FlashSale.Add(await flash.RunLevelAsync(target, concurrency, withSoldOut, report.SoldOut, cancellationToken));
                     }
                 }

@@ -13,13 +13,24 @@ namespace MultiStore.Grains.Carts;
 /// A shopper's cart. Each line owns one reservation in its stock entry; the stock entry expires it on its own,
 /// so an abandoned cart needs no clean-up. A line whose hold has passed gets a fresh reservation when touched.
 /// Prices are quoted from the store's catalog at checkout and fixed in the order.
+/// <para>
+/// An idle cart is deactivated after <see cref="IdleMinutes"/> rather than Orleans' 15: it is written on every
+/// change, so nothing is lost, and a shopper coming back costs one batched read. A flash sale opens a cart per
+/// shopper, thousands a second; kept for 15 minutes they piled up in the silo, and 260,000 idle carts raised its
+/// CPU per storefront request from 92 to 153 µs (GC and the activation tables growing with them; measured with the
+/// bench, with and without collecting them first).
+/// </para>
 /// </summary>
+[CollectionAgeLimit(Minutes = IdleMinutes)]
 public sealed class CartGrain(
     [PersistentState("cart", StorageNames.Shopping)] IPersistentState<CartState> cart,
     TimeProvider time,
     IOptions<ReservationOptions> options,
     ReservationCoalescer reservations) : Grain, ICartGrain
 {
+    /// <summary>How long a cart no call touched stays active (Orleans' collection age for carts).</summary>
+    public const int IdleMinutes = 2;
+
     /// <summary>A cart holds at most this many lines (a cap against abuse, not a business limit).</summary>
     public const int MaxLines = 50;
 

@@ -1,9 +1,13 @@
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using MultiStore.Grains.Carts;
 using MultiStore.Grains.Interfaces.Carts;
 using MultiStore.Grains.Interfaces.Common;
 using MultiStore.Grains.Interfaces.Orders;
 using MultiStore.Grains.Interfaces.Stock;
 using MultiStore.Grains.Interfaces.Tenancy;
 using MultiStore.Grains.Tests.Hosting;
+using Orleans.Metadata;
 
 namespace MultiStore.Grains.Tests.Carts;
 
@@ -15,6 +19,17 @@ public sealed class CartGrainTests(ClusterFixture cluster)
     private const string Zone = ClusterFixture.DefaultZone;
 
     private readonly TenantId _tenant = ClusterFixture.NewTenant();
+
+    [Fact]
+    public void CartGrainType_IdleFor_TwoMinutes_IsDeactivated()
+    {
+        var cartType = cluster.NewCart(_tenant).GetGrainId().Type;
+
+        var properties = cluster.Client.ServiceProvider.GetRequiredService<GrainPropertiesResolver>().GetGrainProperties(cartType);
+
+        Assert.True(properties.Properties.TryGetValue(WellKnownGrainTypeProperties.IdleDeactivationPeriod, out var idle), "carts keep Orleans' default collection age");
+        Assert.Equal(TimeSpan.FromMinutes(CartGrain.IdleMinutes), TimeSpan.Parse(idle, CultureInfo.InvariantCulture));
+    }
 
     [Fact]
     public async Task GetAsync_NewCart_ReturnsNull()
