@@ -318,6 +318,13 @@ public sealed class StockGrain(
     private void ExpireDue()
     {
         var now = Now;
+        // Every call starts here: with nothing due (nearly always) it allocates nothing, where the loop's iterator
+        // and list cost a few percent of the silo's allocations at 26,000 reservations/s.
+        if (_book.NextDeadline is not { } next || next > now)
+        {
+            return;
+        }
+
         foreach (var (id, _) in _book.DueBy(now).ToList())
         {
             Record(new StockChange(StockChangeKind.Settle, now, "system:expiry", id, Outcome: ReservationStatus.Expired));
@@ -338,7 +345,7 @@ public sealed class StockGrain(
 
         if (!wasLow && _book.IsLow)
         {
-            open.Alerts.Add(new LowStockAlert(_sku, _zone, _book.Available, _book.ReorderPoint!.Value, change.At));
+            (open.Alerts ??= []).Add(new LowStockAlert(_sku, _zone, _book.Available, _book.ReorderPoint!.Value, change.At));
         }
 
         open.Changes.Add(change);
@@ -382,10 +389,10 @@ public sealed class StockGrain(
 
                 _version = batch.Version;
                 open.Durable.SetResult();
-                if (open.Alerts.Count > 0)
+                if (open.Alerts is { } alerts)
                 {
                     // Not awaited: nobody's answer waits on the store's alert list.
-                    _ = RaiseAlertsAsync(open.Alerts);
+                    _ = RaiseAlertsAsync(alerts);
                 }
             }
         }
@@ -552,7 +559,8 @@ public sealed class StockGrain(
 
         public List<LedgerEntry> Ledger { get; } = [];
 
-        public List<LowStockAlert> Alerts { get; } = [];
+        /// <summary>Low-stock alerts the batch raises; null until one does (most batches raise none).</summary>
+        public List<LowStockAlert>? Alerts { get; set; }
 
         public TaskCompletionSource Durable { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
