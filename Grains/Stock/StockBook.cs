@@ -122,18 +122,24 @@ internal sealed class StockBook
         }
     }
 
-    /// <summary>The reservations whose deadline is at or before <paramref name="now"/>, earliest first.</summary>
-    public IEnumerable<(string Id, HeldReservation Held)> DueBy(DateTimeOffset now)
+    /// <summary>
+    /// The ids of the reservations whose deadline is at or before <paramref name="now"/>, earliest first, taken off
+    /// the deadline queue. Every stock call asks, and nearly always nothing is due: then nothing is allocated.
+    /// </summary>
+    public IReadOnlyList<string> DueBy(DateTimeOffset now)
     {
+        List<string>? due = null;
         while (_deadlines.TryPeek(out var id, out var deadline) && deadline <= now)
         {
             _deadlines.Dequeue();
             // The queue keeps superseded deadlines of resized or extended holds; only the current one counts.
             if (_held.TryGetValue(id, out var held) && held.ExpiresAt == deadline)
             {
-                yield return (id, held);
+                (due ??= []).Add(id);
             }
         }
+
+        return due ?? [];
     }
 
     /// <summary>Forgets outcomes settled before <paramref name="cutoff"/> (memory only: snapshots then omit them).</summary>

@@ -318,14 +318,7 @@ public sealed class StockGrain(
     private void ExpireDue()
     {
         var now = Now;
-        // Every call starts here: with nothing due (nearly always) it allocates nothing, where the loop's iterator
-        // and list cost a few percent of the silo's allocations at 26,000 reservations/s.
-        if (_book.NextDeadline is not { } next || next > now)
-        {
-            return;
-        }
-
-        foreach (var (id, _) in _book.DueBy(now).ToList())
+        foreach (var id in _book.DueBy(now))
         {
             Record(new StockChange(StockChangeKind.Settle, now, "system:expiry", id, Outcome: ReservationStatus.Expired));
             MultiStoreMetrics.Stock.Expiries.Add(1);

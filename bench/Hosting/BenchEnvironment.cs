@@ -214,6 +214,10 @@ internal sealed partial class BenchEnvironment : IAsyncDisposable
         await _clientHost.StartAsync(cancellationToken);
     }
 
+    private IManagementGrain Management => Client.GetGrain<IManagementGrain>(0);
+
+    private async Task<SiloAddress[]> ActiveSilosAsync() => [.. (await Management.GetHosts(onlyActive: true)).Keys];
+
     /// <summary>
     /// Deactivates every grain idle for a second and collects the silos' garbage: what an earlier level or warm-up
     /// left behind (every http reservation activates a cart of its own, 10,000 per sell-out) is gone before the next
@@ -221,8 +225,8 @@ internal sealed partial class BenchEnvironment : IAsyncDisposable
     /// </summary>
     public async Task CollectIdleGrainsAsync()
     {
-        var management = Client.GetGrain<IManagementGrain>(0);
-        var silos = (await management.GetHosts(onlyActive: true)).Keys.ToArray();
+        var management = Management;
+        var silos = await ActiveSilosAsync();
         await management.ForceActivationCollection(silos, TimeSpan.FromSeconds(1));
         await management.ForceGarbageCollection(silos);
     }
@@ -230,8 +234,8 @@ internal sealed partial class BenchEnvironment : IAsyncDisposable
     /// <summary>The silos' memory after a full GC in each: Orleans' own figure and the processes' resident set.</summary>
     public async Task<SiloMemory> MeasureSiloMemoryAsync()
     {
-        var management = Client.GetGrain<IManagementGrain>(0);
-        var silos = (await management.GetHosts(onlyActive: true)).Keys.ToArray();
+        var management = Management;
+        var silos = await ActiveSilosAsync();
         await management.ForceGarbageCollection(silos);
         await Task.Delay(TimeSpan.FromSeconds(1));
         await management.ForceGarbageCollection(silos);
