@@ -58,7 +58,7 @@ internal sealed class StockBook
 
     public int Available => Math.Max(0, OnHand - Reserved - SafetyStock);
 
-    public bool TryGetHeld(string reservationId, out HeldReservation held) => _held.TryGetValue(reservationId, out held!);
+    public bool TryGetHeld(string reservationId, out HeldReservation held) => _held.TryGetValue(reservationId, out held);
 
     public bool TryGetSettled(string reservationId, out SettledReservation settled) => _settled.TryGetValue(reservationId, out settled!);
 

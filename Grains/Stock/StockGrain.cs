@@ -116,8 +116,37 @@ public sealed class StockGrain(
     }
 
     /// <inheritdoc />
-    public async Task<ReservationResult> ReserveAsync(string reservationId, int quantity, TimeSpan ttl) =>
-        (await ReserveManyAsync([new ReservationRequest(reservationId, quantity, ttl)]))[0];
+    public async Task<ReservationResult> ReserveAsync(string reservationId, int quantity, TimeSpan ttl)
+    {
+        // The hot path of a flash sale: the same decision as a call of one, without its arrays and async layers
+        // (each layer resumed on the activation costs a task, a continuation and a context on every reservation).
+        var request = new ReservationRequest(reservationId, quantity, ttl);
+        request.EnsureValid();
+        ReservationResult answer;
+        bool recorded;
+        _decidingCall = true;
+        try
+        {
+            ExpireDue();
+            (answer, recorded) = Decide(request);
+        }
+        finally
+        {
+            EndDecidingCall();
+        }
+
+        if (answer.Status != ReservationStatus.InsufficientStock)
+        {
+            await DurableAsync();
+        }
+
+        if (recorded)
+        {
+            MultiStoreMetrics.Stock.Reservations.Add(1);
+        }
+
+        return answer;
+    }
 
     /// <inheritdoc />
     public async Task<ReservationResult[]> ReserveManyAsync(ReservationRequest[] requests)
@@ -146,11 +175,7 @@ public sealed class StockGrain(
         }
         finally
         {
-            _decidingCall = false;
-            if (_open is not null)
-            {
-                StartWriting();
-            }
+            EndDecidingCall();
         }
 
         if (answers.Any(answer => answer.Status != ReservationStatus.InsufficientStock))
@@ -484,11 +509,20 @@ public sealed class StockGrain(
         }
     }
 
-    /// <summary>Waits until every change decided so far (including the caller's) is durable.</summary>
-    private async Task DurableAsync()
+    /// <summary>
+    /// Waits until every change decided so far (including the caller's) is durable. Not an async method on purpose:
+    /// the caller awaits the batch's own task, one async layer less on every call.
+    /// </summary>
+    private Task DurableAsync() => _broken is null ? _allDecided : Task.FromException(_broken);
+
+    /// <summary>A call's decisions are all made: they leave together in the next batch.</summary>
+    private void EndDecidingCall()
     {
-        ThrowIfBroken();
-        await _allDecided;
+        _decidingCall = false;
+        if (_open is not null)
+        {
+            StartWriting();
+        }
     }
 
     private async Task<ReservationResult> AnswerDurablyAsync(ReservationResult result)
