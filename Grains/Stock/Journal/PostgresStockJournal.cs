@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Microsoft.Extensions.Logging;
 using MultiStore.Grains.Diagnostics;
 using MultiStore.Grains.Interfaces.Stock;
@@ -24,10 +23,6 @@ public sealed class PostgresStockJournal : IStockJournal, IAsyncDisposable
 
     /// <summary>Most stream histories one read carries.</summary>
     public const int MaxLoadsPerRoundTrip = 256;
-
-    // Empty fields are left out: a hold is half the JSON a full record would be, which the silo writes and PostgreSQL
-    // parses and stores, for every change. Reading fills them back in from the record's defaults (null and 0).
-    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly string _serviceId;
@@ -171,7 +166,7 @@ public sealed class PostgresStockJournal : IStockJournal, IAsyncDisposable
     private void WriteGroup(List<PendingAppend> group)
     {
         var started = Stopwatch.GetTimestamp();
-        HashSet<(string Stream, long Version)> written;
+        bool[] written;
         try
         {
             written = Commit(group);
@@ -184,9 +179,10 @@ public sealed class PostgresStockJournal : IStockJournal, IAsyncDisposable
             throw;
         }
 
-        foreach (var pending in group)
+        for (var i = 0; i < group.Count; i++)
         {
-            if (written.Contains((pending.Batch.Stream, pending.Batch.Version)))
+            var pending = group[i];
+            if (written[i])
             {
                 pending.Done.TrySetResult(true);
             }
@@ -203,14 +199,32 @@ public sealed class PostgresStockJournal : IStockJournal, IAsyncDisposable
     /// <summary>
     /// Writes a group in one statement — so in one round trip, its own transaction, committed (and, with
     /// synchronous_commit on, flushed) before PostgreSQL answers — and answers which (stream, version) rows were new
-    /// and so written. The batches' insert is the fence: a version that exists is skipped, and only the batches that
-    /// won their version bring their ledger lines and snapshots along (the joins on <c>written</c>).
+    /// and so written, by their place in the group (so no stream name is sent back and decoded). The batches' insert
+    /// is the fence: a version that exists is skipped, and only the batches that won their version bring their ledger
+    /// lines and snapshots along (the joins on <c>written</c>).
     /// </summary>
-    private HashSet<(string Stream, long Version)> Commit(List<PendingAppend> group)
+    private bool[] Commit(List<PendingAppend> group)
     {
-        var lines = group.SelectMany(p => p.Batch.Ledger.Select(line => (p.Batch.Stream, p.Batch.Version, Line: line))).ToList();
-        var snapshots = group.Select(p => p.Batch).Where(batch => batch.Snapshot is not null).ToList();
-        var wakeUps = group.Select(p => p.Batch).Where(batch => batch.WakeUp is not null).ToList();
+        var lines = new List<(string Stream, long Version, LedgerEntry Line)>();
+        var snapshots = new List<StockJournalBatch>();
+        var wakeUps = new List<StockJournalBatch>();
+        foreach (var batch in group.Select(p => p.Batch))
+        {
+            foreach (var line in batch.Ledger)
+            {
+                lines.Add((batch.Stream, batch.Version, line));
+            }
+
+            if (batch.Snapshot is not null)
+            {
+                snapshots.Add(batch);
+            }
+
+            if (batch.WakeUp is not null)
+            {
+                wakeUps.Add(batch);
+            }
+        }
 
         using var command = _dataSource.CreateCommand(
             """
@@ -239,13 +253,14 @@ public sealed class PostgresStockJournal : IStockJournal, IAsyncDisposable
               JOIN written w ON w.stream = u.s AND w.version = u.v
               ON CONFLICT (service_id, stream) DO UPDATE SET version = excluded.version, wake_at = excluded.wake_at
               WHERE multistore_stock_wakeups.version < excluded.version)
-            SELECT stream, version FROM written
+            SELECT (t.i - 1)::int FROM unnest(@streams, @versions) WITH ORDINALITY AS t(s, v, i)
+            JOIN written w ON w.stream = t.s AND w.version = t.v
             """);
         var parameters = command.Parameters;
         parameters.AddWithValue("service", _serviceId);
         parameters.Add(PostgresArrays.Of("streams", NpgsqlDbType.Text, group.Select(p => p.Batch.Stream)));
         parameters.Add(PostgresArrays.Of("versions", NpgsqlDbType.Bigint, group.Select(p => p.Batch.Version)));
-        parameters.Add(PostgresArrays.Of("changes", NpgsqlDbType.Text, group.Select(p => JsonSerializer.Serialize(p.Batch.Changes, Json))));
+        parameters.Add(PostgresArrays.Of("changes", NpgsqlDbType.Text, group.Select(p => JsonSerializer.Serialize(p.Batch.Changes, StockJournalJson.Default.IReadOnlyListStockChange))));
         parameters.Add(PostgresArrays.Of("l_streams", NpgsqlDbType.Text, lines.Select(l => l.Stream)));
         parameters.Add(PostgresArrays.Of("l_versions", NpgsqlDbType.Bigint, lines.Select(l => l.Version)));
         parameters.Add(PostgresArrays.Of("l_sequences", NpgsqlDbType.Bigint, lines.Select(l => l.Line.Sequence)));
@@ -258,17 +273,17 @@ public sealed class PostgresStockJournal : IStockJournal, IAsyncDisposable
         parameters.Add(PostgresArrays.Of("l_reservations", NpgsqlDbType.Text, lines.Select(l => l.Line.ReservationId)));
         parameters.Add(PostgresArrays.Of("s_streams", NpgsqlDbType.Text, snapshots.Select(b => b.Stream)));
         parameters.Add(PostgresArrays.Of("s_versions", NpgsqlDbType.Bigint, snapshots.Select(b => b.Version)));
-        parameters.Add(PostgresArrays.Of("s_snapshots", NpgsqlDbType.Text, snapshots.Select(b => JsonSerializer.Serialize(b.Snapshot, Json))));
+        parameters.Add(PostgresArrays.Of("s_snapshots", NpgsqlDbType.Text, snapshots.Select(b => JsonSerializer.Serialize(b.Snapshot!, StockJournalJson.Default.StockSnapshot))));
         parameters.Add(PostgresArrays.Of("u_streams", NpgsqlDbType.Text, wakeUps.Select(b => b.Stream)));
         parameters.Add(PostgresArrays.Of("u_versions", NpgsqlDbType.Bigint, wakeUps.Select(b => b.Version)));
         parameters.Add(PostgresArrays.Of("u_ats", NpgsqlDbType.TimestampTz, wakeUps.Select(b => b.WakeUp!.At)));
 
-        var written = new HashSet<(string, long)>();
+        var written = new bool[group.Count];
         using (var reader = command.ExecuteReader())
         {
             while (reader.Read())
             {
-                written.Add((reader.GetString(0), reader.GetInt64(1)));
+                written[reader.GetInt32(0)] = true;
             }
 
             // The rows arrive before the implicit commit; closing the reader reads on to PostgreSQL's ReadyForQuery,
@@ -298,11 +313,11 @@ public sealed class PostgresStockJournal : IStockJournal, IAsyncDisposable
             if (isSnapshot)
             {
                 _snapshotVersion = version;
-                _snapshot = JsonSerializer.Deserialize<StockSnapshot>(json, Json);
+                _snapshot = JsonSerializer.Deserialize(json, StockJournalJson.Default.StockSnapshot);
             }
             else
             {
-                _changes.AddRange(JsonSerializer.Deserialize<List<StockChange>>(json, Json) ?? []);
+                _changes.AddRange(JsonSerializer.Deserialize(json, StockJournalJson.Default.ListStockChange) ?? []);
             }
         }
 

@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.Extensions.Logging.Abstractions;
 using MultiStore.Cluster.Tests.Hosting;
 using MultiStore.Grains.Interfaces.Stock;
@@ -147,6 +149,71 @@ public sealed class PostgresStockJournalTests : IAsyncLifetime
         var history = await Journal("svc-shapes").LoadAsync(Stream);
 
         Assert.Equal(changes, history.ChangesAfterSnapshot);
+    }
+
+    [Fact]
+    public async Task AppendAsync_StoresTheJsonEarlierReleasesWrote()
+    {
+        // Rows written before the journal's JSON was generated at compile time must read back, and new rows must
+        // read the same to anything that reads the table: the text is compared with what reflection wrote.
+        StockChange[] changes =
+        [
+            new(StockChangeKind.Set, Start, "user:ä\"quoted\"", OnHand: 40, SafetyStock: 3, Reason: "<delivery> & co"),
+            new(StockChangeKind.Hold, Start, "anonymous", "r-1", 2, Start.AddMinutes(15)),
+            new(StockChangeKind.Settle, Start, "user:b", "r-1", Outcome: ReservationStatus.Confirmed),
+            new(StockChangeKind.Reorder, Start, "user:c", ReorderPoint: 0),
+        ];
+        var snapshot = new StockSnapshot(
+            40, 3, true, 7,
+            new Dictionary<string, HeldReservation> { ["r-2"] = new(5, Start.AddMinutes(15)) },
+            new Dictionary<string, SettledReservation> { ["r-1"] = new(ReservationStatus.Confirmed, 2, Start) },
+            ReorderPoint: 4);
+        var reflection = new JsonSerializerOptions(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
+        await using var journal = Journal("svc-format");
+        await journal.AppendAsync(new StockJournalBatch(Stream, 1, changes, [], snapshot));
+
+        var stored = await Database.ScalarAsync<string>(
+            "SELECT changes FROM multistore_stock_batches WHERE service_id = 'svc-format' AND stream = @stream AND version = 1", ("stream", Stream));
+        var sameSnapshot = await Database.ScalarAsync<bool>(
+            "SELECT snapshot = @expected::jsonb FROM multistore_stock_snapshots WHERE service_id = 'svc-format' AND stream = @stream",
+            ("stream", Stream), ("expected", JsonSerializer.Serialize(snapshot, reflection)));
+        var history = await journal.LoadAsync(Stream);
+
+        Assert.Equal(JsonSerializer.Serialize<IReadOnlyList<StockChange>>(changes, reflection), stored);
+        Assert.True(sameSnapshot);
+        Assert.Equal(snapshot.Held, history.Snapshot!.Held);
+        Assert.Equal(snapshot.Settled, history.Snapshot.Settled);
+        Assert.Equal((40, 3, true, 7L, (int?)4), (history.Snapshot.OnHand, history.Snapshot.SafetyStock, history.Snapshot.IsStocked, history.Snapshot.LedgerSequence, history.Snapshot.ReorderPoint));
+    }
+
+    [Fact]
+    public async Task AppendAsync_ManyEntriesAtOnceSomeFenced_FailsExactlyTheFencedOnes()
+    {
+        // Appends queued together share transactions; each caller must hear of its own batch, never a neighbour's.
+        await using var earlier = Journal("svc-mixed");
+        var streams = Enumerable.Range(0, 200).Select(i => $"t-mixed/SKU-{i}@main").ToList();
+        var fenced = streams.Where((_, i) => i % 3 == 0).ToHashSet();
+        foreach (var stream in fenced)
+        {
+            await earlier.AppendAsync(Batch(stream, 1, [Line(1, delta: 1)]));
+        }
+
+        await using var journal = Journal("svc-mixed");
+        var appends = streams.Select(stream => (Stream: stream, Write: journal.AppendAsync(Batch(stream, 1, [Line(1, delta: 2)])))).ToList();
+
+        foreach (var (stream, write) in appends)
+        {
+            if (fenced.Contains(stream))
+            {
+                await Assert.ThrowsAsync<StockJournalConflictException>(() => write);
+                Assert.Equal([(1L, 1)], Deltas(await journal.ReadLedgerAsync(stream, before: null, take: 10)));
+            }
+            else
+            {
+                await write;
+                Assert.Equal([(1L, 2)], Deltas(await journal.ReadLedgerAsync(stream, before: null, take: 10)));
+            }
+        }
     }
 
     private PostgresStockJournal Journal(string serviceId) => new(Database.DataSource, serviceId, NullLogger<PostgresStockJournal>.Instance);
