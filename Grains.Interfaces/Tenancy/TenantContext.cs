@@ -30,7 +30,13 @@ public static class TenantContext
     /// <summary>True when the caller holds <paramref name="permission"/> (trusted system code holds every permission).</summary>
     public static bool HasPermission(string permission)
     {
-        foreach (var held in Permissions)
+        // Asked on every call from outside the cluster: the stored array is walked as it is (no enumerator).
+        if (RequestContext.Get(PermissionsKeyName) is not string[] permissions)
+        {
+            return false;
+        }
+
+        foreach (var held in permissions)
         {
             if (held == StorePermission.System || string.Equals(held, permission, StringComparison.Ordinal))
             {

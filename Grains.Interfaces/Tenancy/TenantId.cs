@@ -1,5 +1,5 @@
+using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
-using System.Text.RegularExpressions;
 
 namespace MultiStore.Grains.Interfaces.Tenancy;
 
@@ -18,7 +18,7 @@ public readonly partial record struct TenantId
     /// <summary>Accepts only a well-formed slug; anything else is "no tenant", never a guess.</summary>
     public static bool TryParse([NotNullWhen(true)] string? candidate, out TenantId tenantId)
     {
-        if (candidate is not null && SlugPattern().IsMatch(candidate))
+        if (candidate is { Length: >= 2 and <= 40 } && !candidate.AsSpan().ContainsAnyExcept(SlugCharacters))
         {
             tenantId = new TenantId(candidate);
             return true;
@@ -36,6 +36,6 @@ public readonly partial record struct TenantId
 
     public override string ToString() => Value ?? string.Empty;
 
-    [GeneratedRegex("^[a-z0-9-]{2,40}$", RegexOptions.CultureInvariant)]
-    private static partial Regex SlugPattern();
+    // Checked on every grain call (the caller's store), so a plain character test rather than a regular expression.
+    private static readonly SearchValues<char> SlugCharacters = SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789-");
 }
