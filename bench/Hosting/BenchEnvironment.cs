@@ -422,7 +422,25 @@ internal sealed partial class BenchEnvironment : IAsyncDisposable
     {
         await using var connection = new NpgsqlConnection(admin);
         await connection.OpenAsync(cancellationToken);
-        foreach (var sql in new[] { $"DROP DATABASE IF EXISTS {BenchDatabase} WITH (FORCE)", $"CREATE DATABASE {BenchDatabase}" })
+        // Right after a run, autovacuum is often still working through the hundreds of thousands of rows it wrote.
+        // Its worker belongs to the bootstrap superuser, which the bench's role may not terminate, so the forced drop
+        // is refused (42501) until the worker is done: that is waited for, up to a minute.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await ExecuteAsync($"DROP DATABASE IF EXISTS {BenchDatabase} WITH (FORCE)");
+                break;
+            }
+            catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.InsufficientPrivilege && attempt < 30)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
+            }
+        }
+
+        await ExecuteAsync($"CREATE DATABASE {BenchDatabase}");
+
+        async Task ExecuteAsync(string sql)
         {
             await using var command = new NpgsqlCommand(sql, connection);
             await command.ExecuteNonQueryAsync(cancellationToken);
