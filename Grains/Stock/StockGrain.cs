@@ -413,6 +413,10 @@ public sealed class StockGrain(
                     _ = RaiseAlertsAsync(alerts);
                 }
             }
+
+            // Everything decided is durable. The finished batch's task is let go: a long-lived entry that kept pointing
+            // at it would give every ephemeral collection one more old-to-young pointer to follow.
+            _allDecided = Task.CompletedTask;
         }
         finally
         {
