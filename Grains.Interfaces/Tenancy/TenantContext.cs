@@ -25,18 +25,13 @@ public static class TenantContext
     /// What the caller may do in <see cref="Tenant"/> (<see cref="StorePermission"/> names); empty when nothing.
     /// The silo checks it against <see cref="RequiresPermissionAttribute"/>.
     /// </summary>
-    public static IReadOnlyList<string> Permissions => RequestContext.Get(PermissionsKeyName) as string[] ?? [];
+    public static IReadOnlyList<string> Permissions => PermissionArray;
 
     /// <summary>True when the caller holds <paramref name="permission"/> (trusted system code holds every permission).</summary>
     public static bool HasPermission(string permission)
     {
-        // Asked on every call from outside the cluster: the stored array is walked as it is (no enumerator).
-        if (RequestContext.Get(PermissionsKeyName) is not string[] permissions)
-        {
-            return false;
-        }
-
-        foreach (var held in permissions)
+        // Asked on every call from outside the cluster: the array itself is walked (no enumerator is allocated).
+        foreach (var held in PermissionArray)
         {
             if (held == StorePermission.System || string.Equals(held, permission, StringComparison.Ordinal))
             {
@@ -46,6 +41,8 @@ public static class TenantContext
 
         return false;
     }
+
+    private static string[] PermissionArray => RequestContext.Get(PermissionsKeyName) as string[] ?? [];
 
     /// <summary>
     /// Acts for <paramref name="tenant"/> as trusted system code of that store (grain timers and reminders, demo

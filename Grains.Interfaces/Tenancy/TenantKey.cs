@@ -35,6 +35,30 @@ public static class TenantKey
         return false;
     }
 
+    /// <summary>
+    /// True when <paramref name="utf8Key"/> (a grain key as Orleans stores it) is a key of <paramref name="tenant"/>:
+    /// exactly what <see cref="TryParse"/> would split into that tenant and a non-empty entity id, decided without
+    /// decoding the key (the silo asks on every call). A tenant id is ASCII, so each byte is its character.
+    /// </summary>
+    public static bool BelongsTo(ReadOnlySpan<byte> utf8Key, TenantId tenant)
+    {
+        var id = tenant.Value;
+        if (string.IsNullOrEmpty(id) || utf8Key.Length <= id.Length + 1 || utf8Key[id.Length] != (byte)Separator)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < id.Length; i++)
+        {
+            if (utf8Key[i] != id[i])
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>Splits a key that must be tenant-scoped (the grain's own key).</summary>
     public static (TenantId Tenant, string EntityId) Parse(string key) =>
         TryParse(key, out var tenant, out var entityId)

@@ -124,10 +124,9 @@ public sealed class StockGrain(
         request.EnsureValid();
         ReservationResult answer;
         bool recorded;
-        _decidingCall = true;
         try
         {
-            ExpireDue();
+            BeginDecidingCall();
             (answer, recorded) = Decide(request);
         }
         finally
@@ -163,10 +162,9 @@ public sealed class StockGrain(
 
         var answers = new ReservationResult[requests.Length];
         var recorded = 0;
-        _decidingCall = true;
         try
         {
-            ExpireDue();
+            BeginDecidingCall();
             for (var i = 0; i < requests.Length; i++)
             {
                 (answers[i], var held) = Decide(requests[i]);
@@ -518,6 +516,16 @@ public sealed class StockGrain(
     /// the caller awaits the batch's own task, one async layer less on every call.
     /// </summary>
     private Task DurableAsync() => _broken is null ? _allDecided : Task.FromException(_broken);
+
+    /// <summary>
+    /// A call starts deciding: what it decides, the expiries now due included, leaves in one batch, which starts at
+    /// <see cref="EndDecidingCall"/> (called in a <c>finally</c>, so the flag never outlives a call that threw).
+    /// </summary>
+    private void BeginDecidingCall()
+    {
+        _decidingCall = true;
+        ExpireDue();
+    }
 
     /// <summary>A call's decisions are all made: they leave together in the next batch.</summary>
     private void EndDecidingCall()

@@ -41,7 +41,7 @@ internal sealed class TenantIsolationCallFilter(ILogger<TenantIsolationCallFilte
         var rule = Rules.GetOrAdd(method, MethodAccess.Of);
         var caller = TenantContext.Tenant;
         // The usual call: a store's own grain. Its key is compared as the bytes it is stored in, so no key is decoded.
-        if (caller is { } store && rule.Platform is not { PlatformOnly: true } && IsKeyOf(store, context.TargetId.Key.AsSpan()))
+        if (caller is { } store && rule.Platform is not { PlatformOnly: true } && TenantKey.BelongsTo(context.TargetId.Key.AsSpan(), store))
         {
             AuthorizePermission(context, method, rule, store);
             return;
@@ -115,29 +115,6 @@ internal sealed class TenantIsolationCallFilter(ILogger<TenantIsolationCallFilte
             "Refused call {Interface}.{Method} in store {Owner} by {Actor}: {Reason}",
             method.DeclaringType!.Name, method.Name, owner, TenantContext.Actor, reason);
         throw new StorePermissionException(reason);
-    }
-
-    /// <summary>
-    /// True when <paramref name="key"/> (a grain key's UTF-8 bytes) is <c>{store}/{entity}</c> with a non-empty entity:
-    /// what <see cref="TenantKey.TryParse"/> would split into this store. A store id is ASCII, so byte equals char.
-    /// </summary>
-    private static bool IsKeyOf(TenantId store, ReadOnlySpan<byte> key)
-    {
-        var id = store.Value;
-        if (key.Length <= id.Length + 1 || key[id.Length] != (byte)'/')
-        {
-            return false;
-        }
-
-        for (var i = 0; i < id.Length; i++)
-        {
-            if (key[i] != id[i])
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 
     private static bool IsFromGrain(IIncomingGrainCallContext context) =>
