@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using MultiStore.Bench.Measurement;
 using MultiStore.Grains.Hosting;
 using Npgsql;
 using StackExchange.Redis;
@@ -278,7 +279,7 @@ internal sealed partial class BenchEnvironment : IAsyncDisposable
             try
             {
                 var text = await http.GetStringAsync(url);
-                live += PrometheusSum(text, "dotnet_gc_last_collection_heap_size_bytes") - PrometheusSum(text, "dotnet_gc_last_collection_heap_fragmentation_size_bytes");
+                live += (long)(PrometheusText.Sum(text, "dotnet_gc_last_collection_heap_size_bytes") - PrometheusText.Sum(text, "dotnet_gc_last_collection_heap_fragmentation_size_bytes"));
             }
             catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
             {
@@ -287,24 +288,6 @@ internal sealed partial class BenchEnvironment : IAsyncDisposable
         }
 
         return live;
-    }
-
-    /// <summary>The sum of every series of one metric in Prometheus text (one per label set, e.g. per generation).</summary>
-    internal static long PrometheusSum(string text, string metric)
-    {
-        long sum = 0;
-        foreach (var line in text.Split('\n'))
-        {
-            if (line.StartsWith(metric, StringComparison.Ordinal) && line.Length > metric.Length && line[metric.Length] is '{' or ' ')
-            {
-                // name{labels} value [timestamp]
-                var rest = line[(line[metric.Length] == '{' ? line.IndexOf('}', metric.Length) + 1 : metric.Length)..];
-                var value = rest.Split(' ', StringSplitOptions.RemoveEmptyEntries)[0];
-                sum += (long)double.Parse(value, System.Globalization.CultureInfo.InvariantCulture);
-            }
-        }
-
-        return sum;
     }
 
     /// <summary>

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace MultiStore.Bench.Measurement;
 
 /// <summary>
@@ -34,19 +32,7 @@ internal sealed class JitMeter(IReadOnlyList<string> metricsUrls) : IDisposable
     }
 
     /// <summary>The counter's value in a Prometheus text exposition (zero when absent).</summary>
-    public static TimeSpan ParseSeconds(string exposition)
-    {
-        foreach (var line in exposition.AsSpan().EnumerateLines())
-        {
-            if (line.StartsWith(Counter, StringComparison.Ordinal) && line.LastIndexOf(' ') is var space and > 0
-                && double.TryParse(line[(space + 1)..], NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds))
-            {
-                return TimeSpan.FromSeconds(seconds);
-            }
-        }
-
-        return TimeSpan.Zero;
-    }
+    public static TimeSpan ParseSeconds(string exposition) => TimeSpan.FromSeconds(PrometheusText.Sum(exposition, Counter));
 
     public void Dispose() => _http.Dispose();
 }

@@ -1,9 +1,9 @@
-using MultiStore.Bench.Hosting;
+using MultiStore.Bench.Measurement;
 
 namespace MultiStore.Bench.Tests;
 
-/// <summary>The live-heap figure is read from the silo's Prometheus text: every series of a metric adds up, nothing else does.</summary>
-public sealed class SiloMetricsTests
+/// <summary>Metrics are read from Prometheus text (the silos' live heap, the JIT time): every series of a metric adds up, nothing else does.</summary>
+public sealed class PrometheusTextTests
 {
     private const string Scrape =
         """
@@ -16,10 +16,10 @@ public sealed class SiloMetricsTests
         """;
 
     [Fact]
-    public void PrometheusSum_AddsEverySeriesOfTheMetricOnly()
+    public void Sum_AddsEverySeriesOfTheMetricOnly()
     {
-        Assert.Equal(6125568 + 2192608, BenchEnvironment.PrometheusSum(Scrape, "dotnet_gc_last_collection_heap_size_bytes"));
-        Assert.Equal(293184 + 1000, BenchEnvironment.PrometheusSum(Scrape, "dotnet_gc_last_collection_heap_fragmentation_size_bytes"));
-        Assert.Equal(0, BenchEnvironment.PrometheusSum(Scrape, "dotnet_gc_missing"));
+        Assert.Equal(6125568 + 2192608, PrometheusText.Sum(Scrape, "dotnet_gc_last_collection_heap_size_bytes"));
+        Assert.Equal(293184 + 1000, PrometheusText.Sum(Scrape, "dotnet_gc_last_collection_heap_fragmentation_size_bytes"));
+        Assert.Equal(0, PrometheusText.Sum(Scrape, "dotnet_gc_missing"));
     }
 }
