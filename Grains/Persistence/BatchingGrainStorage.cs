@@ -32,7 +32,13 @@ public sealed class BatchingGrainStorage : IGrainStorage, IAsyncDisposable
           LIMIT 1) s ON true
         """;
 
-    /// <summary>Writes a group (see <see cref="WriteGroupAsync"/>) and answers the ordinal and new version of each write that landed.</summary>
+    /// <summary>
+    /// Writes a group (see <see cref="WriteGroupAsync"/>) and answers each write that landed: an update by its ordinal
+    /// and new version, a new row by its type and key (version 1). New rows are not joined back to the group's ordinals
+    /// in SQL: PostgreSQL cannot estimate what an INSERT returns, takes it for one row and compares every new row with
+    /// every input row, a nested loop that grows with the square of the group. Matched in the silo instead, the
+    /// statement's time per cart in the bench's storefront sale went from 32 to 15.5 µs (46 new carts a statement).
+    /// </summary>
     internal const string WriteSql =
         """
         WITH input AS (
@@ -56,9 +62,9 @@ public sealed class BatchingGrainStorage : IGrainStorage, IAsyncDisposable
           SELECT @service, i.grain_type, i.grain_key, 0, 0, i.payload, 1 FROM input i WHERE i.version IS NULL
           ON CONFLICT ON CONSTRAINT pk_multistore_grain_state DO NOTHING
           RETURNING grain_type, grain_key, version)
-        SELECT ordinal, version FROM updated
+        SELECT ordinal, version, NULL AS grain_type, NULL AS grain_key FROM updated
         UNION ALL
-        SELECT i.ordinal, n.version FROM inserted n JOIN input i ON i.grain_type = n.grain_type AND i.grain_key = n.grain_key AND i.version IS NULL
+        SELECT NULL, version, grain_type, grain_key FROM inserted
         """;
 
     private readonly NpgsqlDataSource _dataSource;
@@ -179,11 +185,15 @@ public sealed class BatchingGrainStorage : IGrainStorage, IAsyncDisposable
         command.Parameters.Add(PostgresArrays.Of("versions", NpgsqlDbType.Integer, now.Select(write => write.ExpectedVersion)));
         command.Parameters.Add(PostgresArrays.Of("payloads", NpgsqlDbType.Bytea, now.Select(write => write.Payload)));
         var written = new int?[now.Count];
+        Dictionary<(string, string), int>? created = null;
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
             {
-                written[reader.GetInt64(0) - 1] = reader.GetInt32(1);
+                var position = reader.IsDBNull(0)
+                    ? (created ??= PositionsOfNewRows(now))[(reader.GetString(2), reader.GetString(3))]
+                    : (int)reader.GetInt64(0) - 1;
+                written[position] = reader.GetInt32(1);
             }
 
             // The commit comes after the rows: closing reads on to ReadyForQuery and throws if the commit failed.
@@ -194,6 +204,21 @@ public sealed class BatchingGrainStorage : IGrainStorage, IAsyncDisposable
         {
             now[i].Done.TrySetResult(written[i]);
         }
+    }
+
+    /// <summary>Where in the group each write that creates its row sits, by type and key (unique in a statement).</summary>
+    private static Dictionary<(string, string), int> PositionsOfNewRows(List<PendingWrite> writes)
+    {
+        var positions = new Dictionary<(string, string), int>();
+        for (var i = 0; i < writes.Count; i++)
+        {
+            if (writes[i].ExpectedVersion is null)
+            {
+                positions.Add((writes[i].StateName, writes[i].Key), i);
+            }
+        }
+
+        return positions;
     }
 
     /// <summary>Completes with the row's payload and version (both null: no row).</summary>
