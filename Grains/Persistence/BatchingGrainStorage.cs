@@ -190,10 +190,16 @@ public sealed class BatchingGrainStorage : IGrainStorage, IAsyncDisposable
         {
             while (await reader.ReadAsync(cancellationToken))
             {
-                var position = reader.IsDBNull(0)
-                    ? (created ??= PositionsOfNewRows(now))[(reader.GetString(2), reader.GetString(3))]
-                    : (int)reader.GetInt64(0) - 1;
-                written[position] = reader.GetInt32(1);
+                if (!reader.IsDBNull(0))
+                {
+                    written[reader.GetInt64(0) - 1] = reader.GetInt32(1);
+                }
+                else if ((created ??= PositionsOfNewRows(now)).TryGetValue((reader.GetString(2), reader.GetString(3)), out var position))
+                {
+                    // A key that came back changed (never expected: the columns keep text as sent) leaves its own
+                    // write unacknowledged, as a lost fence would, rather than failing the group after its commit.
+                    written[position] = reader.GetInt32(1);
+                }
             }
 
             // The commit comes after the rows: closing reads on to ReadyForQuery and throws if the commit failed.
