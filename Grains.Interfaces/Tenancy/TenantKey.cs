@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace MultiStore.Grains.Interfaces.Tenancy;
 
 /// <summary>
@@ -43,20 +45,8 @@ public static class TenantKey
     public static bool BelongsTo(ReadOnlySpan<byte> utf8Key, TenantId tenant)
     {
         var id = tenant.Value;
-        if (string.IsNullOrEmpty(id) || utf8Key.Length <= id.Length + 1 || utf8Key[id.Length] != (byte)Separator)
-        {
-            return false;
-        }
-
-        for (var i = 0; i < id.Length; i++)
-        {
-            if (utf8Key[i] != id[i])
-            {
-                return false;
-            }
-        }
-
-        return true;
+        return !string.IsNullOrEmpty(id) && utf8Key.Length > id.Length + 1 && utf8Key[id.Length] == (byte)Separator
+            && Ascii.Equals(utf8Key[..id.Length], id);
     }
 
     /// <summary>Splits a key that must be tenant-scoped (the grain's own key).</summary>

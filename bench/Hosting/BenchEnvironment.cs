@@ -59,7 +59,7 @@ internal sealed partial class BenchEnvironment : IAsyncDisposable
     /// <summary>The Prometheus metrics of the processes auto mode started (none in external mode).</summary>
     public IReadOnlyList<string> MetricsUrls { get; private set; } = [];
 
-    /// <summary>The silos' own metrics (the first of <see cref="MetricsUrls"/>).</summary>
+    /// <summary>The silos' own metrics (those of <see cref="MetricsUrls"/> that are not the Api's).</summary>
     private IReadOnlyList<string> SiloMetricsUrls { get; set; } = [];
 
     /// <summary>How the cluster was set up, for the report.</summary>

@@ -317,7 +317,7 @@ public sealed class PostgresStockJournal : IStockJournal, IAsyncDisposable
             }
             else
             {
-                _changes.AddRange(JsonSerializer.Deserialize(json, StockJournalJson.Default.ListStockChange) ?? []);
+                _changes.AddRange(JsonSerializer.Deserialize(json, StockJournalJson.Default.IReadOnlyListStockChange) ?? []);
             }
         }
 

@@ -11,6 +11,5 @@ namespace MultiStore.Grains.Stock.Journal;
 /// </summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(IReadOnlyList<StockChange>))]
-[JsonSerializable(typeof(List<StockChange>))]
 [JsonSerializable(typeof(StockSnapshot))]
 internal sealed partial class StockJournalJson : JsonSerializerContext;
