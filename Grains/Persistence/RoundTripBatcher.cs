@@ -21,6 +21,9 @@ internal sealed class RoundTripBatcher<TItem> : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<TItem> _group;
     private readonly Task _loop;
+    private readonly Func<TItem, bool>? _isReady;
+    // Items that were not ready for an earlier group, oldest first (only the loop touches it).
+    private readonly Queue<TItem> _held = new();
 
     /// <param name="handle">Runs one group; an exception fails every item of the group that is not completed yet.</param>
     public RoundTripBatcher(int maxGroup, Func<List<TItem>, CancellationToken, Task> handle)
@@ -32,9 +35,14 @@ internal sealed class RoundTripBatcher<TItem> : IAsyncDisposable
 
     /// <param name="handle">Runs one group, blocking; an exception fails every item of the group that is not completed yet.</param>
     /// <param name="threadName">The name of the loop's own thread (seen in dumps and profiles).</param>
-    public RoundTripBatcher(int maxGroup, Action<List<TItem>, CancellationToken> handle, string threadName)
+    /// <param name="isReady">
+    /// False for an item that must not join the group being formed (it depends on one already in it, or on one held):
+    /// it is held, in order, and asked again for each later group. An item may only wait on items queued before it.
+    /// </param>
+    public RoundTripBatcher(int maxGroup, Action<List<TItem>, CancellationToken> handle, string threadName, Func<TItem, bool>? isReady = null)
     {
         MaxGroup = maxGroup;
+        _isReady = isReady;
         _group = new List<TItem>(maxGroup);
         var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _loop = stopped.Task;
@@ -110,7 +118,7 @@ internal sealed class RoundTripBatcher<TItem> : IAsyncDisposable
         try
         {
             // Under load the queue is never empty and this wait returns at once; only an idle writer really waits.
-            while (_queue.Reader.WaitToReadAsync(_stopping.Token).AsTask().GetAwaiter().GetResult())
+            while (_held.Count > 0 || _queue.Reader.WaitToReadAsync(_stopping.Token).AsTask().GetAwaiter().GetResult())
             {
                 try
                 {
@@ -131,12 +139,29 @@ internal sealed class RoundTripBatcher<TItem> : IAsyncDisposable
     private List<TItem> NextGroup()
     {
         _group.Clear();
+        for (var waiting = _held.Count; waiting > 0 && _group.Count < MaxGroup; waiting--)
+        {
+            Take(_held.Dequeue());
+        }
+
         while (_group.Count < MaxGroup && _queue.Reader.TryRead(out var item))
         {
-            _group.Add(item);
+            Take(item);
         }
 
         return _group;
+    }
+
+    private void Take(TItem item)
+    {
+        if (_isReady is null || _isReady(item))
+        {
+            _group.Add(item);
+        }
+        else
+        {
+            _held.Enqueue(item);
+        }
     }
 
     /// <summary>Nothing of the round trip counts: every caller in it hears so, none is acknowledged.</summary>
@@ -150,6 +175,11 @@ internal sealed class RoundTripBatcher<TItem> : IAsyncDisposable
 
     private void FailQueued()
     {
+        while (_held.TryDequeue(out var held))
+        {
+            held.Fail(new ObjectDisposedException(nameof(RoundTripBatcher<TItem>), "Storage is shutting down."));
+        }
+
         while (_queue.Reader.TryRead(out var left))
         {
             left.Fail(new ObjectDisposedException(nameof(RoundTripBatcher<TItem>), "Storage is shutting down."));

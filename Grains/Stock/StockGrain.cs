@@ -43,20 +43,19 @@ public sealed class StockGrain(
     private string _sku = string.Empty;
     private string _zone = string.Empty;
 
-    // Group commit: what was decided since the last batch left (null while nothing is: an idle entry carries no
-    // buffers), and the durability every decision so far waits for.
-    private OpenBatch? _open;
+    // Group commit: the entry's latest journal batch, open to more changes until the journal seals it, and kept until
+    // it is durable (null then: an idle entry carries no buffers); and the durability every decision so far waits for.
+    private PendingBatch? _open;
     private Task _allDecided = Task.CompletedTask;
-    private bool _writing;
-    // Set while one call decides its reservations: they all leave in one batch, which starts as soon as the last
-    // is decided, so a call that arrives meanwhile is written next rather than folded into this one.
+    // Set while one call decides its reservations: its batch is handed to the journal when the last is decided.
     private bool _decidingCall;
+    // The version of the latest batch.
     private long _version;
     private int _changesSinceSnapshot;
     private Exception? _broken;
 
-    // The wake-up time the journal holds for this entry (see StockWakeUp). Unknown after activation, so the first
-    // batch writes it whatever it is; after that, only batches that move the earliest deadline carry it.
+    // The wake-up time the batches so far leave in the journal (see StockWakeUp). Unknown after activation, so the
+    // first batch writes it whatever it is; after that, only batches that move the earliest deadline carry it.
     private bool _wakeUpUnknown = true;
     private DateTimeOffset? _wakeUpWritten;
 
@@ -271,6 +270,7 @@ public sealed class StockGrain(
         {
             // Nothing to expire, but the journal may still name a stale wake-up time (its last batch was the one
             // that failed): an empty batch sets it right, so the sweeper does not come back for nothing.
+            Append(change: null, line: null, alert: null);
             StartWriting();
         }
 
@@ -348,23 +348,14 @@ public sealed class StockGrain(
         }
     }
 
-    /// <summary>Applies a decided change at once and queues it for the next journal batch.</summary>
+    /// <summary>Applies a decided change at once and adds it to the entry's open journal batch.</summary>
     private void Record(StockChange change)
     {
         ThrowIfBroken();
-        var open = _open ??= new OpenBatch();
         var wasLow = _book.IsLow;
-        if (_book.Apply(change) is { } line)
-        {
-            open.Ledger.Add(line);
-        }
-
-        if (!wasLow && _book.IsLow)
-        {
-            (open.Alerts ??= []).Add(new LowStockAlert(_sku, _zone, _book.Available, _book.ReorderPoint!.Value, change.At));
-        }
-
-        open.Changes.Add(change);
+        var line = _book.Apply(change);
+        var alert = !wasLow && _book.IsLow ? new LowStockAlert(_sku, _zone, _book.Available, _book.ReorderPoint!.Value, change.At) : null;
+        Append(change, line, alert);
         if (change is { Kind: StockChangeKind.Hold, ExpiresAt: { } deadline })
         {
             _deadlineTimer.Follow(this, deadline, change.At, WakeAsync);
@@ -373,84 +364,98 @@ public sealed class StockGrain(
         StartWriting();
     }
 
-    /// <summary>The caller's wait covers the next batch (empty if nothing was decided); the writer loop starts unless it runs.</summary>
-    private void StartWriting()
+    /// <summary>
+    /// Adds a change (or, with none, just the wake-up time) to the open batch, or to a new one when the journal has
+    /// sealed it. The wake-up time goes along when the change moved it; a snapshot, when enough changes have passed.
+    /// </summary>
+    private void Append(StockChange? change, LedgerEntry? line, LowStockAlert? alert)
     {
-        _allDecided = (_open ??= new OpenBatch()).Durable.Task;
-        if (!_writing && !_decidingCall)
-        {
-            _ = WriteBatchesAsync();
-        }
-    }
+        ThrowIfBroken();
+        var next = _book.NextDeadline;
+        StockWakeUp? wakeUp = _wakeUpUnknown || next != _wakeUpWritten ? new StockWakeUp(next) : null;
+        // Counted as written now: if its batch fails, the activation is broken and the next one starts unknown.
+        _wakeUpUnknown = false;
+        _wakeUpWritten = next;
 
-    /// <summary>The writer loop: one batch in flight at a time; whatever was decided meanwhile forms the next.</summary>
-    private async Task WriteBatchesAsync()
-    {
-        _writing = true;
-        try
-        {
-            while (_open is { } open)
-            {
-                _open = null;
-                var batch = ToJournalBatch(open);
-                try
-                {
-                    await journal.AppendAsync(batch);
-                }
-                catch (Exception exception)
-                {
-                    Break(exception, open);
-                    return;
-                }
-
-                _version = batch.Version;
-                open.Durable.SetResult();
-                if (open.Alerts is { } alerts)
-                {
-                    // Not awaited: nobody's answer waits on the store's alert list.
-                    _ = RaiseAlertsAsync(alerts);
-                }
-            }
-
-            // Everything decided is durable. The finished batch's task is let go: a long-lived entry that kept pointing
-            // at it would give every ephemeral collection one more old-to-young pointer to follow.
-            _allDecided = Task.CompletedTask;
-        }
-        finally
-        {
-            _writing = false;
-        }
-    }
-
-    private StockJournalBatch ToJournalBatch(OpenBatch open)
-    {
-        _changesSinceSnapshot += open.Changes.Count;
         StockSnapshot? snapshot = null;
         // A snapshot costs in proportion to what the entry holds (10,000 open reservations are 10,000 records), so
         // it is taken only after at least as many changes again: each change pays for a bounded share of one.
-        if (_changesSinceSnapshot >= Math.Max(SnapshotEvery, 2 * (_book.HeldCount + _book.SettledCount)))
+        if (change is not null && ++_changesSinceSnapshot >= Math.Max(SnapshotEvery, 2 * (_book.HeldCount + _book.SettledCount)))
         {
-            // Taken synchronously: the book now holds exactly the changes up to this batch, nothing newer.
+            // The book holds exactly the changes so far: the snapshot closes the batch this change goes into.
             snapshot = _book.ToSnapshot();
             _changesSinceSnapshot = 0;
         }
 
-        return new StockJournalBatch(_stream, _version + 1, open.Changes, open.Ledger, snapshot, TakeWakeUp());
-    }
-
-    /// <summary>The entry's earliest deadline, when the journal does not hold it yet; null when unchanged.</summary>
-    private StockWakeUp? TakeWakeUp()
-    {
-        var next = _book.NextDeadline;
-        if (!_wakeUpUnknown && next == _wakeUpWritten)
+        if (_open is not { } open || !open.Batch.TryAdd(change, line, wakeUp, snapshot))
         {
-            return null;
+            if (_open is { HandedOver: false } closed)
+            {
+                // Closed by its snapshot during a call that is still deciding: the journal needs it before the next.
+                HandOver(closed);
+            }
+
+            open = _open = new PendingBatch(new OpenStockBatch(_stream, ++_version, predecessor: _open?.Batch));
+            open.Batch.TryAdd(change, line, wakeUp, snapshot);
         }
 
-        // Counted as written now: if this batch fails, the activation is broken and the next one starts unknown.
-        _wakeUpUnknown = false;
-        _wakeUpWritten = next;
-        return new StockWakeUp(next);
+        if (alert is not null)
+        {
+            (open.Alerts ??= []).Add(alert);
+        }
+
+        _allDecided = open.Answered.Task;
+    }
+
+    /// <summary>
+    /// Hands the open batch to the journal unless it has it already (or a call is still deciding: its decisions go
+    /// together). From then on the journal takes it when it next writes, with whatever joined it meanwhile: a hot
+    /// entry's batch is always waiting in the journal's queue, never for the entry's turn after the last write.
+    /// </summary>
+    private void StartWriting()
+    {
+        if (!_decidingCall && _open is { HandedOver: false } open)
+        {
+            HandOver(open);
+        }
+    }
+
+    private void HandOver(PendingBatch pending)
+    {
+        pending.HandedOver = true;
+        journal.Write(pending.Batch);
+        _ = AnswerWhenDurableAsync(pending);
+    }
+
+    /// <summary>Once a batch is durable, lets its callers' answers go and raises its alerts; breaks if it never will be.</summary>
+    private async Task AnswerWhenDurableAsync(PendingBatch pending)
+    {
+        try
+        {
+            await pending.Batch.Durable;
+        }
+        catch (Exception exception)
+        {
+            Break(exception, pending.Batch);
+            pending.Answered.TrySetException(_broken!);
+            return;
+        }
+
+        pending.Answered.TrySetResult();
+        if (ReferenceEquals(_open, pending))
+        {
+            // Everything decided is durable (a durable batch is sealed: nothing joins it any more). The batch is let
+            // go: a long-lived entry that kept pointing at it would give every ephemeral collection one more
+            // old-to-young pointer to follow.
+            _open = null;
+            _allDecided = Task.CompletedTask;
+        }
+
+        if (pending.Alerts is { } alerts)
+        {
+            // Not awaited: nobody's answer waits on the store's alert list.
+            _ = RaiseAlertsAsync(alerts);
+        }
     }
 
     /// <summary>
@@ -491,15 +496,26 @@ public sealed class StockGrain(
     /// A batch failed: the book is ahead of the journal and every later decision built on it. Nobody waiting is
     /// acknowledged, this activation refuses further calls, and the next call starts fresh from the journal.
     /// </summary>
-    private void Break(Exception exception, OpenBatch failed)
+    private void Break(Exception exception, OpenStockBatch failed)
     {
+        if (_broken is not null)
+        {
+            // A later batch failing after its predecessor did: already broken.
+            return;
+        }
+
         // The cause is logged here, not sent: storage exceptions need not be serializable across the cluster.
         _broken = exception is StockJournalConflictException
             ? new NotDurableException($"Stock {_stream} was written by another activation; retry.")
             : new NotDurableException($"Stock {_stream} could not be written; retry.");
-        logger.LogWarning(exception, "Stock {Stream} failed to write batch {Version}; deactivating", _stream, _version + 1);
-        failed.Durable.SetException(_broken);
-        _open?.Durable.SetException(_broken);
+        logger.LogWarning(exception, "Stock {Stream} failed to write batch {Version}; deactivating", _stream, failed.Version);
+        // A later batch the journal has fails there too (its predecessor failed); one it does not have fails here.
+        if (_open is { HandedOver: false } unsent)
+        {
+            unsent.Batch.Fail(_broken);
+            unsent.Answered.TrySetException(_broken);
+        }
+
         DeactivateOnIdle();
     }
 
@@ -531,10 +547,7 @@ public sealed class StockGrain(
     private void EndDecidingCall()
     {
         _decidingCall = false;
-        if (_open is not null)
-        {
-            StartWriting();
-        }
+        StartWriting();
     }
 
     private async Task<ReservationResult> AnswerDurablyAsync(ReservationResult result)
@@ -591,16 +604,21 @@ public sealed class StockGrain(
             ? Settled(id, settled)
             : new ReservationResult(id, ReservationStatus.Unknown, 0, null, _book.Available);
 
-    /// <summary>The changes of the next journal batch, their ledger lines and alerts, and the promise its callers wait on.</summary>
-    private sealed class OpenBatch
+    /// <summary>The entry's latest journal batch, with what the entry itself keeps about it.</summary>
+    private sealed class PendingBatch(OpenStockBatch batch)
     {
-        public List<StockChange> Changes { get; } = [];
+        public OpenStockBatch Batch { get; } = batch;
 
-        public List<LedgerEntry> Ledger { get; } = [];
+        /// <summary>The journal has it (it takes it when it next writes).</summary>
+        public bool HandedOver { get; set; }
 
-        /// <summary>Low-stock alerts the batch raises; null until one does (most batches raise none).</summary>
+        /// <summary>Low-stock alerts raised by its changes, once it is durable; null until one is (most raise none).</summary>
         public List<LowStockAlert>? Alerts { get; set; }
 
-        public TaskCompletionSource Durable { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        /// <summary>
+        /// Completes when the batch is durable, or fails with the activation's own error (storage exceptions are not
+        /// sent to callers): what the callers of its changes wait on.
+        /// </summary>
+        public TaskCompletionSource Answered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

@@ -14,10 +14,12 @@ public interface IStockJournal
     Task<StockJournalHistory> LoadAsync(string stream, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Makes a batch durable; completes only once it is. Throws <see cref="StockJournalConflictException"/> when
-    /// the stream already has a batch with this version (another activation wrote first).
+    /// Takes a batch to make durable; changes may still join it until the journal seals it. Its
+    /// <see cref="OpenStockBatch.Durable"/> completes only once it is durable, and fails with
+    /// <see cref="StockJournalConflictException"/> when the stream already has a batch with this version (another
+    /// activation wrote first) or when its predecessor did not become durable.
     /// </summary>
-    Task AppendAsync(StockJournalBatch batch, CancellationToken cancellationToken = default);
+    void Write(OpenStockBatch batch);
 
     /// <summary>Ledger lines of the stream older than <paramref name="before"/> (all when null), newest first.</summary>
     Task<IReadOnlyList<LedgerEntry>> ReadLedgerAsync(string stream, long? before, int take, CancellationToken cancellationToken = default);
@@ -58,6 +60,18 @@ public sealed record StockJournalHistory(
 /// <summary>Another writer already wrote this version of the stream: this activation is stale and must stop.</summary>
 public sealed class StockJournalConflictException(string stream, long version)
     : Exception($"Stock journal '{stream}' already has version {version}: another activation wrote first.");
+
+/// <summary>Writing a complete batch and waiting for it (tools, tests, a second activation).</summary>
+public static class StockJournalWriteExtensions
+{
+    /// <summary>Makes a batch durable; completes only once it is (see <see cref="IStockJournal.Write"/>).</summary>
+    public static Task AppendAsync(this IStockJournal journal, StockJournalBatch batch)
+    {
+        var open = OpenStockBatch.Sealed(batch);
+        journal.Write(open);
+        return open.Durable;
+    }
+}
 
 /// <summary>Reading a stream's state without a grain (operations tooling, tests).</summary>
 public static class StockJournalHistoryExtensions

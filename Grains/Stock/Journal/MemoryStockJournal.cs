@@ -27,7 +27,27 @@ public sealed class MemoryStockJournal : IStockJournal
     }
 
     /// <inheritdoc />
-    public Task AppendAsync(StockJournalBatch batch, CancellationToken cancellationToken = default)
+    public void Write(OpenStockBatch batch)
+    {
+        // Written at once, so a predecessor has always finished by now.
+        if (batch.FollowsAFailure)
+        {
+            batch.Fail(new StockJournalConflictException(batch.Stream, batch.Version));
+            return;
+        }
+
+        try
+        {
+            Append(batch.Seal());
+            batch.Complete();
+        }
+        catch (StockJournalConflictException conflict)
+        {
+            batch.Fail(conflict);
+        }
+    }
+
+    private void Append(StockJournalBatch batch)
     {
         lock (_lock)
         {
@@ -61,8 +81,6 @@ public sealed class MemoryStockJournal : IStockJournal
                 entry.ChangesAfterSnapshot.Clear();
             }
         }
-
-        return Task.CompletedTask;
     }
 
     /// <inheritdoc />

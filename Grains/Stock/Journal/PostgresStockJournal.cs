@@ -37,7 +37,9 @@ public sealed class PostgresStockJournal : IStockJournal, IAsyncDisposable
         _logger = logger;
         // Every reservation waits on this writer's round trip: it runs on a thread of its own (see RoundTripBatcher).
         // A commit under way when the silo stops is finished rather than abandoned, so it takes no cancellation.
-        _appends = new RoundTripBatcher<PendingAppend>(MaxAppendsPerTransaction, (group, _) => WriteGroup(group), "MultiStore stock journal writer");
+        // A batch whose predecessor is in the transaction being built waits for the next one: its fate depends on it.
+        _appends = new RoundTripBatcher<PendingAppend>(
+            MaxAppendsPerTransaction, (group, _) => WriteGroup(group), "MultiStore stock journal writer", isReady: append => !append.Batch.WaitsForPredecessor);
         _loads = new RoundTripBatcher<PendingLoad>(MaxLoadsPerRoundTrip, LoadGroupAsync);
     }
 
@@ -50,12 +52,7 @@ public sealed class PostgresStockJournal : IStockJournal, IAsyncDisposable
     }
 
     /// <inheritdoc />
-    public Task AppendAsync(StockJournalBatch batch, CancellationToken cancellationToken = default)
-    {
-        var pending = new PendingAppend(batch);
-        _appends.Enqueue(pending);
-        return pending.Done.Task;
-    }
+    public void Write(OpenStockBatch batch) => _appends.Enqueue(new PendingAppend(batch));
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<LedgerEntry>> ReadLedgerAsync(string stream, long? before, int take, CancellationToken cancellationToken = default)
@@ -162,38 +159,60 @@ public sealed class PostgresStockJournal : IStockJournal, IAsyncDisposable
         }
     }
 
-    /// <summary>Commits one group and tells each caller whether its batch won its version.</summary>
+    /// <summary>
+    /// Seals the group's batches, commits them and tells each whether it won its version. A batch whose predecessor
+    /// failed is refused without being sent. Sealing happens here, as late as possible, so that every change an entry
+    /// decided while the previous transaction was in flight travels in this one.
+    /// </summary>
     private void WriteGroup(List<PendingAppend> group)
     {
         var started = Stopwatch.GetTimestamp();
+        var batches = new List<StockJournalBatch>(group.Count);
+        var sent = new List<OpenStockBatch>(group.Count);
+        foreach (var open in group.Select(append => append.Batch))
+        {
+            if (open.FollowsAFailure)
+            {
+                open.Fail(new StockJournalConflictException(open.Stream, open.Version));
+                continue;
+            }
+
+            batches.Add(open.Seal());
+            sent.Add(open);
+        }
+
+        if (batches.Count == 0)
+        {
+            return;
+        }
+
         bool[] written;
         try
         {
-            written = Commit(group);
+            written = Commit(batches);
         }
         catch (Exception exception)
         {
             // Nothing of this transaction is durable: the batcher fails every caller in it, none is acknowledged.
-            MultiStoreMetrics.Stock.RecordJournalWrite([.. group.Select(p => p.Batch.Changes.Count)], started, succeeded: false);
-            _logger.LogWarning(exception, "Stock journal transaction of {Count} batches failed", group.Count);
+            MultiStoreMetrics.Stock.RecordJournalWrite([.. batches.Select(batch => batch.Changes.Count)], started, succeeded: false);
+            _logger.LogWarning(exception, "Stock journal transaction of {Count} batches failed", batches.Count);
             throw;
         }
 
-        for (var i = 0; i < group.Count; i++)
+        for (var i = 0; i < sent.Count; i++)
         {
-            var pending = group[i];
             if (written[i])
             {
-                pending.Done.TrySetResult(true);
+                sent[i].Complete();
             }
             else
             {
-                pending.Done.TrySetException(new StockJournalConflictException(pending.Batch.Stream, pending.Batch.Version));
+                sent[i].Fail(new StockJournalConflictException(sent[i].Stream, sent[i].Version));
             }
         }
 
         // After the callers are answered: measuring must not delay an acknowledgement.
-        MultiStoreMetrics.Stock.RecordJournalWrite([.. group.Select(p => p.Batch.Changes.Count)], started, succeeded: true);
+        MultiStoreMetrics.Stock.RecordJournalWrite([.. batches.Select(batch => batch.Changes.Count)], started, succeeded: true);
     }
 
     /// <summary>
@@ -203,12 +222,12 @@ public sealed class PostgresStockJournal : IStockJournal, IAsyncDisposable
     /// is the fence: a version that exists is skipped, and only the batches that won their version bring their ledger
     /// lines and snapshots along (the joins on <c>written</c>).
     /// </summary>
-    private bool[] Commit(List<PendingAppend> group)
+    private bool[] Commit(List<StockJournalBatch> group)
     {
         var lines = new List<(string Stream, long Version, LedgerEntry Line)>();
         var snapshots = new List<StockJournalBatch>();
         var wakeUps = new List<StockJournalBatch>();
-        foreach (var batch in group.Select(p => p.Batch))
+        foreach (var batch in group)
         {
             foreach (var line in batch.Ledger)
             {
@@ -258,9 +277,9 @@ public sealed class PostgresStockJournal : IStockJournal, IAsyncDisposable
             """);
         var parameters = command.Parameters;
         parameters.AddWithValue("service", _serviceId);
-        parameters.Add(PostgresArrays.Of("streams", NpgsqlDbType.Text, group.Select(p => p.Batch.Stream)));
-        parameters.Add(PostgresArrays.Of("versions", NpgsqlDbType.Bigint, group.Select(p => p.Batch.Version)));
-        parameters.Add(PostgresArrays.Of("changes", NpgsqlDbType.Text, group.Select(p => JsonSerializer.Serialize(p.Batch.Changes, StockJournalJson.Default.IReadOnlyListStockChange))));
+        parameters.Add(PostgresArrays.Of("streams", NpgsqlDbType.Text, group.Select(batch => batch.Stream)));
+        parameters.Add(PostgresArrays.Of("versions", NpgsqlDbType.Bigint, group.Select(batch => batch.Version)));
+        parameters.Add(PostgresArrays.Of("changes", NpgsqlDbType.Text, group.Select(batch => JsonSerializer.Serialize(batch.Changes, StockJournalJson.Default.IReadOnlyListStockChange))));
         parameters.Add(PostgresArrays.Of("l_streams", NpgsqlDbType.Text, lines.Select(l => l.Stream)));
         parameters.Add(PostgresArrays.Of("l_versions", NpgsqlDbType.Bigint, lines.Select(l => l.Version)));
         parameters.Add(PostgresArrays.Of("l_sequences", NpgsqlDbType.Bigint, lines.Select(l => l.Line.Sequence)));
@@ -294,8 +313,11 @@ public sealed class PostgresStockJournal : IStockJournal, IAsyncDisposable
         return written;
     }
 
-    /// <summary>Completes with true once its batch is durable, or fails with <see cref="StockJournalConflictException"/>.</summary>
-    private sealed record PendingAppend(StockJournalBatch Batch) : BatchedWork<bool>;
+    /// <summary>A batch in the writer's queue; failing it fails the batch (nobody in it is acknowledged).</summary>
+    private sealed record PendingAppend(OpenStockBatch Batch) : IBatchedWork
+    {
+        public void Fail(Exception error) => Batch.Fail(error);
+    }
 
     private sealed record PendingLoad(string Stream) : BatchedWork<StockJournalHistory>;
 

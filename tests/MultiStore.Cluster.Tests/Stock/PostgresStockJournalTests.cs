@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -215,6 +216,65 @@ public sealed class PostgresStockJournalTests : IAsyncLifetime
             }
         }
     }
+
+    [Fact]
+    public async Task Write_OpenBatch_TakesEveryChangeAddedUntilSealedAndTheNextBatchTheRest()
+    {
+        // An entry keeps adding to its handed-over batch while the journal works; each change must land in exactly
+        // one batch: the sealed one if it was added in time, otherwise the next.
+        await using var journal = Journal("svc-open");
+        var first = new OpenStockBatch(Stream, 1, predecessor: null);
+        Assert.True(first.TryAdd(Set(0), line: null, wakeUp: null, snapshot: null));
+        journal.Write(first);
+        var inFirst = new List<int> { 0 };
+        var refused = new List<int>();
+        var adding = Stopwatch.StartNew();
+        for (var i = 1; refused.Count < 3 && adding.Elapsed < TimeSpan.FromSeconds(10); i++)
+        {
+            (first.TryAdd(Set(i), line: null, wakeUp: null, snapshot: null) ? inFirst : refused).Add(i);
+            Thread.Yield();
+        }
+
+        Assert.Equal(3, refused.Count);
+        await first.Durable;
+        Assert.False(first.TryAdd(Set(-1), line: null, wakeUp: null, snapshot: null));
+        var second = new OpenStockBatch(Stream, 2, predecessor: first);
+        foreach (var i in refused)
+        {
+            Assert.True(second.TryAdd(Set(i), line: null, wakeUp: null, snapshot: null));
+        }
+
+        journal.Write(second);
+        await second.Durable;
+
+        var history = await journal.LoadAsync(Stream);
+        Assert.Equal(2, history.Version);
+        Assert.Equal([.. inFirst, .. refused], history.ChangesAfterSnapshot.Select(change => change.OnHand));
+    }
+
+    [Fact]
+    public async Task Write_BatchAfterOneTheFenceRefused_IsRefusedToo_AndNeverWritten()
+    {
+        // A stale activation's version 1 is refused; its version 2, handed over before that was known, is free in the
+        // table but must not be written: it was decided on top of the refused one.
+        await using var live = Journal("svc-chain");
+        await live.AppendAsync(Batch(Stream, 1, [Line(1, delta: 1)]));
+
+        await using var stale = Journal("svc-chain");
+        var refused = new OpenStockBatch(Stream, 1, predecessor: null);
+        refused.TryAdd(Set(50), Line(1, delta: 50, reason: "stale"), wakeUp: null, snapshot: null);
+        var follower = new OpenStockBatch(Stream, 2, predecessor: refused);
+        follower.TryAdd(Set(60), Line(2, delta: 10, reason: "stale"), wakeUp: null, snapshot: null);
+        stale.Write(refused);
+        stale.Write(follower);
+
+        await Assert.ThrowsAsync<StockJournalConflictException>(() => refused.Durable);
+        await Assert.ThrowsAsync<StockJournalConflictException>(() => follower.Durable);
+        Assert.Equal(1, (await live.LoadAsync(Stream)).Version);
+        Assert.Equal([(1L, 1)], Deltas(await live.ReadLedgerAsync(Stream, before: null, take: 10)));
+    }
+
+    private static StockChange Set(int onHand) => new(StockChangeKind.Set, Start, "user:journal-tests", OnHand: onHand, Reason: "recount");
 
     private PostgresStockJournal Journal(string serviceId) => new(Database.DataSource, serviceId, NullLogger<PostgresStockJournal>.Instance);
 

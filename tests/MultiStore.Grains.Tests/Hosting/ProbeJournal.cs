@@ -22,20 +22,48 @@ public sealed class ProbeJournal : IStockJournal
     public Task<StockJournalHistory> LoadAsync(string stream, CancellationToken cancellationToken = default) =>
         _inner.LoadAsync(stream, cancellationToken);
 
-    public async Task AppendAsync(StockJournalBatch batch, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// A watched stream's batches are written one after another, each sealed only when the one before it is done, as
+    /// the PostgreSQL journal does: while a batch is held, the entry's later changes gather in the next one.
+    /// </summary>
+    public void Write(OpenStockBatch batch)
     {
-        if (_probes.TryGetValue(batch.Stream, out var probe))
+        if (!_probes.TryGetValue(batch.Stream, out var probe))
         {
-            probe.Attempts.Enqueue(batch);
+            _inner.Write(batch);
+            return;
+        }
+
+        probe.AfterEarlierWrites(async () =>
+        {
+            if (batch.FollowsAFailure)
+            {
+                batch.Fail(new StockJournalConflictException(batch.Stream, batch.Version));
+                return;
+            }
+
+            var sealedBatch = batch.Seal();
+            probe.Attempts.Enqueue(sealedBatch);
             await probe.WaitAsync();
             if (probe.Failing)
             {
-                throw new IOException("The journal is unreachable (test).");
+                batch.Fail(new IOException("The journal is unreachable (test)."));
+                return;
             }
-        }
 
-        await _inner.AppendAsync(batch, cancellationToken);
-        probe?.Written.Enqueue(batch);
+            try
+            {
+                await _inner.AppendAsync(sealedBatch);
+            }
+            catch (Exception error)
+            {
+                batch.Fail(error);
+                return;
+            }
+
+            probe.Written.Enqueue(sealedBatch);
+            batch.Complete();
+        });
     }
 
     public Task<IReadOnlyList<LedgerEntry>> ReadLedgerAsync(string stream, long? before, int take, CancellationToken cancellationToken = default) =>
@@ -55,6 +83,24 @@ public sealed class StreamProbe
     public ConcurrentQueue<StockJournalBatch> Written { get; } = new();
 
     public volatile bool Failing;
+
+    private readonly Lock _order = new();
+    private Task _lastWrite = Task.CompletedTask;
+
+    /// <summary>Runs a write once every earlier write of this stream has finished.</summary>
+    public void AfterEarlierWrites(Func<Task> write)
+    {
+        lock (_order)
+        {
+            _lastWrite = Chain(_lastWrite, write);
+        }
+
+        static async Task Chain(Task previous, Func<Task> write)
+        {
+            await previous;
+            await write();
+        }
+    }
 
     /// <summary>Holds every append until <see cref="Open"/>: the grain's batch stays "in flight".</summary>
     public void Close() => _gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

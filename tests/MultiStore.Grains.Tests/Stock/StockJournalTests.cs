@@ -108,6 +108,33 @@ public sealed class StockJournalTests(ClusterFixture cluster)
     }
 
     [Fact]
+    public async Task ReserveManyAsync_CrossingASnapshotMidCall_WritesBothBatchesInOrder()
+    {
+        // 999 adjustments (the entry's stock included) and nothing held: the call's first reservation is the 1,000th
+        // change, so a snapshot closes its batch in the middle of the call, and the second reservation starts the
+        // next batch. Both must reach the journal, in order, or the second would wait for its predecessor forever.
+        var stock = await cluster.StockAsync(_tenant, Sku, 5_000);
+        using var acting = ClusterFixture.ActAs(_tenant);
+        for (var i = 0; i < 998; i++)
+        {
+            await stock.AdjustAsync(new StockAdjustment(Delta: 1, SetOnHand: null, SafetyStock: null, Reason: "recount"));
+        }
+
+        var probe = cluster.Journal.Watch(Stream);
+        var answers = await stock.ReserveManyAsync([new ReservationRequest("first", 1, Ttl), new ReservationRequest("second", 1, Ttl)]);
+
+        Assert.All(answers, answer => Assert.Equal(ReservationStatus.Reserved, answer.Status));
+        Assert.Equal([1, 1], probe.Written.Select(batch => batch.Changes.Count));
+        var (closed, next) = (probe.Written.First(), probe.Written.Last());
+        Assert.Equal(closed.Version + 1, next.Version);
+        Assert.Equal(["first"], closed.Snapshot!.Held.Keys);
+        Assert.Null(next.Snapshot);
+        var stored = (await cluster.Journal.LoadAsync(Stream)).ToState();
+        Assert.Equal(["first", "second"], stored.Held.Keys.Order());
+        Assert.Equal(2, (await stock.GetAsync()).Reserved);
+    }
+
+    [Fact]
     public async Task Snapshot_ComesAfterTwiceAsManyChangesAsTheEntryRemembers()
     {
         // 1 + 1,500 + 1,500 changes, the entry remembering 1,500 reservations: one snapshot, at the 3,000th change
