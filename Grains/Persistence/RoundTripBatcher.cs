@@ -117,8 +117,9 @@ internal sealed class RoundTripBatcher<TItem> : IAsyncDisposable
     {
         try
         {
-            // Under load the queue is never empty and this wait returns at once; only an idle writer really waits.
-            while (_held.Count > 0 || _queue.Reader.WaitToReadAsync(_stopping.Token).AsTask().GetAwaiter().GetResult())
+            // Under load the queue is never empty and this wait returns at once; only an idle writer really waits. Held
+            // items are ready once the group before has run; when stopping, those left are failed with the queue.
+            while ((_held.Count > 0 && !_stopping.IsCancellationRequested) || _queue.Reader.WaitToReadAsync(_stopping.Token).AsTask().GetAwaiter().GetResult())
             {
                 try
                 {
