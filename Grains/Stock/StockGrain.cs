@@ -414,7 +414,7 @@ public sealed class StockGrain(
     /// </summary>
     private void StartWriting()
     {
-        if (!_decidingCall && _open is { HandedOver: false } open)
+        if (_broken is null && !_decidingCall && _open is { HandedOver: false } open)
         {
             HandOver(open);
         }

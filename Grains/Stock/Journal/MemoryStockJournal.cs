@@ -29,7 +29,12 @@ public sealed class MemoryStockJournal : IStockJournal
     /// <inheritdoc />
     public void Write(OpenStockBatch batch)
     {
-        // Written at once, so a predecessor has always finished by now.
+        // Written at once, so a predecessor has always finished by now. A batch failed already is never written.
+        if (batch.Durable.IsCompleted)
+        {
+            return;
+        }
+
         if (batch.FollowsAFailure)
         {
             batch.Fail(new StockJournalConflictException(batch.Stream, batch.Version));

@@ -34,7 +34,7 @@ public sealed class OpenStockBatch
 
     public long Version { get; }
 
-    /// <summary>Completes once the batch is durable; fails if it never will be.</summary>
+    /// <summary>Completes once the batch is durable; fails if it never will be (a journal never writes a failed batch).</summary>
     public Task Durable => _durable.Task;
 
     /// <summary>The predecessor is still being written: the batch must wait for a later transaction.</summary>

@@ -171,6 +171,12 @@ public sealed class PostgresStockJournal : IStockJournal, IAsyncDisposable
         var sent = new List<OpenStockBatch>(group.Count);
         foreach (var open in group.Select(append => append.Batch))
         {
+            if (open.Durable.IsCompleted)
+            {
+                // Failed before it was sent (its entry broke): it is never written.
+                continue;
+            }
+
             if (open.FollowsAFailure)
             {
                 open.Fail(new StockJournalConflictException(open.Stream, open.Version));

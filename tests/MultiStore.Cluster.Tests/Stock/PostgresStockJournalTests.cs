@@ -274,6 +274,22 @@ public sealed class PostgresStockJournalTests : IAsyncLifetime
         Assert.Equal([(1L, 1)], Deltas(await live.ReadLedgerAsync(Stream, before: null, take: 10)));
     }
 
+    [Fact]
+    public async Task Write_BatchFailedBeforeItWasSent_IsNeverWritten()
+    {
+        // An entry that broke fails its open batch itself; handed over anyway, the journal must not store it.
+        await using var journal = Journal("svc-failed");
+        var failed = new OpenStockBatch(Stream, 1, predecessor: null);
+        failed.TryAdd(Set(7), Line(1, delta: 7), wakeUp: null, snapshot: null);
+        failed.Fail(new InvalidOperationException("broken entry (test)"));
+        journal.Write(failed);
+        await journal.AppendAsync(Batch("t-ledger/SKU-2@main", 1, [Line(1, delta: 1)]));
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => failed.Durable);
+        Assert.Equal(0, (await journal.LoadAsync(Stream)).Version);
+        Assert.Empty(await journal.ReadLedgerAsync(Stream, before: null, take: 10));
+    }
+
     private static StockChange Set(int onHand) => new(StockChangeKind.Set, Start, "user:journal-tests", OnHand: onHand, Reason: "recount");
 
     private PostgresStockJournal Journal(string serviceId) => new(Database.DataSource, serviceId, NullLogger<PostgresStockJournal>.Instance);

@@ -36,6 +36,11 @@ public sealed class ProbeJournal : IStockJournal
 
         probe.AfterEarlierWrites(async () =>
         {
+            if (batch.Durable.IsCompleted)
+            {
+                return;
+            }
+
             if (batch.FollowsAFailure)
             {
                 batch.Fail(new StockJournalConflictException(batch.Stream, batch.Version));
