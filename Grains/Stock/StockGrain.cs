@@ -534,8 +534,10 @@ public sealed class StockGrain(
     private Task DurableAsync() => _broken is null ? _allDecided : Task.FromException(_broken);
 
     /// <summary>
-    /// A call starts deciding: what it decides, the expiries now due included, leaves in one batch, which starts at
-    /// <see cref="EndDecidingCall"/> (called in a <c>finally</c>, so the flag never outlives a call that threw).
+    /// A call starts deciding: a batch it opens, the expiries now due included, goes to the journal only at
+    /// <see cref="EndDecidingCall"/> (called in a <c>finally</c>, so the flag never outlives a call that threw), so the
+    /// embedded journal, which writes what it is handed at once, still writes a call's decisions together. A batch the
+    /// journal has already taken may be sealed mid-call; the call's later decisions then go into the next one.
     /// </summary>
     private void BeginDecidingCall()
     {
@@ -543,7 +545,7 @@ public sealed class StockGrain(
         ExpireDue();
     }
 
-    /// <summary>A call's decisions are all made: they leave together in the next batch.</summary>
+    /// <summary>A call's decisions are all made: the batch holding them goes to the journal unless it is there.</summary>
     private void EndDecidingCall()
     {
         _decidingCall = false;
