@@ -29,21 +29,15 @@ public sealed class MemoryStockJournal : IStockJournal
     /// <inheritdoc />
     public void Write(OpenStockBatch batch)
     {
-        // Written at once, so a predecessor has always finished by now. A batch failed already is never written.
-        if (batch.Durable.IsCompleted)
+        // Written at once, so a predecessor has always finished by now.
+        if (batch.TakeForWriting() is not { } sealedBatch)
         {
-            return;
-        }
-
-        if (batch.FollowsAFailure)
-        {
-            batch.Fail(new StockJournalConflictException(batch.Stream, batch.Version));
             return;
         }
 
         try
         {
-            Append(batch.Seal());
+            Append(sealedBatch);
             batch.Complete();
         }
         catch (StockJournalConflictException conflict)

@@ -40,9 +40,6 @@ public sealed class OpenStockBatch
     /// <summary>The predecessor is still being written: the batch must wait for a later transaction.</summary>
     public bool WaitsForPredecessor => Predecessor is { Durable.IsCompleted: false };
 
-    /// <summary>The predecessor did not become durable: neither may this batch, or replay would see a gap.</summary>
-    public bool FollowsAFailure => Predecessor is { Durable: { IsCompleted: true, IsCompletedSuccessfully: false } };
-
     private OpenStockBatch? Predecessor { get; set; }
 
     /// <summary>A batch that is complete already (tools, tests, a second activation writing on its own).</summary>
@@ -89,8 +86,29 @@ public sealed class OpenStockBatch
         }
     }
 
-    /// <summary>Closes the batch to further changes and answers what to write; the same answer every time.</summary>
-    public StockJournalBatch Seal()
+    /// <summary>
+    /// What a journal is to write now, sealed against further changes; null when the batch must not be written: it
+    /// failed already (its entry broke before handing it over), or its predecessor did not become durable (then it
+    /// fails here too, or replay would see a gap). Every journal takes batches through this one check.
+    /// </summary>
+    public StockJournalBatch? TakeForWriting()
+    {
+        if (_durable.Task.IsCompleted)
+        {
+            return null;
+        }
+
+        if (Predecessor is { Durable: { IsCompleted: true, IsCompletedSuccessfully: false } })
+        {
+            Fail(new StockJournalConflictException(Stream, Version));
+            return null;
+        }
+
+        return Seal();
+    }
+
+    /// <summary>Closes the batch to further changes and answers what it holds; the same answer every time.</summary>
+    private StockJournalBatch Seal()
     {
         lock (_lock)
         {

@@ -161,7 +161,7 @@ public sealed class PostgresStockJournal : IStockJournal, IAsyncDisposable
 
     /// <summary>
     /// Seals the group's batches, commits them and tells each whether it won its version. A batch whose predecessor
-    /// failed is refused without being sent. Sealing happens here, as late as possible, so that every change an entry
+    /// failed is refused without being sent (<see cref="OpenStockBatch.TakeForWriting"/>). Sealing happens here, as late as possible, so that every change an entry
     /// decided while the previous transaction was in flight travels in this one.
     /// </summary>
     private void WriteGroup(List<PendingAppend> group)
@@ -171,20 +171,11 @@ public sealed class PostgresStockJournal : IStockJournal, IAsyncDisposable
         var sent = new List<OpenStockBatch>(group.Count);
         foreach (var open in group.Select(append => append.Batch))
         {
-            if (open.Durable.IsCompleted)
+            if (open.TakeForWriting() is { } batch)
             {
-                // Failed before it was sent (its entry broke): it is never written.
-                continue;
+                batches.Add(batch);
+                sent.Add(open);
             }
-
-            if (open.FollowsAFailure)
-            {
-                open.Fail(new StockJournalConflictException(open.Stream, open.Version));
-                continue;
-            }
-
-            batches.Add(open.Seal());
-            sent.Add(open);
         }
 
         if (batches.Count == 0)

@@ -36,18 +36,11 @@ public sealed class ProbeJournal : IStockJournal
 
         probe.AfterEarlierWrites(async () =>
         {
-            if (batch.Durable.IsCompleted)
+            if (batch.TakeForWriting() is not { } sealedBatch)
             {
                 return;
             }
 
-            if (batch.FollowsAFailure)
-            {
-                batch.Fail(new StockJournalConflictException(batch.Stream, batch.Version));
-                return;
-            }
-
-            var sealedBatch = batch.Seal();
             probe.Attempts.Enqueue(sealedBatch);
             await probe.WaitAsync();
             if (probe.Failing)
