@@ -1,5 +1,3 @@
-using System.Globalization;
-using Microsoft.Extensions.DependencyInjection;
 using MultiStore.Grains.Carts;
 using MultiStore.Grains.Interfaces.Carts;
 using MultiStore.Grains.Interfaces.Common;
@@ -7,7 +5,7 @@ using MultiStore.Grains.Interfaces.Orders;
 using MultiStore.Grains.Interfaces.Stock;
 using MultiStore.Grains.Interfaces.Tenancy;
 using MultiStore.Grains.Tests.Hosting;
-using Orleans.Metadata;
+using Orleans.Runtime;
 
 namespace MultiStore.Grains.Tests.Carts;
 
@@ -21,14 +19,29 @@ public sealed class CartGrainTests(ClusterFixture cluster)
     private readonly TenantId _tenant = ClusterFixture.NewTenant();
 
     [Fact]
-    public void CartGrainType_IdleFor_TwoMinutes_IsDeactivated()
+    public async Task SetItemAsync_OnceAnswered_TheCartLeavesMemory_AndItsNextCallReadsTheStoredLine()
     {
-        var cartType = cluster.NewCart(_tenant).GetGrainId().Type;
+        await cluster.StockAsync(_tenant, Sku, 10);
+        using var _ = ClusterFixture.ActAs(_tenant);
+        var cart = cluster.NewCart(_tenant);
+        await cart.SetItemAsync(Sku, Zone, 2);
 
-        var properties = cluster.Client.ServiceProvider.GetRequiredService<GrainPropertiesResolver>().GetGrainProperties(cartType);
+        await WaitUntilDeactivatedAsync(cart);
 
-        Assert.True(properties.Properties.TryGetValue(WellKnownGrainTypeProperties.IdleDeactivationPeriod, out var idle), "carts keep Orleans' default collection age");
-        Assert.Equal(TimeSpan.FromMinutes(CartGrain.IdleMinutes), TimeSpan.Parse(idle, CultureInfo.InvariantCulture));
+        var line = Assert.Single((await cart.GetAsync())!.Lines);
+        Assert.Equal(2, line.Quantity);
+        Assert.True(line.IsHeld);
+        Assert.Equal(2, (await cluster.Stock(_tenant, Sku).GetAsync()).Reserved);
+    }
+
+    [Fact]
+    public async Task GetAsync_OnceAnswered_TheCartLeavesMemory()
+    {
+        using var _ = ClusterFixture.ActAs(_tenant);
+        var cart = cluster.NewCart(_tenant);
+        Assert.Null(await cart.GetAsync());
+
+        await WaitUntilDeactivatedAsync(cart);
     }
 
     [Fact]
@@ -369,5 +382,17 @@ public sealed class CartGrainTests(ClusterFixture cluster)
         Assert.Equal(3, (await cluster.Stock(_tenant, Sku).GetAsync()).Reserved);
         Assert.Equal(OrderStatus.Paid, (await cluster.Order(_tenant, order.OrderId).PayAsync("pay-1")).Status);
         Assert.Equal(new StockLevel(Sku, Zone, 7, 0, 0, true), await cluster.Stock(_tenant, Sku).GetAsync());
+    }
+
+    /// <summary>Waits until the cluster's directory no longer knows an activation of the cart (at most 10 s).</summary>
+    private async Task WaitUntilDeactivatedAsync(ICartGrain cart)
+    {
+        var management = cluster.Client.GetGrain<IManagementGrain>(0);
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (await management.GetActivationAddress(cart) is not null)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the cart was still active 10 s after its call was answered");
+            await Task.Delay(20);
+        }
     }
 }
