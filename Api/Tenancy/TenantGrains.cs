@@ -60,9 +60,6 @@ public sealed class TenantGrains(IGrainFactory grains, RequestTenant requestTena
 
     public IStoreAnalyticsGrain Analytics() => grains.GetGrainByKey<IStoreAnalyticsGrain>(TenantKey.For(Tenant, IStoreAnalyticsGrain.EntityId));
 
-    /// <summary>The zone a cart line uses when the shopper names none: the warehouse's default zone.</summary>
-    public async Task<string> DefaultZoneAsync() => (await Warehouse().GetAsync()).DefaultZone;
-
     /// <summary>One spelling per UUID (lowercase), so "ABC…" and "abc…" never name two carts.</summary>
     public static string CanonicalUuid(string id) =>
         Guid.TryParseExact(id, "D", out var uuid)

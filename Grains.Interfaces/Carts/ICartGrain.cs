@@ -25,10 +25,11 @@ public interface ICartGrain : ITenantScopedGrain
     /// <see cref="SetItemAsync"/> as the storefront asks it, with the storefront's gates checked here, next to the
     /// data, in one call: a SKU not stocked in the zone, a product no longer for sale, or a new line beyond
     /// <paramref name="maxLines"/> is refused (<see cref="CartChange.Refusal"/>) and nothing is reserved.
+    /// A <paramref name="zone"/> of null sells from the store's default zone.
     /// </summary>
     [RequiresPermission(StorePermission.Shop)]
     [Alias("SetItemForShopper")]
-    Task<CartChange> SetItemForShopperAsync(string sku, string zone, int quantity, int maxLines);
+    Task<CartChange> SetItemForShopperAsync(string sku, string? zone, int quantity, int maxLines);
 
     /// <summary>Removes a line and releases its units; null when the cart does not exist.</summary>
     [RequiresPermission(StorePermission.Shop)]

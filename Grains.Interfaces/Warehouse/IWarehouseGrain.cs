@@ -21,6 +21,11 @@ public interface IWarehouseGrain : ITenantScopedGrain
     [AnyStoreCaller, ReadOnly, Alias("Get")]
     Task<WarehouseView> GetAsync();
 
+    /// <summary>The zone a storefront sells from when the shopper names none (what <see cref="GetAsync"/> shows as default).</summary>
+    [RetrySafe]
+    [AnyStoreCaller, ReadOnly, Alias("GetDefaultZone")]
+    Task<string> GetDefaultZoneAsync();
+
     /// <summary>Adds a zone or renames it; <paramref name="makeDefault"/> makes it the default. Idempotent.</summary>
     [RequiresPermission(StorePermission.ZonesWrite), Alias("PutZone")]
     Task<WarehouseView> PutZoneAsync(string zone, string name, bool makeDefault);

@@ -27,6 +27,9 @@ public sealed class WarehouseGrain([PersistentState("warehouse", StorageNames.St
     public Task<WarehouseView> GetAsync() => Task.FromResult(View());
 
     /// <inheritdoc />
+    public Task<string> GetDefaultZoneAsync() => Task.FromResult(warehouse.State.DefaultZone ?? IWarehouseGrain.InitialZone);
+
+    /// <inheritdoc />
     public async Task<WarehouseView> PutZoneAsync(string zone, string name, bool makeDefault)
     {
         IdRules.EnsureZone(zone);

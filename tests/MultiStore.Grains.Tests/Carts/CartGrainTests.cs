@@ -4,6 +4,7 @@ using MultiStore.Grains.Interfaces.Common;
 using MultiStore.Grains.Interfaces.Orders;
 using MultiStore.Grains.Interfaces.Stock;
 using MultiStore.Grains.Interfaces.Tenancy;
+using MultiStore.Grains.Interfaces.Warehouse;
 using MultiStore.Grains.Tests.Hosting;
 using Orleans.Runtime;
 
@@ -66,6 +67,26 @@ public sealed class CartGrainTests(ClusterFixture cluster)
         Assert.Empty(change.Cart.Lines);
         Assert.Null(await cart.GetAsync());
         Assert.Equal(0, (await cluster.Stock(_tenant, Sku, "elsewhere").GetAsync()).Reserved);
+    }
+
+    [Fact]
+    public async Task SetItemForShopperAsync_NoZone_UsesTheStoresDefaultZoneAtTheTimeOfTheCall()
+    {
+        await cluster.StockAsync(_tenant, Sku, 10);
+        await cluster.StockAsync(_tenant, Sku, 10, "east");
+        using var _ = ClusterFixture.ActAs(_tenant);
+        var first = cluster.NewCart(_tenant);
+        var fromMain = await first.SetItemForShopperAsync(Sku, zone: null, 1, maxLines: 30);
+
+        await cluster.Client.GetGrain<IWarehouseGrain>(TenantKey.For(_tenant, IWarehouseGrain.EntityId)).PutZoneAsync("east", "East", makeDefault: true);
+        var fromEast = await cluster.NewCart(_tenant).SetItemForShopperAsync(Sku, zone: null, 2, maxLines: 30);
+        var removed = await first.SetItemForShopperAsync(Sku, zone: null, 0, maxLines: 30);
+
+        Assert.Equal(Zone, Assert.Single(fromMain.Cart.Lines).Zone);
+        Assert.Equal("east", Assert.Single(fromEast.Cart.Lines).Zone);
+        Assert.Empty(removed.Cart.Lines);
+        Assert.Equal(0, (await cluster.Stock(_tenant, Sku).GetAsync()).Reserved);
+        Assert.Equal(2, (await cluster.Stock(_tenant, Sku, "east").GetAsync()).Reserved);
     }
 
     [Fact]

@@ -38,6 +38,18 @@ public sealed class WarehouseGrainTests(ClusterFixture cluster)
         Assert.Equal("East hall", renamed.Zones[0].Name);
     }
 
+    [Fact]
+    public async Task GetDefaultZoneAsync_IsMain_UntilAnotherZoneIsMadeDefault()
+    {
+        using var _ = ClusterFixture.ActAs(_tenant);
+        var before = await Warehouse.GetDefaultZoneAsync();
+
+        await Warehouse.PutZoneAsync("east", "East", makeDefault: true);
+
+        Assert.Equal("main", before);
+        Assert.Equal("east", await Warehouse.GetDefaultZoneAsync());
+    }
+
     [Theory]
     [InlineData("MAIN", "x")]
     [InlineData("a@b", "x")]

@@ -31,11 +31,11 @@ public sealed class Endpoint(TenantGrains grains) : Endpoint<Request, CartRespon
             ThrowIfAnyErrors();
         }
 
-        var zone = req.Zone ?? await grains.DefaultZoneAsync();
-        // The storefront's gates (stocked in the zone, still for sale, the cap on lines) are checked by the cart
-        // itself, next to the data, in the same call that reserves: one round trip to the cluster.
+        // The storefront's gates (stocked in the zone, still for sale, the cap on lines) and the default zone when the
+        // shopper names none are settled by the cart itself, next to the data, in the call that reserves: one round
+        // trip to the cluster.
         var maxLines = limits.MaxLinesPerCart;
-        var change = await grains.Cart(req.CartId).SetItemForShopperAsync(req.Sku, zone, req.Quantity!.Value, maxLines);
+        var change = await grains.Cart(req.CartId).SetItemForShopperAsync(req.Sku, req.Zone, req.Quantity!.Value, maxLines);
         switch (change.Refusal)
         {
             case CartRefusal.NotStocked:
