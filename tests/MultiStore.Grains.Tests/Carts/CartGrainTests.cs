@@ -1,3 +1,5 @@
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
 using MultiStore.Grains.Carts;
 using MultiStore.Grains.Interfaces.Carts;
 using MultiStore.Grains.Interfaces.Common;
@@ -6,6 +8,7 @@ using MultiStore.Grains.Interfaces.Stock;
 using MultiStore.Grains.Interfaces.Tenancy;
 using MultiStore.Grains.Interfaces.Warehouse;
 using MultiStore.Grains.Tests.Hosting;
+using Orleans.Metadata;
 using Orleans.Runtime;
 
 namespace MultiStore.Grains.Tests.Carts;
@@ -33,6 +36,25 @@ public sealed class CartGrainTests(ClusterFixture cluster)
         Assert.Equal(2, line.Quantity);
         Assert.True(line.IsHeld);
         Assert.Equal(2, (await cluster.Stock(_tenant, Sku).GetAsync()).Reserved);
+    }
+
+    [Fact]
+    public async Task CallRefusedBeforeTheCart_LeavesAnActivation_ThatIsCollectedAfterTwoMinutesNotFifteen()
+    {
+        var cart = cluster.NewCart(_tenant);
+        using (ClusterFixture.ActAs(ClusterFixture.NewTenant()))
+        {
+            await Assert.ThrowsAsync<TenantIsolationException>(() => cart.GetAsync());
+        }
+
+        // The refused call never reached the cart's own filter, so nothing deactivated it: its collection age must.
+        await Task.Delay(TimeSpan.FromMilliseconds(500));
+        Assert.NotNull(await cluster.Client.GetGrain<IManagementGrain>(0).GetActivationAddress(cart));
+        var cartType = cart.GetGrainId().Type;
+        var properties = cluster.Client.ServiceProvider.GetRequiredService<GrainPropertiesResolver>().GetGrainProperties(cartType);
+
+        Assert.True(properties.Properties.TryGetValue(WellKnownGrainTypeProperties.IdleDeactivationPeriod, out var idle), "carts keep Orleans' default collection age");
+        Assert.Equal(TimeSpan.FromMinutes(CartGrain.UnansweredIdleMinutes), TimeSpan.Parse(idle, CultureInfo.InvariantCulture));
     }
 
     [Fact]
