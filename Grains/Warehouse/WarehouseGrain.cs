@@ -23,11 +23,14 @@ public sealed class WarehouseGrain([PersistentState("warehouse", StorageNames.St
 
     public const int MaxNameLength = 60;
 
+    /// <summary>The stored default, or <c>main</c> for a store that never set one.</summary>
+    private string DefaultZone => warehouse.State.DefaultZone ?? IWarehouseGrain.InitialZone;
+
     /// <inheritdoc />
     public Task<WarehouseView> GetAsync() => Task.FromResult(View());
 
     /// <inheritdoc />
-    public Task<string> GetDefaultZoneAsync() => Task.FromResult(warehouse.State.DefaultZone ?? IWarehouseGrain.InitialZone);
+    public Task<string> GetDefaultZoneAsync() => Task.FromResult(DefaultZone);
 
     /// <inheritdoc />
     public async Task<WarehouseView> PutZoneAsync(string zone, string name, bool makeDefault)
@@ -46,8 +49,8 @@ public sealed class WarehouseGrain([PersistentState("warehouse", StorageNames.St
             throw new StoreRuleException(RuleCodes.InvalidId, $"A store has at most {MaxZones} zones.");
         }
 
-        var defaultZone = makeDefault ? zone : state.DefaultZone ?? IWarehouseGrain.InitialZone;
-        if (zones.TryGetValue(zone, out var existing) && existing == trimmed && defaultZone == (state.DefaultZone ?? IWarehouseGrain.InitialZone) && state.Zones.Count > 0)
+        var defaultZone = makeDefault ? zone : DefaultZone;
+        if (zones.TryGetValue(zone, out var existing) && existing == trimmed && defaultZone == DefaultZone && state.Zones.Count > 0)
         {
             return View();
         }
@@ -77,7 +80,7 @@ public sealed class WarehouseGrain([PersistentState("warehouse", StorageNames.St
         }
 
         return new WarehouseView(
-            state.DefaultZone ?? IWarehouseGrain.InitialZone,
+            DefaultZone,
             [.. state.Zones.OrderBy(zone => zone.Key, StringComparer.Ordinal).Select(zone => new Zone(zone.Key, zone.Value))]);
     }
 }
