@@ -31,6 +31,7 @@ internal sealed record BenchOptions
           --api-url URL               the Api in cluster mode (default: the one auto mode starts)
           --silo-env KEY=VALUE        an environment setting for the silos auto mode starts (repeatable), e.g.
                                       Reservations__ExpirySweepInterval=00:00:30 or DOTNET_GCgen0size=0x4000000
+          --api-env KEY=VALUE         the same for the Api auto mode starts, e.g. DOTNET_gcServer=0
           --out DIR                   where the JSON goes (default bench/results)
           --silo-dll PATH             the silo build auto mode starts (default Silo/bin/Release/net10.0), for A/B runs
         """;
@@ -76,6 +77,8 @@ internal sealed record BenchOptions
     public IReadOnlyDictionary<string, string> SiloEnvironment { get; init; } = new Dictionary<string, string>();
 
     public string? SiloDll { get; init; }
+
+    public IReadOnlyDictionary<string, string> ApiEnvironment { get; init; } = new Dictionary<string, string>();
 
     public bool Quick { get; init; }
 
@@ -140,7 +143,8 @@ internal sealed record BenchOptions
                 "--api-url" => options with { ApiUrl = Uri.TryCreate(value, UriKind.Absolute, out var uri) ? uri.ToString().TrimEnd('/') : throw new FormatException($"--api-url '{value}' is not a URL.") },
                 "--out" => options with { OutDirectory = value },
                 "--silo-dll" => options with { SiloDll = value },
-                "--silo-env" => options with { SiloEnvironment = WithSetting(options.SiloEnvironment, value) },
+                "--silo-env" => options with { SiloEnvironment = WithSetting(arg, options.SiloEnvironment, value) },
+                "--api-env" => options with { ApiEnvironment = WithSetting(arg, options.ApiEnvironment, value) },
                 _ => throw new FormatException($"Unknown option {arg}."),
             };
         }
@@ -164,12 +168,12 @@ internal sealed record BenchOptions
         ManyDuration = TimeSpan.FromSeconds(5),
     };
 
-    private static Dictionary<string, string> WithSetting(IReadOnlyDictionary<string, string> settings, string value)
+    private static Dictionary<string, string> WithSetting(string option, IReadOnlyDictionary<string, string> settings, string value)
     {
         var equals = value.IndexOf('=', StringComparison.Ordinal);
         if (equals < 1)
         {
-            throw new FormatException($"--silo-env takes KEY=VALUE, not '{value}'.");
+            throw new FormatException($"{option} takes KEY=VALUE, not '{value}'.");
         }
 
         return new Dictionary<string, string>(settings) { [value[..equals]] = value[(equals + 1)..] };

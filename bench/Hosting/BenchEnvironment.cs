@@ -170,6 +170,11 @@ internal sealed partial class BenchEnvironment : IAsyncDisposable
             // shared Api from one store's sale; here it would measure the limit, not the path. Lifted, and said so.
             [StoreWindowKey] = "1000000",
         };
+        foreach (var (key, value) in options.ApiEnvironment)
+        {
+            api[key] = value;
+        }
+
         var apiProcess = Start("api", apiDll, api);
         var url = $"http://127.0.0.1:{ApiPort}";
         var deadline = Stopwatch.StartNew();
@@ -197,10 +202,13 @@ internal sealed partial class BenchEnvironment : IAsyncDisposable
 
         MetricsUrls = metrics;
 
-        var overrides = options.SiloEnvironment.Count == 0 ? string.Empty : $", silo settings {string.Join(" ", options.SiloEnvironment.Select(e => $"{e.Key}={e.Value}"))}";
+        var overrides = options.SiloEnvironment.Count == 0 ? string.Empty : $", silo settings {Settings(options.SiloEnvironment)}";
         var build = options.SiloDll is null ? string.Empty : $", silo build {siloDll}";
-        Description = $"{options.Silos} silo process(es) (Release, Server GC{overrides}{build}) + the Api in cluster mode ({StoreWindowKey}=1000000), cluster '{ClusterId}', database {BenchDatabase}; logs in {LogDirectory}";
+        var apiOverrides = options.ApiEnvironment.Count == 0 ? string.Empty : $", {Settings(options.ApiEnvironment)}";
+        Description = $"{options.Silos} silo process(es) (Release, Server GC{overrides}{build}) + the Api in cluster mode ({StoreWindowKey}=1000000{apiOverrides}), cluster '{ClusterId}', database {BenchDatabase}; logs in {LogDirectory}";
     }
+
+    private static string Settings(IReadOnlyDictionary<string, string> settings) => string.Join(" ", settings.Select(e => $"{e.Key}={e.Value}"));
 
     private async Task StartClientAsync(CancellationToken cancellationToken)
     {

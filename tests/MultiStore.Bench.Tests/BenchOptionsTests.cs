@@ -38,8 +38,19 @@ public sealed class BenchOptionsTests
         Assert.True(options.ManyStores * options.ManySkus < 100_000);
     }
 
+    [Fact]
+    public void Parse_SiloAndApiSettings_GoToTheirOwnProcesses()
+    {
+        var options = BenchOptions.Parse(["--silo-env", "DOTNET_GCgen0size=0x4000000", "--api-env", "DOTNET_gcServer=0", "--api-env", "A=b=c"]);
+
+        Assert.Equal(new Dictionary<string, string> { ["DOTNET_GCgen0size"] = "0x4000000" }, options.SiloEnvironment);
+        Assert.Equal(new Dictionary<string, string> { ["DOTNET_gcServer"] = "0", ["A"] = "b=c" }, options.ApiEnvironment);
+    }
+
     [Theory]
     [InlineData("--units", "0", "--units")]
+    [InlineData("--api-env", "DOTNET_gcServer", "--api-env")]
+    [InlineData("--silo-env", "=1", "--silo-env")]
     [InlineData("--targets", "grain,mongo", "mongo")]
     [InlineData("--cluster", "k8s", "--cluster")]
     [InlineData("--nope", "1", "--nope")]
