@@ -153,13 +153,13 @@ public sealed class BatchingGrainStorageTests
     }
 
     [Fact]
-    public async Task ShoppingDataSource_PlansEveryStatementForItsOwnValues()
+    public async Task ShoppingDataSource_PlansEachStatementOnce_AndNeverScansATableWhole()
     {
         await using var database = await TestDatabase.CreateAsync();
-        await using var shopping = Grains.Persistence.PostgresDataSource.Create(database.ConnectionString, customPlansOnly: true);
-        await using var show = shopping.CreateCommand("SHOW plan_cache_mode");
+        await using var shopping = Grains.Persistence.PostgresDataSource.Create(database.ConnectionString, genericPlansOnly: true);
+        await using var show = shopping.CreateCommand("SELECT current_setting('plan_cache_mode') || ' ' || current_setting('enable_seqscan')");
 
-        Assert.Equal("force_custom_plan", await show.ExecuteScalarAsync());
+        Assert.Equal("force_generic_plan off", await show.ExecuteScalarAsync());
     }
 
     [Theory]
@@ -170,24 +170,75 @@ public sealed class BatchingGrainStorageTests
         await using var database = await TestDatabase.CreateAsync();
         // Many rows of the service and no statistics yet, as in a new database's first minute: PostgreSQL then guesses
         // that the service holds one row, and a plain join hashed all of them for every round trip.
+        await FillWithoutStatisticsAsync(database, rows: 100_000);
+
+        await using var explain = database.DataSource.CreateCommand($"EXPLAIN (FORMAT JSON) {Sql(statement)}");
+        explain.Parameters.AddWithValue("service", "svc-batching");
+        explain.Parameters.AddWithValue("types", Enumerable.Repeat(State, PlannedKeys.Length).ToArray());
+        explain.Parameters.AddWithValue("keys", PlannedKeys);
+        explain.Parameters.AddWithValue("versions", Enumerable.Repeat<int?>(1, PlannedKeys.Length).ToArray());
+        explain.Parameters.AddWithValue("payloads", Enumerable.Repeat(new byte[] { 0x7b, 0x7d }, PlannedKeys.Length).ToArray());
+
+        AssertEveryScanIsKeyed(statement, (string)(await explain.ExecuteScalarAsync())!);
+    }
+
+    /// <summary>
+    /// The plan the shopping pool settles on for every call (<see cref="PostgresDataSource.Create"/>) is made without
+    /// the values, on whatever the table holds when a connection first runs the statement: it must still look each
+    /// key up, on an empty table as on a large one without statistics.
+    /// </summary>
+    [Theory]
+    [InlineData(nameof(BatchingGrainStorage.ReadSql), 0)]
+    [InlineData(nameof(BatchingGrainStorage.ReadSql), 100_000)]
+    [InlineData(nameof(BatchingGrainStorage.WriteSql), 0)]
+    [InlineData(nameof(BatchingGrainStorage.WriteSql), 100_000)]
+    public async Task GenericPlan_OfTheShoppingPool_LooksUpEachKeyByItsPrimaryKey(string statement, int rows)
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        await FillWithoutStatisticsAsync(database, rows);
+        await using var shopping = Grains.Persistence.PostgresDataSource.Create(database.ConnectionString, genericPlansOnly: true);
+        await using var connection = await shopping.OpenConnectionAsync();
+        // The statement's named parameters become PREPARE's positional ones, in the order of the types declared here.
+        var positional = Sql(statement)
+            .Replace("@service", "$1", StringComparison.Ordinal).Replace("@types", "$2", StringComparison.Ordinal)
+            .Replace("@keys", "$3", StringComparison.Ordinal).Replace("@versions", "$4", StringComparison.Ordinal)
+            .Replace("@payloads", "$5", StringComparison.Ordinal);
+        await using (var prepare = new Npgsql.NpgsqlCommand($"PREPARE planned(text, text[], text[], int[], bytea[]) AS {positional}", connection))
+        {
+            await prepare.ExecuteNonQueryAsync();
+        }
+
+        // EXPLAIN EXECUTE takes no bound parameters: the values are written out (the keys are plain ASCII).
+        var keys = string.Join(',', PlannedKeys);
+        var count = PlannedKeys.Length;
+        await using var explain = new Npgsql.NpgsqlCommand(
+            $"EXPLAIN (FORMAT JSON) EXECUTE planned('svc-batching', array_fill('{State}'::text, ARRAY[{count}]), '{{{keys}}}'::text[], array_fill(1, ARRAY[{count}]), array_fill('\\x7b7d'::bytea, ARRAY[{count}]))",
+            connection);
+        var explained = (string)(await explain.ExecuteScalarAsync())!;
+        // Planned without the values: the service is still the parameter, not 'svc-batching'.
+        Assert.Contains("= $1)", explained, StringComparison.Ordinal);
+        AssertEveryScanIsKeyed(statement, explained);
+    }
+
+    private static readonly string[] PlannedKeys = [.. Enumerable.Range(1, 128).Select(n => $"store-a/c-{n * 700}")];
+
+    private static string Sql(string statement) =>
+        statement == nameof(BatchingGrainStorage.ReadSql) ? BatchingGrainStorage.ReadSql : BatchingGrainStorage.WriteSql;
+
+    private static async Task FillWithoutStatisticsAsync(TestDatabase database, int rows)
+    {
         await database.ScalarAsync<object>("ALTER TABLE multistore_grain_state SET (autovacuum_enabled = false)");
         await database.ScalarAsync<object>(
-            """
+            $$"""
             INSERT INTO multistore_grain_state (service_id, grain_type, grain_key, grain_n0, grain_n1, payload, version)
             SELECT 'svc-batching', 'cart', 'store-a/c-' || n, 0, 0, convert_to('{"Text":"x"}', 'UTF8'), 1
-            FROM generate_series(1, 100000) AS n
+            FROM generate_series(1, {{rows}}) AS n
             """);
-        var keys = Enumerable.Range(1, 128).Select(n => $"store-a/c-{n * 700}").ToArray();
-        var sql = statement == nameof(BatchingGrainStorage.ReadSql) ? BatchingGrainStorage.ReadSql : BatchingGrainStorage.WriteSql;
+    }
 
-        await using var explain = database.DataSource.CreateCommand($"EXPLAIN (FORMAT JSON) {sql}");
-        explain.Parameters.AddWithValue("service", "svc-batching");
-        explain.Parameters.AddWithValue("types", Enumerable.Repeat(State, keys.Length).ToArray());
-        explain.Parameters.AddWithValue("keys", keys);
-        explain.Parameters.AddWithValue("versions", Enumerable.Repeat<int?>(1, keys.Length).ToArray());
-        explain.Parameters.AddWithValue("payloads", Enumerable.Repeat(new byte[] { 0x7b, 0x7d }, keys.Length).ToArray());
-        using var plan = JsonDocument.Parse((string)(await explain.ExecuteScalarAsync())!);
-
+    private static void AssertEveryScanIsKeyed(string statement, string explained)
+    {
+        using var plan = JsonDocument.Parse(explained);
         var scans = PlanNodes(plan.RootElement[0].GetProperty("Plan"))
             .Where(node => node.TryGetProperty("Relation Name", out var table) && table.GetString() == "multistore_grain_state")
             .ToList();
