@@ -62,7 +62,7 @@ public static class SiloBuilderExtensions
         var connectionString = options.PostgresConnectionString!;
 
         silo.Services.TryAddKeyedSingleton(StorageNames.Store, (_, _) => PostgresDataSource.Create(connectionString));
-        silo.Services.TryAddKeyedSingleton(StorageNames.Shopping, (_, _) => PostgresDataSource.Create(connectionString, genericPlansOnly: true));
+        silo.Services.TryAddKeyedSingleton(StorageNames.Shopping, (_, _) => PostgresDataSource.Create(connectionString, keyedLookupsOnly: true));
         silo.Services.TryAddSingleton(services => new SchemaMigrator(
             services.GetRequiredKeyedService<NpgsqlDataSource>(StorageNames.Store),
             services.GetRequiredService<ILogger<SchemaMigrator>>()));

@@ -10,19 +10,19 @@ public static class PostgresDataSource
     /// (sent by Orleans as UTC <see cref="DateTime"/>s) land in <c>timestamptz</c> columns unshifted whatever the
     /// server's own time zone is; connections go back to the pool without a reset, and repeated statements are prepared.
     /// </summary>
-    /// <param name="genericPlansOnly">
-    /// For a pool whose statements look rows up by key only (<see cref="BatchingGrainStorage"/>: every key through the
-    /// primary key, <c>LATERAL … LIMIT 1</c>, then by row id). PostgreSQL plans each of them once per connection
-    /// (<c>plan_cache_mode = force_generic_plan</c>) instead of for every call's values: planned per call, they took
-    /// 13 % of its CPU in the bench's storefront sale. A generic plan is made without the values, on whatever the table
-    /// held when the connection first ran the statement, and kept: made on an empty table, the write's update joined its
-    /// rows by scanning the table, a plan that kept at 100,000 carts would read every row for every write. So the pool
-    /// never scans a table whole (<c>enable_seqscan = off</c>); tests check both statements' generic plans.
+    /// <param name="keyedLookupsOnly">
+    /// The pool's statements only look rows up by key (<see cref="BatchingGrainStorage"/>: every key through the primary
+    /// key, <c>LATERAL … LIMIT 1</c>, then by row id), so one plan fits every call: PostgreSQL plans each statement once
+    /// per connection (<c>plan_cache_mode = force_generic_plan</c>) instead of for every call's values, which took 13 %
+    /// of its CPU in the bench's storefront sale. A generic plan is made without the values, on whatever the table held
+    /// when the connection first ran the statement, and kept: made on an empty table, the write's update joined its rows
+    /// by scanning the table, a plan that, kept at 100,000 carts, would read every row for every write. So the pool never
+    /// scans a table whole (<c>enable_seqscan = off</c>); tests check both statements' generic plans.
     /// </param>
-    public static NpgsqlDataSource Create(string connectionString, bool genericPlansOnly = false)
+    public static NpgsqlDataSource Create(string connectionString, bool keyedLookupsOnly = false)
     {
         var builder = new NpgsqlDataSourceBuilder(connectionString);
-        if (genericPlansOnly)
+        if (keyedLookupsOnly)
         {
             builder.ConnectionStringBuilder.Options = $"{builder.ConnectionStringBuilder.Options} -c plan_cache_mode=force_generic_plan -c enable_seqscan=off".Trim();
         }

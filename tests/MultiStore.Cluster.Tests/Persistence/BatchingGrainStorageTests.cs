@@ -156,7 +156,7 @@ public sealed class BatchingGrainStorageTests
     public async Task ShoppingDataSource_PlansEachStatementOnce_AndNeverScansATableWhole()
     {
         await using var database = await TestDatabase.CreateAsync();
-        await using var shopping = Grains.Persistence.PostgresDataSource.Create(database.ConnectionString, genericPlansOnly: true);
+        await using var shopping = Grains.Persistence.PostgresDataSource.Create(database.ConnectionString, keyedLookupsOnly: true);
         await using var show = shopping.CreateCommand("SELECT current_setting('plan_cache_mode') || ' ' || current_setting('enable_seqscan')");
 
         Assert.Equal("force_generic_plan off", await show.ExecuteScalarAsync());
@@ -196,7 +196,7 @@ public sealed class BatchingGrainStorageTests
     {
         await using var database = await TestDatabase.CreateAsync();
         await FillWithoutStatisticsAsync(database, rows);
-        await using var shopping = Grains.Persistence.PostgresDataSource.Create(database.ConnectionString, genericPlansOnly: true);
+        await using var shopping = Grains.Persistence.PostgresDataSource.Create(database.ConnectionString, keyedLookupsOnly: true);
         await using var connection = await shopping.OpenConnectionAsync();
         // The statement's named parameters become PREPARE's positional ones, in the order of the types declared here.
         var positional = Sql(statement)
