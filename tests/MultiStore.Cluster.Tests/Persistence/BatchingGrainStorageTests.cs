@@ -1,6 +1,7 @@
 using System.Text.Json;
 using MultiStore.Cluster.Tests.Hosting;
 using MultiStore.Grains.Persistence;
+using Npgsql;
 using Orleans.Storage;
 
 namespace MultiStore.Cluster.Tests.Persistence;
@@ -156,7 +157,7 @@ public sealed class BatchingGrainStorageTests
     public async Task ShoppingDataSource_PlansEachStatementOnce_AndNeverScansATableWhole()
     {
         await using var database = await TestDatabase.CreateAsync();
-        await using var shopping = Grains.Persistence.PostgresDataSource.Create(database.ConnectionString, keyedLookupsOnly: true);
+        await using var shopping = PostgresDataSource.Create(database.ConnectionString, keyedLookupsOnly: true);
         await using var show = shopping.CreateCommand("SELECT current_setting('plan_cache_mode') || ' ' || current_setting('enable_seqscan')");
 
         Assert.Equal("force_generic_plan off", await show.ExecuteScalarAsync());
@@ -196,14 +197,14 @@ public sealed class BatchingGrainStorageTests
     {
         await using var database = await TestDatabase.CreateAsync();
         await FillWithoutStatisticsAsync(database, rows);
-        await using var shopping = Grains.Persistence.PostgresDataSource.Create(database.ConnectionString, keyedLookupsOnly: true);
+        await using var shopping = PostgresDataSource.Create(database.ConnectionString, keyedLookupsOnly: true);
         await using var connection = await shopping.OpenConnectionAsync();
         // The statement's named parameters become PREPARE's positional ones, in the order of the types declared here.
         var positional = Sql(statement)
             .Replace("@service", "$1", StringComparison.Ordinal).Replace("@types", "$2", StringComparison.Ordinal)
             .Replace("@keys", "$3", StringComparison.Ordinal).Replace("@versions", "$4", StringComparison.Ordinal)
             .Replace("@payloads", "$5", StringComparison.Ordinal);
-        await using (var prepare = new Npgsql.NpgsqlCommand($"PREPARE planned(text, text[], text[], int[], bytea[]) AS {positional}", connection))
+        await using (var prepare = new NpgsqlCommand($"PREPARE planned(text, text[], text[], int[], bytea[]) AS {positional}", connection))
         {
             await prepare.ExecuteNonQueryAsync();
         }
@@ -211,7 +212,7 @@ public sealed class BatchingGrainStorageTests
         // EXPLAIN EXECUTE takes no bound parameters: the values are written out (the keys are plain ASCII).
         var keys = string.Join(',', PlannedKeys);
         var count = PlannedKeys.Length;
-        await using var explain = new Npgsql.NpgsqlCommand(
+        await using var explain = new NpgsqlCommand(
             $"EXPLAIN (FORMAT JSON) EXECUTE planned('svc-batching', array_fill('{State}'::text, ARRAY[{count}]), '{{{keys}}}'::text[], array_fill(1, ARRAY[{count}]), array_fill('\\x7b7d'::bytea, ARRAY[{count}]))",
             connection);
         var explained = (string)(await explain.ExecuteScalarAsync())!;
