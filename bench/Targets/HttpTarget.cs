@@ -1,5 +1,6 @@
+using System.Buffers;
 using System.Net;
-using System.Text;
+using MultiStore.Bench.Http;
 using MultiStore.Bench.Measurement;
 using MultiStore.Grains.Interfaces.Platform;
 using MultiStore.Grains.Interfaces.Tenancy;
@@ -10,31 +11,32 @@ namespace MultiStore.Bench.Targets;
 /// The storefront path a shopper takes, over loopback HTTP to the Api in cluster mode: each reservation is a fresh
 /// cart whose first line is set to one unit (<c>PUT /api/carts/{cartId}/items/{sku}</c>, Host = the store's
 /// domain). The stores are onboarded and stocked through the cluster first; the reservations land in the same
-/// stock grains and journal as the grain target, so the journal is read back the same way.
+/// stock grains and journal as the grain target, so the journal is read back the same way. Requests go over
+/// <see cref="KeepAliveClient"/>: a connection per concurrent shopper, kept open.
 /// </summary>
 internal sealed class HttpTarget : IStockTarget
 {
-    private readonly HttpClient _http;
+    private const string OneUnit = $$"""{"quantity":1,"zone":"{{GrainTarget.Zone}}"}""";
+    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly KeepAliveClient _http;
     private readonly IClusterClient _client;
     private readonly JournalTally _journal;
-    private readonly string _baseUrl;
+    private readonly string _pathBase;
 
     public HttpTarget(string baseUrl, IClusterClient client, JournalTally journal)
     {
-        _baseUrl = baseUrl.TrimEnd('/');
+        var api = new Uri(baseUrl);
+        if (api.Scheme != Uri.UriSchemeHttp)
+        {
+            throw new ArgumentException($"The http target speaks plain HTTP/1.1 to the Api; {baseUrl} is not an http:// address.", nameof(baseUrl));
+        }
+
+        EndPoint server = IPAddress.TryParse(api.Host, out var address) ? new IPEndPoint(address, api.Port) : new DnsEndPoint(api.DnsSafeHost, api.Port);
+        _http = new KeepAliveClient(server, RequestTimeout);
+        _pathBase = api.AbsolutePath;
         _client = client;
         _journal = journal;
-        _http = new HttpClient(new SocketsHttpHandler
-        {
-            MaxConnectionsPerServer = int.MaxValue,
-            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
-            UseProxy = false,
-            UseCookies = false,
-            AutomaticDecompression = DecompressionMethods.None,
-        })
-        {
-            Timeout = TimeSpan.FromSeconds(30),
-        };
     }
 
     public string Name => Target.Http;
@@ -54,7 +56,10 @@ internal sealed class HttpTarget : IStockTarget
         }
 
         await grains.StockAsync(units, cancellationToken);
-        return new HttpSale(_http, _baseUrl, grains);
+        var requests = Enumerable.Range(0, grains.Entries)
+            .Select(entry => new CartLineRequest(_pathBase, Domain(grains.TenantOf(entry)), grains.SkuOf(entry), OneUnit))
+            .ToArray();
+        return new HttpSale(_http, requests, grains);
     }
 
     public ValueTask DisposeAsync()
@@ -63,28 +68,31 @@ internal sealed class HttpTarget : IStockTarget
         return ValueTask.CompletedTask;
     }
 
-    private sealed class HttpSale(HttpClient http, string baseUrl, GrainSale grains) : ISale
+    private sealed class HttpSale(KeepAliveClient http, CartLineRequest[] requests, GrainSale grains) : ISale
     {
-        private static readonly byte[] OneUnit = Encoding.UTF8.GetBytes($$"""{"quantity":1,"zone":"{{GrainTarget.Zone}}"}""");
-
         public int Entries => grains.Entries;
 
         public async ValueTask<CallResult> ReserveAsync(int entry, Shopper shopper)
         {
-            var cartId = Guid.NewGuid().ToString("D");
-            var sku = grains.SkuOf(entry);
-            using var request = new HttpRequestMessage(HttpMethod.Put, $"{baseUrl}/api/carts/{cartId}/items/{sku}")
+            var cartId = Guid.NewGuid();
+            var request = requests[entry];
+            var buffer = ArrayPool<byte>.Shared.Rent(request.Length);
+            int statusCode;
+            try
             {
-                Content = new ByteArrayContent(OneUnit) { Headers = { { "Content-Type", "application/json" } } },
-            };
-            request.Headers.Host = Domain(grains.TenantOf(entry));
-            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead);
+                statusCode = await http.SendAsync(buffer.AsMemory(0, request.Write(cartId, buffer)));
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+
             // A fresh cart's first line always owns reservation number 1 (CartGrain.NextReservationId).
-            return response.StatusCode switch
+            return statusCode switch
             {
-                HttpStatusCode.OK => new CallResult(Outcome.Reserved, entry, $"cart:{cartId}:{sku}:1"),
-                HttpStatusCode.Conflict => new CallResult(Outcome.SoldOut, entry),
-                var status => new CallResult(Outcome.Error, entry, Error: $"HTTP {(int)status}"),
+                (int)HttpStatusCode.OK => new CallResult(Outcome.Reserved, entry, $"cart:{cartId:D}:{grains.SkuOf(entry)}:1"),
+                (int)HttpStatusCode.Conflict => new CallResult(Outcome.SoldOut, entry),
+                _ => new CallResult(Outcome.Error, entry, Error: $"HTTP {statusCode}"),
             };
         }
 
