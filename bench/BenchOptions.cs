@@ -28,7 +28,7 @@ internal sealed record BenchOptions
           --cluster auto|external     auto (default): start PostgreSQL, Redis, a silo and the Api in cluster mode;
                                       external: use a running cluster (ConnectionStrings__*, Orleans__ClusterId/ServiceId)
           --silos N                   silos started in auto mode (default 1)
-          --api-url URL               the Api in cluster mode (default: the one auto mode starts)
+          --api-url URL               the Api in cluster mode, http:// (default: the one auto mode starts)
           --silo-env KEY=VALUE        an environment setting for the silos auto mode starts (repeatable), e.g.
                                       Reservations__ExpirySweepInterval=00:00:30 or DOTNET_GCgen0size=0x4000000
           --api-env KEY=VALUE         the same for the Api auto mode starts, e.g. DOTNET_gcServer=0
@@ -140,7 +140,8 @@ internal sealed record BenchOptions
                     },
                 },
                 "--silos" => options with { Silos = Positive(arg, value) },
-                "--api-url" => options with { ApiUrl = Uri.TryCreate(value, UriKind.Absolute, out var uri) ? uri.ToString().TrimEnd('/') : throw new FormatException($"--api-url '{value}' is not a URL.") },
+                // The http target's load client speaks plain HTTP/1.1 (bench/Http).
+                "--api-url" => options with { ApiUrl = Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttp ? uri.ToString().TrimEnd('/') : throw new FormatException($"--api-url '{value}' is not an http:// URL.") },
                 "--out" => options with { OutDirectory = value },
                 "--silo-dll" => options with { SiloDll = value },
                 "--silo-env" => options with { SiloEnvironment = WithSetting(arg, options.SiloEnvironment, value) },

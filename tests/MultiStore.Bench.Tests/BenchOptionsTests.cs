@@ -54,6 +54,8 @@ public sealed class BenchOptionsTests
     [InlineData("--targets", "grain,mongo", "mongo")]
     [InlineData("--cluster", "k8s", "--cluster")]
     [InlineData("--nope", "1", "--nope")]
+    [InlineData("--api-url", "https://shop.example", "--api-url")]
+    [InlineData("--api-url", "not a url", "--api-url")]
     public void Parse_BadArgument_NamesIt(string option, string value, string named)
     {
         var error = Assert.Throws<FormatException>(() => BenchOptions.Parse([option, value]));
