@@ -144,15 +144,9 @@ internal sealed partial class BenchEnvironment : IAsyncDisposable
                 ["Orleans__GatewayPort"] = $"{GatewayPortBase + i}",
                 ["ConnectionStrings__Postgres"] = PostgresConnectionString,
                 ["Database__MigrateOnStart"] = "true",
+                ["Health__Port"] = $"{HealthPortBase + i}",
             };
-            foreach (var (key, value) in options.SiloEnvironment)
-            {
-                silo[key] = value;
-            }
-
-            silo.TryAdd("Health__Port", $"{HealthPortBase + i}");
-
-            Start($"silo-{i}", siloDll, silo);
+            Start($"silo-{i}", siloDll, silo, options.SiloEnvironment);
         }
 
         for (var i = 1; i <= options.Silos; i++)
@@ -170,12 +164,7 @@ internal sealed partial class BenchEnvironment : IAsyncDisposable
             // shared Api from one store's sale; here it would measure the limit, not the path. Lifted, and said so.
             [StoreWindowKey] = "1000000",
         };
-        foreach (var (key, value) in options.ApiEnvironment)
-        {
-            api[key] = value;
-        }
-
-        var apiProcess = Start("api", apiDll, api);
+        var apiProcess = Start("api", apiDll, api, options.ApiEnvironment);
         var url = $"http://127.0.0.1:{ApiPort}";
         var deadline = Stopwatch.StartNew();
         while (deadline.Elapsed < TimeSpan.FromSeconds(60) && !apiProcess.HasExited && !await ApiReadyAsync(url, cancellationToken))
@@ -330,12 +319,13 @@ internal sealed partial class BenchEnvironment : IAsyncDisposable
         return 0;
     }
 
-    private Process Start(string name, string dll, IReadOnlyDictionary<string, string> environment)
+    /// <summary>Starts <paramref name="dll"/> with the bench's settings, then the user's (--silo-env, --api-env) over them.</summary>
+    private Process Start(string name, string dll, IReadOnlyDictionary<string, string> settings, IReadOnlyDictionary<string, string> overrides)
     {
         var log = Path.Combine(LogDirectory, $"{name}.log");
         // exec: the recorded pid is the dotnet process itself, which SIGTERM then reaches.
         var start = new ProcessStartInfo("bash", ["-c", $"exec dotnet '{dll}' >'{log}' 2>&1"]) { UseShellExecute = false, WorkingDirectory = Path.GetDirectoryName(dll)! };
-        foreach (var (key, value) in environment)
+        foreach (var (key, value) in settings.Concat(overrides))
         {
             start.Environment[key] = value;
         }

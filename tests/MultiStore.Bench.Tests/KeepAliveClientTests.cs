@@ -151,7 +151,15 @@ public sealed class KeepAliveClientTests
         {
             await _stop.CancelAsync();
             _listener.Stop();
-            await Task.WhenAll([_accepting, .. _connections]).ContinueWith(_ => { }, TaskScheduler.Default);
+            // The accept loop ends first, so the list of connections no longer grows while it is read.
+            await _accepting;
+            Task[] connections;
+            lock (_connections)
+            {
+                connections = [.. _connections];
+            }
+
+            await Task.WhenAll(connections).ContinueWith(_ => { }, TaskScheduler.Default);
             _stop.Dispose();
         }
 
