@@ -41,6 +41,39 @@ public sealed class SchemaMigratorTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task MigrateAsync_LeavesEveryIndexedTextColumnInByteOrder()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+
+        // Every column of every index in the schema, with the collation the index compares it by (0: not text).
+        await using var command = database.DataSource.CreateCommand(
+            """
+            SELECT t.relname || '.' || a.attname, coalesce(c.collname, '')
+            FROM pg_index i
+            JOIN pg_class t ON t.oid = i.indrelid
+            JOIN pg_namespace n ON n.oid = t.relnamespace AND n.nspname = 'public'
+            CROSS JOIN LATERAL unnest(i.indkey::int2[], i.indcollation::oid[]) AS k(attnum, collation_id)
+            JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum
+            LEFT JOIN pg_collation c ON c.oid = k.collation_id
+            WHERE k.collation_id <> 0
+            """);
+        var collations = new Dictionary<string, string>(StringComparer.Ordinal);
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                collations[reader.GetString(0)] = reader.GetString(1);
+            }
+        }
+
+        // Identifiers are compared as bytes (migration 0006): no locale in a key lookup, and no index that a change
+        // of the C library's collation data could leave out of order.
+        Assert.Contains("multistore_grain_state.grain_key", collations.Keys);
+        Assert.Contains("multistore_stock_batches.stream", collations.Keys);
+        Assert.All(collations, column => Assert.True(column.Value == "C", $"{column.Key} is compared by collation '{column.Value}', not \"C\"."));
+    }
+
+    [Fact]
     public async Task MigrateAsync_ManyAtOnce_QueueOnTheLockAndApplyEachMigrationOnce()
     {
         await using var database = await TestDatabase.CreateAsync(migrate: false);
