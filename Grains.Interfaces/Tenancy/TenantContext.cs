@@ -58,7 +58,10 @@ public static class TenantContext
     /// </summary>
     public static IDisposable ForCaller(TenantId tenant, string actor, IEnumerable<string> permissions)
     {
-        var granted = permissions.Where(permission => permission != StorePermission.System).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        // A shopper holds one permission on every storefront request: that common case skips the sorting below.
+        var granted = permissions is IReadOnlyList<string> { Count: 1 } one && one[0] != StorePermission.System
+            ? [one[0]]
+            : permissions.Where(permission => permission != StorePermission.System).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
         return Scope.Enter(tenant.Value, actor, isPlatform: false, granted);
     }
 
@@ -76,40 +79,77 @@ public static class TenantContext
     public static IDisposable Restore(CallerContext caller) =>
         Scope.Enter(caller.Tenant, caller.Actor, caller.IsPlatform, caller.Permissions.Length == 0 ? null : caller.Permissions.Split(' '));
 
+    /// <summary>
+    /// Sets the four keys as one change of the request context and puts back exactly what was there on dispose.
+    /// <para>
+    /// Why not four <see cref="RequestContext.Set"/> calls: each one copies the whole context and publishes it anew
+    /// (a dictionary, an execution context, a boxed value). Every call that enters the cluster opens a scope, and so
+    /// does every shared reservation call, so a scope cost eight copies per call: 7-10 % of the load generator's CPU
+    /// on the many-stores spread. Orleans never changes a context once published (it copies on write), so the one
+    /// in place before the scope can be kept as it is and published again.
+    /// </para>
+    /// </summary>
     private sealed class Scope : IDisposable
     {
-        private readonly object? _tenant = RequestContext.Get(TenantKeyName);
-        private readonly object? _actor = RequestContext.Get(ActorKeyName);
-        private readonly object? _platform = RequestContext.Get(PlatformKeyName);
-        private readonly object? _permissions = RequestContext.Get(PermissionsKeyName);
+        private static readonly string[] Keys = [TenantKeyName, ActorKeyName, PlatformKeyName, PermissionsKeyName];
+
+        private readonly Dictionary<string, object>? _before;
+        private readonly IEnumerable<KeyValuePair<string, object>> _published;
+
+        private Scope(Dictionary<string, object>? before, IEnumerable<KeyValuePair<string, object>> published)
+        {
+            _before = before;
+            _published = published;
+        }
 
         public static Scope Enter(string? tenant, string? actor, bool isPlatform, string[]? permissions)
         {
-            var scope = new Scope();
-            Set(TenantKeyName, tenant);
-            Set(ActorKeyName, actor);
-            Set(PlatformKeyName, isPlatform ? true : null);
-            Set(PermissionsKeyName, permissions is { Length: > 0 } ? permissions : null);
-            return scope;
+            var before = Current();
+            var values = before is null ? new Dictionary<string, object>(Keys.Length) : new Dictionary<string, object>(before);
+            Put(values, TenantKeyName, tenant);
+            Put(values, ActorKeyName, actor);
+            Put(values, PlatformKeyName, isPlatform ? true : null);
+            Put(values, PermissionsKeyName, permissions is { Length: > 0 } ? permissions : null);
+            RequestContextExtensions.Import(values);
+            return new Scope(before, RequestContext.Entries);
         }
 
         public void Dispose()
         {
-            Set(TenantKeyName, _tenant);
-            Set(ActorKeyName, _actor);
-            Set(PlatformKeyName, _platform);
-            Set(PermissionsKeyName, _permissions);
+            if (ReferenceEquals(RequestContext.Entries, _published))
+            {
+                // Nothing changed the context inside the scope: the one from before goes back as it was.
+                RequestContextExtensions.Import(_before);
+                return;
+            }
+
+            // Something set other keys inside the scope: they stay, and only the four keys go back.
+            var values = Current() is { } current ? new Dictionary<string, object>(current) : new Dictionary<string, object>(Keys.Length);
+            foreach (var key in Keys)
+            {
+                Put(values, key, _before?.GetValueOrDefault(key));
+            }
+
+            RequestContextExtensions.Import(values);
         }
 
-        private static void Set(string key, object? value)
+        /// <summary>The context in place now, or null when it is empty.</summary>
+        private static Dictionary<string, object>? Current() => RequestContext.Entries switch
+        {
+            Dictionary<string, object> { Count: > 0 } values => values,
+            var entries when entries.Any() => new Dictionary<string, object>(entries),
+            _ => null,
+        };
+
+        private static void Put(Dictionary<string, object> values, string key, object? value)
         {
             if (value is null)
             {
-                RequestContext.Remove(key);
+                values.Remove(key);
             }
             else
             {
-                RequestContext.Set(key, value);
+                values[key] = value;
             }
         }
     }
