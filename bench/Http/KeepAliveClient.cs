@@ -9,8 +9,9 @@ namespace MultiStore.Bench.Http;
 /// <para>
 /// It exists because the generator shares the machine's two cores with what it measures. <c>HttpClient</c> spent
 /// 23-40 µs of CPU on each storefront request (12-14 % of the whole request, bench <c>http</c> target, C=256): request
-/// and response objects, header collections, URI parsing. This client writes bytes the caller prepared and reads no
-/// more of the answer than its status and framing.
+/// and response objects, header collections, URI parsing. This client writes bytes the caller prepared, reads no
+/// more of the answer than its status and framing, and waits on all its connections from one thread of its own
+/// (<see cref="SocketEventLoop"/>).
 /// </para>
 /// Requests must be idempotent: one whose pooled connection turns out closed by the server before answering is sent
 /// again on another connection (as <c>HttpClient</c> does).
@@ -18,12 +19,16 @@ namespace MultiStore.Bench.Http;
 internal sealed class KeepAliveClient(EndPoint server, TimeSpan timeout) : IDisposable
 {
     private readonly ConcurrentStack<KeepAliveConnection> _idle = new();
+    private readonly SocketEventLoop _loop = new();
     private int _opened;
 
     /// <summary>Connections opened so far (tests check reuse with it).</summary>
     public int Opened => _opened;
 
-    /// <summary>Sends one whole request (request line, header fields, body) and answers the response's status code.</summary>
+    /// <summary>
+    /// Sends one whole request (request line, header fields, body) and answers the response's status code. The
+    /// request's bytes must stay as they are until the answer comes.
+    /// </summary>
     public async ValueTask<int> SendAsync(ReadOnlyMemory<byte> request)
     {
         while (true)
@@ -54,11 +59,13 @@ internal sealed class KeepAliveClient(EndPoint server, TimeSpan timeout) : IDisp
         {
             connection.Dispose();
         }
+
+        _loop.Dispose();
     }
 
     private async Task<KeepAliveConnection> OpenAsync()
     {
-        var connection = await KeepAliveConnection.OpenAsync(server, timeout);
+        var connection = await KeepAliveConnection.OpenAsync(server, _loop, timeout);
         Interlocked.Increment(ref _opened);
         return connection;
     }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Globalization;
 using System.Text;
 using MultiStore.Bench.Http;
 
@@ -69,6 +70,21 @@ public sealed class KeepAliveClientTests
     }
 
     [Fact]
+    public async Task SendAsync_SendsAgainOnANewConnection_WhenTheServerStoppedSendingOnAnIdleOne()
+    {
+        // The server ends its side after each answer but keeps reading: no reset ever comes, so only the end of stream
+        // that arrived while the connection sat idle tells that it will not answer.
+        await using var server = new ScriptedServer(_ => "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", stopSendingAfterAnswer: true);
+        using var client = new KeepAliveClient(server.EndPoint, TimeSpan.FromSeconds(2));
+
+        Assert.Equal(200, await client.SendAsync(Request));
+        await Task.Delay(100);
+        Assert.Equal(200, await client.SendAsync(Request));
+
+        Assert.Equal(2, client.Opened);
+    }
+
+    [Fact]
     public async Task SendAsync_FailsTheCall_WhenTheAnswerCannotBeFramed_AndRecoversOnTheNext()
     {
         await using var server = new ScriptedServer(n => n == 0 ? "HTTP/1.1 200 OK\r\nContent-Length: x\r\n\r\n" : "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
@@ -108,27 +124,75 @@ public sealed class KeepAliveClientTests
         await Assert.ThrowsAsync<TimeoutException>(async () => await client.SendAsync(Request));
     }
 
+    [Fact]
+    public async Task SendAsync_GivesEachOfManyConcurrentCallersTheAnswerToItsOwnRequest()
+    {
+        // The answer's status is the request's path: an answer handed to the wrong caller shows.
+        await using var server = new ScriptedServer((_, request) => $"HTTP/1.1 {request[5..8]} X\r\nContent-Length: 0\r\n\r\n");
+        using var client = new KeepAliveClient(server.EndPoint, Timeout);
+
+        var callers = Enumerable.Range(0, 64).Select(async caller =>
+        {
+            var status = 200 + caller;
+            var request = Encoding.ASCII.GetBytes($"PUT /{status} HTTP/1.1\r\nHost: a.localhost\r\nContent-Length: 2\r\n\r\n{{}}");
+            await Task.Yield();
+            for (var i = 0; i < 50; i++)
+            {
+                Assert.Equal(status, await client.SendAsync(request));
+            }
+        });
+        await Task.WhenAll(callers);
+
+        Assert.Equal(64 * 50, server.Requests.Count);
+        Assert.InRange(client.Opened, 1, 64);
+    }
+
+    [Fact]
+    public async Task SendAsync_SendsARequestLargerThanTheSocketTakesAtOnce()
+    {
+        // 8 MB cannot go out in one non-blocking send: the rest goes as the socket drains.
+        var body = new string('x', 8 * 1024 * 1024);
+        var request = Encoding.ASCII.GetBytes($"PUT /x HTTP/1.1\r\nHost: a.localhost\r\nContent-Length: {body.Length}\r\n\r\n{body}");
+        await using var server = new ScriptedServer(_ => "HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n");
+        using var client = new KeepAliveClient(server.EndPoint, Timeout);
+
+        Assert.Equal(201, await client.SendAsync(request));
+        Assert.Equal(request.Length, server.Requests.Single().Length);
+    }
+
     /// <summary>
-    /// Accepts connections on loopback and answers each whole request it reads with <c>answer(n)</c> (n counts requests
-    /// from 0): null closes the connection instead, an empty answer sends nothing.
+    /// Accepts connections on loopback and answers each whole request it reads (its body as long as its
+    /// <c>Content-Length</c>) with <c>answer(n)</c> (n counts requests from 0): null closes the connection instead, an
+    /// empty answer sends nothing.
     /// </summary>
     private sealed class ScriptedServer : IAsyncDisposable
     {
         private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-        private readonly Func<int, string?> _answer;
+        private readonly Func<int, string, string?> _answer;
         private readonly int _bytesPerWrite;
         private readonly bool _closeAfterAnswer;
+        private readonly bool _stopSendingAfterAnswer;
         private readonly CancellationTokenSource _stop = new();
         private readonly List<Task> _connections = [];
         private readonly Task _accepting;
         private int _accepted;
         private int _closed;
 
-        public ScriptedServer(Func<int, string?> answer, int bytesPerWrite = int.MaxValue, bool closeAfterAnswer = false)
+        public ScriptedServer(Func<int, string?> answer, int bytesPerWrite = int.MaxValue, bool closeAfterAnswer = false, bool stopSendingAfterAnswer = false)
+            : this((n, _) => answer(n), bytesPerWrite, closeAfterAnswer, stopSendingAfterAnswer)
+        {
+        }
+
+        /// <summary>
+        /// A server whose answer may depend on the request's text too. <paramref name="stopSendingAfterAnswer"/> ends
+        /// the server's side of each connection after one answer (a half-close) while it still reads.
+        /// </summary>
+        public ScriptedServer(Func<int, string, string?> answer, int bytesPerWrite = int.MaxValue, bool closeAfterAnswer = false, bool stopSendingAfterAnswer = false)
         {
             _answer = answer;
             _bytesPerWrite = bytesPerWrite;
             _closeAfterAnswer = closeAfterAnswer;
+            _stopSendingAfterAnswer = stopSendingAfterAnswer;
             _listener.Start();
             _accepting = AcceptAsync();
         }
@@ -193,6 +257,11 @@ public sealed class KeepAliveClientTests
                 var filled = 0;
                 while (!_stop.IsCancellationRequested)
                 {
+                    if (filled == buffer.Length)
+                    {
+                        Array.Resize(ref buffer, buffer.Length * 2);
+                    }
+
                     var read = await socket.ReceiveAsync(buffer.AsMemory(filled), SocketFlags.None, _stop.Token);
                     if (read == 0)
                     {
@@ -202,7 +271,7 @@ public sealed class KeepAliveClientTests
                     filled += read;
                     var text = Encoding.ASCII.GetString(buffer, 0, filled);
                     var headEnd = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
-                    if (headEnd < 0 || filled < headEnd + 4 + RequestBodyLength)
+                    if (headEnd < 0 || filled < headEnd + 4 + BodyLength(text[..headEnd]))
                     {
                         continue;
                     }
@@ -215,7 +284,7 @@ public sealed class KeepAliveClientTests
                     }
 
                     filled = 0;
-                    var answer = _answer(number);
+                    var answer = _answer(number, text);
                     if (answer is null)
                     {
                         break;
@@ -231,10 +300,21 @@ public sealed class KeepAliveClientTests
                     {
                         break;
                     }
+
+                    if (_stopSendingAfterAnswer)
+                    {
+                        socket.Shutdown(SocketShutdown.Send);
+                    }
                 }
             }
 
             Interlocked.Increment(ref _closed);
         }
-    }
+            private static int BodyLength(string head)
+        {
+            const string Field = "\r\nContent-Length: ";
+            var at = head.IndexOf(Field, StringComparison.OrdinalIgnoreCase);
+            return at < 0 ? 0 : int.Parse(head.AsSpan(at + Field.Length).TrimEnd().ToString().Split("\r\n")[0], CultureInfo.InvariantCulture);
+        }
+}
 }
