@@ -34,7 +34,7 @@ internal sealed class KeepAliveClient(EndPoint server, TimeSpan timeout) : IDisp
         while (true)
         {
             var pooled = _idle.TryPop(out var connection);
-            connection ??= await OpenAsync();
+            connection ??= Open();
             try
             {
                 var statusCode = await connection.ExchangeAsync(request);
@@ -63,9 +63,9 @@ internal sealed class KeepAliveClient(EndPoint server, TimeSpan timeout) : IDisp
         _loop.Dispose();
     }
 
-    private async Task<KeepAliveConnection> OpenAsync()
+    private KeepAliveConnection Open()
     {
-        var connection = await KeepAliveConnection.OpenAsync(server, _loop, timeout);
+        var connection = KeepAliveConnection.Open(server, _loop, timeout);
         Interlocked.Increment(ref _opened);
         return connection;
     }

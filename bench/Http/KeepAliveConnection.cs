@@ -51,23 +51,46 @@ internal sealed class KeepAliveConnection : IValueTaskSource<int>, IDisposable
     /// <summary>The loop's name for this connection (the data its epoll events carry).</summary>
     public long LoopId { get; set; }
 
-    public static Task<KeepAliveConnection> OpenAsync(EndPoint server, SocketEventLoop loop, TimeSpan timeout)
+    /// <summary>
+    /// Connects to <paramref name="server"/> (waiting at most <paramref name="timeout"/>) and hands the connection to
+    /// <paramref name="loop"/>. The connect is made with plain system calls, so the runtime's own socket engine never
+    /// watches this socket as well: each of its wake-ups would be a wasted one.
+    /// </summary>
+    public static KeepAliveConnection Open(EndPoint server, SocketEventLoop loop, TimeSpan timeout)
     {
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true, Blocking = false };
         try
         {
-            // Connected with a blocking call so the runtime's own socket engine never watches this socket as well:
-            // each of its wake-ups would be a wasted one.
-            socket.Connect(server);
-            socket.Blocking = false;
+            Connect(socket, server, timeout);
             var connection = new KeepAliveConnection(socket, loop, timeout);
             loop.Add(connection);
-            return Task.FromResult(connection);
+            return connection;
         }
-        catch (Exception exception)
+        catch
         {
             socket.Dispose();
-            return Task.FromException<KeepAliveConnection>(exception);
+            throw;
+        }
+    }
+
+    private static void Connect(Socket socket, EndPoint server, TimeSpan timeout)
+    {
+        try
+        {
+            socket.Connect(server);
+        }
+        catch (SocketException exception) when (exception.SocketErrorCode is SocketError.WouldBlock or SocketError.InProgress)
+        {
+            if (!socket.Poll(timeout, SelectMode.SelectWrite))
+            {
+                throw new TimeoutException($"No connection within {timeout.TotalSeconds:0.#} s.");
+            }
+
+            var error = (SocketError)(int)socket.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.Error)!;
+            if (error != SocketError.Success)
+            {
+                throw new SocketException((int)error);
+            }
         }
     }
 

@@ -116,6 +116,21 @@ public sealed class KeepAliveClientTests
     }
 
     [Fact]
+    public async Task SendAsync_FailsTheCall_WhenNothingListens()
+    {
+        // A port just freed: the connect is refused, and nothing counts as opened.
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var endPoint = listener.LocalEndpoint;
+        listener.Stop();
+        using var client = new KeepAliveClient(endPoint, Timeout);
+
+        var refused = await Assert.ThrowsAsync<SocketException>(async () => await client.SendAsync(Request));
+        Assert.Equal(SocketError.ConnectionRefused, refused.SocketErrorCode);
+        Assert.Equal(0, client.Opened);
+    }
+
+    [Fact]
     public async Task SendAsync_TimesOut_WhenNoAnswerComes()
     {
         await using var server = new ScriptedServer(_ => string.Empty);
