@@ -18,6 +18,8 @@ namespace MultiStore.Bench.Http;
 internal sealed class SocketEventLoop : IDisposable
 {
     private const int MaxEventsPerWait = 256;
+
+    /// <summary>The longest the loop waits for events, and so how often it looks for late exchanges.</summary>
     private const int WaitMilliseconds = 50;
 
     private readonly Epoll _epoll = new();
@@ -64,10 +66,11 @@ internal sealed class SocketEventLoop : IDisposable
     {
         using var epoll = _epoll;
         var events = new byte[MaxEventsPerWait * Epoll.EventSize];
+        var scanEvery = Stopwatch.Frequency * WaitMilliseconds / 1000;
         var nextTimeoutScan = Stopwatch.GetTimestamp();
         while (!_stopping)
         {
-            var count = _epoll.Wait(events, WaitMilliseconds);
+            var count = epoll.Wait(events, WaitMilliseconds);
             for (var i = 0; i < count; i++)
             {
                 if (_connections.TryGetValue(Epoll.DataAt(events, i), out var connection))
@@ -79,8 +82,9 @@ internal sealed class SocketEventLoop : IDisposable
             var now = Stopwatch.GetTimestamp();
             if (now >= nextTimeoutScan)
             {
-                nextTimeoutScan = now + Stopwatch.Frequency / 20;
-                foreach (var connection in _connections.Values)
+                nextTimeoutScan = now + scanEvery;
+                // Enumerated in place: the dictionary's Values would take every one of its locks for a snapshot.
+                foreach (var (_, connection) in _connections)
                 {
                     connection.FailIfLate(now);
                 }

@@ -325,11 +325,20 @@ public sealed class KeepAliveClientTests
 
             Interlocked.Increment(ref _closed);
         }
-            private static int BodyLength(string head)
+
+        /// <summary>The body length a request head announces (0 without <c>Content-Length</c>).</summary>
+        private static int BodyLength(string head)
         {
             const string Field = "\r\nContent-Length: ";
             var at = head.IndexOf(Field, StringComparison.OrdinalIgnoreCase);
-            return at < 0 ? 0 : int.Parse(head.AsSpan(at + Field.Length).TrimEnd().ToString().Split("\r\n")[0], CultureInfo.InvariantCulture);
+            if (at < 0)
+            {
+                return 0;
+            }
+
+            var value = head.AsSpan(at + Field.Length);
+            var end = value.IndexOf("\r\n", StringComparison.Ordinal);
+            return int.Parse(end < 0 ? value : value[..end], CultureInfo.InvariantCulture);
         }
-}
+    }
 }
