@@ -1,4 +1,4 @@
-using System.Text.RegularExpressions;
+using System.Buffers;
 
 namespace MultiStore.Grains.Interfaces.Common;
 
@@ -6,7 +6,7 @@ namespace MultiStore.Grains.Interfaces.Common;
 /// What an entity id may look like. Ids become parts of grain keys (<c>tenant/sku@zone</c>), so the
 /// separators '/' and '@' and anything outside a small ASCII set are refused before a grain is touched.
 /// </summary>
-public static partial class IdRules
+public static class IdRules
 {
     /// <summary>Longest accepted SKU; generated SKUs such as <c>FBX-HAIR-0042-BLK-250ML</c> fit easily.</summary>
     public const int MaxSkuLength = 64;
@@ -20,9 +20,16 @@ public static partial class IdRules
     /// <summary>Largest on-hand a stock entry may hold.</summary>
     public const int MaxOnHand = 1_000_000_000;
 
-    public static bool IsSku(string? value) => value is not null && SkuPattern().IsMatch(value);
+    // Checked by hand rather than by regular expression: a pattern's '$' also matches before a final line feed, so
+    // "SKU\n" passed, and every storefront call checks both ids.
+    private static readonly SearchValues<char> SkuFirst = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789");
+    private static readonly SearchValues<char> SkuRest = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-");
+    private static readonly SearchValues<char> ZoneFirst = SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789");
+    private static readonly SearchValues<char> ZoneRest = SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789-");
 
-    public static bool IsZone(string? value) => value is not null && ZonePattern().IsMatch(value);
+    public static bool IsSku(string? value) => Matches(value, MaxSkuLength, SkuFirst, SkuRest);
+
+    public static bool IsZone(string? value) => Matches(value, MaxZoneLength, ZoneFirst, ZoneRest);
 
     /// <summary>Cart and order ids are UUIDs (carts are client-made, orders server-made).</summary>
     public static bool IsUuid(string? value) => Guid.TryParseExact(value, "D", out _);
@@ -43,9 +50,6 @@ public static partial class IdRules
         }
     }
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", RegexOptions.CultureInvariant)]
-    private static partial Regex SkuPattern();
-
-    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,31}$", RegexOptions.CultureInvariant)]
-    private static partial Regex ZonePattern();
+    private static bool Matches(string? value, int maxLength, SearchValues<char> first, SearchValues<char> rest) =>
+        value is { Length: > 0 } && value.Length <= maxLength && first.Contains(value[0]) && !value.AsSpan(1).ContainsAnyExcept(rest);
 }

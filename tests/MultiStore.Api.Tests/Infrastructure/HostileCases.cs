@@ -32,6 +32,8 @@ public static partial class HostileCases
         ("dot-dot", "%2E%2E"),
         // A NUL in the path never reaches the app: Kestrel refuses it (see KestrelEdgeTests); TestServer cannot send it.
         ("newline", "a%0Ab"),
+        // A regular expression's '$' also matches before a final line feed: ids are checked to their very end.
+        ("final-line-feed", "a%0A"),
         ("space", "a%20b"),
         ("key-separator", "a%2Fb"),
         ("zone-separator", "a%40b"),
@@ -62,6 +64,7 @@ public static partial class HostileCases
         ("non-ascii", "\"äöü😀\""),
         ("nul", "\"a\\u0000b\""),
         ("control", "\"a\\u0007\\u001bb\""),
+        ("final-line-feed", "\"abc\\n\""),
         ("traversal", "\"../../admin\""),
         ("number", "42"),
         ("bool", "false"),

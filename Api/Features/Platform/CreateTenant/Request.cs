@@ -74,10 +74,10 @@ public sealed partial class RequestValidator : Validator<Request>
     private static bool IsBrandColor(KeyValuePair<string, string> color) =>
         BrandColorRole().IsMatch(color.Key) && color.Value is not null && HexColor().IsMatch(color.Value);
 
-    [GeneratedRegex("^[a-z][a-z0-9-]{0,31}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^[a-z][a-z0-9-]{0,31}\\z", RegexOptions.CultureInvariant)]
     private static partial Regex BrandColorRole();
 
-    [GeneratedRegex("^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})\\z", RegexOptions.CultureInvariant)]
     private static partial Regex HexColor();
 
     public static bool IsDomain(string? domain) => domain is not null && !domain.Contains(':') && HostNames.TryNormalize(domain, out _);
