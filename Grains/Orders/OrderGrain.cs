@@ -145,7 +145,11 @@ public sealed class OrderGrain(
 
     private async Task<OrderView> ReleaseAndCloseAsync(OrderStatus status)
     {
-        await Task.WhenAll(Current!.Lines.Select(line => StockOf(line).ReleaseAsync(line.ReservationId)));
+        var current = Current!;
+        var outcomes = await Task.WhenAll(current.Lines.Select(line => StockOf(line).ReleaseAsync(line.ReservationId)));
+        // A payment that failed part-way (a confirm that timed out, a crash before the order was written) may have
+        // sold some lines already; an order that closes unpaid gives those units back as well.
+        await ReverseConfirmationsAsync(current, outcomes);
         return await CloseAsync(status, null);
     }
 

@@ -161,6 +161,42 @@ public sealed class OrderGrainTests(ClusterFixture cluster)
     }
 
     [Fact]
+    public async Task CancelAsync_AfterAPaymentThatConfirmedOnlyOneLine_GivesThatLineBackToo()
+    {
+        var order = await PendingOrderAsync();
+        using var _ = ClusterFixture.ActAs(_tenant);
+        var grain = cluster.Order(_tenant, order.OrderId);
+        // A payment that confirmed one line and then failed (a timeout, a crash before the order was written).
+        var sold = order.Lines.Single(line => line.Sku == Sku);
+        Assert.Equal(ReservationStatus.Confirmed, (await cluster.Stock(_tenant, Sku).ConfirmAsync(sold.ReservationId)).Status);
+
+        var cancelled = await grain.CancelAsync();
+
+        Assert.Equal(OrderStatus.Cancelled, cancelled.Status);
+        Assert.Equal(new StockLevel(Sku, Zone, 10, 0, 0, true), await cluster.Stock(_tenant, Sku).GetAsync());
+        Assert.Equal(new StockLevel(OtherSku, Zone, 6, 0, 0, true), await cluster.Stock(_tenant, OtherSku).GetAsync());
+        var ledger = await cluster.Stock(_tenant, Sku).GetLedgerAsync(null, 10);
+        Assert.Equal(LedgerKinds.Return, ledger.Entries[0].Kind);
+    }
+
+    [Fact]
+    public async Task Expiry_AfterAPaymentThatConfirmedOnlyOneLine_GivesThatLineBackToo()
+    {
+        var order = await PendingOrderAsync();
+        using var _ = ClusterFixture.ActAs(_tenant);
+        var grain = cluster.Order(_tenant, order.OrderId);
+        var sold = order.Lines.Single(line => line.Sku == OtherSku);
+        await cluster.Stock(_tenant, OtherSku).ConfirmAsync(sold.ReservationId);
+
+        cluster.Time.Advance(ClusterFixture.PaymentWindow + TimeSpan.FromSeconds(1));
+
+        await StoreAssert.RefusedAsync(RuleCodes.OrderExpired, () => grain.PayAsync("late"));
+        Assert.Equal(OrderStatus.Expired, (await grain.GetAsync())?.Status);
+        Assert.Equal(new StockLevel(Sku, Zone, 10, 0, 0, true), await cluster.Stock(_tenant, Sku).GetAsync());
+        Assert.Equal(new StockLevel(OtherSku, Zone, 6, 0, 0, true), await cluster.Stock(_tenant, OtherSku).GetAsync());
+    }
+
+    [Fact]
     public async Task PayAsync_AfterPaymentWindow_IsRefusedAsOrderExpired()
     {
         var order = await PendingOrderAsync();
