@@ -23,7 +23,8 @@ public static class SiloBuilderExtensions
 
     /// <summary>
     /// Adds the grains' services, options (section <see cref="ReservationOptions.SectionName"/>), the tenant
-    /// isolation call filter and the <see cref="RetrySafeCallFilter"/> for retry-safe calls whose silo left. A
+    /// isolation call filter, the <see cref="DeactivateOnFailureCallFilter"/> (memory never outlives a failed write) and
+    /// the <see cref="RetrySafeCallFilter"/> for retry-safe calls whose silo left. A
     /// <see cref="TimeProvider"/> registered before this call (a test clock) is kept.
     /// </summary>
     public static ISiloBuilder AddMultiStoreGrains(this ISiloBuilder silo)
@@ -35,6 +36,7 @@ public static class SiloBuilderExtensions
         // Holds of entries that no silo has active still expire: every silo wakes what the journal says is due.
         silo.Services.AddHostedService<StockWakeUpSweeper>();
         silo.AddIncomingGrainCallFilter<TenantIsolationCallFilter>();
+        silo.AddIncomingGrainCallFilter<DeactivateOnFailureCallFilter>();
         silo.AddOutgoingGrainCallFilter<RetrySafeCallFilter>();
         return silo;
     }

@@ -1,0 +1,105 @@
+using Microsoft.Extensions.DependencyInjection;
+using MultiStore.Grains.Hosting;
+using MultiStore.Grains.Orders;
+using MultiStore.Grains.Platform;
+using MultiStore.Grains.Interfaces.Carts;
+using MultiStore.Grains.Interfaces.Orders;
+using MultiStore.Grains.Interfaces.Platform;
+using MultiStore.Grains.Interfaces.Stock;
+using MultiStore.Grains.Interfaces.Tenancy;
+using Orleans.Storage;
+using Orleans.TestingHost;
+
+namespace MultiStore.Grains.Tests.Hosting;
+
+/// <summary>
+/// A write that fails leaves no change behind in memory: a retry of the call does the work again against what storage
+/// holds, instead of finding it done in memory and acknowledging a change that was never stored.
+/// </summary>
+public sealed class DeactivateOnFailureCallFilterTests(DeactivateOnFailureCallFilterTests.FlakyCluster cluster)
+    : IClassFixture<DeactivateOnFailureCallFilterTests.FlakyCluster>
+{
+    private const string Sku = "MUG-BLUE";
+
+    private readonly TenantId _tenant = ClusterFixture.NewTenant();
+
+    [Fact]
+    public async Task PayAsync_WhoseWriteFailed_IsNotPaidInMemory_AndItsRetryPaysForReal()
+    {
+        var order = await PendingOrderAsync();
+        using var _ = ClusterFixture.ActAs(_tenant);
+        var grain = cluster.Client.GetGrain<IOrderGrain>(TenantKey.For(_tenant, order.OrderId));
+        cluster.Storage.FailNextWrite(grain.GetGrainId());
+
+        await Assert.ThrowsAnyAsync<Exception>(() => grain.PayAsync("pay-1"));
+
+        Assert.Equal(OrderStatus.PendingPayment, (await grain.GetAsync())?.Status);
+        Assert.Equal(OrderStatus.Paid, (await grain.PayAsync("pay-1")).Status);
+        Assert.Equal(new StockLevel(Sku, ClusterFixture.DefaultZone, 7, 0, 0, true), await Stock().GetAsync());
+        Assert.Equal(OrderStatus.Paid, cluster.Storage.Stored<OrderState>("order", grain.GetGrainId())?.Order?.Status);
+    }
+
+    [Fact]
+    public async Task SetStatusAsync_WhoseWriteFailed_LeavesTheStoreActive_AndItsRetrySuspendsItForReal()
+    {
+        using var _ = ClusterFixture.ActAsPlatform();
+        await cluster.Client.GetGrain<ITenantDirectoryGrain>(ITenantDirectoryGrain.Key)
+            .CreateAsync(new TenantSpec(_tenant.Value, "Flaky store", [$"{_tenant.Value}.flaky.test"], "{}"));
+        var store = cluster.Client.GetGrain<ITenantGrain>(TenantKey.For(_tenant, ITenantGrain.EntityId));
+        cluster.Storage.FailNextWrite(store.GetGrainId());
+
+        await Assert.ThrowsAnyAsync<Exception>(() => store.SetStatusAsync(TenantStatus.Suspended));
+
+        Assert.Equal(TenantStatus.Active, (await store.GetAsync())?.Status);
+        Assert.Equal(TenantStatus.Suspended, (await store.SetStatusAsync(TenantStatus.Suspended)).Status);
+        Assert.Equal(TenantStatus.Suspended, cluster.Storage.Stored<TenantState>("tenant", store.GetGrainId())?.Profile?.Status);
+    }
+
+    private IStockGrain Stock() => cluster.Client.GetGrain<IStockGrain>(TenantKey.For(_tenant, StockEntryId.Format(Sku, ClusterFixture.DefaultZone)));
+
+    private async Task<OrderView> PendingOrderAsync()
+    {
+        using var _ = ClusterFixture.ActAs(_tenant);
+        await Stock().AdjustAsync(ClusterFixture.SetOnHand(10));
+        var cart = cluster.Client.GetGrain<ICartGrain>(TenantKey.For(_tenant, Guid.NewGuid().ToString("D")));
+        Assert.True((await cart.SetItemAsync(Sku, ClusterFixture.DefaultZone, 3)).Succeeded);
+        var checkout = await cart.CheckoutAsync();
+        return checkout.Order ?? throw new InvalidOperationException($"Checkout fell short: {checkout.Shortage}");
+    }
+
+    /// <summary>One silo wired like production, whose grain state lives in a <see cref="FlakyGrainStorage"/>.</summary>
+    public sealed class FlakyCluster : IAsyncLifetime
+    {
+        private InProcessTestCluster? _cluster;
+        private FlakyGrainStorage? _storage;
+
+        public IClusterClient Client => _cluster!.Client;
+
+        public FlakyGrainStorage Storage => _storage ?? throw new InvalidOperationException("No silo has asked for its storage yet.");
+
+        public async Task InitializeAsync()
+        {
+            var builder = new InProcessTestClusterBuilder(1);
+            builder.ConfigureSilo((_, silo) =>
+            {
+                silo.AddMultiStoreGrains().UseEmbeddedStorage();
+                foreach (var name in new[] { StorageNames.Store, StorageNames.Shopping })
+                {
+                    silo.Services.AddKeyedSingleton<IGrainStorage>(name, (services, _) =>
+                        _storage ??= new FlakyGrainStorage(services.GetRequiredService<IGrainStorageSerializer>()));
+                }
+            });
+            _cluster = builder.Build();
+            await _cluster.DeployAsync();
+        }
+
+        public async Task DisposeAsync()
+        {
+            if (_cluster is not null)
+            {
+                await _cluster.StopAllSilosAsync();
+                await _cluster.DisposeAsync();
+            }
+        }
+    }
+}
