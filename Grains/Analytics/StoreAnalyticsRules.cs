@@ -86,8 +86,10 @@ public static class StoreAnalyticsRules
         var days = new List<DaySales>();
         var totals = SalesFigures.Zero;
         var skus = new Dictionary<string, SkuTally>(StringComparer.Ordinal);
-        for (var date = from; date <= to; date = date.AddDays(1))
+        // Counted by day number: stepping a date past the calendar's last day (9999-12-31) would throw.
+        for (var dayNumber = from.DayNumber; dayNumber <= to.DayNumber; dayNumber++)
         {
+            var date = DateOnly.FromDayNumber(dayNumber);
             var day = state.Days.GetValueOrDefault(DayKey(date));
             var figures = day?.Figures() ?? SalesFigures.Zero;
             days.Add(new DaySales(date, figures));

@@ -27,7 +27,8 @@ public static class AnalyticsRange
     public static (DateOnly From, DateOnly To) Resolve(DateOnly? from, DateOnly? to, TimeProvider time)
     {
         var last = to ?? DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
-        return (from ?? last.AddDays(1 - DefaultDays), last);
+        // By day number, floored at the calendar's first day: AddDays would throw for a 'to' in year 1.
+        return (from ?? DateOnly.FromDayNumber(Math.Max(0, last.DayNumber + 1 - DefaultDays)), last);
     }
 
     /// <summary>The range must run forward and cover at most <see cref="IStoreAnalyticsGrain.MaxDays"/> days.</summary>

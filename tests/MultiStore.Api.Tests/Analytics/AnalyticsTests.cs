@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Security.Claims;
 using System.Text.Json.Nodes;
@@ -62,6 +63,35 @@ public sealed class AnalyticsTests(ApiFactory api)
         var store = StoreDriver.FiberX(api);
 
         await store.Owner.GetAsync("/admin/analytics" + query).ExpectProblemAsync(HttpStatusCode.BadRequest, "invalid-request");
+    }
+
+    [Theory]
+    [InlineData("/admin/analytics?to=0001-01-05", 5)]
+    [InlineData("/admin/analytics?from=9999-12-31&to=9999-12-31", 1)]
+    [InlineData("/admin/stores/analytics?to=0001-01-05", 5)]
+    [InlineData("/admin/stores/analytics?from=9999-12-30&to=9999-12-31", 2)]
+    public async Task Analytics_AtTheCalendarsEdges_AnswersTheDaysThatExist(string pathAndQuery, int days)
+    {
+        var store = StoreDriver.FiberX(api);
+
+        var view = await store.Owner.GetAsync(pathAndQuery).ExpectAsync(HttpStatusCode.OK);
+
+        var (from, to) = (DateOnly.Parse(view.Value<string>("from")!, CultureInfo.InvariantCulture), DateOnly.Parse(view.Value<string>("to")!, CultureInfo.InvariantCulture));
+        Assert.Equal(days, to.DayNumber - from.DayNumber + 1);
+        if (view["storesRead"] is not null)
+        {
+            Assert.Equal(1, view.Value<int>("storesRead"));
+        }
+    }
+
+    [Fact]
+    public async Task PlatformAnalytics_AtTheCalendarsLastDay_ReadsEveryStore()
+    {
+        var view = await api.ClientFor("platform.test", api.PlatformToken())
+            .GetAsync("/platform/analytics?from=9999-12-31&to=9999-12-31").ExpectAsync(HttpStatusCode.OK);
+
+        Assert.Empty(view["unavailable"]!.AsArray());
+        Assert.True(view.Value<int>("storesRead") >= 1);
     }
 
     [Fact]

@@ -107,6 +107,22 @@ public sealed class CatalogImportTests(ApiFactory api, ITestOutputHelper output)
         Assert.Equal(Header, export.Trim());
     }
 
+    [Theory]
+    [InlineData("?dryRun=1")]
+    [InlineData("?dryRun=yes")]
+    [InlineData("?dryRun=")]
+    [InlineData("?dryRun=true&dryRun=true")]
+    public async Task Import_WithADryRunThatIsNotOneTrueOrFalse_IsRefusedAndChangesNothing(string query)
+    {
+        var store = StoreDriver.FiberX(api);
+        var handle = $"dry-{Guid.NewGuid():N}"[..16];
+
+        await store.Owner.PostAsync("/admin/catalog/import" + query, Csv($"{Header}\n{handle},Dry,Misc,1.00,,,,,2,\n"))
+            .ExpectProblemAsync(HttpStatusCode.BadRequest, "invalid-request");
+
+        await store.Owner.GetAsync($"/admin/products/{handle}").ExpectProblemAsync(HttpStatusCode.NotFound);
+    }
+
     [Fact]
     public async Task Import_DryRun_ChecksButChangesNothing()
     {

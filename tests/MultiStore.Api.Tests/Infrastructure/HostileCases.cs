@@ -86,6 +86,8 @@ public static partial class HostileCases
         ("object", "{}"),
         ("number", "5"),
         ("nested-garbage", "[[[[[[[[[[[[]]]]]]]]]]]]"),
+        // Validators check each item's fields, and skip an item that is null.
+        ("null-item", "[null]"),
     ];
 
     private static readonly (string Kind, string Text)[] WholeBodies =

@@ -31,6 +31,23 @@ public sealed class StockAdminTests(ApiFactory api)
     }
 
     [Fact]
+    public async Task Availability_OfFullZonesBeyondWhatAnIntHolds_IsSummedExactly()
+    {
+        var store = StoreDriver.FiberX(api);
+        var sku = store.NewSku("HUGE");
+        foreach (var zone in new[] { "main", "east", "west" })
+        {
+            await store.Owner.PutJsonAsync($"/admin/stock/{sku}/{zone}", new { onHand = 1_000_000_000 }).ExpectAsync(HttpStatusCode.OK);
+        }
+
+        var shopper = await store.Shopper.GetAsync($"/api/stock/{sku}").ExpectAsync(HttpStatusCode.OK);
+        var owner = await store.Owner.GetAsync($"/admin/stores/stock/{sku}").ExpectAsync(HttpStatusCode.OK);
+
+        Assert.Equal(3_000_000_000L, shopper.Value<long>("available"));
+        Assert.Equal((3_000_000_000L, 3_000_000_000L), (owner.Value<long>("onHand"), owner.Value<long>("available")));
+    }
+
+    [Fact]
     public async Task SetLevel_BelowReserved_Returns409AndKeepsOnHand()
     {
         var store = StoreDriver.FiberX(api);

@@ -89,6 +89,7 @@ public sealed class BadInputTests(ApiFactory api)
         ["POST /admin/products"] =
         [
             """{"name":"n","category":"c"}""", """{"name":"n","category":"c","price":-1}""", """{"name":"n","category":"c","price":1.234}""",
+            """{"name":"n","category":"c","price":1,"variants":[null]}""", """{"name":"n","category":"c","price":1,"variants":[{"attributes":{"size":"M"}},null]}""",
             """{"name":"n","category":"c","price":1000001}""", """{"name":"n","category":"c","price":"1"}""", """{"name":"","category":"c","price":1}""",
             """{"handle":"Bad Handle","name":"n","category":"c","price":1}""", """{"name":"n","price":1}""", """{"name":"!!!","category":"c","price":1}""",
             $$"""{"name":"{{new string('n', 201)}}","category":"c","price":1}""", """{"name":"n","category":"c","price":1,"variants":[{"attributes":{"Bad Name":"x"}}]}""",

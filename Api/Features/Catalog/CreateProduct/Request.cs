@@ -42,6 +42,6 @@ public sealed class RequestValidator : FastEndpoints.Validator<Request>
         RuleFor(request => request.Description).MaximumLength(CatalogRules.MaxDescriptionLength);
         RuleFor(request => request.Variants).Must(variants => variants is null || variants.Count <= CatalogRules.MaxVariants)
             .WithMessage($"A product has at most {CatalogRules.MaxVariants} variants.");
-        RuleForEach(request => request.Variants).ChildRules(variant => variant.RuleFor(v => v.Attributes).NotNull().AreAttributes());
+        RuleForEach(request => request.Variants).NotNull().WithMessage("A variant cannot be null.").ChildRules(variant => variant.RuleFor(v => v.Attributes).NotNull().AreAttributes());
     }
 }

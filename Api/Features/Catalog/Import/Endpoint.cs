@@ -48,7 +48,15 @@ public sealed class Endpoint(TenantGrains grains) : EndpointWithoutRequest<Respo
             return;
         }
 
-        var dryRun = string.Equals(HttpContext.Request.Query["dryRun"], "true", StringComparison.OrdinalIgnoreCase);
+        // Anything but one true or false is refused: a mistyped "?dryRun=1" must not import for real.
+        var dryRunValue = HttpContext.Request.Query["dryRun"];
+        var dryRun = false;
+        if (dryRunValue.Count > 0 && (dryRunValue.Count > 1 || !bool.TryParse(dryRunValue[0], out dryRun)))
+        {
+            AddError("dryRun", "Give dryRun once, as true or false.");
+            ThrowIfAnyErrors();
+        }
+
         var warehouseRead = grains.Warehouse().GetAsync();
         var limit = Resolve<IOptions<RequestLimitsOptions>>().Value.MaxImportBytes;
         var errors = new List<ImportError>();
