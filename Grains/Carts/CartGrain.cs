@@ -42,6 +42,9 @@ public sealed class CartGrain(
     /// <summary>A cart holds at most this many lines (a cap against abuse, not a business limit).</summary>
     public const int MaxLines = 50;
 
+    /// <summary>How many settled reservation ids a cart steps over before it gives up (one per failed save).</summary>
+    private const int MaxSettledIdsSkipped = 8;
+
     private TenantId _tenant;
     private string _cartId = string.Empty;
 
@@ -101,12 +104,21 @@ public sealed class CartGrain(
         }
 
         var keepsReservation = line is not null && line.Zone == zone && IsHeld(line);
-        var reservationId = keepsReservation ? line!.ReservationId : NextReservationId(sku);
         var stock = StockOf(sku, zone);
-        var result = keepsReservation && line!.Quantity == quantity
-            ? await stock.ExtendAsync(reservationId, Options.CartHold)
+        string reservationId;
+        ReservationResult result;
+        if (keepsReservation)
+        {
+            reservationId = line!.ReservationId;
+            result = line.Quantity == quantity
+                ? await stock.ExtendAsync(reservationId, Options.CartHold)
+                : await reservations.ReserveAsync(stock, reservationId, quantity, Options.CartHold);
+        }
+        else
+        {
             // Shoppers adding the same hot SKU at once share one call to its stock entry.
-            : await reservations.ReserveAsync(stock, reservationId, quantity, Options.CartHold);
+            (reservationId, result) = await ReserveNewAsync(sku, id => reservations.ReserveAsync(stock, id, quantity, Options.CartHold));
+        }
 
         if (!result.IsHeld)
         {
@@ -236,8 +248,7 @@ public sealed class CartGrain(
         var result = await stock.ExtendAsync(line.ReservationId, hold);
         if (!result.IsHeld)
         {
-            var reservationId = NextReservationId(line.Sku);
-            result = await stock.ReserveAsync(reservationId, line.Quantity, hold);
+            (var reservationId, result) = await ReserveNewAsync(line.Sku, id => stock.ReserveAsync(id, line.Quantity, hold));
             if (!result.IsHeld)
             {
                 return new StockShortage(line.Sku, line.Zone, line.Quantity, result.Available);
@@ -281,6 +292,28 @@ public sealed class CartGrain(
         State.ReservationSequence++;
         return $"cart:{_cartId}:{sku}:{State.ReservationSequence}";
     }
+
+    /// <summary>
+    /// Reserves under the cart's next reservation id. An id that the stock entry has already settled (released,
+    /// expired, sold) was taken by an earlier attempt whose cart was never saved: the stock said yes, then the cart's
+    /// write failed, so its sequence did not move. The entry remembers settled ids (idempotency) and would refuse that
+    /// one for days, so the cart steps past it and asks again.
+    /// </summary>
+    private async Task<(string Id, ReservationResult Result)> ReserveNewAsync(string sku, Func<string, Task<ReservationResult>> reserve)
+    {
+        var reservationId = NextReservationId(sku);
+        var result = await reserve(reservationId);
+        for (var skipped = 0; skipped < MaxSettledIdsSkipped && IsSettled(result.Status); skipped++)
+        {
+            reservationId = NextReservationId(sku);
+            result = await reserve(reservationId);
+        }
+
+        return (reservationId, result);
+    }
+
+    private static bool IsSettled(ReservationStatus status) =>
+        status is ReservationStatus.Released or ReservationStatus.Expired or ReservationStatus.Confirmed or ReservationStatus.Returned;
 
     private bool IsHeld(CartLineState line) => line.ExpiresAt > Now;
 

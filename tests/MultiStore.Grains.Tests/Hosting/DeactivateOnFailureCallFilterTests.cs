@@ -1,14 +1,10 @@
-using Microsoft.Extensions.DependencyInjection;
-using MultiStore.Grains.Hosting;
-using MultiStore.Grains.Orders;
-using MultiStore.Grains.Platform;
 using MultiStore.Grains.Interfaces.Carts;
 using MultiStore.Grains.Interfaces.Orders;
 using MultiStore.Grains.Interfaces.Platform;
 using MultiStore.Grains.Interfaces.Stock;
 using MultiStore.Grains.Interfaces.Tenancy;
-using Orleans.Storage;
-using Orleans.TestingHost;
+using MultiStore.Grains.Orders;
+using MultiStore.Grains.Platform;
 
 namespace MultiStore.Grains.Tests.Hosting;
 
@@ -16,8 +12,7 @@ namespace MultiStore.Grains.Tests.Hosting;
 /// A write that fails leaves no change behind in memory: a retry of the call does the work again against what storage
 /// holds, instead of finding it done in memory and acknowledging a change that was never stored.
 /// </summary>
-public sealed class DeactivateOnFailureCallFilterTests(DeactivateOnFailureCallFilterTests.FlakyCluster cluster)
-    : IClassFixture<DeactivateOnFailureCallFilterTests.FlakyCluster>
+public sealed class DeactivateOnFailureCallFilterTests(FlakyStorageCluster cluster) : IClassFixture<FlakyStorageCluster>
 {
     private const string Sku = "MUG-BLUE";
 
@@ -65,41 +60,5 @@ public sealed class DeactivateOnFailureCallFilterTests(DeactivateOnFailureCallFi
         Assert.True((await cart.SetItemAsync(Sku, ClusterFixture.DefaultZone, 3)).Succeeded);
         var checkout = await cart.CheckoutAsync();
         return checkout.Order ?? throw new InvalidOperationException($"Checkout fell short: {checkout.Shortage}");
-    }
-
-    /// <summary>One silo wired like production, whose grain state lives in a <see cref="FlakyGrainStorage"/>.</summary>
-    public sealed class FlakyCluster : IAsyncLifetime
-    {
-        private InProcessTestCluster? _cluster;
-        private FlakyGrainStorage? _storage;
-
-        public IClusterClient Client => _cluster!.Client;
-
-        public FlakyGrainStorage Storage => _storage ?? throw new InvalidOperationException("No silo has asked for its storage yet.");
-
-        public async Task InitializeAsync()
-        {
-            var builder = new InProcessTestClusterBuilder(1);
-            builder.ConfigureSilo((_, silo) =>
-            {
-                silo.AddMultiStoreGrains().UseEmbeddedStorage();
-                foreach (var name in new[] { StorageNames.Store, StorageNames.Shopping })
-                {
-                    silo.Services.AddKeyedSingleton<IGrainStorage>(name, (services, _) =>
-                        _storage ??= new FlakyGrainStorage(services.GetRequiredService<IGrainStorageSerializer>()));
-                }
-            });
-            _cluster = builder.Build();
-            await _cluster.DeployAsync();
-        }
-
-        public async Task DisposeAsync()
-        {
-            if (_cluster is not null)
-            {
-                await _cluster.StopAllSilosAsync();
-                await _cluster.DisposeAsync();
-            }
-        }
     }
 }

@@ -1,0 +1,43 @@
+using MultiStore.Grains.Interfaces.Carts;
+using MultiStore.Grains.Interfaces.Stock;
+using MultiStore.Grains.Interfaces.Tenancy;
+using MultiStore.Grains.Tests.Hosting;
+
+namespace MultiStore.Grains.Tests.Carts;
+
+/// <summary>A cart whose save failed after its stock entry said yes: the shopper's next try still gets the units.</summary>
+public sealed class CartSaveFailureTests(FlakyStorageCluster cluster) : IClassFixture<FlakyStorageCluster>
+{
+    private const string Sku = "CUP-RED";
+    private const string Zone = ClusterFixture.DefaultZone;
+
+    private readonly TenantId _tenant = ClusterFixture.NewTenant();
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task SetItemAsync_AfterASaveThatFailed_ReservesUnderAFreshIdOnceTheOldHoldIsSettled(bool oldHoldExpired)
+    {
+        using var _ = ClusterFixture.ActAs(_tenant);
+        var stock = cluster.Client.GetGrain<IStockGrain>(TenantKey.For(_tenant, StockEntryId.Format(Sku, Zone)));
+        await stock.AdjustAsync(ClusterFixture.SetOnHand(5));
+        var cartId = Guid.NewGuid().ToString("D");
+        var cart = cluster.Client.GetGrain<ICartGrain>(TenantKey.For(_tenant, cartId));
+        cluster.Storage.FailNextWrite(cart.GetGrainId());
+        await Assert.ThrowsAnyAsync<Exception>(() => cart.SetItemAsync(Sku, Zone, 2));
+        // The stock said yes before the cart's write failed; that hold then ends on its own (or is given back).
+        var orphan = $"cart:{cartId}:{Sku}:1";
+        Assert.Equal(2, (await stock.GetAsync()).Reserved);
+        if (oldHoldExpired)
+        {
+            await stock.ReleaseAsync(orphan);
+        }
+
+        var change = await cart.SetItemAsync(Sku, Zone, 2);
+
+        Assert.True(change.Succeeded, $"fell short: {change.Shortage}");
+        var line = Assert.Single(change.Cart.Lines);
+        Assert.Equal(oldHoldExpired ? $"cart:{cartId}:{Sku}:2" : orphan, line.ReservationId);
+        Assert.Equal(3, (await stock.GetAsync()).Available);
+    }
+}
