@@ -86,20 +86,38 @@ public sealed class TenantDirectoryGrain(
 
     private async Task<List<IHostNameGrain>> ClaimDomainsAsync(TenantSpec spec)
     {
-        var claimed = new List<IHostNameGrain>();
-        foreach (var domain in spec.Domains)
+        // Every domain asked, not only those that said yes: a claim that failed may still have landed. Releasing is
+        // idempotent and lets go only of a binding to this store.
+        var asked = new List<IHostNameGrain>();
+        try
         {
-            var host = GrainFactory.GetGrainByKey<IHostNameGrain>(domain);
-            if (!await host.ClaimAsync(new HostBinding(spec.Id, TenantStatus.Active)))
+            foreach (var domain in spec.Domains)
             {
-                await ReleaseAsync(claimed, spec.Id);
-                throw new StoreRuleException(RuleCodes.DomainTaken, $"Domain '{domain}' already belongs to another store.");
+                var host = GrainFactory.GetGrainByKey<IHostNameGrain>(domain);
+                asked.Add(host);
+                if (!await host.ClaimAsync(new HostBinding(spec.Id, TenantStatus.Active)))
+                {
+                    throw new StoreRuleException(RuleCodes.DomainTaken, $"Domain '{domain}' already belongs to another store.");
+                }
+            }
+        }
+        catch
+        {
+            // Whatever stopped the onboarding (a domain taken, a claim whose write failed), no domain stays bound to
+            // a store that was never created; the caller hears the first failure.
+            try
+            {
+                await ReleaseAsync(asked, spec.Id);
+            }
+            catch (Exception releaseFailure)
+            {
+                logger.LogWarning(releaseFailure, "Domains of the failed onboarding of {Tenant} could not all be released", spec.Id);
             }
 
-            claimed.Add(host);
+            throw;
         }
 
-        return claimed;
+        return asked;
     }
 
     private static Task ReleaseAsync(IEnumerable<IHostNameGrain> claimed, string tenantId) =>
