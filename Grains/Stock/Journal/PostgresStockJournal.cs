@@ -169,13 +169,25 @@ public sealed class PostgresStockJournal : IStockJournal, IAsyncDisposable
         var started = Stopwatch.GetTimestamp();
         var batches = new List<StockJournalBatch>(group.Count);
         var sent = new List<OpenStockBatch>(group.Count);
+        var versions = new HashSet<(string Stream, long Version)>(group.Count);
         foreach (var open in group.Select(append => append.Batch))
         {
-            if (open.TakeForWriting() is { } batch)
+            if (open.TakeForWriting() is not { } batch)
             {
-                batches.Add(batch);
-                sent.Add(open);
+                continue;
             }
+
+            if (!versions.Add((batch.Stream, batch.Version)))
+            {
+                // Two activations of one entry on this silo (one still draining, one new) want the same version. The
+                // statement's fence would let one row in and report both positions written, so the later one loses
+                // here, as it would against a row already in the table.
+                open.Fail(new StockJournalConflictException(batch.Stream, batch.Version));
+                continue;
+            }
+
+            batches.Add(batch);
+            sent.Add(open);
         }
 
         if (batches.Count == 0)

@@ -274,6 +274,33 @@ public sealed class PostgresStockJournalTests : IAsyncLifetime
         Assert.Equal([(1L, 1)], Deltas(await live.ReadLedgerAsync(Stream, before: null, take: 10)));
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Write_TwoBatchesOfOneVersionInOneTransaction_OnlyOneIsAcknowledged(bool withLedgerLines)
+    {
+        // Two activations of one entry on one silo (one still draining) hand over the same version. Both wait for the
+        // same predecessor, so they become ready together and travel in one transaction. Without ledger lines (holds
+        // only) nothing else in the statement collides, and both used to be reported written.
+        await using var journal = Journal("svc-twins");
+        var predecessor = new OpenStockBatch(Stream, 1, predecessor: null);
+        predecessor.TryAdd(Set(10), Line(1, delta: 10), wakeUp: null, snapshot: null);
+        var (old, young) = (new OpenStockBatch(Stream, 2, predecessor), new OpenStockBatch(Stream, 2, predecessor));
+        old.TryAdd(Set(11), withLedgerLines ? Line(2, delta: 1, reason: "old") : null, wakeUp: null, snapshot: null);
+        young.TryAdd(Set(12), withLedgerLines ? Line(2, delta: 2, reason: "young") : null, wakeUp: null, snapshot: null);
+        journal.Write(predecessor);
+        journal.Write(old);
+        journal.Write(young);
+
+        await predecessor.Durable;
+        await old.Durable;
+        await Assert.ThrowsAsync<StockJournalConflictException>(() => young.Durable);
+        var history = await journal.LoadAsync(Stream);
+        Assert.Equal(2, history.Version);
+        Assert.Equal([10, 11], history.ChangesAfterSnapshot.Select(change => change.OnHand));
+        Assert.Equal(withLedgerLines ? [(2L, 1), (1L, 10)] : [(1L, 10)], Deltas(await journal.ReadLedgerAsync(Stream, before: null, take: 10)));
+    }
+
     [Fact]
     public async Task Write_BatchFailedBeforeItWasSent_IsNeverWritten()
     {
