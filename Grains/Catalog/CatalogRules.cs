@@ -34,10 +34,18 @@ public static partial class CatalogRules
 
     public static string Category(string? category) => Text(category, MaxCategoryLength, "A category");
 
+    /// <summary>A description, or null for none (blank text counts as none).</summary>
     public static string? Description(string? description) =>
-        description is null ? null
-        : description.Length <= MaxDescriptionLength ? description
-        : throw Invalid($"A description has at most {MaxDescriptionLength} characters.");
+        string.IsNullOrWhiteSpace(description) ? null
+        : IsDescription(description) ? description
+        : throw Invalid(DescriptionRule);
+
+    public static readonly string DescriptionRule =
+        $"A description has at most {MaxDescriptionLength} characters; line breaks and tabs are its only control characters.";
+
+    /// <summary>Free text that may run over lines: unlike names, line breaks and tabs are kept, other control characters refused.</summary>
+    public static bool IsDescription(string? description) =>
+        description is null || (description.Length <= MaxDescriptionLength && !description.Any(c => char.IsControl(c) && c is not ('\n' or '\r' or '\t')));
 
     public static decimal Price(decimal price) =>
         IsPrice(price) ? price : throw Invalid($"A price is between 0 and {MaxPrice} with at most two decimals, not {price}.");

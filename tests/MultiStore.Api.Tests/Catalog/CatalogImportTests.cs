@@ -163,6 +163,19 @@ public sealed class CatalogImportTests(ApiFactory api, ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Import_OnePriceWrittenTwoWays_IsOnePrice()
+    {
+        var store = await StoreDriver.OnboardAsync(api, "imp-price");
+        var csv = $"{Header}\ntwo-ways,Two ways,Misc,10.00,,color=Black,,,,\ntwo-ways,,,10,,color=White,,,,\n";
+
+        await store.Owner.PostAsync("/admin/catalog/import", Csv(csv)).ExpectAsync(HttpStatusCode.OK);
+
+        var product = await store.ProductAsync("two-ways");
+        Assert.Equal(10m, product.Value<decimal>("price"));
+        Assert.Equal(2, product["variants"]!.AsArray().Count);
+    }
+
+    [Fact]
     public async Task Import_NotCsv_Returns415()
     {
         var store = await StoreDriver.OnboardAsync(api, "imp-json");

@@ -89,6 +89,7 @@ public sealed class BadInputTests(ApiFactory api)
         ["POST /admin/products"] =
         [
             """{"name":"n","category":"c"}""", """{"name":"n","category":"c","price":-1}""", """{"name":"n","category":"c","price":1.234}""",
+            """{"name":"n","category":"c","price":1,"description":"a\u0000b"}""", """{"name":"n","category":"c","price":1,"description":"bell\u0007"}""",
             """{"name":"n","category":"c","price":1,"variants":[null]}""", """{"name":"n","category":"c","price":1,"variants":[{"attributes":{"size":"M"}},null]}""",
             """{"name":"n","category":"c","price":1000001}""", """{"name":"n","category":"c","price":"1"}""", """{"name":"","category":"c","price":1}""",
             """{"handle":"Bad Handle","name":"n","category":"c","price":1}""", """{"name":"n","price":1}""", """{"name":"!!!","category":"c","price":1}""",
@@ -101,6 +102,7 @@ public sealed class BadInputTests(ApiFactory api)
         ["PUT /admin/products/{handle}"] =
         [
             """{"price":-5}""", """{"price":0.001}""", """{"name":""}""", """{"status":"deleted"}""", """{"category":"   "}""", "{", "[]", "",
+            """{"description":"a\u0000b"}""",
         ],
         ["POST /admin/products/{handle}/archive"] = ["{"],
         ["POST /admin/products/{handle}/variants"] =

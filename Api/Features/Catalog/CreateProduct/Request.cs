@@ -39,7 +39,7 @@ public sealed class RequestValidator : FastEndpoints.Validator<Request>
             .WithMessage("Give a handle: no handle can be made from this name.");
         RuleFor(request => request.Category).NotNull().IsText(CatalogRules.MaxCategoryLength);
         RuleFor(request => request.Price).NotNull().IsPrice();
-        RuleFor(request => request.Description).MaximumLength(CatalogRules.MaxDescriptionLength);
+        RuleFor(request => request.Description).Must(CatalogRules.IsDescription).WithMessage(CatalogRules.DescriptionRule);
         RuleFor(request => request.Variants).Must(variants => variants is null || variants.Count <= CatalogRules.MaxVariants)
             .WithMessage($"A product has at most {CatalogRules.MaxVariants} variants.");
         RuleForEach(request => request.Variants).NotNull().WithMessage("A variant cannot be null.").ChildRules(variant => variant.RuleFor(v => v.Attributes).NotNull().AreAttributes());

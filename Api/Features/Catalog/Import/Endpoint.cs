@@ -202,7 +202,8 @@ public sealed class Endpoint(TenantGrains grains) : EndpointWithoutRequest<Respo
                 var first = products[index];
                 Agree(row, CatalogCsv.Name, first.Name, row.Name, errors);
                 Agree(row, CatalogCsv.Category, first.Category, row.Category, errors);
-                Agree(row, CatalogCsv.Price, first.Price?.ToString(CultureInfo.InvariantCulture), row.Price?.ToString(CultureInfo.InvariantCulture), errors);
+                // Compared as amounts: "10" and "10.00" are one price (prices have at most two decimals).
+                Agree(row, CatalogCsv.Price, first.Price?.ToString("0.##", CultureInfo.InvariantCulture), row.Price?.ToString("0.##", CultureInfo.InvariantCulture), errors);
                 Agree(row, CatalogCsv.Status, first.Status?.ToString(), row.Status?.ToString(), errors);
                 products[index] = first with
                 {

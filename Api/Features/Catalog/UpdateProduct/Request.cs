@@ -30,7 +30,7 @@ public sealed class RequestValidator : Validator<Request>
         RuleFor(request => request.Name).IsText(CatalogRules.MaxNameLength);
         RuleFor(request => request.Category).IsText(CatalogRules.MaxCategoryLength);
         RuleFor(request => request.Price).IsPrice();
-        RuleFor(request => request.Description).MaximumLength(CatalogRules.MaxDescriptionLength);
+        RuleFor(request => request.Description).Must(CatalogRules.IsDescription).WithMessage(CatalogRules.DescriptionRule);
         RuleFor(request => request.Status).Must(status => status is null or "active" or "archived").WithMessage("Use active or archived.");
     }
 }
