@@ -54,6 +54,15 @@ public interface ICatalogGrain : ITenantScopedGrain
     Task<IReadOnlyList<SkuInfo>> FindSkusAsync(IReadOnlyList<string> skus);
 
     /// <summary>
+    /// The SKU as the catalog issued it when <paramref name="sku"/> names it in other letter case (null when the catalog
+    /// issued no such SKU). Stock keyed by the other spelling would be a separate entry that the catalog cannot find:
+    /// sold at no price and whatever the product's status.
+    /// </summary>
+    [RetrySafe]
+    [RequiresPermission(StorePermission.CatalogRead, StorePermission.StockWrite), ReadOnly, Alias("FindSkuSpelling")]
+    Task<string?> FindSkuSpellingAsync(string sku);
+
+    /// <summary>
     /// Applies a whole import in one step: every product is validated first and, if any fails, nothing changes and
     /// the errors (with row numbers) are answered; otherwise everything is stored at once.
     /// </summary>

@@ -119,6 +119,15 @@ public sealed class CatalogGrain(
     }
 
     /// <inheritdoc />
+    public Task<string?> FindSkuSpellingAsync(string sku)
+    {
+        // A scan, not a second index: only an admin's stock count asks, and only for a SKU the catalog lacks as typed.
+        var skus = catalog.State.Skus;
+        var issued = skus.ContainsKey(sku) ? sku : skus.Keys.FirstOrDefault(known => string.Equals(known, sku, StringComparison.OrdinalIgnoreCase));
+        return Task.FromResult(issued);
+    }
+
+    /// <inheritdoc />
     public Task<IReadOnlyList<SkuInfo>> FindSkusAsync(IReadOnlyList<string> skus)
     {
         var state = catalog.State;

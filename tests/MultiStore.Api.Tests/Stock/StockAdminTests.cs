@@ -1,4 +1,5 @@
 using System.Net;
+using MultiStore.Api.Auth;
 
 namespace MultiStore.Api.Tests.Stock;
 
@@ -45,6 +46,22 @@ public sealed class StockAdminTests(ApiFactory api)
 
         Assert.Equal(3_000_000_000L, shopper.Value<long>("available"));
         Assert.Equal((3_000_000_000L, 3_000_000_000L), (owner.Value<long>("onHand"), owner.Value<long>("available")));
+    }
+
+    [Fact]
+    public async Task SetLevel_OfACatalogSkuInOtherLetterCase_IsRefusedAndStocksNothing()
+    {
+        var store = StoreDriver.FiberX(api);
+        var handle = await store.NewProductAsync(price: 12m);
+        var issued = (await store.ProductAsync(handle))["variants"]![0]!.Value<string>("sku")!;
+        var typo = issued.ToLowerInvariant();
+        using var warehouse = store.ClientWith(api.StoreToken(store.TenantId, StoreRoles.Warehouse));
+
+        var problem = await warehouse.PutJsonAsync($"/admin/stock/{typo}/main", new { onHand = 5 }).ExpectProblemAsync(HttpStatusCode.Conflict, "sku-spelling");
+
+        Assert.Contains(issued, problem.Value<string>("detail"));
+        await store.Shopper.GetAsync($"/api/stock/{typo}").ExpectProblemAsync(HttpStatusCode.NotFound);
+        await warehouse.PutJsonAsync($"/admin/stock/{issued}/main", new { onHand = 5 }).ExpectAsync(HttpStatusCode.OK);
     }
 
     [Fact]

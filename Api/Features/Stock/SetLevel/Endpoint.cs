@@ -1,5 +1,6 @@
 using FastEndpoints;
 using MultiStore.Api.Auth;
+using MultiStore.Api.Problems;
 using MultiStore.Api.Tenancy;
 using MultiStore.Grains.Interfaces.Stock;
 
@@ -17,6 +18,13 @@ public sealed class Endpoint(TenantGrains grains) : Endpoint<Request, StockLevel
 
     public override async Task HandleAsync(Request req, CancellationToken ct)
     {
+        if (await grains.Catalog().FindSkuSpellingAsync(req.Sku) is { } issued && issued != req.Sku)
+        {
+            await Send.ResultAsync(ApiProblem.Create(StatusCodes.Status409Conflict, ApiProblemCodes.SkuSpelling, "SKU spelled differently",
+                $"The catalog issued this SKU as '{issued}'; stock it under that spelling."));
+            return;
+        }
+
         var level = await grains.Stock(req.Sku, req.Zone).AdjustAsync(new StockAdjustment(null, req.OnHand, req.SafetyStock, "set"));
         // After the entry exists, so the SKU never lists a zone without stock; AddZone is idempotent on a retry.
         await grains.Sku(req.Sku).AddZoneAsync(req.Zone);
