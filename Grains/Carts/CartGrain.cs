@@ -197,6 +197,15 @@ public sealed class CartGrain(
             return new CheckoutResult(await OrderOf(placed).GetAsync(), null);
         }
 
+        // A checkout that placed its order but failed to record it: the order is taken as it stands. Holding the lines
+        // again first would reserve anew the units of an order that was paid (or closed) since, and strand them.
+        if (State.PendingOrderId is { } pending && await OrderOf(pending).GetAsync() is { } earlier)
+        {
+            State.OrderId = earlier.OrderId;
+            await SaveAsync();
+            return new CheckoutResult(earlier, null);
+        }
+
         if (State.Lines.Count == 0)
         {
             throw new StoreRuleException(RuleCodes.CartEmpty, "An empty cart cannot be checked out.");

@@ -1,4 +1,6 @@
+using MultiStore.Grains.Carts;
 using MultiStore.Grains.Interfaces.Carts;
+using MultiStore.Grains.Interfaces.Orders;
 using MultiStore.Grains.Interfaces.Stock;
 using MultiStore.Grains.Interfaces.Tenancy;
 using MultiStore.Grains.Tests.Hosting;
@@ -39,5 +41,28 @@ public sealed class CartSaveFailureTests(FlakyStorageCluster cluster) : IClassFi
         var line = Assert.Single(change.Cart.Lines);
         Assert.Equal(oldHoldExpired ? $"cart:{cartId}:{Sku}:2" : orphan, line.ReservationId);
         Assert.Equal(3, (await stock.GetAsync()).Available);
+    }
+
+    [Fact]
+    public async Task CheckoutAsync_RetriedAfterItsOrderWasPlacedButNotRecorded_TakesThatOrderAndHoldsNothingMore()
+    {
+        using var _ = ClusterFixture.ActAs(_tenant);
+        var stock = cluster.Client.GetGrain<IStockGrain>(TenantKey.For(_tenant, StockEntryId.Format(Sku, Zone)));
+        await stock.AdjustAsync(ClusterFixture.SetOnHand(5));
+        var cart = cluster.Client.GetGrain<ICartGrain>(TenantKey.For(_tenant, Guid.NewGuid().ToString("D")));
+        Assert.True((await cart.SetItemAsync(Sku, Zone, 2)).Succeeded);
+        // Checkout writes the cart twice: before placing the order (its id) and after (the order placed). The second fails.
+        cluster.Storage.FailNextWrite(cart.GetGrainId(), succeeding: 1);
+        await Assert.ThrowsAnyAsync<Exception>(() => cart.CheckoutAsync());
+        // The order was placed under the id the first write stored.
+        var order = cluster.Storage.Stored<CartState>("cart", cart.GetGrainId())?.PendingOrderId;
+        Assert.NotNull(order);
+        await cluster.Client.GetGrain<IOrderGrain>(TenantKey.For(_tenant, order)).PayAsync("pay-1");
+
+        var retried = await cart.CheckoutAsync();
+
+        Assert.Equal((order, OrderStatus.Paid), (retried.Order?.OrderId, retried.Order?.Status));
+        Assert.Equal(new StockLevel(Sku, Zone, 3, 0, 0, true), await stock.GetAsync());
+        Assert.Equal(order, (await cart.GetAsync())?.OrderId);
     }
 }

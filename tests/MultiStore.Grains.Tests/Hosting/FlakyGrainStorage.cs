@@ -11,10 +11,11 @@ namespace MultiStore.Grains.Tests.Hosting;
 public sealed class FlakyGrainStorage(IGrainStorageSerializer serializer) : IGrainStorage
 {
     private readonly ConcurrentDictionary<(string State, GrainId Grain), (BinaryData Payload, int Version)> _rows = new();
-    private readonly ConcurrentDictionary<GrainId, bool> _failNextWrite = new();
+    // Per grain: how many more writes succeed before the one that fails.
+    private readonly ConcurrentDictionary<GrainId, int> _failAfter = new();
 
-    /// <summary>The next write of <paramref name="grain"/>'s state fails; later ones succeed.</summary>
-    public void FailNextWrite(GrainId grain) => _failNextWrite[grain] = true;
+    /// <summary>The next write of <paramref name="grain"/>'s state, or the one after <paramref name="succeeding"/> more, fails; later ones succeed.</summary>
+    public void FailNextWrite(GrainId grain, int succeeding = 0) => _failAfter[grain] = succeeding;
 
     /// <summary>What storage holds of <paramref name="grain"/>'s state <paramref name="stateName"/> (default: nothing).</summary>
     public T? Stored<T>(string stateName, GrainId grain) =>
@@ -40,9 +41,15 @@ public sealed class FlakyGrainStorage(IGrainStorageSerializer serializer) : IGra
 
     public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        if (_failNextWrite.TryRemove(grainId, out _))
+        if (_failAfter.TryGetValue(grainId, out var succeeding))
         {
-            throw new IOException($"Injected storage failure writing {stateName} of {grainId}.");
+            if (succeeding == 0)
+            {
+                _failAfter.TryRemove(grainId, out _);
+                throw new IOException($"Injected storage failure writing {stateName} of {grainId}.");
+            }
+
+            _failAfter[grainId] = succeeding - 1;
         }
 
         var version = _rows.TryGetValue((stateName, grainId), out var row) ? row.Version + 1 : 1;
