@@ -68,4 +68,9 @@ public interface ICatalogGrain : ITenantScopedGrain
     /// </summary>
     [RequiresPermission(StorePermission.CatalogWrite), Alias("Import")]
     Task<CatalogImportResult> ImportAsync(IReadOnlyList<ProductImport> products);
+
+    /// <summary>What <see cref="ImportAsync"/> would answer for <paramref name="products"/>, with the same checks; changes nothing.</summary>
+    [RetrySafe]
+    [RequiresPermission(StorePermission.CatalogWrite), ReadOnly, Alias("CheckImport")]
+    Task<CatalogImportResult> CheckImportAsync(IReadOnlyList<ProductImport> products);
 }

@@ -146,6 +146,28 @@ public sealed class CatalogGrain(
     /// <inheritdoc />
     public async Task<CatalogImportResult> ImportAsync(IReadOnlyList<ProductImport> products)
     {
+        var (next, result) = PlanImport(products);
+        if (result.Errors.Count > 0)
+        {
+            return result;
+        }
+
+        await CommitAsync(next);
+        logger.LogInformation(
+            "Catalog import in {Tenant} by {Actor}: {Created} products created, {Updated} updated, {Variants} variants created",
+            _tenant, TenantContext.Actor, result.ProductsCreated, result.ProductsUpdated, result.VariantsCreated);
+        return result;
+    }
+
+    /// <inheritdoc />
+    public Task<CatalogImportResult> CheckImportAsync(IReadOnlyList<ProductImport> products) => Task.FromResult(PlanImport(products).Result);
+
+    /// <summary>
+    /// The catalog an import would make, on a copy, and what it would answer: the same checks for a dry run as for
+    /// the import itself, so a file that passes the one passes the other.
+    /// </summary>
+    private (CatalogState Next, CatalogImportResult Result) PlanImport(IReadOnlyList<ProductImport> products)
+    {
         var next = catalog.State.Copy();
         var errors = new List<ImportError>();
         var skuByRow = new Dictionary<int, string>();
@@ -177,16 +199,9 @@ public sealed class CatalogGrain(
             }
         }
 
-        if (errors.Count > 0)
-        {
-            return new CatalogImportResult([.. errors.OrderBy(error => error.Row)], 0, 0, 0, new Dictionary<int, string>());
-        }
-
-        await CommitAsync(next);
-        logger.LogInformation(
-            "Catalog import in {Tenant} by {Actor}: {Created} products created, {Updated} updated, {Variants} variants created",
-            _tenant, TenantContext.Actor, created, updated, variantsCreated);
-        return new CatalogImportResult([], created, updated, variantsCreated, skuByRow);
+        return errors.Count > 0
+            ? (next, new CatalogImportResult([.. errors.OrderBy(error => error.Row)], 0, 0, 0, new Dictionary<int, string>()))
+            : (next, new CatalogImportResult([], created, updated, variantsCreated, skuByRow));
     }
 
     /// <summary>One imported product onto <paramref name="next"/>; null (with errors added) when a variant row is wrong.</summary>

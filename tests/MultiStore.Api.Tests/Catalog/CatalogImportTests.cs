@@ -131,7 +131,24 @@ public sealed class CatalogImportTests(ApiFactory api, ITestOutputHelper output)
         var result = await store.Owner.PostAsync("/admin/catalog/import?dryRun=true", Csv($"{Header}\ndry,Dry,Misc,1.00,,,,,2,\n")).ExpectAsync(HttpStatusCode.OK);
 
         Assert.True(result.Value<bool>("dryRun"));
+        Assert.Equal((1, 1, 0), (result.Value<int>("productsCreated"), result.Value<int>("variantsCreated"), result.Value<int>("stockCountsApplied")));
         await store.Owner.GetAsync("/admin/products/dry").ExpectProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    [Theory]
+    [InlineData("nameless,,Misc,1.00,,,,,,")]
+    [InlineData("bad-attr,Bad attribute,Misc,1.00,,Color!=Red,,,,")]
+    [InlineData("strange-sku,Strange SKU,Misc,1.00,,color=Red,NEVER-ISSUED-1,,,")]
+    public async Task Import_DryRun_RefusesWhatTheImportRefuses_WithTheSameErrors(string row)
+    {
+        var store = await StoreDriver.OnboardAsync(api, "imp-dry-bad");
+        var csv = $"{Header}\n{row}\n";
+
+        var dry = await store.Owner.PostAsync("/admin/catalog/import?dryRun=true", Csv(csv)).ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "invalid-import");
+        var real = await store.Owner.PostAsync("/admin/catalog/import", Csv(csv)).ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "invalid-import");
+
+        Assert.Equal(real["errors"]!.ToJsonString(), dry["errors"]!.ToJsonString());
+        Assert.Equal(Header, (await ExportAsync(store)).Trim());
     }
 
     [Fact]

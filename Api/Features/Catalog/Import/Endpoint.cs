@@ -79,16 +79,18 @@ public sealed class Endpoint(TenantGrains grains) : EndpointWithoutRequest<Respo
             return;
         }
 
-        if (dryRun)
-        {
-            await Send.OkAsync(new Response(rows.Count, 0, 0, 0, 0, [], true, clock.ElapsedMilliseconds), ct);
-            return;
-        }
-
-        var result = await grains.Catalog().ImportAsync(products);
+        // A dry run asks the catalog to check the file exactly as it would import it, and stops there.
+        var result = dryRun ? await grains.Catalog().CheckImportAsync(products) : await grains.Catalog().ImportAsync(products);
         if (result.Errors.Count > 0)
         {
             await Send.ResultAsync(Invalid([.. result.Errors]));
+            return;
+        }
+
+        if (dryRun)
+        {
+            await Send.OkAsync(
+                new Response(rows.Count, result.ProductsCreated, result.ProductsUpdated, result.VariantsCreated, 0, [], true, clock.ElapsedMilliseconds), ct);
             return;
         }
 

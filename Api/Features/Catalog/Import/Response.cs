@@ -5,7 +5,10 @@ namespace MultiStore.Api.Features.Catalog.Import;
 /// stock counts are applied after it, each on its own: <see cref="StockErrors"/> lists the rows whose count was refused
 /// then (e.g. fewer units than are reserved), everything else is applied, and sending the same file again is safe.
 /// </summary>
-/// <param name="DryRun">True when the file was only checked (<c>?dryRun=true</c>): nothing was changed.</param>
+/// <param name="DryRun">
+/// True when the file was only checked (<c>?dryRun=true</c>): nothing was changed, the product counts say what the import
+/// would do, and no stock count is applied.
+/// </param>
 public sealed record Response(
     int Rows,
     int ProductsCreated,
