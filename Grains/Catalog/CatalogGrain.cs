@@ -1,3 +1,4 @@
+using System.Text;
 using Microsoft.Extensions.Logging;
 using MultiStore.Grains.Hosting;
 using MultiStore.Grains.Interfaces.Catalog;
@@ -107,7 +108,7 @@ public sealed class CatalogGrain(
     public Task<ProductPage> ListAsync(ProductQuery query)
     {
         var state = catalog.State;
-        var category = query.Category?.Trim();
+        var category = query.Category?.Trim().Normalize(NormalizationForm.FormC);
         var matching = state.Order
             .Select(handle => state.Products[handle])
             .Where(product => query.Status is null || product.Status == query.Status)

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.RegularExpressions;
 using MultiStore.Grains.Interfaces.Common;
 
@@ -50,7 +51,7 @@ public static partial class CatalogRules
     public static decimal Price(decimal price) =>
         IsPrice(price) ? price : throw Invalid($"A price is between 0 and {MaxPrice} with at most two decimals, not {price}.");
 
-    /// <summary>Attribute names lower-cased and values trimmed; at most <see cref="SkuCodes.MaxAttributes"/>.</summary>
+    /// <summary>Attribute names lower-cased and values trimmed (and in NFC); at most <see cref="SkuCodes.MaxAttributes"/>.</summary>
     public static Dictionary<string, string> Attributes(IReadOnlyDictionary<string, string>? attributes)
     {
         var normalized = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -72,7 +73,8 @@ public static partial class CatalogRules
                 throw Invalid($"'{rawName}' is not an attribute name: use 1-{MaxAttributeNameLength} of a-z, 0-9, '_' and '-', starting with a letter.");
             }
 
-            var value = rawValue?.Trim() ?? string.Empty;
+            // One form of each accented letter (NFC): "Café" typed composed or decomposed is one value, one variant.
+            var value = rawValue?.Trim().Normalize(NormalizationForm.FormC) ?? string.Empty;
             if (value.Length is 0 or > MaxAttributeValueLength || value.Any(char.IsControl) || !value.Any(char.IsLetterOrDigit))
             {
                 throw Invalid($"The value of '{name}' needs 1-{MaxAttributeValueLength} printable characters with a letter or digit.");
@@ -96,7 +98,7 @@ public static partial class CatalogRules
 
     private static string Text(string? text, int maxLength, string what)
     {
-        var trimmed = text?.Trim() ?? string.Empty;
+        var trimmed = text?.Trim().Normalize(NormalizationForm.FormC) ?? string.Empty;
         return trimmed.Length is > 0 && trimmed.Length <= maxLength && !trimmed.Any(char.IsControl)
             ? trimmed
             : throw Invalid($"{what} has 1-{maxLength} printable characters.");

@@ -34,4 +34,18 @@ public sealed class CatalogRulesTests
         Assert.NotNull(CatalogRules.Description(new string('d', CatalogRules.MaxDescriptionLength)));
         Assert.Throws<StoreRuleException>(() => CatalogRules.Description(new string('d', CatalogRules.MaxDescriptionLength + 1)));
     }
+
+    [Fact]
+    public void Attributes_AnAccentTypedComposedOrDecomposed_IsOneValue()
+    {
+        var composed = CatalogRules.Attributes(new Dictionary<string, string> { ["color"] = "Caf\u00e9" });
+        var decomposed = CatalogRules.Attributes(new Dictionary<string, string> { ["color"] = "Cafe\u0301" });
+
+        Assert.Equal(composed["color"], decomposed["color"]);
+        Assert.True(CatalogRules.SameVariant(composed, decomposed));
+    }
+
+    [Fact]
+    public void NameAndCategory_AreKeptInOneFormOfEachAccent() =>
+        Assert.Equal(("Caf\u00e9 cr\u00e8me", "Boissons \u00e9t\u00e9"), (CatalogRules.Name("Cafe\u0301 cre\u0300me"), CatalogRules.Category("Boissons e\u0301te\u0301")));
 }
