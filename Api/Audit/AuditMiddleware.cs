@@ -14,6 +14,9 @@ namespace MultiStore.Api.Audit;
 /// </summary>
 public sealed class AuditMiddleware(RequestDelegate next, AuditRecorder recorder, TimeProvider time)
 {
+    /// <summary>Longest path and query an entry keeps (Kestrel accepts request lines of about 8 KB).</summary>
+    public const int MaxRecordedPathLength = 512;
+
     public async Task InvokeAsync(HttpContext context, RequestAudit audit)
     {
         var endpoint = context.GetEndpoint();
@@ -43,12 +46,15 @@ public sealed class AuditMiddleware(RequestDelegate next, AuditRecorder recorder
         }
     }
 
+    /// <summary>The caller writes the path and query: a trail keeps at most <see cref="MaxRecordedPathLength"/> characters of them.</summary>
+    private static string Bounded(string path) => path.Length <= MaxRecordedPathLength ? path : string.Concat(path.AsSpan(0, MaxRecordedPathLength), "…");
+
     private async Task RecordAsync(HttpContext context, RequestAudit audit, Endpoint endpoint, int status)
     {
         var user = context.User;
         var route = (endpoint as RouteEndpoint)?.RoutePattern.RawText ?? context.Request.Path.Value ?? string.Empty;
         var action = $"{context.Request.Method} /{route.TrimStart('/')}";
-        var path = $"{context.Request.Path}{context.Request.QueryString}";
+        var path = Bounded($"{context.Request.Path}{context.Request.QueryString}");
         var traceId = Activity.Current?.Id ?? context.TraceIdentifier;
         var now = time.GetUtcNow();
 

@@ -55,6 +55,10 @@ public sealed partial class TenantResolutionMiddleware(RequestDelegate next, Hos
         else if (await RefuseSwitchAsync(context, switchTo, audit) is { } target)
         {
             resolution = await resolver.ResolveStoreAsync(target);
+            if (resolution.Status != TenantResolutionStatus.Unknown)
+            {
+                audit.Target(target, AuditVia.TenantHeader);
+            }
         }
         else
         {
@@ -103,10 +107,15 @@ public sealed partial class TenantResolutionMiddleware(RequestDelegate next, Hos
             return null;
         }
 
-        // The store asked for is audited whatever happens next, so its owner sees refused attempts too.
-        audit.Target(target, AuditVia.TenantHeader);
         if (!context.User.HoldsRoleIn(target))
         {
+            // The store asked for keeps the refused attempt, so its owner sees it; a store that does not exist gets no
+            // trail of its own (anyone with a token could otherwise start one for any id), and the platform's keeps it.
+            if ((await resolver.ResolveStoreAsync(target)).Status != TenantResolutionStatus.Unknown)
+            {
+                audit.Target(target, AuditVia.TenantHeader);
+            }
+
             LogSwitchRefused(logger, context.User.ActorName(), target.Value, context.Request.Method, context.Request.Path);
             await ApiProblem.Create(StatusCodes.Status403Forbidden, ApiProblemCodes.StoreNotGranted, "Store not granted", $"The token grants no role in the store named by {TenantHeader}.")
                 .ExecuteAsync(context);

@@ -190,6 +190,16 @@ internal sealed class StockBook
     private LedgerEntry Ledger(StockChange change, string kind, int delta)
     {
         LedgerSequence++;
-        return new LedgerEntry(LedgerSequence, change.At, kind, delta, OnHand, change.Reason, change.Actor, change.ReservationId);
+        return new LedgerEntry(LedgerSequence, change.At, kind, delta, OnHand, Fitted(change.Reason), Fitted(change.Actor)!, change.ReservationId);
     }
+
+    /// <summary>
+    /// Cut to the ledger's column width (<see cref="MaxLedgerTextLength"/>, migration 0003). A longer actor (a token's
+    /// subject is the issuer's to choose) would fail the whole journal transaction, which carries the batches of every
+    /// entry of the silo, and fail it again on every retry. Derived the same way on replay, so the numbers agree.
+    /// </summary>
+    private static string? Fitted(string? text) => text is { Length: > MaxLedgerTextLength } ? text[..MaxLedgerTextLength] : text;
+
+    /// <summary>Width of the ledger's reason and actor columns.</summary>
+    public const int MaxLedgerTextLength = 200;
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Claims;
 using System.Text.Json.Nodes;
+using MultiStore.Api.Audit;
 using MultiStore.Api.Auth;
 using MultiStore.Api.Tenancy;
 
@@ -58,6 +59,29 @@ public sealed class AuditTrailTests(ApiFactory api)
         var byHost = Newest(trail, "GET /admin/stock/{sku}", "user:olga", via: "host");
         Assert.Equal("refused", byHost.Value<string>("outcome"));
         Assert.DoesNotContain(Entries(await TrailAsync(other)), entry => entry.Value<string>("actor") == "user:olga");
+    }
+
+    [Fact]
+    public async Task RefusedSwitch_ToAStoreThatDoesNotExist_StartsNoTrail_AndThePlatformKeepsIt()
+    {
+        var other = await StoreDriver.OnboardAsync(api, "aud-n");
+        var ghost = $"ghost-{Guid.NewGuid():N}"[..20];
+        using var outsider = api.ClientFor(other.Host, Token("gus", Grant(other.TenantId, StoreRoles.Owner)));
+        using (var request = new HttpRequestMessage(HttpMethod.Get, $"/admin/alerts?{new string('q', 4000)}"))
+        {
+            request.Headers.Add(TenantResolutionMiddleware.TenantHeader, ghost);
+            await (await outsider.SendAsync(request)).ExpectProblemAsync(HttpStatusCode.Forbidden, "store-not-granted");
+        }
+
+        // The id is onboarded afterwards: its trail must not hold the attempt from before it existed.
+        using var platform = api.ClientFor("platform.test", api.PlatformToken("pat"));
+        await platform.PostJsonAsync("/platform/tenants", new { id = ghost, name = "Late store", domains = new[] { $"{ghost}.test" }, theme = new { } })
+            .ExpectAsync(HttpStatusCode.Created);
+
+        Assert.DoesNotContain(Entries(await TrailAsync(new StoreDriver(api, ghost, $"{ghost}.test"))), entry => entry.Value<string>("actor") == "user:gus");
+        var kept = Newest(await platform.GetAsync("/platform/audit?take=100").ExpectAsync(HttpStatusCode.OK), "GET /admin/alerts", "user:gus");
+        Assert.Equal(("refused", 403), (kept.Value<string>("outcome"), kept.Value<int>("status")));
+        Assert.Equal(AuditMiddleware.MaxRecordedPathLength + 1, kept.Value<string>("path")!.Length);
     }
 
     [Fact]

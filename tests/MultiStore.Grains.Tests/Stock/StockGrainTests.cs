@@ -16,6 +16,24 @@ public sealed class StockGrainTests(ClusterFixture cluster)
     public static TheoryData<string> InvalidAdjustments => new(InvalidAdjustment.Cases.Keys);
 
     [Fact]
+    public async Task AdjustAsync_ByAnActorLongerThanTheLedgerKeeps_IsRecordedWithTheActorCutToFit()
+    {
+        // A token's subject is its issuer's to choose; the ledger's actor column holds 200 characters, and a longer
+        // value would fail the journal transaction shared by every entry of the silo.
+        var actor = "user:" + new string('s', 300);
+        var stock = cluster.Stock(_tenant, Sku);
+        using (TenantContext.ForTenant(_tenant, actor))
+        {
+            await stock.AdjustAsync(ClusterFixture.SetOnHand(4));
+        }
+
+        using var _ = ClusterFixture.ActAs(_tenant);
+        var line = Assert.Single((await stock.GetLedgerAsync(null, 10)).Entries);
+        Assert.Equal(actor[..200], line.Actor);
+        Assert.Equal(4, line.OnHandAfter);
+    }
+
+    [Fact]
     public async Task GetAsync_WhenNeverAdjusted_IsNotStocked()
     {
         var level = await cluster.LevelAsync(_tenant, Sku);
