@@ -208,6 +208,35 @@ public sealed class ManifestTests
         Assert.All(overlay.Objects.Where(o => o.Kind != "Namespace"), o => Assert.Equal("multistore", o.Namespace));
     }
 
+    [Theory]
+    [MemberData(nameof(Overlays))]
+    public void SiloNetworkPolicy_OfEveryOverlay_OpensTheGatewayToTheApiAndTheSiloPortToSilosOnly(string name)
+    {
+        // The silos trust the request context a client sends (store, actor, permissions): no other pod may connect.
+        var overlay = Overlay.Named(name);
+        var silo = overlay.Single("Deployment", "multistore-silo");
+        var policy = Assert.Single(overlay.Objects, o => o.Kind == "NetworkPolicy");
+        Assert.Equal(["Ingress"], ((List<object?>)policy.Map("spec")["policyTypes"]!).Cast<string>());
+        Assert.Equal([silo.Name], PodsSelectedBy(overlay, KubeObject.Strings(policy.Map("spec.podSelector.matchLabels"))).Select(pod => pod.Name));
+
+        var openTo = new Dictionary<string, List<string>>();
+        foreach (var rule in KubeObject.ListAt(policy.Map("spec"), "ingress"))
+        {
+            var sources = rule.ContainsKey("from")
+                ? KubeObject.ListAt(rule, "from").SelectMany(from => PodsSelectedBy(overlay, KubeObject.Strings(KubeObject.MapAt(from, "podSelector.matchLabels")))).Select(pod => pod.Name).ToList()
+                : ["anyone"];
+            foreach (var port in KubeObject.ListAt(rule, "ports").Select(port => (string)port["port"]!))
+            {
+                Assert.True(MultiStoreApp.ContainerPort(silo.Containers[0], port) is not null, $"{name}: the policy opens '{port}', which the silo does not declare.");
+                (openTo.TryGetValue(port, out var list) ? list : openTo[port] = []).AddRange(sources);
+            }
+        }
+
+        Assert.Equal(["multistore-api"], openTo["gateway"]);
+        Assert.Equal(["multistore-silo"], openTo["silo"]);
+        Assert.Equal(["anyone"], openTo["health"]);
+    }
+
     private static IEnumerable<KubeObject> PodsSelectedBy(Overlay overlay, IReadOnlyDictionary<string, string> selector) =>
         overlay.Workloads.Where(workload =>
         {
