@@ -166,6 +166,7 @@ public sealed class BatchingGrainStorage : IGrainStorage, IAsyncDisposable
     {
         var rows = new HashSet<(string, string)>();
         var now = new List<PendingWrite>(group.Count);
+        List<PendingWrite>? later = null;
         foreach (var write in group)
         {
             if (rows.Add((write.StateName, write.Key)))
@@ -174,7 +175,7 @@ public sealed class BatchingGrainStorage : IGrainStorage, IAsyncDisposable
             }
             else
             {
-                _writes.Enqueue(write);
+                (later ??= []).Add(write);
             }
         }
 
@@ -209,6 +210,13 @@ public sealed class BatchingGrainStorage : IGrainStorage, IAsyncDisposable
         for (var i = 0; i < now.Count; i++)
         {
             now[i].Done.TrySetResult(written[i]);
+        }
+
+        // Deferred only once this statement has committed: had it failed, the batcher fails the whole group, these
+        // included, and a write its caller heard fail must not land afterwards.
+        foreach (var write in later ?? [])
+        {
+            _writes.Enqueue(write);
         }
     }
 
