@@ -52,13 +52,9 @@ public sealed partial class TenantResolutionMiddleware(RequestDelegate next, Hos
                 audit.Target(resolution.Tenant, AuditVia.Host);
             }
         }
-        else if (await RefuseSwitchAsync(context, switchTo, audit) is { } target)
+        else if (await RefuseSwitchAsync(context, switchTo, audit) is { } switched)
         {
-            resolution = await resolver.ResolveStoreAsync(target);
-            if (resolution.Status != TenantResolutionStatus.Unknown)
-            {
-                audit.Target(target, AuditVia.TenantHeader);
-            }
+            resolution = switched;
         }
         else
         {
@@ -89,10 +85,10 @@ public sealed partial class TenantResolutionMiddleware(RequestDelegate next, Hos
 
     /// <summary>
     /// Checks an <c>X-Tenant-ID</c> switch: one well-formed store id, a token, and a role in that store. Answers the
-    /// store to act for, or null after writing the refusal. Grants are checked before the store is looked up, so a
-    /// refusal says nothing about whether the store exists.
+    /// store to act for (as resolved), or null after writing the refusal. A refusal reads the same whether the store
+    /// exists or not.
     /// </summary>
-    private async Task<TenantId?> RefuseSwitchAsync(HttpContext context, Microsoft.Extensions.Primitives.StringValues header, RequestAudit audit)
+    private async Task<TenantResolution?> RefuseSwitchAsync(HttpContext context, Microsoft.Extensions.Primitives.StringValues header, RequestAudit audit)
     {
         if (header.Count != 1 || !TenantId.TryParse(header[0], out var target))
         {
@@ -107,22 +103,24 @@ public sealed partial class TenantResolutionMiddleware(RequestDelegate next, Hos
             return null;
         }
 
+        // The store asked for keeps the request, refused or not, so its owner sees refused attempts too; a store that
+        // does not exist gets no trail of its own (anyone with a token could otherwise start one for any id), and the
+        // platform's keeps it.
+        var resolution = await resolver.ResolveStoreAsync(target);
+        if (resolution.Status != TenantResolutionStatus.Unknown)
+        {
+            audit.Target(target, AuditVia.TenantHeader);
+        }
+
         if (!context.User.HoldsRoleIn(target))
         {
-            // The store asked for keeps the refused attempt, so its owner sees it; a store that does not exist gets no
-            // trail of its own (anyone with a token could otherwise start one for any id), and the platform's keeps it.
-            if ((await resolver.ResolveStoreAsync(target)).Status != TenantResolutionStatus.Unknown)
-            {
-                audit.Target(target, AuditVia.TenantHeader);
-            }
-
             LogSwitchRefused(logger, context.User.ActorName(), target.Value, context.Request.Method, context.Request.Path);
             await ApiProblem.Create(StatusCodes.Status403Forbidden, ApiProblemCodes.StoreNotGranted, "Store not granted", $"The token grants no role in the store named by {TenantHeader}.")
                 .ExecuteAsync(context);
             return null;
         }
 
-        return target;
+        return resolution;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refused store switch: {Actor} asked X-Tenant-ID {Target} without a role there ({Method} {Path})")]
