@@ -415,9 +415,9 @@ public sealed class CatalogGrain(
         }
         catch
         {
-            // Storage may or may not hold the write: start again from what it holds on the next call.
+            // Storage may or may not hold the write: put back what it surely held, and the failure filter
+            // (DeactivateOnFailureCallFilter) ends the activation, so the next call starts again from storage.
             catalog.State = previous;
-            DeactivateOnIdle();
             throw;
         }
     }

@@ -26,7 +26,13 @@ public sealed class DeactivateOnFailureCallFilter : IIncomingGrainCallFilter
     public Task Invoke(IIncomingGrainCallContext context)
     {
         var call = context.Invoke();
-        return call.IsCompletedSuccessfully ? ObserveResponse(context) : ObserveAsync(call, context);
+        if (!call.IsCompletedSuccessfully)
+        {
+            return ObserveAsync(call, context);
+        }
+
+        ObserveResponse(context);
+        return Task.CompletedTask;
     }
 
     private static async Task ObserveAsync(Task call, IIncomingGrainCallContext context)
@@ -41,18 +47,16 @@ public sealed class DeactivateOnFailureCallFilter : IIncomingGrainCallFilter
             throw;
         }
 
-        await ObserveResponse(context);
+        ObserveResponse(context);
     }
 
     // Orleans usually hands a grain method's exception back in the response rather than throwing it here.
-    private static Task ObserveResponse(IIncomingGrainCallContext context)
+    private static void ObserveResponse(IIncomingGrainCallContext context)
     {
         if (context.Response?.Exception is { } failure)
         {
             DeactivateIfUnexpected(context, failure);
         }
-
-        return Task.CompletedTask;
     }
 
     private static void DeactivateIfUnexpected(IIncomingGrainCallContext context, Exception failure)

@@ -94,16 +94,9 @@ public sealed class StockAlertsGrain(
             State.Entries.RemoveRange(0, State.Entries.Count - Kept);
         }
 
-        try
-        {
-            await alerts.WriteStateAsync();
-        }
-        catch
-        {
-            // Memory is now ahead of storage (and a retry would find the alert here and stop): start over from storage.
-            DeactivateOnIdle();
-            throw;
-        }
+        // Should this write fail, the activation ends (DeactivateOnFailureCallFilter): a retry must not find the alert
+        // here, ahead of storage, and stop.
+        await alerts.WriteStateAsync();
 
         logger.LogInformation(
             "Low stock in {Tenant}: {Sku}@{Zone} available {Available} at or below {ReorderPoint} (alert {Id})",

@@ -37,8 +37,8 @@ public sealed class StorefrontGrain([PersistentState("storefront", StorageNames.
             }
             catch
             {
+                // Put back for the rest of this activation's life; the failure filter then ends it.
                 storefront.State = previous;
-                DeactivateOnIdle();
                 throw;
             }
         }

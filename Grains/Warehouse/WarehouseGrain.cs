@@ -63,8 +63,8 @@ public sealed class WarehouseGrain([PersistentState("warehouse", StorageNames.St
         }
         catch
         {
+            // Put back for the rest of this activation's life; the failure filter then ends it.
             warehouse.State = state;
-            DeactivateOnIdle();
             throw;
         }
 

@@ -50,6 +50,21 @@ public sealed class DeactivateOnFailureCallFilterTests(FlakyStorageCluster clust
         Assert.Equal(TenantStatus.Suspended, cluster.Storage.Stored<TenantState>("tenant", store.GetGrainId())?.Profile?.Status);
     }
 
+    [Fact]
+    public async Task RaiseAsync_WhoseWriteFailed_LeavesNoAlertBehind_AndItsRetryStoresIt()
+    {
+        using var _ = ClusterFixture.ActAs(_tenant);
+        var alerts = cluster.Client.GetGrain<IStockAlertsGrain>(TenantKey.For(_tenant, IStockAlertsGrain.EntityId));
+        var alert = new LowStockAlert(Sku, ClusterFixture.DefaultZone, 1, 3, DateTimeOffset.UnixEpoch);
+        cluster.Storage.FailNextWrite(alerts.GetGrainId());
+
+        await Assert.ThrowsAnyAsync<Exception>(() => alerts.RaiseAsync(alert));
+
+        Assert.Empty((await alerts.PageAsync(null, 10)).Alerts);
+        await alerts.RaiseAsync(alert);
+        Assert.Equal(alert, Assert.Single((await alerts.PageAsync(null, 10)).Alerts).Alert);
+    }
+
     private IStockGrain Stock() => cluster.Client.GetGrain<IStockGrain>(TenantKey.For(_tenant, StockEntryId.Format(Sku, ClusterFixture.DefaultZone)));
 
     private async Task<OrderView> PendingOrderAsync()
