@@ -66,8 +66,12 @@ public sealed class DeactivateOnFailureCallFilter : IIncomingGrainCallFilter
             return;
         }
 
+        // The failure goes in the reason's text, not as its exception: Orleans answers every call queued behind an
+        // activation deactivated with an exception by rejecting it with that exception, where without one it forwards
+        // them to a fresh activation. A shopper's read queued behind someone's failed payment would otherwise fail too.
         context.TargetContext.Deactivate(new DeactivationReason(
-            DeactivationReasonCode.ApplicationError, failure, "A call failed unexpectedly; memory may be ahead of storage."));
+            DeactivationReasonCode.ApplicationError,
+            $"A call failed unexpectedly ({failure.GetType().Name}); memory may be ahead of storage."));
     }
 
     private static bool IsDeliberateAnswer(Exception failure) =>

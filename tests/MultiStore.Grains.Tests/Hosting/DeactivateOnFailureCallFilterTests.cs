@@ -26,12 +26,33 @@ public sealed class DeactivateOnFailureCallFilterTests(FlakyStorageCluster clust
         var grain = cluster.Client.GetGrain<IOrderGrain>(TenantKey.For(_tenant, order.OrderId));
         cluster.Storage.FailNextWrite(grain.GetGrainId());
 
-        await Assert.ThrowsAnyAsync<Exception>(() => grain.PayAsync("pay-1"));
+        var failure = await Assert.ThrowsAnyAsync<Exception>(() => grain.PayAsync("pay-1"));
+        Assert.Contains("Injected storage failure", failure.ToString(), StringComparison.Ordinal);
 
         Assert.Equal(OrderStatus.PendingPayment, (await grain.GetAsync())?.Status);
         Assert.Equal(OrderStatus.Paid, (await grain.PayAsync("pay-1")).Status);
         Assert.Equal(new StockLevel(Sku, ClusterFixture.DefaultZone, 7, 0, 0, true), await Stock().GetAsync());
         Assert.Equal(OrderStatus.Paid, cluster.Storage.Stored<OrderState>("order", grain.GetGrainId())?.Order?.Status);
+    }
+
+    [Fact]
+    public async Task ACallQueuedBehindAFailedWrite_IsAnsweredByAFreshActivation_NotWithTheFailure()
+    {
+        var order = await PendingOrderAsync();
+        using var _ = ClusterFixture.ActAs(_tenant);
+        var grain = cluster.Client.GetGrain<IOrderGrain>(TenantKey.For(_tenant, order.OrderId));
+        var held = cluster.Storage.HoldNextWriteThenFail(grain.GetGrainId());
+
+        var payment = grain.PayAsync("pay-1");
+        await held.Reached.WaitAsync(TimeSpan.FromSeconds(10));
+        var read = grain.GetAsync();
+        // Long enough for the read to reach the silo and queue behind the payment, which holds the grain.
+        await Task.Delay(TimeSpan.FromMilliseconds(300));
+        held.Release();
+
+        var failure = await Assert.ThrowsAnyAsync<Exception>(() => payment);
+        Assert.Contains("Injected storage failure", failure.ToString(), StringComparison.Ordinal);
+        Assert.Equal(OrderStatus.PendingPayment, (await read)?.Status);
     }
 
     [Fact]

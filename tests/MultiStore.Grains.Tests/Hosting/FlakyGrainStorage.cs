@@ -6,16 +6,26 @@ namespace MultiStore.Grains.Tests.Hosting;
 /// <summary>
 /// Grain state kept as serialized copies (so a grain's memory and what is "stored" are never the same object), whose
 /// next write of a chosen grain fails the way a dropped PostgreSQL connection does: nothing is stored and the caller
-/// gets an exception.
+/// gets an exception. One instance serves every storage name it is registered under.
 /// </summary>
 public sealed class FlakyGrainStorage(IGrainStorageSerializer serializer) : IGrainStorage
 {
     private readonly ConcurrentDictionary<(string State, GrainId Grain), (BinaryData Payload, int Version)> _rows = new();
-    // Per grain: how many more writes succeed before the one that fails.
-    private readonly ConcurrentDictionary<GrainId, int> _failAfter = new();
+    private readonly ConcurrentDictionary<GrainId, Failure> _failures = new();
 
     /// <summary>The next write of <paramref name="grain"/>'s state, or the one after <paramref name="succeeding"/> more, fails; later ones succeed.</summary>
-    public void FailNextWrite(GrainId grain, int succeeding = 0) => _failAfter[grain] = succeeding;
+    public void FailNextWrite(GrainId grain, int succeeding = 0) => _failures[grain] = new Failure(succeeding, null);
+
+    /// <summary>
+    /// The next write of <paramref name="grain"/>'s state fails, but only once the test releases it: until then the
+    /// grain is busy with the failing call, and calls to it queue up behind it.
+    /// </summary>
+    public HeldWrite HoldNextWriteThenFail(GrainId grain)
+    {
+        var held = new HeldWrite();
+        _failures[grain] = new Failure(0, held);
+        return held;
+    }
 
     /// <summary>What storage holds of <paramref name="grain"/>'s state <paramref name="stateName"/> (default: nothing).</summary>
     public T? Stored<T>(string stateName, GrainId grain) =>
@@ -39,24 +49,28 @@ public sealed class FlakyGrainStorage(IGrainStorageSerializer serializer) : IGra
         return Task.CompletedTask;
     }
 
-    public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        if (_failAfter.TryGetValue(grainId, out var succeeding))
+        if (_failures.TryGetValue(grainId, out var failure))
         {
-            if (succeeding == 0)
+            if (failure.Succeeding == 0)
             {
-                _failAfter.TryRemove(grainId, out _);
+                _failures.TryRemove(grainId, out _);
+                if (failure.Held is { } held)
+                {
+                    await held.ReachedAndWaitAsync();
+                }
+
                 throw new IOException($"Injected storage failure writing {stateName} of {grainId}.");
             }
 
-            _failAfter[grainId] = succeeding - 1;
+            _failures[grainId] = failure with { Succeeding = failure.Succeeding - 1 };
         }
 
         var version = _rows.TryGetValue((stateName, grainId), out var row) ? row.Version + 1 : 1;
         _rows[(stateName, grainId)] = (serializer.Serialize(grainState.State), version);
         grainState.ETag = version.ToString(System.Globalization.CultureInfo.InvariantCulture);
         grainState.RecordExists = true;
-        return Task.CompletedTask;
     }
 
     public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
@@ -66,5 +80,26 @@ public sealed class FlakyGrainStorage(IGrainStorageSerializer serializer) : IGra
         grainState.ETag = null;
         grainState.RecordExists = false;
         return Task.CompletedTask;
+    }
+
+    /// <summary>Per grain: how many more writes succeed before the one that fails, and whether that one waits to be released.</summary>
+    private sealed record Failure(int Succeeding, HeldWrite? Held);
+
+    /// <summary>A failing write that waits for the test's go-ahead.</summary>
+    public sealed class HeldWrite
+    {
+        private readonly TaskCompletionSource _reached = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>Completes once the write has begun (and the grain is inside the failing call).</summary>
+        public Task Reached => _reached.Task;
+
+        public void Release() => _released.TrySetResult();
+
+        internal Task ReachedAndWaitAsync()
+        {
+            _reached.TrySetResult();
+            return _released.Task;
+        }
     }
 }

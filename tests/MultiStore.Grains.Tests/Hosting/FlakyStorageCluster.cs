@@ -9,11 +9,12 @@ namespace MultiStore.Grains.Tests.Hosting;
 public sealed class FlakyStorageCluster : IAsyncLifetime
 {
     private InProcessTestCluster? _cluster;
-    private FlakyGrainStorage? _storage;
 
     public IClusterClient Client => _cluster!.Client;
 
-    public FlakyGrainStorage Storage => _storage ?? throw new InvalidOperationException("The cluster is not deployed.");
+    public FlakyGrainStorage Storage =>
+        _cluster?.Silos[0].SiloHost.Services.GetRequiredService<FlakyGrainStorage>()
+        ?? throw new InvalidOperationException("The cluster is not deployed.");
 
     public async Task InitializeAsync()
     {
@@ -21,16 +22,15 @@ public sealed class FlakyStorageCluster : IAsyncLifetime
         builder.ConfigureSilo((_, silo) =>
         {
             silo.AddMultiStoreGrains().UseEmbeddedStorage();
+            // One instance behind both names, made by the container once, so a test arms the very storage a grain writes to.
+            silo.Services.AddSingleton<FlakyGrainStorage>();
             foreach (var name in new[] { StorageNames.Store, StorageNames.Shopping })
             {
-                silo.Services.AddKeyedSingleton<IGrainStorage>(name, (services, _) =>
-                    _storage ??= new FlakyGrainStorage(services.GetRequiredService<IGrainStorageSerializer>()));
+                silo.Services.AddKeyedSingleton<IGrainStorage>(name, (services, _) => services.GetRequiredService<FlakyGrainStorage>());
             }
         });
         _cluster = builder.Build();
         await _cluster.DeployAsync();
-        // Made before any grain asks for it, so that a test can arm a failure for a grain that has never stored a thing.
-        _storage ??= (FlakyGrainStorage)_cluster.Silos[0].SiloHost.Services.GetRequiredKeyedService<IGrainStorage>(StorageNames.Shopping);
     }
 
     public async Task DisposeAsync()
