@@ -29,7 +29,7 @@ public sealed class TenantDirectoryGrain(
     /// <inheritdoc />
     public async Task<TenantProfile> CreateAsync(TenantSpec spec)
     {
-        EnsurePlatform();
+        EnsurePlatform("onboard a store");
         var (tenantId, normalized) = Validate(spec);
         if (directory.State.Tenants.ContainsKey(tenantId.Value))
         {
@@ -55,13 +55,17 @@ public sealed class TenantDirectoryGrain(
     }
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<TenantProfile>> ListAsync() =>
-        Task.FromResult<IReadOnlyList<TenantProfile>>([.. directory.State.Tenants.Values.OrderBy(profile => profile.Id, StringComparer.Ordinal)]);
+    public Task<IReadOnlyList<TenantProfile>> ListAsync()
+    {
+        // Every store's name, domains and status: no store may see the others.
+        EnsurePlatform("list the stores");
+        return Task.FromResult<IReadOnlyList<TenantProfile>>([.. directory.State.Tenants.Values.OrderBy(profile => profile.Id, StringComparer.Ordinal)]);
+    }
 
     /// <inheritdoc />
     public async Task<TenantProfile> SetStatusAsync(string tenantId, TenantStatus status)
     {
-        EnsurePlatform();
+        EnsurePlatform("suspend or resume a store");
         if (!TenantId.TryParse(tenantId, out var id) || !directory.State.Tenants.ContainsKey(id.Value))
         {
             throw new StoreRuleException(RuleCodes.NotFound, $"No store '{tenantId}'.");
@@ -76,11 +80,11 @@ public sealed class TenantDirectoryGrain(
     }
 
     /// <summary>The directory is the platform's: acting for a store (even the one concerned) is not enough.</summary>
-    private static void EnsurePlatform()
+    private static void EnsurePlatform(string action)
     {
         if (!TenantContext.IsPlatform || TenantContext.Tenant is not null)
         {
-            throw new TenantIsolationException("Only a platform operator may change the store directory.");
+            throw new TenantIsolationException($"Only a platform operator may {action}.");
         }
     }
 

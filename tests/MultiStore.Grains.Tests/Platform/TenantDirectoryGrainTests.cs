@@ -153,6 +153,25 @@ public sealed class TenantDirectoryGrainTests(ClusterFixture cluster)
     }
 
     [Fact]
+    public async Task ListAsync_WithoutPlatformScope_IsRefused()
+    {
+        await CreateAsync(Spec(_id, $"{_id}.shop.test"));
+
+        await Assert.ThrowsAsync<TenantIsolationException>(() => cluster.Directory.ListAsync());
+    }
+
+    [Fact]
+    public async Task ListAsync_ActingForAStore_IsRefused_EvenItsOwn()
+    {
+        await CreateAsync(Spec(_id, $"{_id}.shop.test"));
+
+        using (ClusterFixture.ActAs(TenantId.Parse(_id)))
+        {
+            await Assert.ThrowsAsync<TenantIsolationException>(() => cluster.Directory.ListAsync());
+        }
+    }
+
+    [Fact]
     public async Task CreateAsync_DomainsWithCaseAndTrailingDot_AreBoundInNormalForm()
     {
         var profile = await CreateAsync(Spec(_id, $"WWW.{_id.ToUpperInvariant()}.Shop.Test."));
