@@ -8,8 +8,8 @@ namespace MultiStore.Api.Audit;
 /// <summary>
 /// Records every request to an endpoint that needs a token (admin, owner and platform routes, reads included) once
 /// its answer is known: who, which store, what, when, and how it ended, refusals included. Storefront requests are
-/// not recorded. A request without a valid token (401) has no "who" and is left to the log: recording it would let
-/// anyone fill a store's trail; a throttled one (429) did nothing, and recording it would turn a flood into writes.
+/// not recorded. A request without a valid token (a 401, or a refusal of its host before the token was asked for) has
+/// no "who" and is left to the log: recording it would let anyone fill a store's trail; a throttled one (429) did nothing, and recording it would turn a flood into writes.
 /// An owner's cross-store view gets one entry in each store it read.
 /// </summary>
 public sealed class AuditMiddleware(RequestDelegate next, AuditRecorder recorder, TimeProvider time)
@@ -39,7 +39,10 @@ public sealed class AuditMiddleware(RequestDelegate next, AuditRecorder recorder
         finally
         {
             var status = failed ? StatusCodes.Status500InternalServerError : context.Response.StatusCode;
-            if (status is not (StatusCodes.Status401Unauthorized or StatusCodes.Status429TooManyRequests))
+            // Store resolution refuses some requests (unknown or suspended host, a malformed X-Tenant-ID) before
+            // authorization asks for a token: those without one are no more recorded than a 401.
+            if (context.User.Identity?.IsAuthenticated == true
+                && status is not (StatusCodes.Status401Unauthorized or StatusCodes.Status429TooManyRequests))
             {
                 await RecordAsync(context, audit, endpoint, status);
             }

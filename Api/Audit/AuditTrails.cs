@@ -19,14 +19,15 @@ public sealed class AuditTrails(IGrainFactory grains, RequestTenant requestTenan
     /// <summary>A store's trail for a platform operator; null when there is no such store.</summary>
     public async Task<AuditPage?> ReadStoreAsync(TenantId store, long? before, int take, string actor)
     {
-        audit.Target(store, AuditVia.Platform);
         using (TenantContext.ForPlatform(actor))
         {
+            // No such store, no trail to start: the read stays in the platform's.
             if (await grains.GetGrainByKey<ITenantGrain>(TenantKey.For(store, ITenantGrain.EntityId)).GetAsync() is null)
             {
                 return null;
             }
 
+            audit.Target(store, AuditVia.Platform);
             return await StoreTrail(store).ReadAsync(before, take);
         }
     }

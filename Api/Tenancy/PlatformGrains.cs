@@ -18,17 +18,24 @@ public sealed class PlatformGrains(IGrainFactory grains, HostTenantResolver reso
 
     public async Task<TenantProfile> CreateAsync(TenantSpec spec, string actor)
     {
-        if (TenantId.TryParse(spec.Id, out var target))
-        {
-            audit.Target(target, AuditVia.Platform);
-        }
-
+        TenantProfile profile;
         using (TenantContext.ForPlatform(actor))
         {
-            var profile = await Directory.CreateAsync(spec);
-            resolver.Invalidate(profile.Domains);
-            return profile;
+            try
+            {
+                profile = await Directory.CreateAsync(spec);
+            }
+            catch (StoreRuleException refused) when (refused.Code == RuleCodes.TenantExists)
+            {
+                // Someone else's store id: its trail shows the attempt. Any other refusal created no store to hold one.
+                audit.Target(TenantId.Parse(spec.Id), AuditVia.Platform);
+                throw;
+            }
         }
+
+        audit.Target(TenantId.Parse(profile.Id), AuditVia.Platform);
+        resolver.Invalidate(profile.Domains);
+        return profile;
     }
 
     /// <summary>
@@ -68,12 +75,24 @@ public sealed class PlatformGrains(IGrainFactory grains, HostTenantResolver reso
 
     public async Task<TenantProfile> SetStatusAsync(TenantId tenant, TenantStatus status, string actor)
     {
-        audit.Target(tenant, AuditVia.Platform);
+        TenantProfile profile;
         using (TenantContext.ForPlatform(actor))
         {
-            var profile = await Directory.SetStatusAsync(tenant.Value, status);
-            resolver.Invalidate(profile.Id, profile.Domains);
-            return profile;
+            try
+            {
+                profile = await Directory.SetStatusAsync(tenant.Value, status);
+            }
+            catch (Exception failure) when (failure is not StoreRuleException { Code: RuleCodes.NotFound })
+            {
+                audit.Target(tenant, AuditVia.Platform);
+                throw;
+            }
         }
+
+        // In the store's trail however it ended, unless there is no such store: one onboarded later under that id must
+        // not find entries from before it existed.
+        audit.Target(tenant, AuditVia.Platform);
+        resolver.Invalidate(profile.Id, profile.Domains);
+        return profile;
     }
 }

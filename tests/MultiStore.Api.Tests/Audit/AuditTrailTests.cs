@@ -85,6 +85,29 @@ public sealed class AuditTrailTests(ApiFactory api)
     }
 
     [Fact]
+    public async Task PlatformActions_OnAStoreThatDoesNotExist_StartNoTrail_AndThePlatformKeepsThem()
+    {
+        var taken = await StoreDriver.OnboardAsync(api, "aud-o");
+        var ghost = $"ghost-{Guid.NewGuid():N}"[..20];
+        using var platform = api.ClientFor("platform.test", api.PlatformToken("pia"));
+        await platform.PostAsync($"/platform/tenants/{ghost}/suspend", null).ExpectProblemAsync(HttpStatusCode.NotFound);
+        await platform.GetAsync($"/platform/audit?tenant={ghost}").ExpectProblemAsync(HttpStatusCode.NotFound);
+        await platform.PostJsonAsync("/platform/tenants", new { id = ghost, name = "Ghost", domains = new[] { taken.Host }, theme = new { } })
+            .ExpectProblemAsync(HttpStatusCode.Conflict);
+
+        // The id is onboarded afterwards: its trail starts with its creation.
+        await platform.PostJsonAsync("/platform/tenants", new { id = ghost, name = "Late store", domains = new[] { $"{ghost}.test" }, theme = new { } })
+            .ExpectAsync(HttpStatusCode.Created);
+
+        var trail = Entries(await TrailAsync(new StoreDriver(api, ghost, $"{ghost}.test")));
+        Assert.Equal(["succeeded"], trail.Where(entry => entry.Value<string>("actor") == "user:pia").Select(entry => entry.Value<string>("outcome")));
+        var platformTrail = Entries(await platform.GetAsync("/platform/audit?take=100").ExpectAsync(HttpStatusCode.OK));
+        Assert.Equal(
+            ["POST /platform/tenants", "GET /platform/audit", "POST /platform/tenants/{id}/suspend"],
+            platformTrail.Where(entry => entry.Value<string>("actor") == "user:pia" && entry.Value<string>("outcome") != "succeeded").Select(entry => entry.Value<string>("action")));
+    }
+
+    [Fact]
     public async Task BusinessRefusal_IsRecordedWithTheStatusTheClientGot()
     {
         var store = await StoreDriver.OnboardAsync(api, "aud-k");
@@ -156,6 +179,24 @@ public sealed class AuditTrailTests(ApiFactory api)
         var after = Entries(await TrailAsync(store));
         Assert.Equal(countBefore + 1, after.Count);
         Assert.Equal("GET /platform/audit", after[0].Value<string>("action"));
+    }
+
+    [Fact]
+    public async Task RequestsWithoutAToken_RefusedBeforeAuthorization_AreNotRecorded()
+    {
+        // Store resolution refuses these before any token check; recorded, they would let anyone write trails.
+        var suspended = await StoreDriver.OnboardAsync(api, "aud-j");
+        using var platform = api.ClientFor("platform.test", api.PlatformToken());
+        await platform.PostAsync($"/platform/tenants/{suspended.TenantId}/suspend", null).ExpectAsync(HttpStatusCode.OK);
+        var marker = Guid.NewGuid().ToString("N");
+
+        await suspended.Shopper.GetAsync($"/admin/zones?m={marker}").ExpectProblemAsync(HttpStatusCode.Forbidden);
+        await api.ClientFor($"nobody-{marker}.test").GetAsync($"/admin/zones?m={marker}").ExpectProblemAsync(HttpStatusCode.NotFound);
+        using var badSwitch = new HttpRequestMessage(HttpMethod.Get, $"/admin/zones?m={marker}") { Headers = { { TenantResolutionMiddleware.TenantHeader, "!!" } } };
+        await suspended.Shopper.SendAsync(badSwitch).ExpectProblemAsync(HttpStatusCode.BadRequest);
+
+        var recorded = Entries(await TrailAsync(suspended)).Concat(Entries(await platform.GetAsync("/platform/audit?take=100").ExpectAsync(HttpStatusCode.OK)));
+        Assert.DoesNotContain(recorded, entry => entry.Value<string>("path")!.Contains(marker, StringComparison.Ordinal));
     }
 
     [Fact]
