@@ -5,9 +5,10 @@ namespace MultiStore.Grains.Hosting;
 /// <summary>
 /// Keeps a grain awake for its deadlines: a grain timer sweeps while the activation lives, and a durable
 /// reminder wakes a deactivated grain (or one re-activated after a restart) so expiries still happen.
-/// Both exist only while the grain has something pending.
+/// Both exist only while the grain has something pending. The timer's sweep runs as a turn of its own unless
+/// <paramref name="interleave"/> lets the grain's calls run while the sweep awaits.
 /// </summary>
-internal sealed class ExpiryWatch(string reminderName)
+internal sealed class ExpiryWatch(string reminderName, bool interleave = false)
 {
     private IGrainTimer? _timer;
 
@@ -27,7 +28,7 @@ internal sealed class ExpiryWatch(string reminderName)
                     using var scope = TenantContext.ForTenant(tenant, "system:expiry");
                     await sweep();
                 },
-                new GrainTimerCreationOptions(options.ExpirySweepInterval, options.ExpirySweepInterval) { Interleave = false, KeepAlive = false });
+                new GrainTimerCreationOptions(options.ExpirySweepInterval, options.ExpirySweepInterval) { Interleave = interleave, KeepAlive = false });
         }
         else if (!pending && _timer is not null)
         {

@@ -41,6 +41,11 @@ public sealed record StoreWebhook(
 /// is tried again after <see cref="WebhookOptions.BackoffAfter"/> (1 s, 2 s, 4 s … capped), and after
 /// <see cref="WebhookOptions.MaxAttempts"/> it is marked failed. Pending deliveries are stored with the alerts and
 /// driven by a grain timer while the grain is active and by a durable reminder otherwise, so a restart loses none.
+/// <para>
+/// A tick sends its deliveries at once and lets the grain's calls run while it waits for the receiver: a receiver
+/// that answers slowly, or not at all, must not hold up the stock entries raising alerts (whose calls would time
+/// out, and the alerts be lost) or an admin removing that very webhook.
+/// </para>
 /// </summary>
 public sealed class StockAlertsGrain(
     [PersistentState("alerts", StorageNames.Store)] IPersistentState<StockAlertsState> alerts,
@@ -63,7 +68,11 @@ public sealed class StockAlertsGrain(
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    private readonly ExpiryWatch _deliveryWatch = new("webhook-delivery");
+    private readonly ExpiryWatch _deliveryWatch = new("webhook-delivery", interleave: true);
+
+    /// <summary>The alerts whose delivery is on its way: a tick that overlaps another (timer and reminder) leaves them alone.</summary>
+    private readonly HashSet<long> _sending = [];
+
     private TenantId _tenant;
 
     private StockAlertsState State => alerts.State;
@@ -89,10 +98,7 @@ public sealed class StockAlertsGrain(
 
         var delivers = State.Webhook is not null;
         State.Entries.Add(new AlertEntry(++State.LastId, alert, delivers ? AlertDelivery.Pending : AlertDelivery.None, 0, delivers ? Now : null, null, null));
-        if (State.Entries.Count > Kept)
-        {
-            State.Entries.RemoveRange(0, State.Entries.Count - Kept);
-        }
+        Trim();
 
         // Should this write fail, the activation ends (DeactivateOnFailureCallFilter): a retry must not find the alert
         // here, ahead of storage, and stop.
@@ -167,32 +173,79 @@ public sealed class StockAlertsGrain(
         await _deliveryWatch.OnReminderAsync(this, HasPending);
     }
 
-    /// <summary>Attempts the deliveries that are due, records each outcome and stores them together.</summary>
+    /// <summary>
+    /// Attempts the deliveries that are due, all at once, then records each outcome and stores them together. Calls
+    /// may have run meanwhile: an alert may have been dropped, and removing the webhook has failed what was pending.
+    /// </summary>
     private async Task DeliverDueAsync()
     {
         var webhook = State.Webhook;
-        var due = State.Entries.Where(entry => entry.Delivery == AlertDelivery.Pending && entry.NextAttemptAt <= Now).Take(DeliveriesPerTick).ToList();
+        var due = State.Entries
+            .Where(entry => entry.Delivery == AlertDelivery.Pending && entry.NextAttemptAt <= Now && !_sending.Contains(entry.Id))
+            .Take(DeliveriesPerTick)
+            .ToList();
         if (webhook is null || due.Count == 0)
         {
             return;
         }
 
-        foreach (var entry in due)
+        _sending.UnionWith(due.Select(entry => entry.Id));
+        string?[] errors;
+        try
         {
-            var error = await SendAsync(webhook, entry);
-            var attempts = entry.Attempts + 1;
-            var outcome = error is null
-                ? entry with { Delivery = AlertDelivery.Delivered, Attempts = attempts, NextAttemptAt = null, LastError = null, DeliveredAt = Now }
-                : attempts >= Options.MaxAttempts
-                    ? entry with { Delivery = AlertDelivery.Failed, Attempts = attempts, NextAttemptAt = null, LastError = error }
-                    : entry with { Attempts = attempts, NextAttemptAt = Now + Options.BackoffAfter(attempts), LastError = error };
-            // Only reads interleave with a delivery, so the entry is still where it was.
-            State.Entries[State.Entries.FindIndex(candidate => candidate.Id == entry.Id)] = outcome;
-            Log(outcome);
+            errors = await Task.WhenAll(due.Select(entry => SendAsync(webhook, entry)));
+        }
+        finally
+        {
+            _sending.ExceptWith(due.Select(entry => entry.Id));
+        }
+
+        for (var index = 0; index < due.Count; index++)
+        {
+            var at = State.Entries.FindIndex(candidate => candidate.Id == due[index].Id);
+            // A delivery that got through is recorded whatever happened meanwhile; a failed attempt only if the alert
+            // is still waiting for one.
+            if (at >= 0 && (errors[index] is null || State.Entries[at].Delivery == AlertDelivery.Pending))
+            {
+                State.Entries[at] = Outcome(State.Entries[at], errors[index]);
+                Log(State.Entries[at]);
+            }
         }
 
         await alerts.WriteStateAsync();
         await WatchAsync();
+    }
+
+    private AlertEntry Outcome(AlertEntry entry, string? error)
+    {
+        var attempts = entry.Attempts + 1;
+        return error is null
+            ? entry with { Delivery = AlertDelivery.Delivered, Attempts = attempts, NextAttemptAt = null, LastError = null, DeliveredAt = Now }
+            : attempts >= Options.MaxAttempts
+                ? entry with { Delivery = AlertDelivery.Failed, Attempts = attempts, NextAttemptAt = null, LastError = error }
+                : entry with { Attempts = attempts, NextAttemptAt = Now + Options.BackoffAfter(attempts), LastError = error };
+    }
+
+    /// <summary>
+    /// Keeps the most recent <see cref="Kept"/> alerts, dropping settled ones first: an alert still to be delivered
+    /// goes only when every older alert kept is one too, and that is logged.
+    /// </summary>
+    private void Trim()
+    {
+        var excess = State.Entries.Count - Kept;
+        if (excess <= 0)
+        {
+            return;
+        }
+
+        var settled = State.Entries.Where(entry => entry.Delivery != AlertDelivery.Pending).Take(excess).ToHashSet();
+        State.Entries.RemoveAll(settled.Contains);
+        excess -= settled.Count;
+        if (excess > 0)
+        {
+            logger.LogWarning("Store {Tenant} dropped {Count} undelivered alerts: more than {Kept} are waiting for its webhook", _tenant, excess, Kept);
+            State.Entries.RemoveRange(0, excess);
+        }
     }
 
     /// <summary>One signed POST of <paramref name="entry"/>; null when the receiver answered 2xx, else why not.</summary>
@@ -246,7 +299,22 @@ public sealed class StockAlertsGrain(
             this,
             HasPending,
             new ReservationOptions { ExpirySweepInterval = Options.DeliveryTick, ExpiryReminderPeriod = reservationOptions.Value.ExpiryReminderPeriod },
-            DeliverDueAsync);
+            DeliverOnTimerAsync);
+
+    private async Task DeliverOnTimerAsync()
+    {
+        try
+        {
+            await DeliverDueAsync();
+        }
+        catch
+        {
+            // A timer is no grain call, so the failure filter does not see it: memory may be ahead of storage (a
+            // delivery recorded that storage does not hold), and the next activation must start from storage.
+            DeactivateOnIdle();
+            throw;
+        }
+    }
 
     private static void EnsureTake(int take)
     {

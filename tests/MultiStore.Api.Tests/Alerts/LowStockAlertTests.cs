@@ -69,6 +69,41 @@ public sealed class LowStockAlertTests(ApiFactory api)
     }
 
     [Fact]
+    public async Task Webhook_ThatDoesNotAnswer_HoldsUpNeitherNewAlertsNorItsRemoval()
+    {
+        var store = await StoreDriver.OnboardAsync(api, "hookhang");
+        await using var receiver = new WebhookReceiver();
+        receiver.Hold();
+        await store.Owner.PutJsonAsync("/admin/webhooks", new { url = receiver.Url }).ExpectAsync(HttpStatusCode.OK);
+        var (first, second) = (store.NewSku("LOW"), store.NewSku("LOW"));
+        await store.SetStockAsync(first, 1);
+        await store.SetStockAsync(second, 1);
+        await store.Owner.PutJsonAsync($"/admin/stock/{first}/main/reorder-point", new { reorderPoint = 2 }).ExpectAsync(HttpStatusCode.OK);
+        await FirstRequestAsync(receiver);
+
+        // While the receiver sits on the first alert's delivery, another alert is raised and the webhook removed.
+        await store.Owner.PutJsonAsync($"/admin/stock/{second}/main/reorder-point", new { reorderPoint = 2 }).ExpectAsync(HttpStatusCode.OK);
+        await AlertAsync(store, second, delivery => delivery is "pending");
+        using (var deleted = await store.Owner.DeleteAsync("/admin/webhooks"))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        }
+
+        // Its attempt still unanswered, the first alert was failed by the removal; a removal that had waited for the
+        // attempt to end would find it attempted once.
+        var removedFirst = await AlertAsync(store, first, delivery => delivery is not "pending");
+        var removedSecond = await AlertAsync(store, second, delivery => delivery is not "pending");
+        receiver.Release();
+        var deliveredFirst = await AlertAsync(store, first, delivery => delivery is "delivered");
+
+        Assert.Equal(("failed", 0, "webhook removed"), (removedFirst.Value<string>("delivery"), removedFirst.Value<int>("attempts"), removedFirst.Value<string>("lastError")));
+        Assert.Equal(("failed", 0, "webhook removed"), (removedSecond.Value<string>("delivery"), removedSecond.Value<int>("attempts"), removedSecond.Value<string>("lastError")));
+        Assert.Equal(1, deliveredFirst.Value<int>("attempts"));
+        Assert.Single(receiver.Requests);
+        Assert.Null((await store.Owner.GetAsync("/admin/webhooks").ExpectAsync(HttpStatusCode.OK))["url"]);
+    }
+
+    [Fact]
     public async Task Alerts_WithoutWebhook_AreListedNewestFirst_APageAtATime()
     {
         var store = await StoreDriver.OnboardAsync(api, "alerts");
@@ -156,6 +191,16 @@ public sealed class LowStockAlertTests(ApiFactory api)
             }
 
             Assert.True(DateTime.UtcNow < deadline, $"no settled alert for {sku}: {page.ToJsonString()}");
+            await Task.Delay(20);
+        }
+    }
+
+    private static async Task FirstRequestAsync(WebhookReceiver receiver)
+    {
+        var deadline = DateTime.UtcNow + Within;
+        while (receiver.Requests.IsEmpty)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the webhook received nothing");
             await Task.Delay(20);
         }
     }

@@ -5,7 +5,7 @@ namespace MultiStore.Api.Tests.Alerts;
 
 /// <summary>
 /// A webhook receiver on 127.0.0.1: records every request (headers and body) and answers each with the next status
-/// of its script (then 200 for ever).
+/// of its script (then 200 for ever). Held, it records what arrives and answers nothing until released.
 /// </summary>
 public sealed class WebhookReceiver : IAsyncDisposable
 {
@@ -23,12 +23,21 @@ public sealed class WebhookReceiver : IAsyncDisposable
         _loop = Task.Run(ServeAsync);
     }
 
+    private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private volatile bool _held;
+
     public string Url { get; }
+
+    /// <summary>From now on, a receiver that takes requests and does not answer them, until <see cref="Release"/>.</summary>
+    public void Hold() => _held = true;
+
+    public void Release() => _released.TrySetResult();
 
     public ConcurrentQueue<Received> Requests { get; } = new();
 
     public async ValueTask DisposeAsync()
     {
+        Release();
         _listener.Stop();
         _listener.Close();
         await _loop;
@@ -56,6 +65,16 @@ public sealed class WebhookReceiver : IAsyncDisposable
             var body = await reader.ReadToEndAsync();
             var headers = context.Request.Headers.AllKeys.Where(key => key is not null).ToDictionary(key => key!, key => context.Request.Headers[key]!, StringComparer.OrdinalIgnoreCase);
             Requests.Enqueue(new Received(context.Request.HttpMethod, context.Request.ContentType, headers, body, DateTimeOffset.UtcNow));
+            if (_held)
+            {
+                await _released.Task;
+                if (!_listener.IsListening)
+                {
+                    // Released by disposal: the connection is gone with the listener.
+                    return;
+                }
+            }
+
             context.Response.StatusCode = (int)(_script.TryDequeue(out var status) ? status : HttpStatusCode.OK);
             context.Response.Close();
         }
