@@ -89,6 +89,16 @@ public static partial class CatalogRules
         return normalized;
     }
 
+    /// <summary>
+    /// One text per variant: two attribute sets, as given, have the same key exactly when their normal forms
+    /// (<see cref="Attributes"/>) are <see cref="SameVariant"/>. Separated by control characters, which no name or
+    /// value holds.
+    /// </summary>
+    public static string VariantKey(IReadOnlyDictionary<string, string> attributes) =>
+        string.Join('\u001e', attributes
+            .Select(pair => $"{pair.Key.Trim().ToLowerInvariant()}\u001f{pair.Value.Trim().Normalize(NormalizationForm.FormC).ToUpperInvariant()}")
+            .Order(StringComparer.Ordinal));
+
     /// <summary>True when two attribute sets name the same variant (names exact, values case-insensitive).</summary>
     public static bool SameVariant(IReadOnlyDictionary<string, string> left, IReadOnlyDictionary<string, string> right) =>
         left.Count == right.Count

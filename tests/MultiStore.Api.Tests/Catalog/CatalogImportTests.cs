@@ -77,7 +77,7 @@ public sealed class CatalogImportTests(ApiFactory api, ITestOutputHelper output)
 
         var problem = await store.Owner.PostAsync("/admin/catalog/import", Csv(csv)).ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "invalid-import");
 
-        var error = Assert.Single(problem["errors"]!.AsArray());
+        var error = Assert.Single(problem["errors"]!.AsArray())!;
         Assert.Equal(3, error!.Value<int>("row"));
         Assert.Equal("sku", error!.Value<string>("column"));
         await store.Owner.GetAsync("/admin/products/fine").ExpectProblemAsync(HttpStatusCode.NotFound);
@@ -190,6 +190,20 @@ public sealed class CatalogImportTests(ApiFactory api, ITestOutputHelper output)
         var product = await store.ProductAsync("two-ways");
         Assert.Equal(10m, product.Value<decimal>("price"));
         Assert.Equal(2, product["variants"]!.AsArray().Count);
+    }
+
+    [Fact]
+    public async Task Import_OneVariantCountedTwiceInAZone_WrittenTwoWays_IsARowError()
+    {
+        // "Café" composed and decomposed, in two cases: one variant to the catalog, so two counts of it in one zone.
+        var store = await StoreDriver.OnboardAsync(api, "imp-twice");
+        var csv = $"{Header}\ncafe,Cafe,Misc,3.00,,flavour=Caf\u00e9,,main,5,\ncafe,,,,,flavour=CAFE\u0301,,main,9,\n";
+
+        var problem = await store.Owner.PostAsync("/admin/catalog/import", Csv(csv)).ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "invalid-import");
+
+        var error = Assert.Single(problem["errors"]!.AsArray())!;
+        Assert.Equal((3, "zone"), (error.Value<int>("row"), error.Value<string>("column")));
+        Assert.Equal(Header, (await ExportAsync(store)).Trim());
     }
 
     [Fact]

@@ -6,6 +6,7 @@ using MultiStore.Api.Auth;
 using MultiStore.Api.Hosting;
 using MultiStore.Api.Problems;
 using MultiStore.Api.Tenancy;
+using MultiStore.Grains.Catalog;
 using MultiStore.Grains.Interfaces.Catalog;
 using MultiStore.Grains.Interfaces.Common;
 
@@ -224,7 +225,8 @@ public sealed class Endpoint(TenantGrains grains) : EndpointWithoutRequest<Respo
             else if (row.OnHand is { } onHand)
             {
                 var zone = row.Zone ?? defaultZone;
-                var key = (row.Handle, string.Join(';', row.Attributes.OrderBy(pair => pair.Key, StringComparer.Ordinal).Select(pair => $"{pair.Key}={pair.Value.ToUpperInvariant()}")), zone);
+                // The catalog's own idea of one variant: "Café" composed or decomposed, in any case, is one.
+                var key = (row.Handle, CatalogRules.VariantKey(row.Attributes), zone);
                 if (!zoneExists(zone))
                 {
                     errors.Add(new ImportError(row.Number, CatalogCsv.Zone, $"The store has no zone '{zone}'; add it first (PUT /admin/zones/{zone})."));
