@@ -74,10 +74,11 @@ public static partial class CatalogRules
             }
 
             // One form of each accented letter (NFC): "Café" typed composed or decomposed is one value, one variant.
+            // No ';': it separates the pairs of the catalog's CSV, whose export must import again unchanged.
             var value = rawValue?.Trim().Normalize(NormalizationForm.FormC) ?? string.Empty;
-            if (value.Length is 0 or > MaxAttributeValueLength || value.Any(char.IsControl) || !value.Any(char.IsLetterOrDigit))
+            if (value.Length is 0 or > MaxAttributeValueLength || value.Any(char.IsControl) || !value.Any(char.IsLetterOrDigit) || value.Contains(';'))
             {
-                throw Invalid($"The value of '{name}' needs 1-{MaxAttributeValueLength} printable characters with a letter or digit.");
+                throw Invalid($"The value of '{name}' needs 1-{MaxAttributeValueLength} printable characters other than ';', with a letter or digit.");
             }
 
             if (!normalized.TryAdd(name, value))

@@ -20,7 +20,7 @@ public static class CatalogRequestRules
 
     public static IRuleBuilderOptions<T, Dictionary<string, string>?> AreAttributes<T>(this IRuleBuilder<T, Dictionary<string, string>?> rule) =>
         rule.Must(attributes => attributes is null || TryAttributes(attributes))
-            .WithMessage($"At most {SkuCodes.MaxAttributes} attributes, names of a-z, 0-9, '_', '-' (1-{CatalogRules.MaxAttributeNameLength}), values of 1-{CatalogRules.MaxAttributeValueLength} printable characters.");
+            .WithMessage($"At most {SkuCodes.MaxAttributes} attributes, names of a-z, 0-9, '_', '-' (1-{CatalogRules.MaxAttributeNameLength}), values of 1-{CatalogRules.MaxAttributeValueLength} printable characters other than ';'.");
 
     /// <summary>A handle made from a product name when none is given: <c>Argan Oil 250ml</c> → <c>argan-oil-250ml</c>.</summary>
     public static string HandleFrom(string name)

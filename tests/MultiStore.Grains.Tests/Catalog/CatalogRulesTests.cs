@@ -46,6 +46,26 @@ public sealed class CatalogRulesTests
     }
 
     [Fact]
+    public void Attributes_AValueWithTheCsvPairSeparator_IsRefused()
+    {
+        // The catalog's export writes "pack=6;12" for it, which its import reads as two pairs.
+        var refused = Assert.Throws<StoreRuleException>(() => CatalogRules.Attributes(new Dictionary<string, string> { ["pack"] = "6;12" }));
+
+        Assert.Equal(RuleCodes.InvalidProduct, refused.Code);
+        Assert.Equal("6=12", CatalogRules.Attributes(new Dictionary<string, string> { ["pack"] = "6=12" })["pack"]);
+    }
+
+    [Fact]
+    public void VariantKey_IsOneForEverySpellingOfOneVariant()
+    {
+        var key = CatalogRules.VariantKey(new Dictionary<string, string> { ["color"] = "Caf\u00e9", ["size"] = "m" });
+
+        Assert.Equal(key, CatalogRules.VariantKey(new Dictionary<string, string> { [" Size"] = "M ", ["COLOR"] = "CAFE\u0301" }));
+        Assert.NotEqual(key, CatalogRules.VariantKey(new Dictionary<string, string> { ["color"] = "Cafe", ["size"] = "m" }));
+        Assert.NotEqual(key, CatalogRules.VariantKey(new Dictionary<string, string> { ["color"] = "Caf\u00e9" }));
+    }
+
+    [Fact]
     public void NameAndCategory_AreKeptInOneFormOfEachAccent() =>
         Assert.Equal(("Caf\u00e9 cr\u00e8me", "Boissons \u00e9t\u00e9"), (CatalogRules.Name("Cafe\u0301 cre\u0300me"), CatalogRules.Category("Boissons e\u0301te\u0301")));
 }
