@@ -62,9 +62,26 @@ public static class WebhookRules
         if (address.AddressFamily == AddressFamily.InterNetworkV6)
         {
             var b = address.GetAddressBytes();
+            // IPv6 addresses that carry an IPv4 address a gateway would reach: NAT64 (64:ff9b::/96) and 6to4
+            // (2002::/16) are judged by that address, so 64:ff9b::a9fe:a9fe is 169.254.169.254.
+            if (b is [0x00, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0, ..])
+            {
+                return IsPublic(new IPAddress(b.AsSpan(12, 4)));
+            }
+
+            if (b is [0x20, 0x02, ..])
+            {
+                return IsPublic(new IPAddress(b.AsSpan(2, 4)));
+            }
+
             return !(IPAddress.IsLoopback(address) || address.Equals(IPAddress.IPv6None)
-                || address.IsIPv6LinkLocal || address.IsIPv6SiteLocal || address.IsIPv6Multicast
-                || (b[0] & 0xFE) == 0xFC);
+                || address.IsIPv6LinkLocal || address.IsIPv6SiteLocal || address.IsIPv6Multicast || address.IsIPv6Teredo
+                || (b[0] & 0xFE) == 0xFC
+                // ::/96 (IPv4-compatible and unspecified), ::ffff:0:0:0/96 (IPv4-translated), local-use NAT64 and documentation.
+                || b.AsSpan(0, 10).IndexOfAnyExcept((byte)0) < 0
+                || b is [0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0, 0, ..]
+                || b is [0x00, 0x64, 0xff, 0x9b, 0x00, 0x01, ..]
+                || b is [0x20, 0x01, 0x0d, 0xb8, ..]);
         }
 
         return false;

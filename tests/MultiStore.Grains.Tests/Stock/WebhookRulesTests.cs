@@ -57,6 +57,17 @@ public sealed class WebhookRulesTests
     [InlineData("2001:4860:4860::8888", true)]
     [InlineData("fc00::1", false)]
     [InlineData("ff02::1", false)]
+    [InlineData("64:ff9b::a9fe:a9fe", false)]
+    [InlineData("64:ff9b::a00:5", false)]
+    [InlineData("64:ff9b::808:808", true)]
+    [InlineData("64:ff9b:1::808:808", false)]
+    [InlineData("2002:a00:5::1", false)]
+    [InlineData("2002:808:808::1", true)]
+    [InlineData("2001:0:4136:e378:8000:63bf:3fff:fdd2", false)]
+    [InlineData("2001:db8::1", false)]
+    [InlineData("::a00:5", false)]
+    [InlineData("::ffff:0:a00:5", false)]
+    [InlineData("::", false)]
     public void IsPublic_ClassifiesAddresses(string address, bool expected) =>
         Assert.Equal(expected, WebhookRules.IsPublic(IPAddress.Parse(address)));
 
