@@ -69,8 +69,9 @@ public static class ApiHostingExtensions
         // Exceptions with a client-facing meaning (a grain's 409, the silo's 403) become their problem here already,
         // so the audit entry records the status the client gets; the outer handler covers the steps before routing.
         app.UseExceptionHandler();
+        // A token's window before store resolution, whose refusals count too; storefront limits once the store is known.
+        app.UseAdminRateLimits();
         app.UseMiddleware<TenantResolutionMiddleware>();
-        // After the store is known (storefront limits are per store), before any endpoint work.
         app.UseRateLimiter();
         app.UseAuthorization();
 

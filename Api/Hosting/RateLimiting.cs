@@ -99,8 +99,11 @@ public sealed class RateLimitOptionsValidator : IValidateOptions<RateLimitOption
 }
 
 /// <summary>
-/// The API's rate limits as ASP.NET Core rate limiting: one global limiter chaining, for each request, its client's
-/// window, its store's window and its store's concurrency. Refusals answer 429 problem+json with <c>Retry-After</c>.
+/// The API's rate limits as ASP.NET Core rate limiting, in two places. Admin, owner and platform requests meet their
+/// token's window before store resolution (<see cref="UseAdminRateLimits"/>), so the refusals made there (an
+/// <c>X-Tenant-ID</c> not granted, an unknown or suspended host) count too; storefront requests meet, once their store
+/// is known, one global limiter chaining their client's window, their store's window and their store's concurrency.
+/// Refusals answer 429 problem+json with <c>Retry-After</c>.
 /// </summary>
 public static class RateLimitingExtensions
 {
@@ -142,26 +145,32 @@ public static class RateLimitingExtensions
         return services;
     }
 
+    /// <summary>The per-token window of admin, owner and platform requests; goes before store resolution.</summary>
+    public static IApplicationBuilder UseAdminRateLimits(this IApplicationBuilder app) =>
+        app.UseRateLimiter(new RateLimiterOptions
+        {
+            RejectionStatusCode = StatusCodes.Status429TooManyRequests,
+            OnRejected = RejectAsync,
+            GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context => AdminPartition(context, Options(context))),
+        });
+
     private static RateLimitOptions Options(HttpContext context) =>
         context.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value;
 
-    private static RateLimitPartition<string> ClientPartition(HttpContext context, RateLimitOptions options)
-    {
-        var address = context.Connection.RemoteIpAddress;
-        if (!options.Enabled || (options.ExemptLoopback && address is not null && IPAddress.IsLoopback(address)))
-        {
-            return RateLimitPartition.GetNoLimiter(string.Empty);
-        }
+    private static RateLimitPartition<string> ClientPartition(HttpContext context, RateLimitOptions options) =>
+        IsLimitedClient(context, options) && Classify(context) == Kind.Storefront
+            ? Window($"client:{StoreOf(context)}:{context.Connection.RemoteIpAddress}", options.StorefrontClient)
+            : RateLimitPartition.GetNoLimiter(string.Empty);
 
-        return Classify(context) switch
-        {
-            Kind.Storefront => Window($"client:{StoreOf(context)}:{address}", options.StorefrontClient),
-            Kind.Admin => Window(
-                context.User.FindFirst(AuthClaims.Subject)?.Value is { Length: > 0 } subject ? $"admin:sub:{subject}" : $"admin:ip:{address}",
-                options.AdminClient),
-            _ => RateLimitPartition.GetNoLimiter(string.Empty),
-        };
-    }
+    private static RateLimitPartition<string> AdminPartition(HttpContext context, RateLimitOptions options) =>
+        IsLimitedClient(context, options) && Classify(context) == Kind.Admin
+            ? Window(
+                context.User.FindFirst(AuthClaims.Subject)?.Value is { Length: > 0 } subject ? $"admin:sub:{subject}" : $"admin:ip:{context.Connection.RemoteIpAddress}",
+                options.AdminClient)
+            : RateLimitPartition.GetNoLimiter(string.Empty);
+
+    private static bool IsLimitedClient(HttpContext context, RateLimitOptions options) =>
+        options.Enabled && !(options.ExemptLoopback && context.Connection.RemoteIpAddress is { } address && IPAddress.IsLoopback(address));
 
     private static RateLimitPartition<string> StoreRatePartition(HttpContext context, RateLimitOptions options) =>
         options.Enabled && Classify(context) == Kind.Storefront

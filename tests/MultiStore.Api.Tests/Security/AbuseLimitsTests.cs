@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using MultiStore.Api.Auth;
 using MultiStore.Api.Hosting;
+using MultiStore.Api.Tenancy;
 
 namespace MultiStore.Api.Tests.Security;
 
@@ -134,6 +135,28 @@ public sealed class AbuseLimitsTests(LimitsApiFactory api) : IClassFixture<Limit
         var mine = trail["entries"]!.AsArray().Where(entry => entry!.Value<string>("actor") == $"user:{subject}").ToList();
         Assert.Equal(LimitsApiFactory.AdminLimit, mine.Count);
         Assert.All(mine, entry => Assert.Equal(200, entry!.Value<int>("status")));
+    }
+
+    [Fact]
+    public async Task Admin_TokenOverItsLimit_WithRefusedStoreSwitches_Gets429_AndFillsNoTrail()
+    {
+        // Refused before the endpoint (a store the token has no role in): such refusals count against the token too,
+        // or one token could write any store's trail without end.
+        var (mine, target) = (await StoreDriver.OnboardAsync(api, "rl-j"), await StoreDriver.OnboardAsync(api, "rl-k"));
+        var subject = $"prober-{Guid.NewGuid():N}";
+        var now = DateTimeOffset.UtcNow;
+        var token = api.Tokens.Issue(subject, [new(AuthClaims.StoreRole, AuthClaims.StoreRoleValue(mine.TenantId, StoreRoles.Support))], now, now.AddMinutes(10));
+        using var client = Client(mine.Host, "203.0.113.150", token);
+        client.DefaultRequestHeaders.Add(TenantResolutionMiddleware.TenantHeader, target.TenantId);
+
+        for (var i = 0; i < LimitsApiFactory.AdminLimit; i++)
+        {
+            await client.GetAsync("/admin/zones").ExpectProblemAsync(HttpStatusCode.Forbidden, "store-not-granted");
+        }
+
+        await client.GetAsync("/admin/zones").ExpectProblemAsync(HttpStatusCode.TooManyRequests, RateLimitingExtensions.Code);
+        var trail = await api.ClientFor("platform.test", api.PlatformToken()).GetAsync($"/platform/audit?tenant={target.TenantId}&take=100").ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(LimitsApiFactory.AdminLimit, trail["entries"]!.AsArray().Count(entry => entry!.Value<string>("actor") == $"user:{subject}"));
     }
 
     [Fact]
