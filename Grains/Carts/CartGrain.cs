@@ -105,25 +105,34 @@ public sealed class CartGrain(
 
         var keepsReservation = line is not null && line.Zone == zone && IsHeld(line);
         var stock = StockOf(sku, zone);
-        string reservationId;
-        ReservationResult result;
+        string reservationId = string.Empty;
+        ReservationResult? result = null;
         if (keepsReservation)
         {
             reservationId = line!.ReservationId;
-            result = line.Quantity == quantity
-                ? await stock.ExtendAsync(reservationId, Options.CartHold)
-                : await reservations.ReserveAsync(stock, reservationId, quantity, Options.CartHold);
+            result = await HoldAsync(stock, reservationId, quantity, Options.CartHold, resize: line.Quantity != quantity);
+            if (result.Status == ReservationStatus.InsufficientStock && result.Quantity != line.Quantity)
+            {
+                // The stock holds another quantity than the cart recorded (a resize whose cart write failed): the
+                // line takes what is really held, so that a checkout never orders units nobody holds.
+                await RecordHeldAsync(line, result);
+            }
+
+            // A hold that ended meanwhile (expired at the stock, or released by a removal whose cart write failed)
+            // is no line's any more: the line reserves anew instead of reporting a shortage for ever.
+            keepsReservation = result.IsHeld || result.Status == ReservationStatus.InsufficientStock;
         }
-        else
+
+        if (!keepsReservation)
         {
             // Shoppers adding the same hot SKU at once share one call to its stock entry.
             (reservationId, result) = await ReserveNewAsync(sku, id => reservations.ReserveAsync(stock, id, quantity, Options.CartHold));
         }
 
-        if (!result.IsHeld)
+        if (!result!.IsHeld)
         {
-            // The line keeps what it had; a shopper may have up to its own held units plus what is free.
-            var ownHeld = keepsReservation && result.Status == ReservationStatus.InsufficientStock ? line!.Quantity : 0;
+            // The line keeps what the stock holds for it; a shopper may have up to those units plus what is free.
+            var ownHeld = keepsReservation && result.Status == ReservationStatus.InsufficientStock ? result.Quantity : 0;
             return new CartChange(View(), new StockShortage(sku, zone, quantity, result.Available + ownHeld));
         }
 
@@ -147,8 +156,10 @@ public sealed class CartGrain(
             IdRules.EnsureZone(zone);
         }
 
-        // A shopper who names no zone buys from the store's default one, asked here next to the cart. Asked by the
-        // Api, it cost a round trip of its own: 35 µs of CPU more per storefront request (bench, http, C=256).
+        // A shopper who names no zone changes the line where it is, or buys from the store's default zone, asked here
+        // next to the cart. Asked by the Api, it cost a round trip of its own: 35 µs of CPU more per storefront
+        // request (bench, http, C=256).
+        zone ??= State.Lines.TryGetValue(sku, out var line) ? line.Zone : null;
         var defaultZone = zone is null ? Warehouse.GetDefaultZoneAsync() : null;
         if (quantity == 0)
         {
@@ -211,6 +222,14 @@ public sealed class CartGrain(
             throw new StoreRuleException(RuleCodes.CartEmpty, "An empty cart cannot be checked out.");
         }
 
+        // A line whose product was archived after it was added is not sold: the shopper removes it and checks out the
+        // rest. Asked before anything is held, with the prices the order takes.
+        var (currency, prices, archived) = await QuoteAsync();
+        if (archived.Count > 0)
+        {
+            throw new StoreRuleException(RuleCodes.NotForSale, $"No longer for sale: {string.Join(", ", archived)}. Remove it to check out the rest.");
+        }
+
         // The stock keeps an order's units a little past the order's deadline; the order releases them itself.
         var hold = Options.PaymentWindow + Options.ExpiryGrace;
         foreach (var line in State.Lines.Values.ToList())
@@ -226,7 +245,6 @@ public sealed class CartGrain(
         State.PendingOrderId ??= Guid.NewGuid().ToString("D");
         await SaveAsync();
 
-        var (currency, prices) = await QuoteAsync();
         var orderLines = State.Lines.Values
             .OrderBy(line => line.Sku, StringComparer.Ordinal)
             .Select(line => new OrderLine(line.Sku, line.Zone, line.Quantity, line.ReservationId, prices.GetValueOrDefault(line.Sku)))
@@ -239,22 +257,34 @@ public sealed class CartGrain(
     }
 
     /// <summary>
-    /// The catalog's currency and its current price of each line's SKU. A SKU the catalog never issued (stock an admin
-    /// set up directly, outside the catalog) is left out and sells at 0: refusing it would strand carts that the
-    /// storefront accepted, and its revenue shows as 0 in the figures rather than as a made-up price.
+    /// The catalog's currency, its current price of each line's SKU, and the lines' SKUs it has archived. A SKU the
+    /// catalog never issued (stock an admin set up directly, outside the catalog) is left out and sells at 0: refusing
+    /// it would strand carts that the storefront accepted, and its revenue shows as 0 in the figures rather than as a
+    /// made-up price.
     /// </summary>
-    private async Task<(string Currency, Dictionary<string, decimal> Prices)> QuoteAsync()
+    private async Task<(string Currency, Dictionary<string, decimal> Prices, List<string> Archived)> QuoteAsync()
     {
         var settings = await Catalog.GetSettingsAsync();
         var found = await Catalog.FindSkusAsync([.. State.Lines.Keys]);
-        return (settings.Currency, found.ToDictionary(sku => sku.Sku, sku => sku.Price, StringComparer.Ordinal));
+        return (
+            settings.Currency,
+            found.ToDictionary(sku => sku.Sku, sku => sku.Price, StringComparer.Ordinal),
+            [.. found.Where(sku => sku.Status == ProductStatus.Archived).Select(sku => sku.Sku)]);
     }
 
-    /// <summary>Extends a held line to the payment window, or reserves it again if its hold has passed.</summary>
+    /// <summary>
+    /// Holds a line for the payment window, exactly as many units as the line says: extends its hold (resizing it if the
+    /// stock holds another quantity), or reserves it again if its hold has passed.
+    /// </summary>
     private async Task<StockShortage?> HoldForPaymentAsync(CartLineState line, TimeSpan hold)
     {
         var stock = StockOf(line.Sku, line.Zone);
-        var result = await stock.ExtendAsync(line.ReservationId, hold);
+        var result = await HoldAsync(stock, line.ReservationId, line.Quantity, hold, resize: false);
+        if (result.Status == ReservationStatus.InsufficientStock)
+        {
+            return new StockShortage(line.Sku, line.Zone, line.Quantity, result.Available + result.Quantity);
+        }
+
         if (!result.IsHeld)
         {
             (var reservationId, result) = await ReserveNewAsync(line.Sku, id => stock.ReserveAsync(id, line.Quantity, hold));
@@ -263,11 +293,51 @@ public sealed class CartGrain(
                 return new StockShortage(line.Sku, line.Zone, line.Quantity, result.Available);
             }
 
+            if (result.ExpiresAt < Now + hold)
+            {
+                // An id an earlier attempt had reserved with this quantity: the stock answered its hold as it stood.
+                result = await stock.ExtendAsync(reservationId, hold);
+            }
+
             line = line with { ReservationId = reservationId };
         }
 
         State.Lines[line.Sku] = line with { ExpiresAt = result.ExpiresAt!.Value };
         return null;
+    }
+
+    /// <summary>
+    /// Holds <paramref name="quantity"/> units under a reservation the line already has, for <paramref name="ttl"/>:
+    /// an extension when the quantity stays, checked against what the stock really holds, which may differ from the
+    /// cart's record after a cart write failed; a resize otherwise. Answers the stock's last word.
+    /// </summary>
+    private async Task<ReservationResult> HoldAsync(IStockGrain stock, string reservationId, int quantity, TimeSpan ttl, bool resize)
+    {
+        if (!resize)
+        {
+            var extended = await stock.ExtendAsync(reservationId, ttl);
+            if (!extended.IsHeld || extended.Quantity == quantity)
+            {
+                return extended;
+            }
+        }
+
+        return await reservations.ReserveAsync(stock, reservationId, quantity, ttl);
+    }
+
+    /// <summary>Records the quantity the stock holds for a line (none: the line goes).</summary>
+    private async Task RecordHeldAsync(CartLineState line, ReservationResult held)
+    {
+        if (held.Quantity > 0)
+        {
+            State.Lines[line.Sku] = line with { Quantity = held.Quantity };
+        }
+        else
+        {
+            State.Lines.Remove(line.Sku);
+        }
+
+        await SaveAsync();
     }
 
     private async Task<CartView?> RemoveLineAsync(string sku)

@@ -112,6 +112,22 @@ public sealed class CartGrainTests(ClusterFixture cluster)
     }
 
     [Fact]
+    public async Task SetItemForShopperAsync_NoZone_ForALineAlreadyInTheCart_ChangesItWhereItIs()
+    {
+        await cluster.StockAsync(_tenant, Sku, 10);
+        await cluster.StockAsync(_tenant, Sku, 10, "east");
+        using var _ = ClusterFixture.ActAs(_tenant);
+        var cart = cluster.NewCart(_tenant);
+        Assert.True((await cart.SetItemForShopperAsync(Sku, "east", 1, maxLines: 30)).Succeeded);
+
+        var changed = await cart.SetItemForShopperAsync(Sku, zone: null, 3, maxLines: 30);
+
+        Assert.Equal(("east", 3), (Assert.Single(changed.Cart.Lines).Zone, changed.Cart.Lines[0].Quantity));
+        Assert.Equal(0, (await cluster.Stock(_tenant, Sku).GetAsync()).Reserved);
+        Assert.Equal(3, (await cluster.Stock(_tenant, Sku, "east").GetAsync()).Reserved);
+    }
+
+    [Fact]
     public async Task SetItemForShopperAsync_NewLineBeyondTheCap_IsRefusedButAnExistingLineStillChanges()
     {
         await cluster.StockAsync(_tenant, Sku, 10);

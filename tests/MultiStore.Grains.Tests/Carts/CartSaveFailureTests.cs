@@ -44,6 +44,66 @@ public sealed class CartSaveFailureTests(FlakyStorageCluster cluster) : IClassFi
     }
 
     [Fact]
+    public async Task CheckoutAsync_AfterAResizeWhoseSaveFailed_NeverOrdersUnitsTheStockDoesNotHold()
+    {
+        // The stock resized the hold from 5 to 2, the cart's write failed: the cart still says 5.
+        using var _ = ClusterFixture.ActAs(_tenant);
+        var stock = cluster.Client.GetGrain<IStockGrain>(TenantKey.For(_tenant, StockEntryId.Format(Sku, Zone)));
+        await stock.AdjustAsync(ClusterFixture.SetOnHand(10));
+        var cart = NewCart();
+        Assert.True((await cart.SetItemAsync(Sku, Zone, 5)).Succeeded);
+        cluster.Storage.FailNextWrite(cart.GetGrainId());
+        await Assert.ThrowsAnyAsync<Exception>(() => cart.SetItemAsync(Sku, Zone, 2));
+        // Someone else takes the 8 units now free.
+        Assert.True((await NewCart().SetItemAsync(Sku, Zone, 8)).Succeeded);
+
+        var checkout = await cart.CheckoutAsync();
+
+        Assert.Null(checkout.Order);
+        Assert.Equal(new StockShortage(Sku, Zone, 5, 2), checkout.Shortage);
+        Assert.Equal(new StockLevel(Sku, Zone, 10, 10, 0, true), await stock.GetAsync());
+    }
+
+    [Fact]
+    public async Task SetItemAsync_SameQuantityAfterAResizeWhoseSaveFailed_TakesWhatTheStockHolds()
+    {
+        using var _ = ClusterFixture.ActAs(_tenant);
+        var stock = cluster.Client.GetGrain<IStockGrain>(TenantKey.For(_tenant, StockEntryId.Format(Sku, Zone)));
+        await stock.AdjustAsync(ClusterFixture.SetOnHand(10));
+        var cart = NewCart();
+        Assert.True((await cart.SetItemAsync(Sku, Zone, 5)).Succeeded);
+        cluster.Storage.FailNextWrite(cart.GetGrainId());
+        await Assert.ThrowsAnyAsync<Exception>(() => cart.SetItemAsync(Sku, Zone, 2));
+        Assert.True((await NewCart().SetItemAsync(Sku, Zone, 8)).Succeeded);
+
+        var change = await cart.SetItemAsync(Sku, Zone, 5);
+
+        Assert.Equal(new StockShortage(Sku, Zone, 5, 2), change.Shortage);
+        Assert.Equal(2, Assert.Single(change.Cart.Lines).Quantity);
+        Assert.Equal(2, Assert.Single((await cart.GetAsync())!.Lines).Quantity);
+        Assert.Equal(new StockLevel(Sku, Zone, 10, 10, 0, true), await stock.GetAsync());
+    }
+
+    [Fact]
+    public async Task SetItemAsync_AfterARemovalWhoseSaveFailed_ReservesAgain_InsteadOfReportingAShortage()
+    {
+        using var _ = ClusterFixture.ActAs(_tenant);
+        var stock = cluster.Client.GetGrain<IStockGrain>(TenantKey.For(_tenant, StockEntryId.Format(Sku, Zone)));
+        await stock.AdjustAsync(ClusterFixture.SetOnHand(10));
+        var cart = NewCart();
+        Assert.True((await cart.SetItemAsync(Sku, Zone, 2)).Succeeded);
+        // The stock released the line's hold, the cart's write failed: the cart still has the line, held.
+        cluster.Storage.FailNextWrite(cart.GetGrainId());
+        await Assert.ThrowsAnyAsync<Exception>(() => cart.RemoveItemAsync(Sku));
+
+        var change = await cart.SetItemAsync(Sku, Zone, 3);
+
+        Assert.True(change.Succeeded, $"fell short: {change.Shortage}");
+        Assert.Equal(3, Assert.Single(change.Cart.Lines).Quantity);
+        Assert.Equal(7, (await stock.GetAsync()).Available);
+    }
+
+    [Fact]
     public async Task CheckoutAsync_RetriedAfterItsOrderWasPlacedButNotRecorded_TakesThatOrderAndHoldsNothingMore()
     {
         using var _ = ClusterFixture.ActAs(_tenant);
@@ -65,4 +125,6 @@ public sealed class CartSaveFailureTests(FlakyStorageCluster cluster) : IClassFi
         Assert.Equal(new StockLevel(Sku, Zone, 3, 0, 0, true), await stock.GetAsync());
         Assert.Equal(order, (await cart.GetAsync())?.OrderId);
     }
+
+    private ICartGrain NewCart() => cluster.Client.GetGrain<ICartGrain>(TenantKey.For(_tenant, Guid.NewGuid().ToString("D")));
 }
