@@ -87,8 +87,12 @@ public sealed class OrderGrain(
         var current = await RequireAsync();
         switch (current.Status)
         {
-            case OrderStatus.Paid:
+            case OrderStatus.Paid when current.PaymentReference == paymentReference:
+                // A retry of the payment that went through.
                 return current;
+            case OrderStatus.Paid:
+                // Another payment for a paid order: a second charge someone must refund, not a success.
+                throw new StoreRuleException(RuleCodes.OrderNotPending, "This order was already paid under another payment reference.");
             case OrderStatus.Expired:
                 throw new StoreRuleException(RuleCodes.OrderExpired, "The payment window of this order has passed; its stock was released.");
             case OrderStatus.Cancelled:
@@ -96,9 +100,10 @@ public sealed class OrderGrain(
         }
 
         var outcomes = await Task.WhenAll(current.Lines.Select(line => StockOf(line).ConfirmAsync(line.ReservationId)));
-        if (outcomes.Any(outcome => outcome.Status != ReservationStatus.Confirmed))
+        if (outcomes.Where((outcome, index) => outcome.Status != ReservationStatus.Confirmed || outcome.Quantity != current.Lines[index].Quantity).Any())
         {
-            // Only reachable if a stock entry expired a reservation despite the grace period (e.g. a clock jump).
+            // Only reachable if a stock entry expired a reservation despite the grace period (e.g. a clock jump), or
+            // held another quantity than the order's line: what is sold must be exactly what was ordered.
             await ReverseConfirmationsAsync(current, outcomes);
             await CloseAsync(OrderStatus.Expired, null);
             throw new StoreRuleException(RuleCodes.OrderExpired, "Part of this order's stock was no longer held; the order expired.");

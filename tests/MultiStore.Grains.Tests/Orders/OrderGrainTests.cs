@@ -161,6 +161,38 @@ public sealed class OrderGrainTests(ClusterFixture cluster)
     }
 
     [Fact]
+    public async Task PayAsync_OfAPaidOrder_UnderAnotherReference_IsRefused_AndChangesNothing()
+    {
+        var order = await PendingOrderAsync();
+        using var _ = ClusterFixture.ActAs(_tenant);
+        var grain = cluster.Order(_tenant, order.OrderId);
+        var paid = await grain.PayAsync("pay-1");
+
+        await StoreAssert.RefusedAsync(RuleCodes.OrderNotPending, () => grain.PayAsync("pay-2"));
+        await StoreAssert.RefusedAsync(RuleCodes.OrderNotPending, () => grain.PayAsync(null));
+
+        Assert.Equivalent(paid, await grain.GetAsync(), strict: true);
+        Assert.Equal(7, (await cluster.Stock(_tenant, Sku).GetAsync()).OnHand);
+    }
+
+    [Fact]
+    public async Task PayAsync_WhenALineIsHeldForAnotherQuantity_ReturnsWhatWasConfirmedAndExpiresTheOrder()
+    {
+        // The stock must sell exactly what the order says: a hold resized behind the order's back is no payment.
+        var order = await PendingOrderAsync();
+        using var _ = ClusterFixture.ActAs(_tenant);
+        var grain = cluster.Order(_tenant, order.OrderId);
+        var resized = order.Lines.Single(line => line.Sku == OtherSku);
+        await cluster.Stock(_tenant, OtherSku).ReserveAsync(resized.ReservationId, resized.Quantity - 1, TimeSpan.FromHours(1));
+
+        await StoreAssert.RefusedAsync(RuleCodes.OrderExpired, () => grain.PayAsync("pay-1"));
+
+        Assert.Equal(OrderStatus.Expired, (await grain.GetAsync())?.Status);
+        Assert.Equal(new StockLevel(Sku, Zone, 10, 0, 0, true), await cluster.Stock(_tenant, Sku).GetAsync());
+        Assert.Equal(0, (await cluster.Stock(_tenant, OtherSku).GetAsync()).Reserved);
+    }
+
+    [Fact]
     public async Task CancelAsync_AfterAPaymentThatConfirmedOnlyOneLine_GivesThatLineBackToo()
     {
         var order = await PendingOrderAsync();
