@@ -22,7 +22,8 @@ public static class ProblemCatalog
             or RuleCodes.TenantExists
             or RuleCodes.DomainTaken
             or RuleCodes.ProductExists
-            or RuleCodes.CatalogLocked => StatusCodes.Status409Conflict,
+            or RuleCodes.CatalogLocked
+            or RuleCodes.NotForSale => StatusCodes.Status409Conflict,
         // A refusal this API does not know yet is still the client's problem, never a 500.
         _ => StatusCodes.Status409Conflict,
     };
@@ -49,6 +50,7 @@ public static class ProblemCatalog
         RuleCodes.CatalogLocked => "Catalog setting is fixed",
         RuleCodes.InvalidTheme => "Invalid theme",
         RuleCodes.InvalidWebhook => "Invalid webhook URL",
+        RuleCodes.NotForSale => "No longer for sale",
         _ => "Request refused",
     };
 

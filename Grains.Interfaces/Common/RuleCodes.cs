@@ -23,4 +23,5 @@ public static class RuleCodes
     public const string CatalogLocked = "catalog-locked";
     public const string InvalidTheme = "invalid-theme";
     public const string InvalidWebhook = "invalid-webhook";
+    public const string NotForSale = "not-for-sale";
 }

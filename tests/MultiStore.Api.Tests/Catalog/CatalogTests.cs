@@ -114,6 +114,29 @@ public sealed partial class CatalogTests(ApiFactory api)
     }
 
     [Fact]
+    public async Task ArchiveProduct_InACartAlready_StopsItsCheckout_UntilTheLineIsRemoved()
+    {
+        var store = await StoreDriver.OnboardAsync(api, "cat-archcart");
+        var (archivedHandle, keptHandle) = (await store.NewProductAsync(), await store.NewProductAsync());
+        var archivedSku = (await store.ProductAsync(archivedHandle))["variants"]![0]!.Value<string>("sku");
+        var keptSku = (await store.ProductAsync(keptHandle))["variants"]![0]!.Value<string>("sku");
+        await store.SetStockAsync(archivedSku, 5);
+        await store.SetStockAsync(keptSku, 5);
+        var cart = await store.NewCartAsync(archivedSku, 1);
+        await store.Shopper.PutJsonAsync($"/api/carts/{cart}/items/{keptSku}", new { quantity = 2 }).ExpectAsync(HttpStatusCode.OK);
+        await store.Owner.PostAsync($"/admin/products/{archivedHandle}/archive", null).ExpectAsync(HttpStatusCode.OK);
+
+        var refused = await store.Shopper.PostAsync($"/api/carts/{cart}/checkout", null).ExpectProblemAsync(HttpStatusCode.Conflict, "not-for-sale");
+        Assert.Contains(archivedSku, refused.Value<string>("detail"), StringComparison.Ordinal);
+        Assert.Equal(1, await store.ReservedAsync(archivedSku));
+
+        await store.Shopper.DeleteAsync($"/api/carts/{cart}/items/{archivedSku}").ExpectAsync(HttpStatusCode.OK);
+        var order = await store.Shopper.PostAsync($"/api/carts/{cart}/checkout", null).ExpectAsync(HttpStatusCode.Created);
+        Assert.Equal([keptSku], order["lines"]!.AsArray().Select(line => line!.Value<string>("sku")));
+        Assert.Equal(0, await store.ReservedAsync(archivedSku));
+    }
+
+    [Fact]
     public async Task CreateProduct_TakenHandle_Returns409AndIssuesNothing()
     {
         var store = await StoreDriver.OnboardAsync(api, "cat-dup");

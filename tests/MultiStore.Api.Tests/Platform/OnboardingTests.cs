@@ -108,6 +108,9 @@ public sealed class OnboardingTests(ApiFactory api)
     [InlineData("""{"brandColors":{"Primary Colour":"#fff"}}""")]
     [InlineData("""{"skuPrefix":"x"}""")]
     [InlineData("""{"currency":"euro"}""")]
+    [InlineData("""{"theme":{"a":1,"a":2},"brandColors":{"primary":"#123"}}""")]
+    [InlineData("""{"theme":{"colors":{"x":1,"x":1}},"template":"fashion"}""")]
+    [InlineData("""{"theme":{"layout":[{"b":1,"b":2}]}}""")]
     public async Task Onboard_BadOnboardingFields_Returns400AndCreatesNothing(string extra)
     {
         var id = $"bad-{Guid.NewGuid():N}"[..14];

@@ -39,6 +39,18 @@ public sealed class StorefrontTests(ApiFactory api)
     }
 
     [Fact]
+    public async Task SetTheme_NamingAPropertyTwice_Returns400AndKeepsTheTheme()
+    {
+        var store = await StoreDriver.OnboardAsync(api, "sf-dupe");
+
+        await store.Owner.PutAsync("/admin/storefront/theme", Http.Json("""{"theme":{"colors":{"primary":"#000","primary":"#fff"}}}"""))
+            .ExpectProblemAsync(HttpStatusCode.BadRequest);
+
+        var storefront = await store.Shopper.GetAsync("/api/storefront").ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("#123456", storefront["theme"]!.Value<string>("accent"));
+    }
+
+    [Fact]
     public async Task Robots_PointsAtTheSitemapOfTheSameHost()
     {
         var store = await StoreDriver.OnboardAsync(api, "sf-robots");
