@@ -16,7 +16,8 @@ public sealed record OnboardingOptions(
 
 /// <summary>
 /// Fills a newly created store: catalog settings, the template's zones, products (one catalog import: one write) and
-/// stock. Every step is idempotent (zones and products by id, stock counts absolute), so it can be run again.
+/// stock. Every step can be run again (zones and products by id, stock only where none was ever set), which is how
+/// an onboarding asked again finishes its store.
 /// </summary>
 public static class StoreOnboarding
 {
@@ -93,6 +94,10 @@ public static class StoreOnboarding
             }
         }
 
+        // Only entries never stocked: an onboarding asked again (its answer lost, or its filling failed part-way)
+        // finishes the store without resetting what it may have sold since.
+        var stocked = await Task.WhenAll(counts.Select(count => grains.Stock(count.Sku, count.Zone).IsStockedAsync()));
+        counts = [.. counts.Where((_, index) => !stocked[index])];
         var failures = await StockLevels.ApplyAsync(grains, counts, "onboarding template", ct);
         if (failures.Count > 0)
         {

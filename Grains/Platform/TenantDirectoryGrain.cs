@@ -31,9 +31,13 @@ public sealed class TenantDirectoryGrain(
     {
         EnsurePlatform("onboard a store");
         var (tenantId, normalized) = Validate(spec);
-        if (directory.State.Tenants.ContainsKey(tenantId.Value))
+        if (directory.State.Tenants.TryGetValue(tenantId.Value, out var existing))
         {
-            throw new StoreRuleException(RuleCodes.TenantExists, $"Store '{tenantId}' already exists.");
+            // The same onboarding asked again is answered with its store, so that the caller can finish filling it;
+            // any other store under this id is a clash.
+            return TenantGrain.IsRetryOf(existing, normalized)
+                ? existing
+                : throw new StoreRuleException(RuleCodes.TenantExists, $"Store '{tenantId}' already exists.");
         }
 
         var claimed = await ClaimDomainsAsync(normalized);

@@ -32,7 +32,7 @@ public sealed class TenantGrain(
         if (tenant.State.Profile is { } existing)
         {
             // A retried onboarding of the same store is answered, anything else is a clash.
-            return existing.Name == spec.Name && existing.Domains.SequenceEqual(spec.Domains)
+            return IsRetryOf(existing, spec)
                 ? existing
                 : throw new StoreRuleException(RuleCodes.TenantExists, $"Store '{spec.Id}' already exists.");
         }
@@ -42,6 +42,16 @@ public sealed class TenantGrain(
         await tenant.WriteStateAsync();
         return tenant.State.Profile;
     }
+
+    /// <summary>
+    /// Whether <paramref name="spec"/> is the one <paramref name="existing"/> was created from, asked again (its
+    /// answer lost, or the filling of the store failed part-way): same name, domains and theme, and still active.
+    /// </summary>
+    internal static bool IsRetryOf(TenantProfile existing, TenantSpec spec) =>
+        existing.Status == TenantStatus.Active
+        && existing.Name == spec.Name
+        && existing.Domains.ToHashSet(StringComparer.Ordinal).SetEquals(spec.Domains)
+        && existing.ThemeJson == spec.ThemeJson;
 
     /// <inheritdoc />
     public Task<TenantProfile?> GetAsync() => Task.FromResult(tenant.State.Profile);

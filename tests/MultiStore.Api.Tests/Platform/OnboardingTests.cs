@@ -55,6 +55,30 @@ public sealed class OnboardingTests(ApiFactory api)
         Assert.Equal(["main", "store-front"], storefront["zones"]!.AsArray().Select(zone => zone!.GetValue<string>()));
     }
 
+    [Fact]
+    public async Task Onboard_AskedAgain_AnswersTheSameStore_WithoutDuplicatingOrRestocking()
+    {
+        // A retry after a lost answer, or after the filling failed part-way, finishes the store: nothing twice, and
+        // what it sold since stays sold.
+        var id = $"onb-{Guid.NewGuid():N}"[..14];
+        var body = new { id, name = "Kumo", domains = new[] { $"{id}.test" }, template = "fashion", skuPrefix = "KUMO" };
+        var created = await Platform.PostJsonAsync("/platform/tenants", body).ExpectAsync(HttpStatusCode.Created);
+        var shopper = api.ClientFor($"{id}.test");
+        var before = await shopper.GetAsync("/api/products?pageSize=100").ExpectAsync(HttpStatusCode.OK);
+        var sku = (await shopper.GetAsync($"/api/products/{before["items"]![0]!.Value<string>("handle")}").ExpectAsync(HttpStatusCode.OK))["variants"]![0]!.Value<string>("sku");
+        using var owner = api.ClientFor($"{id}.test", api.StoreToken(id, StoreRoles.Owner));
+        await owner.PutJsonAsync($"/admin/stock/{sku}/main", new { onHand = 1 }).ExpectAsync(HttpStatusCode.OK);
+
+        var again = await Platform.PostJsonAsync("/platform/tenants", body).ExpectAsync(HttpStatusCode.Created);
+
+        Assert.Equal(created.ToJsonString(), again.ToJsonString());
+        var after = await shopper.GetAsync("/api/products?pageSize=100").ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(before.ToJsonString(), after.ToJsonString());
+        var level = (await owner.GetAsync($"/admin/stock/{sku}").ExpectAsync(HttpStatusCode.OK))["zones"]!.AsArray().Single(zone => zone!.Value<string>("zone") == "main")!;
+        Assert.Equal(1, level.Value<int>("onHand"));
+        await Platform.PostJsonAsync("/platform/tenants", body with { name = "Another" }).ExpectProblemAsync(HttpStatusCode.Conflict, "tenant-exists");
+    }
+
     [Theory]
     [InlineData("fashion")]
     [InlineData("beauty")]

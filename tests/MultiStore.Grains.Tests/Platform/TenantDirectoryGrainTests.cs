@@ -53,6 +53,25 @@ public sealed class TenantDirectoryGrainTests(ClusterFixture cluster)
     }
 
     [Fact]
+    public async Task CreateAsync_TheSameStoreAskedAgain_AnswersTheStore_AnyOtherUnderItsIdIsRefused()
+    {
+        var spec = Spec(_id, $"{_id}.shop.test", $"www.{_id}.shop.test");
+        var first = await CreateAsync(spec);
+
+        // Its answer lost, or its filling failed: the onboarding is asked again, domains in any order.
+        var again = await CreateAsync(spec with { Domains = [.. spec.Domains.Reverse()] });
+
+        Assert.Equivalent(first, again, strict: true);
+        using (ClusterFixture.ActAsPlatform())
+        {
+            await StoreAssert.RefusedAsync(RuleCodes.TenantExists, () => cluster.Directory.CreateAsync(spec with { ThemeJson = """{"primary":"#000000"}""" }));
+            await cluster.Directory.SetStatusAsync(_id, TenantStatus.Suspended);
+            // A suspended store is the platform's decision, not an onboarding to finish.
+            await StoreAssert.RefusedAsync(RuleCodes.TenantExists, () => cluster.Directory.CreateAsync(spec));
+        }
+    }
+
+    [Fact]
     public async Task CreateAsync_DomainClaimedByAnotherStore_IsRefusedAsDomainTakenAndCreatesNothing()
     {
         var owner = await CreateAsync(Spec(_id, $"{_id}.shop.test"));
