@@ -87,10 +87,13 @@ public sealed class StockGrain(
     }
 
     /// <inheritdoc />
-    public Task<bool> IsStockedAsync()
+    public async Task<bool> IsStockedAsync()
     {
         ThrowIfBroken();
-        return Task.FromResult(_book.IsStocked);
+        var stocked = _book.IsStocked;
+        // Stocked by a first adjustment still on its way to the journal is not stocked yet.
+        await DurableAsync();
+        return stocked;
     }
 
     /// <inheritdoc />
@@ -133,7 +136,7 @@ public sealed class StockGrain(
             EndDecidingCall();
         }
 
-        if (answer.Status != ReservationStatus.InsufficientStock)
+        if (MustBeDurable(answer))
         {
             await DurableAsync();
         }
@@ -175,7 +178,7 @@ public sealed class StockGrain(
             EndDecidingCall();
         }
 
-        if (answers.Any(answer => answer.Status != ReservationStatus.InsufficientStock))
+        if (answers.Any(MustBeDurable))
         {
             await DurableAsync();
         }
@@ -292,8 +295,8 @@ public sealed class StockGrain(
 
     /// <summary>
     /// Decides one reservation on the book, synchronously. The answer may be given only once everything decided so
-    /// far is durable, unless it is "not enough stock" (answered from memory: it acknowledges nothing). Recorded is
-    /// true when a new hold was recorded.
+    /// far is durable, unless it is "not enough stock" for a reservation holding nothing (answered from memory: it
+    /// acknowledges nothing; see <see cref="MustBeDurable"/>). Recorded is true when a new hold was recorded.
     /// </summary>
     private (ReservationResult Answer, bool Recorded) Decide(ReservationRequest request)
     {
@@ -423,7 +426,19 @@ public sealed class StockGrain(
     private void HandOver(PendingBatch pending)
     {
         pending.HandedOver = true;
-        journal.Write(pending.Batch);
+        try
+        {
+            journal.Write(pending.Batch);
+        }
+        catch (Exception exception)
+        {
+            // The journal would not take it (its silo is shutting down): it fails as a batch that was written and
+            // failed does, so that nobody waits on it for ever and the book ahead of the journal is given up.
+            Break(exception, pending.Batch);
+            pending.Answered.TrySetException(_broken!);
+            return;
+        }
+
         _ = AnswerWhenDurableAsync(pending);
     }
 
@@ -526,6 +541,14 @@ public sealed class StockGrain(
             throw _broken;
         }
     }
+
+    /// <summary>
+    /// Whether an answer waits for the journal. Only "not enough stock" for a reservation that holds nothing yet is
+    /// given from memory (a sold-out crowd is answered at once): one that reports units already held reports a hold
+    /// that may still be on its way to the journal, and a cart records what it reports.
+    /// </summary>
+    private static bool MustBeDurable(ReservationResult answer) =>
+        answer.Status != ReservationStatus.InsufficientStock || answer.Quantity > 0;
 
     /// <summary>
     /// Waits until every change decided so far (including the caller's) is durable. Not an async method on purpose:

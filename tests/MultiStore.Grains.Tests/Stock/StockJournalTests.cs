@@ -48,6 +48,29 @@ public sealed class StockJournalTests(ClusterFixture cluster)
     }
 
     [Fact]
+    public async Task ReserveAsync_NotEnoughForAHoldStillBeingWritten_WaitsForIt_ASoldOutNewcomerDoesNot()
+    {
+        // "Not enough" reports the units the reservation holds, and a cart records them: never a hold that is not durable.
+        var stock = await cluster.StockAsync(_tenant, Sku, 5);
+        var probe = cluster.Journal.Watch(Stream);
+        using var acting = ClusterFixture.ActAs(_tenant);
+        Assert.True((await stock.ReserveAsync("mine", 2, Ttl)).IsHeld);
+
+        probe.Close();
+        var resized = stock.ReserveAsync("mine", 5, Ttl);
+        await WaitUntilAsync(() => probe.Attempts.Count == 2);
+        var tooMuch = stock.ReserveAsync("mine", 6, Ttl);
+        var newcomer = await stock.ReserveAsync("newcomer", 1, Ttl);
+        await Task.Delay(200);
+
+        Assert.Equal((ReservationStatus.InsufficientStock, 0), (newcomer.Status, newcomer.Quantity));
+        Assert.False(tooMuch.IsCompleted);
+        probe.Open();
+        Assert.True((await resized).IsHeld);
+        Assert.Equal((ReservationStatus.InsufficientStock, 5), ((await tooMuch).Status, (await tooMuch).Quantity));
+    }
+
+    [Fact]
     public async Task ReserveAsync_WhenTheJournalFails_AcknowledgesNothingAndTheNextActivationStartsFromTheJournal()
     {
         var stock = await cluster.StockAsync(_tenant, Sku, 10);
