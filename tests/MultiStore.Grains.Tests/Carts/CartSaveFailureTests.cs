@@ -46,16 +46,8 @@ public sealed class CartSaveFailureTests(FlakyStorageCluster cluster) : IClassFi
     [Fact]
     public async Task CheckoutAsync_AfterAResizeWhoseSaveFailed_NeverOrdersUnitsTheStockDoesNotHold()
     {
-        // The stock resized the hold from 5 to 2, the cart's write failed: the cart still says 5.
         using var _ = ClusterFixture.ActAs(_tenant);
-        var stock = cluster.Client.GetGrain<IStockGrain>(TenantKey.For(_tenant, StockEntryId.Format(Sku, Zone)));
-        await stock.AdjustAsync(ClusterFixture.SetOnHand(10));
-        var cart = NewCart();
-        Assert.True((await cart.SetItemAsync(Sku, Zone, 5)).Succeeded);
-        cluster.Storage.FailNextWrite(cart.GetGrainId());
-        await Assert.ThrowsAnyAsync<Exception>(() => cart.SetItemAsync(Sku, Zone, 2));
-        // Someone else takes the 8 units now free.
-        Assert.True((await NewCart().SetItemAsync(Sku, Zone, 8)).Succeeded);
+        var (stock, cart) = await CartWhoseResizeWasNotSavedAsync();
 
         var checkout = await cart.CheckoutAsync();
 
@@ -68,13 +60,7 @@ public sealed class CartSaveFailureTests(FlakyStorageCluster cluster) : IClassFi
     public async Task SetItemAsync_SameQuantityAfterAResizeWhoseSaveFailed_TakesWhatTheStockHolds()
     {
         using var _ = ClusterFixture.ActAs(_tenant);
-        var stock = cluster.Client.GetGrain<IStockGrain>(TenantKey.For(_tenant, StockEntryId.Format(Sku, Zone)));
-        await stock.AdjustAsync(ClusterFixture.SetOnHand(10));
-        var cart = NewCart();
-        Assert.True((await cart.SetItemAsync(Sku, Zone, 5)).Succeeded);
-        cluster.Storage.FailNextWrite(cart.GetGrainId());
-        await Assert.ThrowsAnyAsync<Exception>(() => cart.SetItemAsync(Sku, Zone, 2));
-        Assert.True((await NewCart().SetItemAsync(Sku, Zone, 8)).Succeeded);
+        var (stock, cart) = await CartWhoseResizeWasNotSavedAsync();
 
         var change = await cart.SetItemAsync(Sku, Zone, 5);
 
@@ -124,6 +110,22 @@ public sealed class CartSaveFailureTests(FlakyStorageCluster cluster) : IClassFi
         Assert.Equal((order, OrderStatus.Paid), (retried.Order?.OrderId, retried.Order?.Status));
         Assert.Equal(new StockLevel(Sku, Zone, 3, 0, 0, true), await stock.GetAsync());
         Assert.Equal(order, (await cart.GetAsync())?.OrderId);
+    }
+
+    /// <summary>
+    /// A cart whose line of 5 the stock resized to 2 before the cart's write failed (the cart still says 5), in a
+    /// stock of 10 whose 8 other units another cart then took.
+    /// </summary>
+    private async Task<(IStockGrain Stock, ICartGrain Cart)> CartWhoseResizeWasNotSavedAsync()
+    {
+        var stock = cluster.Client.GetGrain<IStockGrain>(TenantKey.For(_tenant, StockEntryId.Format(Sku, Zone)));
+        await stock.AdjustAsync(ClusterFixture.SetOnHand(10));
+        var cart = NewCart();
+        Assert.True((await cart.SetItemAsync(Sku, Zone, 5)).Succeeded);
+        cluster.Storage.FailNextWrite(cart.GetGrainId());
+        await Assert.ThrowsAnyAsync<Exception>(() => cart.SetItemAsync(Sku, Zone, 2));
+        Assert.True((await NewCart().SetItemAsync(Sku, Zone, 8)).Succeeded);
+        return (stock, cart);
     }
 
     private ICartGrain NewCart() => cluster.Client.GetGrain<ICartGrain>(TenantKey.For(_tenant, Guid.NewGuid().ToString("D")));
