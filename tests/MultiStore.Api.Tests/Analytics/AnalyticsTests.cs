@@ -13,6 +13,7 @@ public sealed class AnalyticsTests(ApiFactory api)
     [Fact]
     public async Task StoreAnalytics_AfterPaidCancelledAndPendingOrders_ShowRevenueTopSkusAndConversion()
     {
+        var startedOn = DateOnly.FromDateTime(DateTime.UtcNow);
         var store = await StoreDriver.OnboardAsync(api, "ana");
         var (black, white) = await StockedProductAsync(store, price: 25m);
         var paid = await PlaceAsync(store, (black, 2), (white, 1));
@@ -31,9 +32,10 @@ public sealed class AnalyticsTests(ApiFactory api)
         Assert.Equal((4, 2, 1, 0), (totals.Value<int>("ordersPlaced"), totals.Value<int>("ordersPaid"), totals.Value<int>("ordersCancelled"), totals.Value<int>("ordersExpired")));
         Assert.Equal((150m, 6), (totals.Value<decimal>("revenue"), totals.Value<int>("unitsSold")));
         Assert.Equal(1.0, totals.Value<double>("conversion"));
-        var today = figures["days"]!.AsArray()[^1]!;
-        Assert.Equal(DateOnly.FromDateTime(DateTime.UtcNow).ToString("yyyy-MM-dd"), today.Value<string>("date"));
-        Assert.Equal(150m, today["figures"]!.Value<decimal>("revenue"));
+        // The last day is the server's today; should midnight (UTC) pass during the test, the sales sit in the day before.
+        var days = figures["days"]!.AsArray();
+        Assert.InRange(DateOnly.Parse(days[^1]!.Value<string>("date"), System.Globalization.CultureInfo.InvariantCulture), startedOn, DateOnly.FromDateTime(DateTime.UtcNow));
+        Assert.Equal(150m, days.TakeLast(2).Sum(day => day!["figures"]!.Value<decimal>("revenue")));
         Assert.Equal(
             [(white, 4, 100m), (black, 2, 50m)],
             figures["topSkus"]!.AsArray().Select(sku => (sku!.Value<string>("sku"), sku!.Value<int>("unitsSold"), sku!.Value<decimal>("revenue"))));

@@ -29,8 +29,9 @@ public sealed class DuplicateActivationTests(ITestOutputHelper output)
 
         var won = await first.Stock(tenant, "HOT").ReserveAsync("first", 1, TimeSpan.FromHours(1));
         var refusal = await Assert.ThrowsAnyAsync<Exception>(() => second.Stock(tenant, "HOT").ReserveAsync("second", 1, TimeSpan.FromHours(1)));
-        // The refused activation was dropped: the retry reads the stored state and sees the unit is gone.
-        var retry = await second.Stock(tenant, "HOT").ReserveAsync("second", 1, TimeSpan.FromHours(1));
+        // The refused activation was dropped: the retry reads the stored state and sees the unit is gone. A retry sent
+        // while the refused activation is still going may meet it once more.
+        var retry = await RetryWhileNotDurableAsync(() => second.Stock(tenant, "HOT").ReserveAsync("second", 1, TimeSpan.FromHours(1)));
 
         output.WriteLine($"Stale write refused with {refusal.GetType().Name}: {refusal.Message}");
         Assert.IsType<NotDurableException>(refusal);
@@ -105,5 +106,20 @@ public sealed class DuplicateActivationTests(ITestOutputHelper output)
         // Every acknowledgement is true: what a shopper was told is reserved is in PostgreSQL.
         Assert.Subset(storedHeld, acknowledged.Select(o => o.ReservationId).ToHashSet());
         Assert.True(storedHeld.Count <= OnHand, $"{storedHeld.Count} reservations stored for {OnHand} units.");
+    }
+
+    private static async Task<T> RetryWhileNotDurableAsync<T>(Func<Task<T>> call)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return await call();
+            }
+            catch (NotDurableException) when (attempt < 100)
+            {
+                await Task.Delay(100);
+            }
+        }
     }
 }

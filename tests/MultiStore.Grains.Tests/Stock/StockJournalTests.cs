@@ -42,8 +42,11 @@ public sealed class StockJournalTests(ClusterFixture cluster)
         var results = await Task.WhenAll(others.Prepend(first));
 
         Assert.All(results, result => Assert.Equal(ReservationStatus.Reserved, result.Status));
-        Assert.Equal(2, probe.Written.Count);
-        Assert.Equal([1, 199], probe.Written.Select(batch => batch.Changes.Count));
+        // Those that arrived during the write share the next batch (on a starved machine a few may come after it).
+        var batches = probe.Written.Select(batch => batch.Changes.Count).ToList();
+        Assert.Equal(1, batches[0]);
+        Assert.True(batches[1] > 1, $"batches: {string.Join(", ", batches)}");
+        Assert.Equal(200, batches.Sum());
         Assert.Equal(200, (await stock.GetAsync()).Reserved);
     }
 
@@ -309,7 +312,7 @@ public sealed class StockJournalTests(ClusterFixture cluster)
             {
                 return await call();
             }
-            catch (NotDurableException) when (attempt < 50)
+            catch (NotDurableException) when (attempt < 500)
             {
                 await Task.Delay(20);
             }
