@@ -145,14 +145,19 @@ public static class RateLimitingExtensions
         return services;
     }
 
-    /// <summary>The per-token window of admin, owner and platform requests; goes before store resolution.</summary>
+    /// <summary>
+    /// The per-token window of admin, owner and platform requests; goes before store resolution. Storefront requests
+    /// skip it altogether: a flash sale's shoppers pay for no limiter they never meet.
+    /// </summary>
     public static IApplicationBuilder UseAdminRateLimits(this IApplicationBuilder app) =>
-        app.UseRateLimiter(new RateLimiterOptions
-        {
-            RejectionStatusCode = StatusCodes.Status429TooManyRequests,
-            OnRejected = RejectAsync,
-            GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context => AdminPartition(context, Options(context))),
-        });
+        app.UseWhen(
+            context => !TenantResolutionMiddleware.IsStorefront(context.GetEndpoint()),
+            admin => admin.UseRateLimiter(new RateLimiterOptions
+            {
+                RejectionStatusCode = StatusCodes.Status429TooManyRequests,
+                OnRejected = RejectAsync,
+                GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context => AdminPartition(context, Options(context))),
+            }));
 
     private static RateLimitOptions Options(HttpContext context) =>
         context.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value;
