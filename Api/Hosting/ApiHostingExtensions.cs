@@ -33,6 +33,7 @@ public static class ApiHostingExtensions
         // The OpenAPI generator reads these options; keep them as strict as the binder (numbers are numbers).
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.NumberHandling = JsonNumberHandling.Strict);
         services.AddMultiStoreOpenApi();
+        services.AddSingleton<ClusterHealthCheck>();
         services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"]);
 
         // Registered after UseOrleans, so it starts once the silo is up (and before the server takes requests).
