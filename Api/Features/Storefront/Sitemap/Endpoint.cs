@@ -28,10 +28,13 @@ public sealed class Endpoint(TenantGrains grains) : EndpointWithoutRequest
         var origin = StorefrontUrls.Origin(HttpContext.Request);
         var catalog = grains.Catalog();
         var products = new List<Product>();
+        // Paged over every product in the order they were created, keeping the active ones: that list only grows at
+        // its end (an archived product keeps its place), so no product is skipped or listed twice when one is archived
+        // or brought back between two pages, as paging over the active ones alone did.
         for (var skip = 0; products.Count < MaxUrls - 1; skip += 1000)
         {
-            var page = await catalog.ListAsync(new ProductQuery(ProductStatus.Active, null, skip, 1000));
-            products.AddRange(page.Items);
+            var page = await catalog.ListAsync(new ProductQuery(null, null, skip, 1000));
+            products.AddRange(page.Items.Where(product => product.Status == ProductStatus.Active));
             if (page.Items.Count < 1000)
             {
                 break;
