@@ -434,8 +434,7 @@ public sealed class StockGrain(
         {
             // The journal would not take it (its silo is shutting down): it fails as a batch that was written and
             // failed does, so that nobody waits on it for ever and the book ahead of the journal is given up.
-            Break(exception, pending.Batch);
-            pending.Answered.TrySetException(_broken!);
+            Fail(pending, exception);
             return;
         }
 
@@ -451,8 +450,7 @@ public sealed class StockGrain(
         }
         catch (Exception exception)
         {
-            Break(exception, pending.Batch);
-            pending.Answered.TrySetException(_broken!);
+            Fail(pending, exception);
             return;
         }
 
@@ -505,6 +503,13 @@ public sealed class StockGrain(
                 }
             }
         }
+    }
+
+    /// <summary>A batch that will never be durable: the activation breaks, and nobody waiting on the batch is acknowledged.</summary>
+    private void Fail(PendingBatch pending, Exception exception)
+    {
+        Break(exception, pending.Batch);
+        pending.Answered.TrySetException(_broken!);
     }
 
     /// <summary>
