@@ -103,33 +103,15 @@ public sealed class CartGrain(
             throw new StoreRuleException(RuleCodes.CartFull, $"A cart holds at most {MaxLines} lines.");
         }
 
-        var keepsReservation = line is not null && line.Zone == zone && IsHeld(line);
         var stock = StockOf(sku, zone);
-        string reservationId = string.Empty;
-        ReservationResult? result = null;
-        if (keepsReservation)
-        {
-            reservationId = line!.ReservationId;
-            result = await HoldAsync(stock, reservationId, quantity, Options.CartHold, resize: line.Quantity != quantity);
-            if (result.Status == ReservationStatus.InsufficientStock && result.Quantity != line.Quantity)
-            {
-                // The stock holds another quantity than the cart recorded (a resize whose cart write failed): the
-                // line takes what is really held, so that a checkout never orders units nobody holds.
-                await RecordHeldAsync(line, result);
-            }
+        var kept = line is not null && line.Zone == zone && IsHeld(line) ? await KeepReservationAsync(stock, line, quantity) : null;
+        var keepsReservation = kept is not null;
+        // Shoppers adding the same hot SKU at once share one call to its stock entry.
+        var (reservationId, result) = kept is not null
+            ? (line!.ReservationId, kept)
+            : await ReserveNewAsync(sku, id => reservations.ReserveAsync(stock, id, quantity, Options.CartHold));
 
-            // A hold that ended meanwhile (expired at the stock, or released by a removal whose cart write failed)
-            // is no line's any more: the line reserves anew instead of reporting a shortage for ever.
-            keepsReservation = result.IsHeld || result.Status == ReservationStatus.InsufficientStock;
-        }
-
-        if (!keepsReservation)
-        {
-            // Shoppers adding the same hot SKU at once share one call to its stock entry.
-            (reservationId, result) = await ReserveNewAsync(sku, id => reservations.ReserveAsync(stock, id, quantity, Options.CartHold));
-        }
-
-        if (!result!.IsHeld)
+        if (!result.IsHeld)
         {
             // The line keeps what the stock holds for it; a shopper may have up to those units plus what is free.
             var ownHeld = keepsReservation && result.Status == ReservationStatus.InsufficientStock ? result.Quantity : 0;
@@ -323,6 +305,24 @@ public sealed class CartGrain(
         }
 
         return await reservations.ReserveAsync(stock, reservationId, quantity, ttl);
+    }
+
+    /// <summary>
+    /// Asks a line's own reservation for <paramref name="quantity"/> units: the stock's answer, or null when that hold
+    /// ended meanwhile (expired at the stock, or released by a removal whose cart write failed) and the line must
+    /// reserve anew instead of reporting a shortage for ever.
+    /// </summary>
+    private async Task<ReservationResult?> KeepReservationAsync(IStockGrain stock, CartLineState line, int quantity)
+    {
+        var result = await HoldAsync(stock, line.ReservationId, quantity, Options.CartHold, resize: line.Quantity != quantity);
+        if (result.Status == ReservationStatus.InsufficientStock && result.Quantity != line.Quantity)
+        {
+            // The stock holds another quantity than the cart recorded (a resize whose cart write failed): the line
+            // takes what is really held, so that a checkout never orders units nobody holds.
+            await RecordHeldAsync(line, result);
+        }
+
+        return result.IsHeld || result.Status == ReservationStatus.InsufficientStock ? result : null;
     }
 
     /// <summary>Records the quantity the stock holds for a line (none: the line goes).</summary>
