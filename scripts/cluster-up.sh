@@ -143,10 +143,11 @@ done
 
 # The Api joins as a cluster client (same Orleans__* and ConnectionStrings__Redis) and seeds the demo stores, which
 # it does in cluster mode only when asked (idempotent: a restart or a second Api changes nothing). It reads its
-# appsettings.json from its working directory, so it runs in its build folder.
+# appsettings.json from its working directory, so it runs in its build folder. A local demo cluster: it accepts the
+# public development signing key, so `dotnet run --project Api -- token` works against it.
 (
   cd "$api_dir"
-  Demo__Seed=true Urls="http://127.0.0.1:$api_port" exec nohup dotnet MultiStore.Api.dll >"$logs/api.log" 2>&1
+  Demo__Seed=true Auth__AllowPublicDevelopmentKey=true Urls="http://127.0.0.1:$api_port" exec nohup dotnet MultiStore.Api.dll >"$logs/api.log" 2>&1
 ) &
 echo $! >"$pids/api.pid"
 api_deadline=$((SECONDS + 90))

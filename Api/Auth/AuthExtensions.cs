@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
+using MultiStore.Api.Hosting;
 
 namespace MultiStore.Api.Auth;
 
@@ -20,7 +21,9 @@ public static class AuthExtensions
     public static IServiceCollection AddMultiStoreAuth(this IServiceCollection services)
     {
         services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.SectionName).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
+        services.AddSingleton<IValidateOptions<AuthOptions>>(provider => AuthOptionsValidator.For(
+            provider.GetRequiredService<IHostEnvironment>().IsDevelopment(),
+            provider.GetRequiredService<IOptions<OrleansHostingOptions>>().Value.Mode));
         services.AddSingleton<TokenService>();
 
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();

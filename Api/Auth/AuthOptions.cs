@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.Extensions.Options;
+using MultiStore.Api.Hosting;
 
 namespace MultiStore.Api.Auth;
 
@@ -17,8 +18,20 @@ public sealed class AuthOptions
 {
     public const string SectionName = "Auth";
 
+    /// <summary>
+    /// The key appsettings.json ships with. It is public, so anyone can sign tokens with it: the Api accepts it only
+    /// where that harms no one (see <see cref="AuthOptionsValidator"/>).
+    /// </summary>
+    public const string PublicDevelopmentKey = "dev-only-multistore-signing-key-change-me-0123456789";
+
     /// <summary>The HS256 key of development mode, at least 32 bytes of UTF-8. The value in appsettings.json is for development only.</summary>
     public string SigningKey { get; set; } = string.Empty;
+
+    /// <summary>
+    /// Accept <see cref="PublicDevelopmentKey"/> in a cluster outside the Development environment: for local demo
+    /// clusters only (<c>scripts/cluster-up.sh</c>, the dev Kubernetes overlay), never where real stores run.
+    /// </summary>
+    public bool AllowPublicDevelopmentKey { get; set; }
 
     /// <summary>
     /// The OpenID Connect provider that issues tokens in production (e.g. <c>https://login.example.com/realms/multistore</c>);
@@ -50,9 +63,18 @@ public sealed class AuthOptions
     public const int MinimumKeyBytes = 32;
 }
 
-/// <summary>Refuses to start with settings that would make tokens forgeable or unverifiable, naming the bad key.</summary>
-public sealed class AuthOptionsValidator : IValidateOptions<AuthOptions>
+/// <summary>
+/// Refuses to start with settings that would make tokens forgeable or unverifiable, naming the bad key.
+/// <paramref name="publicKeyHarmless"/>: whether this process may sign with <see cref="AuthOptions.PublicDevelopmentKey"/>
+/// without opting in, because nobody else's store can be reached through it (the Development environment, or the
+/// embedded runtime on one machine). A deployment that forgot to set its own key then refuses to start instead of
+/// accepting tokens anyone can forge.
+/// </summary>
+public sealed class AuthOptionsValidator(bool publicKeyHarmless) : IValidateOptions<AuthOptions>
 {
+    /// <summary>The rule for a host: the public key is harmless in Development and in the embedded runtime.</summary>
+    public static AuthOptionsValidator For(bool isDevelopment, OrleansMode mode) => new(isDevelopment || mode == OrleansMode.Embedded);
+
     public ValidateOptionsResult Validate(string? name, AuthOptions options)
     {
         var failures = new List<string>();
@@ -74,6 +96,12 @@ public sealed class AuthOptionsValidator : IValidateOptions<AuthOptions>
             if (Encoding.UTF8.GetByteCount(options.SigningKey ?? string.Empty) < AuthOptions.MinimumKeyBytes)
             {
                 failures.Add($"{AuthOptions.SectionName}:{nameof(AuthOptions.SigningKey)} must be at least {AuthOptions.MinimumKeyBytes} bytes (or set {AuthOptions.SectionName}:{nameof(AuthOptions.Authority)}).");
+            }
+
+            if (string.Equals(options.SigningKey, AuthOptions.PublicDevelopmentKey, StringComparison.Ordinal)
+                && !publicKeyHarmless && !options.AllowPublicDevelopmentKey)
+            {
+                failures.Add($"{AuthOptions.SectionName}:{nameof(AuthOptions.SigningKey)} is the public development key from appsettings.json, which anyone can sign tokens with: set your own secret key (or {AuthOptions.SectionName}:{nameof(AuthOptions.Authority)}; {AuthOptions.SectionName}:{nameof(AuthOptions.AllowPublicDevelopmentKey)}=true for a local demo cluster).");
             }
 
             if (string.IsNullOrWhiteSpace(options.Issuer))

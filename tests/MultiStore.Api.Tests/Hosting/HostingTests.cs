@@ -1,4 +1,7 @@
 using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using MultiStore.Api.Auth;
@@ -56,7 +59,7 @@ public sealed class HostingTests(ApiFactory api)
     [Fact]
     public void OptionsValidators_NameTheBadKey()
     {
-        var auth = new AuthOptionsValidator().Validate(null, new AuthOptions { SigningKey = "too-short", Issuer = "", Audience = "a" });
+        var auth = AuthOptionsValidator.For(isDevelopment: false, OrleansMode.Cluster).Validate(null, new AuthOptions { SigningKey = "too-short", Issuer = "", Audience = "a" });
         var orleans = new OrleansHostingOptionsValidator().Validate(null, new OrleansHostingOptions { SiloPort = 0, GatewayPort = 0 });
         var tenancy = new TenancyOptionsValidator().Validate(null, new TenancyOptions { HostCacheTtl = TimeSpan.FromHours(1) });
         var limits = new RequestLimitsOptionsValidator().Validate(null, new RequestLimitsOptions { MaxBodyBytes = 1 });
@@ -67,7 +70,53 @@ public sealed class HostingTests(ApiFactory api)
         Assert.Contains("Orleans:GatewayPort", orleans.FailureMessage, StringComparison.Ordinal);
         Assert.Contains("Tenancy:HostCacheTtl", tenancy.FailureMessage, StringComparison.Ordinal);
         Assert.Contains("RequestLimits:MaxBodyBytes", limits.FailureMessage, StringComparison.Ordinal);
-        Assert.True(new AuthOptionsValidator().Validate(null, new AuthOptions { SigningKey = ApiFactory.SigningKey }).Succeeded);
+        Assert.True(AuthOptionsValidator.For(isDevelopment: false, OrleansMode.Cluster).Validate(null, new AuthOptions { SigningKey = ApiFactory.SigningKey }).Succeeded);
+    }
+
+    [Theory]
+    [InlineData(false, OrleansMode.Cluster, false, false)]
+    [InlineData(false, OrleansMode.Cluster, true, true)]
+    [InlineData(true, OrleansMode.Cluster, false, true)]
+    [InlineData(false, OrleansMode.Embedded, false, true)]
+    public void PublicDevelopmentKey_IsAcceptedOnlyWhereNoRealStoreCanBeReached(bool isDevelopment, OrleansMode mode, bool optedIn, bool accepted)
+    {
+        var options = new AuthOptions { SigningKey = AuthOptions.PublicDevelopmentKey, AllowPublicDevelopmentKey = optedIn };
+
+        var result = AuthOptionsValidator.For(isDevelopment, mode).Validate(null, options);
+
+        Assert.Equal(accepted, result.Succeeded);
+        if (!accepted)
+        {
+            Assert.Contains("Auth:SigningKey", result.FailureMessage, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void PublicDevelopmentKey_IsTheOneAppSettingsShips()
+    {
+        var shipped = new ConfigurationBuilder().AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json")).Build();
+
+        // The validator recognises the public key by value: the two must never drift apart.
+        Assert.Equal(AuthOptions.PublicDevelopmentKey, shipped["Auth:SigningKey"]);
+    }
+
+    [Fact]
+    public async Task ClusterApi_OutsideDevelopment_WithThePublicKey_RefusesToStart()
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = Environments.Production });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Orleans:Mode"] = "Cluster",
+            ["Auth:SigningKey"] = AuthOptions.PublicDevelopmentKey,
+            ["Urls"] = "http://127.0.0.1:0",
+        });
+        builder.Services.AddMultiStoreAuth();
+        builder.Services.AddOptions<OrleansHostingOptions>().BindConfiguration(OrleansHostingOptions.SectionName);
+        await using var app = builder.Build();
+
+        var refused = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
+
+        Assert.Contains("Auth:SigningKey", refused.Message, StringComparison.Ordinal);
     }
 
     [Fact]

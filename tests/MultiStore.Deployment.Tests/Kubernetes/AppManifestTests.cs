@@ -194,11 +194,28 @@ public sealed class AppManifestTests(ApiRoutesFixture api) : IClassFixture<ApiRo
         var template = new KubeObject(Yaml.LoadFile(Repository.PathOf("k8s", "base", "secrets.example.yaml")).Single());
         var placeholder = KubeObject.Strings(template.Map("stringData"))["Auth__SigningKey"];
 
-        var result = new AuthOptionsValidator().Validate(null, new AuthOptions { SigningKey = placeholder });
+        var result = AuthOptionsValidator.For(isDevelopment: false, OrleansMode.Cluster).Validate(null, new AuthOptions { SigningKey = placeholder });
 
         // Whoever applies the template unchanged gets an Api that refuses to start, not one signing with a public key.
         Assert.True(result.Failed);
         Assert.Contains("Auth:SigningKey", result.FailureMessage, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(Overlays))]
+    public void SigningKey_OnlyTheDemoOverlay_MayUseThePublicDevelopmentKey(string name)
+    {
+        var overlay = Overlay.Named(name);
+        var config = KubeObject.Strings(overlay.Single("ConfigMap", "multistore-api-config").Map("data"));
+        var auth = new AuthOptions { AllowPublicDevelopmentKey = config.TryGetValue("Auth__AllowPublicDevelopmentKey", out var allow) && bool.Parse(allow) };
+        var secret = overlay.Find("Secret", Overlay.OutOfBandSecret);
+        auth.SigningKey = secret is null ? "a-production-key-from-the-secret-store-0123456789" : KubeObject.Strings(secret.Map("stringData"))["Auth__SigningKey"];
+
+        var result = AuthOptionsValidator.For(isDevelopment: false, OrleansMode.Cluster).Validate(null, auth);
+
+        // The demo's Api starts with the key its own Secret gives it; production never opts in to the public key.
+        Assert.True(result.Succeeded, result.FailureMessage);
+        Assert.Equal(name == "dev", auth.AllowPublicDevelopmentKey);
     }
 
     private static void AssertProbe(Dictionary<string, object?> container, string probe, string path, int port)
