@@ -23,7 +23,8 @@ public static class AuthExtensions
         services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<AuthOptions>>(provider => AuthOptionsValidator.For(
             provider.GetRequiredService<IHostEnvironment>().IsDevelopment(),
-            provider.GetRequiredService<IOptions<OrleansHostingOptions>>().Value.Mode));
+            provider.GetRequiredService<IOptions<OrleansHostingOptions>>().Value.Mode,
+            provider.GetRequiredService<IConfiguration>()));
         services.AddSingleton<TokenService>();
 
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();

@@ -28,8 +28,8 @@ public sealed class AuthOptions
     public string SigningKey { get; set; } = string.Empty;
 
     /// <summary>
-    /// Accept <see cref="PublicDevelopmentKey"/> in a cluster outside the Development environment: for local demo
-    /// clusters only (<c>scripts/cluster-up.sh</c>, the dev Kubernetes overlay), never where real stores run.
+    /// Accept <see cref="PublicDevelopmentKey"/> outside the Development environment: for local demo clusters only
+    /// (<c>scripts/cluster-up.sh</c>, the dev Kubernetes overlay), never where real stores run.
     /// </summary>
     public bool AllowPublicDevelopmentKey { get; set; }
 
@@ -65,15 +65,19 @@ public sealed class AuthOptions
 
 /// <summary>
 /// Refuses to start with settings that would make tokens forgeable or unverifiable, naming the bad key.
-/// <paramref name="publicKeyHarmless"/>: whether this process may sign with <see cref="AuthOptions.PublicDevelopmentKey"/>
-/// without opting in, because nobody else's store can be reached through it (the Development environment, or the
-/// embedded runtime on one machine). A deployment that forgot to set its own key then refuses to start instead of
-/// accepting tokens anyone can forge.
+/// <paramref name="publicKeyHarmless"/>: whether <see cref="AuthOptions.PublicDevelopmentKey"/> is accepted without
+/// opting in, because nobody else's store is reached through it (see <see cref="For"/>). A deployment that forgot to
+/// set its own key then refuses to start instead of accepting tokens anyone can forge.
 /// </summary>
 public sealed class AuthOptionsValidator(bool publicKeyHarmless) : IValidateOptions<AuthOptions>
 {
-    /// <summary>The rule for a host: the public key is harmless in Development and in the embedded runtime.</summary>
-    public static AuthOptionsValidator For(bool isDevelopment, OrleansMode mode) => new(isDevelopment || mode == OrleansMode.Embedded);
+    /// <summary>
+    /// The rule for a host: the public key is harmless in the Development environment, and in the embedded runtime
+    /// (an in-memory demo) while it listens on this machine only, as <c>dotnet run --project Api</c> does. The
+    /// container image's embedded demo listens on every interface, so it needs a key of its own.
+    /// </summary>
+    public static AuthOptionsValidator For(bool isDevelopment, OrleansMode mode, IConfiguration configuration) =>
+        new(isDevelopment || (mode == OrleansMode.Embedded && ListenAddresses.AreLoopbackOnly(configuration)));
 
     public ValidateOptionsResult Validate(string? name, AuthOptions options)
     {

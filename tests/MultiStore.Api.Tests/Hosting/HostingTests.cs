@@ -59,7 +59,7 @@ public sealed class HostingTests(ApiFactory api)
     [Fact]
     public void OptionsValidators_NameTheBadKey()
     {
-        var auth = AuthOptionsValidator.For(isDevelopment: false, OrleansMode.Cluster).Validate(null, new AuthOptions { SigningKey = "too-short", Issuer = "", Audience = "a" });
+        var auth = new AuthOptionsValidator(publicKeyHarmless: false).Validate(null, new AuthOptions { SigningKey = "too-short", Issuer = "", Audience = "a" });
         var orleans = new OrleansHostingOptionsValidator().Validate(null, new OrleansHostingOptions { SiloPort = 0, GatewayPort = 0 });
         var tenancy = new TenancyOptionsValidator().Validate(null, new TenancyOptions { HostCacheTtl = TimeSpan.FromHours(1) });
         var limits = new RequestLimitsOptionsValidator().Validate(null, new RequestLimitsOptions { MaxBodyBytes = 1 });
@@ -70,19 +70,21 @@ public sealed class HostingTests(ApiFactory api)
         Assert.Contains("Orleans:GatewayPort", orleans.FailureMessage, StringComparison.Ordinal);
         Assert.Contains("Tenancy:HostCacheTtl", tenancy.FailureMessage, StringComparison.Ordinal);
         Assert.Contains("RequestLimits:MaxBodyBytes", limits.FailureMessage, StringComparison.Ordinal);
-        Assert.True(AuthOptionsValidator.For(isDevelopment: false, OrleansMode.Cluster).Validate(null, new AuthOptions { SigningKey = ApiFactory.SigningKey }).Succeeded);
+        Assert.True(new AuthOptionsValidator(publicKeyHarmless: false).Validate(null, new AuthOptions { SigningKey = ApiFactory.SigningKey }).Succeeded);
     }
 
     [Theory]
-    [InlineData(false, OrleansMode.Cluster, false, false)]
-    [InlineData(false, OrleansMode.Cluster, true, true)]
-    [InlineData(true, OrleansMode.Cluster, false, true)]
-    [InlineData(false, OrleansMode.Embedded, false, true)]
-    public void PublicDevelopmentKey_IsAcceptedOnlyWhereNoRealStoreCanBeReached(bool isDevelopment, OrleansMode mode, bool optedIn, bool accepted)
+    [InlineData(false, OrleansMode.Cluster, "http://127.0.0.1:5180", false, false)]
+    [InlineData(false, OrleansMode.Cluster, "http://+:8080", true, true)]
+    [InlineData(true, OrleansMode.Cluster, "http://+:8080", false, true)]
+    [InlineData(false, OrleansMode.Embedded, "http://localhost:5080", false, true)]
+    [InlineData(false, OrleansMode.Embedded, "http://+:8080;http://+:9090", false, false)]
+    public void PublicDevelopmentKey_IsAcceptedOnlyWhereNoRealStoreCanBeReached(bool isDevelopment, OrleansMode mode, string urls, bool optedIn, bool accepted)
     {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Urls"] = urls }).Build();
         var options = new AuthOptions { SigningKey = AuthOptions.PublicDevelopmentKey, AllowPublicDevelopmentKey = optedIn };
 
-        var result = AuthOptionsValidator.For(isDevelopment, mode).Validate(null, options);
+        var result = AuthOptionsValidator.For(isDevelopment, mode, configuration).Validate(null, options);
 
         Assert.Equal(accepted, result.Succeeded);
         if (!accepted)
@@ -101,17 +103,15 @@ public sealed class HostingTests(ApiFactory api)
     }
 
     [Fact]
-    public async Task ClusterApi_OutsideDevelopment_WithThePublicKey_RefusesToStart()
+    public async Task EmbeddedApi_ListeningOnEveryInterface_WithThePublicKey_RefusesToStart()
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = Environments.Production });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["Orleans:Mode"] = "Cluster",
             ["Auth:SigningKey"] = AuthOptions.PublicDevelopmentKey,
-            ["Urls"] = "http://127.0.0.1:0",
+            ["Urls"] = "http://0.0.0.0:0",
         });
         builder.Services.AddMultiStoreAuth();
-        builder.Services.AddOptions<OrleansHostingOptions>().BindConfiguration(OrleansHostingOptions.SectionName);
         await using var app = builder.Build();
 
         var refused = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());

@@ -29,6 +29,8 @@ public sealed class ApiRoutesFixture : WebApplicationFactory<apiapp::Program>
         builder.UseSetting("Orleans:SiloPort", _ports[0].ToString(CultureInfo.InvariantCulture));
         builder.UseSetting("Orleans:GatewayPort", _ports[1].ToString(CultureInfo.InvariantCulture));
         builder.UseSetting("Demo:Seed", "false");
+        // Outside Development the Api refuses the public key appsettings.json ships with.
+        builder.UseSetting("Auth:SigningKey", "deployment-tests-only-signing-key-0123456789abcdef");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         builder.UseSetting("Logging:LogLevel:Orleans", "Error");
     }

@@ -194,7 +194,7 @@ public sealed class AppManifestTests(ApiRoutesFixture api) : IClassFixture<ApiRo
         var template = new KubeObject(Yaml.LoadFile(Repository.PathOf("k8s", "base", "secrets.example.yaml")).Single());
         var placeholder = KubeObject.Strings(template.Map("stringData"))["Auth__SigningKey"];
 
-        var result = AuthOptionsValidator.For(isDevelopment: false, OrleansMode.Cluster).Validate(null, new AuthOptions { SigningKey = placeholder });
+        var result = new AuthOptionsValidator(publicKeyHarmless: false).Validate(null, new AuthOptions { SigningKey = placeholder });
 
         // Whoever applies the template unchanged gets an Api that refuses to start, not one signing with a public key.
         Assert.True(result.Failed);
@@ -211,7 +211,7 @@ public sealed class AppManifestTests(ApiRoutesFixture api) : IClassFixture<ApiRo
         var secret = overlay.Find("Secret", Overlay.OutOfBandSecret);
         auth.SigningKey = secret is null ? "a-production-key-from-the-secret-store-0123456789" : KubeObject.Strings(secret.Map("stringData"))["Auth__SigningKey"];
 
-        var result = AuthOptionsValidator.For(isDevelopment: false, OrleansMode.Cluster).Validate(null, auth);
+        var result = AuthOptionsValidator.For(isDevelopment: false, OrleansMode.Cluster, MultiStoreApp.Api.Configuration(overlay)).Validate(null, auth);
 
         // The demo's Api starts with the key its own Secret gives it; production never opts in to the public key.
         Assert.True(result.Succeeded, result.FailureMessage);
