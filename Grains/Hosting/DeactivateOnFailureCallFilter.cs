@@ -17,6 +17,10 @@ namespace MultiStore.Grains.Hosting;
 /// grain's changes are written to allow.
 /// </para>
 /// <para>
+/// Orleans passes grain timer ticks through incoming call filters too, so a timer's sweep that failed to store its
+/// change (an order expired, a delivery recorded) ends the activation the same way.
+/// </para>
+/// <para>
 /// The answers a grain gives on purpose before it changes anything (a store rule, a missing permission, another
 /// store's caller) keep the activation. Other grains (Orleans' own) are left alone.
 /// </para>

@@ -299,22 +299,7 @@ public sealed class StockAlertsGrain(
             this,
             HasPending,
             new ReservationOptions { ExpirySweepInterval = Options.DeliveryTick, ExpiryReminderPeriod = reservationOptions.Value.ExpiryReminderPeriod },
-            DeliverOnTimerAsync);
-
-    private async Task DeliverOnTimerAsync()
-    {
-        try
-        {
-            await DeliverDueAsync();
-        }
-        catch
-        {
-            // A timer is no grain call, so the failure filter does not see it: memory may be ahead of storage (a
-            // delivery recorded that storage does not hold), and the next activation must start from storage.
-            DeactivateOnIdle();
-            throw;
-        }
-    }
+            DeliverDueAsync);
 
     private static void EnsureTake(int take)
     {
