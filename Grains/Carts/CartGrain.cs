@@ -91,7 +91,7 @@ public sealed class CartGrain(
             throw new StoreRuleException(RuleCodes.InvalidQuantity, $"A line holds 0 to {IdRules.MaxQuantity} units, not {quantity}.");
         }
 
-        EnsureOpen();
+        await EnsureOpenAsync();
         State.Lines.TryGetValue(sku, out var line);
         if (quantity == 0)
         {
@@ -178,7 +178,7 @@ public sealed class CartGrain(
             return null;
         }
 
-        EnsureOpen();
+        await EnsureOpenAsync();
         return await RemoveLineAsync(sku);
     }
 
@@ -231,7 +231,10 @@ public sealed class CartGrain(
             .OrderBy(line => line.Sku, StringComparer.Ordinal)
             .Select(line => new OrderLine(line.Sku, line.Zone, line.Quantity, line.ReservationId, prices.GetValueOrDefault(line.Sku)))
             .ToList();
-        var order = await OrderOf(State.PendingOrderId).PlaceAsync(_cartId, orderLines, currency, Now + Options.PaymentWindow);
+        // The deadline comes from the holds, each ended by its own stock entry's clock, less the grace they keep: however
+        // long the lines took to extend, no hold ends before the order's payment window does.
+        var deadline = State.Lines.Values.Min(line => line.ExpiresAt) - Options.ExpiryGrace;
+        var order = await OrderOf(State.PendingOrderId).PlaceAsync(_cartId, orderLines, currency, deadline);
 
         State.OrderId = order.OrderId;
         await SaveAsync();
@@ -275,10 +278,16 @@ public sealed class CartGrain(
                 return new StockShortage(line.Sku, line.Zone, line.Quantity, result.Available);
             }
 
-            if (result.ExpiresAt < Now + hold)
+            if (result.ExpiresAt < Now + Options.PaymentWindow + (Options.ExpiryGrace / 2))
             {
-                // An id an earlier attempt had reserved with this quantity: the stock answered its hold as it stood.
+                // An id an earlier attempt had reserved with this quantity: the stock answered its hold as it stood. (A
+                // fresh hold ends a moment short of Now + hold, by the time the answer took: that one needs nothing.)
                 result = await stock.ExtendAsync(reservationId, hold);
+                if (!result.IsHeld)
+                {
+                    // That hold ended in between: the line reserves again, under its next id.
+                    return await HoldForPaymentAsync(line with { ReservationId = reservationId }, hold);
+                }
             }
 
             line = line with { ReservationId = reservationId };
@@ -358,8 +367,18 @@ public sealed class CartGrain(
         await cart.WriteStateAsync();
     }
 
-    private void EnsureOpen()
+    /// <summary>
+    /// Refuses changes once the cart is checked out. A checkout that never placed its order (placing it failed, and
+    /// its retry then stopped at a shortage or an archived line) leaves the cart open: closed, the shopper could
+    /// neither fix the cart nor check it out.
+    /// </summary>
+    private async Task EnsureOpenAsync()
     {
+        if (State.OrderId is null && State.PendingOrderId is { } pending && await OrderOf(pending).GetAsync() is null)
+        {
+            State.PendingOrderId = null;
+        }
+
         if (State.OrderId is not null || State.PendingOrderId is not null)
         {
             throw new StoreRuleException(RuleCodes.CartClosed, "This cart was checked out; start a new cart.");

@@ -112,6 +112,31 @@ public sealed class CartSaveFailureTests(FlakyStorageCluster cluster) : IClassFi
         Assert.Equal(order, (await cart.GetAsync())?.OrderId);
     }
 
+    [Fact]
+    public async Task ACheckoutWhoseOrderWasNeverPlaced_ThenFellShort_LeavesTheCartOpenToFixAndCheckOut()
+    {
+        using var _ = ClusterFixture.ActAs(_tenant);
+        var stock = cluster.Client.GetGrain<IStockGrain>(TenantKey.For(_tenant, StockEntryId.Format(Sku, Zone)));
+        await stock.AdjustAsync(ClusterFixture.SetOnHand(5));
+        var cart = NewCart();
+        Assert.True((await cart.SetItemAsync(Sku, Zone, 2)).Succeeded);
+        // The cart stores its order's id, then placing that order fails.
+        cluster.Storage.FailNextWriteOf("order");
+        await Assert.ThrowsAnyAsync<Exception>(() => cart.CheckoutAsync());
+        // Meanwhile the line's hold ends and another shopper takes every unit: the retry falls short.
+        await stock.ReleaseAsync(Assert.Single((await cart.GetAsync())!.Lines).ReservationId);
+        Assert.True((await stock.ReserveAsync("someone-else", 4, TimeSpan.FromMinutes(5))).IsHeld);
+        Assert.NotNull((await cart.CheckoutAsync()).Shortage);
+
+        var fixedCart = await cart.SetItemAsync(Sku, Zone, 1);
+        var checkout = await cart.CheckoutAsync();
+
+        Assert.True(fixedCart.Succeeded, $"fell short: {fixedCart.Shortage}");
+        Assert.Equal(OrderStatus.PendingPayment, checkout.Order?.Status);
+        Assert.Equal(1, Assert.Single(checkout.Order!.Lines).Quantity);
+        Assert.Equal(new StockLevel(Sku, Zone, 5, 5, 0, true), await stock.GetAsync());
+    }
+
     /// <summary>
     /// A cart whose line of 5 the stock resized to 2 before the cart's write failed (the cart still says 5), in a
     /// stock of 10 whose 8 other units another cart then took.

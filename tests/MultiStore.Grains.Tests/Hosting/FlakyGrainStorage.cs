@@ -12,9 +12,13 @@ public sealed class FlakyGrainStorage(IGrainStorageSerializer serializer) : IGra
 {
     private readonly ConcurrentDictionary<(string State, GrainId Grain), (BinaryData Payload, int Version)> _rows = new();
     private readonly ConcurrentDictionary<GrainId, Failure> _failures = new();
+    private readonly ConcurrentDictionary<string, bool> _stateFailures = new(StringComparer.Ordinal);
 
     /// <summary>The next write of <paramref name="grain"/>'s state, or the one after <paramref name="succeeding"/> more, fails; later ones succeed.</summary>
     public void FailNextWrite(GrainId grain, int succeeding = 0) => _failures[grain] = new Failure(succeeding, null);
+
+    /// <summary>The next write of any grain's state named <paramref name="stateName"/> fails: for grains whose key the test cannot know.</summary>
+    public void FailNextWriteOf(string stateName) => _stateFailures[stateName] = true;
 
     /// <summary>
     /// The next write of <paramref name="grain"/>'s state fails, but only once the test releases it: until then the
@@ -51,6 +55,11 @@ public sealed class FlakyGrainStorage(IGrainStorageSerializer serializer) : IGra
 
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
+        if (_stateFailures.TryRemove(stateName, out _))
+        {
+            throw new IOException($"Injected storage failure writing {stateName} of {grainId}.");
+        }
+
         if (_failures.TryGetValue(grainId, out var failure))
         {
             if (failure.Succeeding == 0)
