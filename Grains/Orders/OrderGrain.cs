@@ -73,6 +73,7 @@ public sealed class OrderGrain(
     public async Task<OrderView?> GetAsync()
     {
         await ExpireIfDueAsync();
+        GoUnlessPlaced();
         return Current;
     }
 
@@ -136,7 +137,20 @@ public sealed class OrderGrain(
     private async Task<OrderView> RequireAsync()
     {
         await ExpireIfDueAsync();
+        GoUnlessPlaced();
         return Current ?? throw new StoreRuleException(RuleCodes.NotFound, $"No order '{_orderId}'.");
+    }
+
+    /// <summary>
+    /// An order asked for under an id never placed (anyone may ask, with any id) goes once answered, rather than
+    /// staying active for Orleans' 15 minutes: a stream of made-up ids must not pile activations up.
+    /// </summary>
+    private void GoUnlessPlaced()
+    {
+        if (Current is null)
+        {
+            DeactivateOnIdle();
+        }
     }
 
     private async Task ExpireIfDueAsync()

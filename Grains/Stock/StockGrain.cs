@@ -93,6 +93,13 @@ public sealed class StockGrain(
         var stocked = _book.IsStocked;
         // Stocked by a first adjustment still on its way to the journal is not stocked yet.
         await DurableAsync();
+        if (!stocked)
+        {
+            // A shopper may name any SKU and zone; an entry never stocked holds nothing, so it goes once answered
+            // rather than staying active for Orleans' 15 minutes for every made-up name.
+            DeactivateOnIdle();
+        }
+
         return stocked;
     }
 

@@ -30,7 +30,7 @@ public sealed class CartGrainTests(ClusterFixture cluster)
         var cart = cluster.NewCart(_tenant);
         await cart.SetItemAsync(Sku, Zone, 2);
 
-        await WaitUntilDeactivatedAsync(cart);
+        await cluster.WaitUntilDeactivatedAsync(cart);
 
         var line = Assert.Single((await cart.GetAsync())!.Lines);
         Assert.Equal(2, line.Quantity);
@@ -64,7 +64,7 @@ public sealed class CartGrainTests(ClusterFixture cluster)
         var cart = cluster.NewCart(_tenant);
         Assert.Null(await cart.GetAsync());
 
-        await WaitUntilDeactivatedAsync(cart);
+        await cluster.WaitUntilDeactivatedAsync(cart);
     }
 
     [Fact]
@@ -443,11 +443,4 @@ public sealed class CartGrainTests(ClusterFixture cluster)
         Assert.Equal(new StockLevel(Sku, Zone, 7, 0, 0, true), await cluster.Stock(_tenant, Sku).GetAsync());
     }
 
-    /// <summary>Waits until the cluster's directory no longer knows an activation of the cart (at most 10 s).</summary>
-    private async Task WaitUntilDeactivatedAsync(ICartGrain cart)
-    {
-        var management = cluster.Client.GetGrain<IManagementGrain>(0);
-        var address = await Eventually.ReadAsync(() => management.GetActivationAddress(cart).AsTask(), found => found is null);
-        Assert.True(address is null, "the cart was still active 10 s after its call was answered");
-    }
 }

@@ -135,6 +135,14 @@ public sealed class ClusterFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>Waits until the cluster's directory no longer knows an activation of <paramref name="grain"/> (at most 10 s).</summary>
+    public async Task WaitUntilDeactivatedAsync(IAddressable grain)
+    {
+        var management = Client.GetGrain<IManagementGrain>(0);
+        var address = await Eventually.ReadAsync(() => management.GetActivationAddress(grain).AsTask(), found => found is null);
+        Assert.True(address is null, $"{grain.GetGrainId()} was still active 10 s after its call was answered");
+    }
+
     /// <summary>Fills a new cart with the given lines and checks it out, returning the pending order.</summary>
     public async Task<OrderView> PlaceOrderAsync(TenantId tenant, params (string Sku, int Quantity)[] lines)
     {

@@ -24,6 +24,30 @@ public sealed class OrderGrainTests(ClusterFixture cluster)
     }
 
     [Fact]
+    public async Task UnknownOrder_AskedOrCancelled_LeavesNoActivationBehind()
+    {
+        using var _ = ClusterFixture.ActAs(_tenant);
+        var asked = cluster.Order(_tenant, Guid.NewGuid().ToString("D"));
+        var cancelled = cluster.Order(_tenant, Guid.NewGuid().ToString("D"));
+
+        Assert.Null(await asked.GetAsync());
+        await StoreAssert.RefusedAsync(RuleCodes.NotFound, () => cancelled.CancelAsync());
+
+        await cluster.WaitUntilDeactivatedAsync(asked);
+        await cluster.WaitUntilDeactivatedAsync(cancelled);
+    }
+
+    [Fact]
+    public async Task PlacedOrder_StaysActiveForItsExpiryTimer()
+    {
+        var order = await PendingOrderAsync();
+
+        await Task.Delay(TimeSpan.FromMilliseconds(500));
+
+        Assert.NotNull(await cluster.Client.GetGrain<IManagementGrain>(0).GetActivationAddress(cluster.Order(_tenant, order.OrderId)));
+    }
+
+    [Fact]
     public async Task PayAsync_PendingOrder_MarksPaidAndTakesUnitsOffOnHand()
     {
         var order = await PendingOrderAsync();

@@ -42,6 +42,22 @@ public sealed class StockGrainTests(ClusterFixture cluster)
     }
 
     [Fact]
+    public async Task IsStockedAsync_NeverStocked_LeavesNoActivationBehind_WhileAStockedEntryStays()
+    {
+        using var _ = ClusterFixture.ActAs(_tenant);
+        var madeUp = cluster.Stock(_tenant, "NO-SUCH-SKU");
+        var stocked = cluster.Stock(_tenant, Sku);
+        await stocked.AdjustAsync(ClusterFixture.SetOnHand(1));
+
+        Assert.False((await madeUp.ReserveAsync("r-1", 1, TimeSpan.FromMinutes(5))).IsHeld);
+        Assert.False(await madeUp.IsStockedAsync());
+        Assert.True(await stocked.IsStockedAsync());
+
+        await cluster.WaitUntilDeactivatedAsync(madeUp);
+        Assert.NotNull(await cluster.Client.GetGrain<IManagementGrain>(0).GetActivationAddress(stocked));
+    }
+
+    [Fact]
     public async Task AdjustAsync_SetOnHand_SetsOnHandAndMarksStocked()
     {
         using var _ = ClusterFixture.ActAs(_tenant);
