@@ -9,6 +9,9 @@ public static class RuleCodes
     public const string InsufficientStock = "insufficient-stock";
     public const string OnHandBelowReserved = "on-hand-below-reserved";
     public const string ReservationIdReused = "reservation-id-reused";
+
+    /// <summary>An idempotency key already applied to a different request (another delta or reason): nothing is applied.</summary>
+    public const string IdempotencyKeyReused = "idempotency-key-reused";
     public const string CartClosed = "cart-checked-out";
     public const string CartEmpty = "cart-empty";
     public const string OrderNotPending = "order-not-pending";

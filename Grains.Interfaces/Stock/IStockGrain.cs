@@ -28,7 +28,9 @@ public interface IStockGrain : ITenantScopedGrain
 
     /// <summary>
     /// Changes on-hand (and optionally safety stock) for an admin. Refused with <c>on-hand-below-reserved</c>
-    /// when on-hand would drop below the units currently reserved.
+    /// when on-hand would drop below the units currently reserved. A delta with an
+    /// <see cref="StockAdjustment.IdempotencyKey"/> is applied once per key: a repeat answers the current level and
+    /// applies nothing, and the key with another delta or reason is refused with <c>idempotency-key-reused</c>.
     /// </summary>
     [RequiresPermission(StorePermission.StockWrite)]
     [Alias("Adjust")]

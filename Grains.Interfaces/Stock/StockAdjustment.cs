@@ -1,9 +1,30 @@
+using MultiStore.Grains.Interfaces.Common;
+
 namespace MultiStore.Grains.Interfaces.Stock;
 
 /// <summary>An admin's change of on-hand: either by <see cref="Delta"/> or to an absolute <see cref="SetOnHand"/>.</summary>
+/// <param name="IdempotencyKey">
+/// Makes a delta retry-safe: the entry remembers the key with the adjustment, in the same journal batch, and a repeat
+/// with the same delta and reason applies nothing and answers the current level; the same key with another delta or
+/// reason is refused (<see cref="RuleCodes.IdempotencyKeyReused"/>). Null: no key, applied every time. Only a delta
+/// takes a key (an absolute on-hand repeats harmlessly, and safety stock is not part of what a key remembers); see
+/// <see cref="IsValidKey"/> for its form.
+/// </param>
 [GenerateSerializer, Immutable, Alias("multistore.StockAdjustment")]
 public sealed record StockAdjustment(
     [property: Id(0)] int? Delta,
     [property: Id(1)] int? SetOnHand,
     [property: Id(2)] int? SafetyStock,
-    [property: Id(3)] string Reason);
+    [property: Id(3)] string Reason,
+    [property: Id(4)] string? IdempotencyKey = null)
+{
+    /// <summary>Longest idempotency key: a UUID (36) or a client's own request id fits with room to spare.</summary>
+    public const int MaxKeyLength = 100;
+
+    /// <summary>
+    /// 1 to <see cref="MaxKeyLength"/> printable ASCII characters (space to '~'). Keys are stored in the journal and
+    /// logged, and they arrive in an HTTP header: anything else is a client's mistake, not a key.
+    /// </summary>
+    public static bool IsValidKey(string? key) =>
+        key is { Length: > 0 and <= MaxKeyLength } && !key.AsSpan().ContainsAnyExceptInRange(' ', '~');
+}

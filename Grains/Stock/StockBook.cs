@@ -13,6 +13,16 @@ internal sealed class StockBook
     private readonly Dictionary<string, SettledReservation> _settled = [];
     private readonly PriorityQueue<string, DateTimeOffset> _deadlines = new();
     private readonly Queue<(string Id, DateTimeOffset SettledAt)> _settledOrder = new();
+    private readonly Dictionary<string, KeyedAdjustment> _keyed = new(StringComparer.Ordinal);
+    private readonly Queue<KeyedAdjustment> _keyedOrder = new();
+
+    /// <summary>
+    /// Most idempotency keys an entry remembers; a newer keyed adjustment makes it forget the oldest. Applied in
+    /// <see cref="Apply"/>, so a replay forgets exactly what the entry that wrote forgot, and memory and snapshots stay
+    /// bounded however fast keyed adjustments come. A thousand deliveries to one SKU in one zone is far beyond any
+    /// client's retry window; <see cref="StockGrain.KeyRetention"/> bounds the time.
+    /// </summary>
+    public const int MaxKeyedAdjustments = 1_000;
 
     public int OnHand { get; private set; }
 
@@ -33,6 +43,9 @@ internal sealed class StockBook
 
     /// <summary>Reservations whose outcome is remembered (for idempotent retries): part of every snapshot.</summary>
     public int SettledCount => _settled.Count;
+
+    /// <summary>Idempotency keys remembered (for retry-safe adjustments): part of every snapshot.</summary>
+    public int KeyedCount => _keyed.Count;
 
     /// <summary>
     /// The earliest deadline of a reservation still held, or null when none is. Drops the superseded deadlines of
@@ -62,6 +75,8 @@ internal sealed class StockBook
 
     public bool TryGetSettled(string reservationId, out SettledReservation settled) => _settled.TryGetValue(reservationId, out settled!);
 
+    public bool TryGetKeyed(string key, out KeyedAdjustment keyed) => _keyed.TryGetValue(key, out keyed!);
+
     /// <summary>Applies one change; returns the ledger line it makes, if any.</summary>
     public LedgerEntry? Apply(StockChange change)
     {
@@ -72,6 +87,12 @@ internal sealed class StockBook
                 OnHand = change.OnHand;
                 SafetyStock = change.SafetyStock;
                 IsStocked = true;
+                if (change.IdempotencyKey is { } key)
+                {
+                    // Keyed adjustments are deltas, so the difference is exactly the delta the client asked for.
+                    Remember(new KeyedAdjustment(key, delta, change.Reason ?? string.Empty, change.At));
+                }
+
                 return Ledger(change, LedgerKinds.Adjustment, delta);
 
             case StockChangeKind.Hold:
@@ -155,8 +176,26 @@ internal sealed class StockBook
         }
     }
 
+    /// <summary>Forgets idempotency keys applied before <paramref name="cutoff"/> (memory only: snapshots then omit them).</summary>
+    public void ForgetKeysBefore(DateTimeOffset cutoff)
+    {
+        while (_keyedOrder.TryPeek(out var oldest) && oldest.At < cutoff)
+        {
+            ForgetOldestKey();
+        }
+    }
+
     public StockSnapshot ToSnapshot() =>
-        new(OnHand, SafetyStock, IsStocked, LedgerSequence, new Dictionary<string, HeldReservation>(_held), new Dictionary<string, SettledReservation>(_settled), ReorderPoint);
+        new(
+            OnHand,
+            SafetyStock,
+            IsStocked,
+            LedgerSequence,
+            new Dictionary<string, HeldReservation>(_held),
+            new Dictionary<string, SettledReservation>(_settled),
+            ReorderPoint,
+            // Left out when empty, so the snapshot of an entry that never saw a key is what it was before keys existed.
+            _keyedOrder.Count > 0 ? [.. _keyedOrder] : null);
 
     public static StockBook From(StockSnapshot? snapshot)
     {
@@ -184,7 +223,33 @@ internal sealed class StockBook
             book._settledOrder.Enqueue((id, settled.SettledAt));
         }
 
+        foreach (var keyed in snapshot.KeyedAdjustments ?? [])
+        {
+            book.Remember(keyed);
+        }
+
         return book;
+    }
+
+    /// <summary>Remembers a keyed adjustment as the newest, forgetting the oldest beyond <see cref="MaxKeyedAdjustments"/>.</summary>
+    private void Remember(KeyedAdjustment keyed)
+    {
+        _keyed[keyed.Key] = keyed;
+        _keyedOrder.Enqueue(keyed);
+        while (_keyedOrder.Count > MaxKeyedAdjustments)
+        {
+            ForgetOldestKey();
+        }
+    }
+
+    private void ForgetOldestKey()
+    {
+        var oldest = _keyedOrder.Dequeue();
+        // The entry never records a key it still remembers, but a replay must not drop a newer use of the same key.
+        if (_keyed.TryGetValue(oldest.Key, out var current) && ReferenceEquals(current, oldest))
+        {
+            _keyed.Remove(oldest.Key);
+        }
     }
 
     private LedgerEntry Ledger(StockChange change, string kind, int delta)

@@ -27,6 +27,11 @@ public enum StockChangeKind
 /// cost of a write is the few changes it carries, never the size of the entry's whole state. Counts at 0 are left
 /// out of the JSON (they read back as the parameters' default, 0).
 /// </summary>
+/// <param name="IdempotencyKey">
+/// On a <see cref="StockChangeKind.Set"/> made by a keyed delta adjustment: the client's key, remembered with the
+/// change itself, so that "applied" and "key remembered" are one fact that no crash can split. Null (and absent from
+/// the JSON, as in every journal written before keys existed) for everything else.
+/// </param>
 public sealed record StockChange(
     StockChangeKind Kind,
     DateTimeOffset At,
@@ -38,4 +43,5 @@ public sealed record StockChange(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] int OnHand = 0,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] int SafetyStock = 0,
     string? Reason = null,
-    int? ReorderPoint = null);
+    int? ReorderPoint = null,
+    string? IdempotencyKey = null);

@@ -27,6 +27,14 @@ public sealed class StockGrain(
     /// </summary>
     public static readonly TimeSpan SettledRetention = TimeSpan.FromDays(7);
 
+    /// <summary>
+    /// How long an adjustment's idempotency key is remembered: a retry within this window (and within
+    /// <see cref="StockBook.MaxKeyedAdjustments"/> newer keyed adjustments of the entry) applies nothing; after it, the
+    /// key counts as new. A day covers any client's retries, a failover and an admin retrying by hand the next morning,
+    /// as the Idempotency-Key draft's examples suggest.
+    /// </summary>
+    public static readonly TimeSpan KeyRetention = TimeSpan.FromHours(24);
+
     /// <summary>A snapshot is written with the batch that brings this many changes since the last one.</summary>
     public const int SnapshotEvery = 1_000;
 
@@ -73,6 +81,7 @@ public sealed class StockGrain(
         _version = history.Version;
         _changesSinceSnapshot = history.ChangesAfterSnapshot.Count;
         _book.ForgetSettledBefore(Now - SettledRetention);
+        _book.ForgetKeysBefore(Now - KeyRetention);
         ExpireDue();
         FollowDeadlines();
     }
@@ -107,7 +116,19 @@ public sealed class StockGrain(
     public async Task<StockLevel> AdjustAsync(StockAdjustment adjustment)
     {
         ExpireDue();
-        var (onHand, safetyStock) = Validate(adjustment);
+        EnsureWellFormed(adjustment);
+        if (adjustment.IdempotencyKey is { } key && Recall(key) is { } earlier)
+        {
+            // Decided before the await like everything else. Either answer reports the earlier adjustment, so it waits
+            // until that is durable: if it never is, this caller fails too and its retry finds the key unused.
+            var current = Level();
+            await DurableAsync();
+            EnsureSameRequest(earlier, adjustment);
+            logger.LogInformation("Stock {Stream} adjustment with key {Key} repeated by {Actor}: nothing applied", _stream, key, TenantContext.Actor);
+            return current;
+        }
+
+        var (onHand, safetyStock) = Target(adjustment);
         if (onHand < _book.Reserved)
         {
             throw new StoreRuleException(
@@ -115,7 +136,9 @@ public sealed class StockGrain(
                 $"On-hand {onHand} would be below the {_book.Reserved} units currently reserved for {_sku} in {_zone}.");
         }
 
-        Record(new StockChange(StockChangeKind.Set, Now, TenantContext.Actor, OnHand: onHand, SafetyStock: safetyStock, Reason: adjustment.Reason));
+        // The key travels in the change itself: the batch that makes the adjustment durable remembers the key.
+        Record(new StockChange(
+            StockChangeKind.Set, Now, TenantContext.Actor, OnHand: onHand, SafetyStock: safetyStock, Reason: adjustment.Reason, IdempotencyKey: adjustment.IdempotencyKey));
         var level = Level();
         await DurableAsync();
         logger.LogInformation(
@@ -276,6 +299,7 @@ public sealed class StockGrain(
     {
         ExpireDue();
         _book.ForgetSettledBefore(Now - SettledRetention);
+        _book.ForgetKeysBefore(Now - KeyRetention);
         if (_wakeUpUnknown && _open is null)
         {
             // Nothing to expire, but the journal may still name a stale wake-up time (its last batch was the one
@@ -390,7 +414,7 @@ public sealed class StockGrain(
         StockSnapshot? snapshot = null;
         // A snapshot costs in proportion to what the entry holds (10,000 open reservations are 10,000 records), so
         // it is taken only after at least as many changes again: each change pays for a bounded share of one.
-        if (change is not null && ++_changesSinceSnapshot >= Math.Max(SnapshotEvery, 2 * (_book.HeldCount + _book.SettledCount)))
+        if (change is not null && ++_changesSinceSnapshot >= Math.Max(SnapshotEvery, 2 * (_book.HeldCount + _book.SettledCount + _book.KeyedCount)))
         {
             // The book holds exactly the changes so far: the snapshot closes the batch this change goes into.
             snapshot = _book.ToSnapshot();
@@ -593,7 +617,29 @@ public sealed class StockGrain(
         return result;
     }
 
-    private (int OnHand, int SafetyStock) Validate(StockAdjustment adjustment)
+    /// <summary>The adjustment already applied under <paramref name="key"/> within <see cref="KeyRetention"/>, if any.</summary>
+    private KeyedAdjustment? Recall(string key)
+    {
+        _book.ForgetKeysBefore(Now - KeyRetention);
+        return _book.TryGetKeyed(key, out var earlier) ? earlier : null;
+    }
+
+    /// <summary>
+    /// Refuses a key already applied to another delta or reason: answering it as a repeat would tell the client that a
+    /// change it never made was applied, and applying it would make one key mean two changes.
+    /// </summary>
+    private void EnsureSameRequest(KeyedAdjustment earlier, StockAdjustment adjustment)
+    {
+        if (!earlier.IsSameRequest(adjustment))
+        {
+            throw new StoreRuleException(
+                RuleCodes.IdempotencyKeyReused,
+                $"This idempotency key was used at {earlier.At:u} for a delta of {earlier.Delta} ('{earlier.Reason}') on {_sku} in {_zone}; use a new key for a different adjustment.");
+        }
+    }
+
+    /// <summary>The checks that do not depend on the entry's numbers (a repeat is held to them too).</summary>
+    private static void EnsureWellFormed(StockAdjustment adjustment)
     {
         if (string.IsNullOrWhiteSpace(adjustment.Reason) || adjustment.Reason.Length > MaxReasonLength)
         {
@@ -610,6 +656,24 @@ public sealed class StockGrain(
             throw new StoreRuleException(RuleCodes.InvalidQuantity, "A delta of 0 changes nothing.");
         }
 
+        if (adjustment.IdempotencyKey is { } key)
+        {
+            if (!StockAdjustment.IsValidKey(key))
+            {
+                throw new StoreRuleException(RuleCodes.InvalidId, $"An idempotency key has 1 to {StockAdjustment.MaxKeyLength} printable ASCII characters.");
+            }
+
+            if (adjustment.Delta is null || adjustment.SafetyStock is not null)
+            {
+                // What a key remembers is a delta and a reason; anything else could not be compared with a retry.
+                throw new StoreRuleException(RuleCodes.InvalidQuantity, "An idempotency key goes with a delta adjustment only, without safety stock.");
+            }
+        }
+    }
+
+    /// <summary>The on-hand and safety stock the adjustment leads to, within their limits.</summary>
+    private (int OnHand, int SafetyStock) Target(StockAdjustment adjustment)
+    {
         var onHand = adjustment.SetOnHand ?? (long)_book.OnHand + adjustment.Delta!.Value;
         if (onHand > IdRules.MaxOnHand || adjustment.SetOnHand is < 0)
         {

@@ -3,6 +3,10 @@ using MultiStore.Grains.Interfaces.Stock;
 namespace MultiStore.Grains.Stock;
 
 /// <summary>A stock entry's whole state at one journal version, so activation replays only the changes after it.</summary>
+/// <param name="KeyedAdjustments">
+/// The idempotency keys the entry remembers, oldest first (the order decides which is forgotten first). Null when it
+/// remembers none, and in every snapshot written before keys existed.
+/// </param>
 public sealed record StockSnapshot(
     int OnHand,
     int SafetyStock,
@@ -10,7 +14,8 @@ public sealed record StockSnapshot(
     long LedgerSequence,
     IReadOnlyDictionary<string, HeldReservation> Held,
     IReadOnlyDictionary<string, SettledReservation> Settled,
-    int? ReorderPoint = null);
+    int? ReorderPoint = null,
+    IReadOnlyList<KeyedAdjustment>? KeyedAdjustments = null);
 
 /// <summary>
 /// Units held for a reservation until it expires. A value, not an object: an entry keeps one per open hold, and in a
@@ -21,3 +26,17 @@ public readonly record struct HeldReservation(int Quantity, DateTimeOffset Expir
 
 /// <summary>How a reservation ended, kept so a retry of its id answers the same.</summary>
 public sealed record SettledReservation(ReservationStatus Status, int Quantity, DateTimeOffset SettledAt);
+
+/// <summary>
+/// A delta adjustment made with an idempotency key, remembered so that a retry of the same request applies nothing
+/// and a different request under the same key is refused.
+/// </summary>
+/// <param name="Delta">The change of on-hand it made (a keyed adjustment is always a delta).</param>
+/// <param name="Reason">Its reason exactly as recorded, kind included ("receive: delivery").</param>
+/// <param name="At">When it was applied: keys are forgotten after <see cref="StockGrain.KeyRetention"/>.</param>
+public sealed record KeyedAdjustment(string Key, int Delta, string Reason, DateTimeOffset At)
+{
+    /// <summary>Whether <paramref name="adjustment"/> asks for exactly what this key already did.</summary>
+    public bool IsSameRequest(StockAdjustment adjustment) =>
+        adjustment.Delta == Delta && adjustment.SetOnHand is null && string.Equals(adjustment.Reason, Reason, StringComparison.Ordinal);
+}

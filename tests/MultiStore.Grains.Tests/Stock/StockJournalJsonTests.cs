@@ -1,0 +1,92 @@
+using System.Text.Json;
+using MultiStore.Grains.Stock;
+using MultiStore.Grains.Stock.Journal;
+
+namespace MultiStore.Grains.Tests.Stock;
+
+/// <summary>
+/// The journal's JSON across releases: rows written before adjustments carried idempotency keys still load (no key),
+/// rows without a key are written exactly as before, and keys survive the trip through a batch and a snapshot.
+/// </summary>
+public sealed class StockJournalJsonTests
+{
+    private static readonly DateTimeOffset At = new(2030, 1, 1, 8, 0, 0, TimeSpan.Zero);
+
+    // As the release before keys wrote them (PostgresStockJournalTests pins the writer to that format).
+    private const string ChangesBeforeKeys =
+        """[{"kind":0,"at":"2030-01-01T08:00:00+00:00","actor":"user:ada","outcome":5,"onHand":15,"reason":"receive: delivery"}]""";
+
+    private const string SnapshotBeforeKeys =
+        """{"onHand":10,"safetyStock":0,"isStocked":true,"ledgerSequence":1,"held":{},"settled":{}}""";
+
+    [Fact]
+    public void Changes_WrittenBeforeKeysExisted_ReadWithNoKey()
+    {
+        var change = Assert.Single(ReadChanges(ChangesBeforeKeys));
+
+        Assert.Equal(new StockChange(StockChangeKind.Set, At, "user:ada", OnHand: 15, Reason: "receive: delivery"), change);
+        Assert.Null(change.IdempotencyKey);
+    }
+
+    [Fact]
+    public void Changes_WithoutAKey_AreWrittenExactlyAsBefore()
+    {
+        var json = JsonSerializer.Serialize(ReadChanges(ChangesBeforeKeys), StockJournalJson.Default.IReadOnlyListStockChange);
+
+        Assert.Equal(ChangesBeforeKeys, json);
+    }
+
+    [Fact]
+    public void Changes_WithAKey_KeepItThroughTheJournal()
+    {
+        IReadOnlyList<StockChange> changes = [new(StockChangeKind.Set, At, "user:ada", OnHand: 15, Reason: "delivery", IdempotencyKey: "k-1")];
+
+        var json = JsonSerializer.Serialize(changes, StockJournalJson.Default.IReadOnlyListStockChange);
+
+        Assert.Contains("\"idempotencyKey\":\"k-1\"", json, StringComparison.Ordinal);
+        Assert.Equal(changes, ReadChanges(json));
+    }
+
+    [Fact]
+    public void Snapshot_WrittenBeforeKeysExisted_LoadsWithNoKeysAndLearnsLaterOnes()
+    {
+        var snapshot = JsonSerializer.Deserialize(SnapshotBeforeKeys, StockJournalJson.Default.StockSnapshot)!;
+        var keyed = new StockChange(StockChangeKind.Set, At, "user:ada", OnHand: 15, Reason: "delivery", IdempotencyKey: "k-1");
+
+        var state = new StockJournalHistory(snapshot, 1, [keyed], 2).ToState();
+
+        Assert.Null(snapshot.KeyedAdjustments);
+        Assert.Equal(15, state.OnHand);
+        Assert.Equal([new KeyedAdjustment("k-1", 5, "delivery", At)], state.KeyedAdjustments);
+    }
+
+    [Fact]
+    public void Snapshot_WithKeys_KeepsThemOldestFirst()
+    {
+        var book = new StockJournalHistory(null, 0, [
+            new(StockChangeKind.Set, At, "user:ada", OnHand: 10, Reason: "first", IdempotencyKey: "z-first"),
+            new(StockChangeKind.Set, At.AddMinutes(1), "user:ada", OnHand: 7, Reason: "second", IdempotencyKey: "a-second"),
+            new(StockChangeKind.Set, At.AddMinutes(2), "user:ada", OnHand: 9, Reason: "unkeyed"),
+        ], 3).ToState();
+
+        var json = JsonSerializer.Serialize(book, StockJournalJson.Default.StockSnapshot);
+        var read = JsonSerializer.Deserialize(json, StockJournalJson.Default.StockSnapshot)!;
+
+        Assert.Equal(
+            [new KeyedAdjustment("z-first", 10, "first", At), new KeyedAdjustment("a-second", -3, "second", At.AddMinutes(1))],
+            read.KeyedAdjustments);
+    }
+
+    [Fact]
+    public void Snapshot_OfAnEntryThatNeverSawAKey_IsWrittenAsBefore()
+    {
+        var snapshot = JsonSerializer.Deserialize(SnapshotBeforeKeys, StockJournalJson.Default.StockSnapshot)!;
+
+        var state = new StockJournalHistory(snapshot, 1, [], 1).ToState();
+
+        Assert.Equal(SnapshotBeforeKeys, JsonSerializer.Serialize(state, StockJournalJson.Default.StockSnapshot));
+    }
+
+    private static IReadOnlyList<StockChange> ReadChanges(string json) =>
+        JsonSerializer.Deserialize(json, StockJournalJson.Default.IReadOnlyListStockChange)!;
+}
