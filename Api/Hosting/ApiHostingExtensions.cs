@@ -31,7 +31,11 @@ public static class ApiHostingExtensions
         services.AddMultiStoreAudit();
         services.AddFastEndpoints(discovery => discovery.Assemblies = [typeof(ApiHostingExtensions).Assembly]);
         // The OpenAPI generator reads these options; keep them as strict as the binder (numbers are numbers).
-        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.NumberHandling = JsonNumberHandling.Strict);
+        services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+            HeaderBoundProperties.LeaveOutOfBodies(json.SerializerOptions);
+        });
         services.AddMultiStoreOpenApi();
         services.AddSingleton<ClusterHealthCheck>();
         services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"]);
@@ -85,6 +89,7 @@ public static class ApiHostingExtensions
             // silently dropped input hides mistakes and lets two parties read one body differently.
             config.Serializer.Options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
             config.Serializer.Options.AllowDuplicateProperties = false;
+            HeaderBoundProperties.LeaveOutOfBodies(config.Serializer.Options);
         });
         app.MapMultiStoreOpenApi();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });

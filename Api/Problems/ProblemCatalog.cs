@@ -11,6 +11,10 @@ public static class ProblemCatalog
         RuleCodes.InvalidId or RuleCodes.InvalidTenant or RuleCodes.InvalidTtl => StatusCodes.Status400BadRequest,
         // The request was well-formed but the number breaks a stock limit (e.g. on-hand above its maximum).
         RuleCodes.InvalidQuantity or RuleCodes.InvalidProduct or RuleCodes.InvalidTheme or RuleCodes.InvalidWebhook => StatusCodes.Status422UnprocessableEntity,
+        // What the IETF Idempotency-Key draft (draft-ietf-httpapi-idempotency-key-header) prescribes for a key reused
+        // with a different payload: the request is well-formed, but this key cannot mean it. (The draft keeps 409 for
+        // a retry while the original is still processing; a stock entry makes such a retry wait and answers it.)
+        RuleCodes.IdempotencyKeyReused => StatusCodes.Status422UnprocessableEntity,
         RuleCodes.InsufficientStock
             or RuleCodes.OnHandBelowReserved
             or RuleCodes.ReservationIdReused
@@ -37,6 +41,7 @@ public static class ProblemCatalog
         RuleCodes.InsufficientStock => "Insufficient stock",
         RuleCodes.OnHandBelowReserved => "On hand would drop below reserved",
         RuleCodes.ReservationIdReused => "Reservation id reused",
+        RuleCodes.IdempotencyKeyReused => "Idempotency key already used for a different request",
         RuleCodes.CartClosed => "Cart already checked out",
         RuleCodes.CartEmpty => "Cart is empty",
         RuleCodes.CartFull => "Cart is full",

@@ -91,7 +91,46 @@ public sealed class KestrelEdgeTests(KestrelApiFactory api) : IClassFixture<Kest
         Assert.Equal("duplicate-header", JsonNode.Parse(response.Body)!["code"]!.GetValue<string>());
     }
 
+    [Theory]
+    [InlineData("Idempotency-Key:")]
+    [InlineData("Idempotency-Key:    ")]
+    public async Task Adjustment_WithAnEmptyIdempotencyKey_Answers400ProblemNamingTheHeader_AndAppliesNothing(string header)
+    {
+        // TestServer's client drops an empty header before the app sees it; over a socket it arrives as an empty key.
+        var (response, stockBefore, stockAfter) = await AdjustOverASocketAsync(header);
+
+        Assert.Equal(400, response.Status);
+        Assert.Equal("application/problem+json", response.ContentType);
+        Assert.Equal("Idempotency-Key", JsonNode.Parse(response.Body)!["errors"]![0]!["name"]!.GetValue<string>());
+        Assert.Equal(stockBefore, stockAfter);
+    }
+
+    [Fact]
+    public async Task Adjustment_WithANonAsciiIdempotencyKey_IsRefusedByKestrel_With400_AndAppliesNothing()
+    {
+        // Kestrel refuses a header byte outside ASCII while parsing, before the app (and its validator) runs.
+        var (response, stockBefore, stockAfter) = await AdjustOverASocketAsync("Idempotency-Key: schl\u00fcssel");
+
+        Assert.Equal(400, response.Status);
+        Assert.Equal(stockBefore, stockAfter);
+    }
+
     private sealed record RawResponse(int Status, string? ContentType, string Body);
+
+    /// <summary>Posts a delivery of 5 to a demo entry with <paramref name="header"/>; the entry as read before and after.</summary>
+    private async Task<(RawResponse Response, string StockBefore, string StockAfter)> AdjustOverASocketAsync(string header)
+    {
+        var token = api.StoreToken("fiber-x", "owner");
+        const string Body = """{"delta":5,"reason":"delivery"}""";
+        var read = $"GET /admin/stock/FBX-TEE-BLK-M HTTP/1.1\r\nHost: fiber-x.localhost\r\nAuthorization: Bearer {token}\r\nConnection: close\r\n\r\n";
+
+        var before = await SendAsync(read);
+        var response = await SendAsync(
+            $"POST /admin/stock/FBX-TEE-BLK-M/main/adjustments HTTP/1.1\r\nHost: fiber-x.localhost\r\nAuthorization: Bearer {token}\r\n{header}\r\n" +
+            $"Content-Type: application/json\r\nContent-Length: {Body.Length}\r\nConnection: close\r\n\r\n{Body}");
+        var after = await SendAsync(read);
+        return (response, before.Body, after.Body);
+    }
 
     private async Task<RawResponse> SendAsync(string raw)
     {

@@ -256,6 +256,8 @@ public static partial class HostileCases
     {
         yield return "Authorization";
         yield return "X-Tenant-ID";
+        // Two keys would read as one ("a,b"), retry-safe for neither: refused everywhere, like the other single headers.
+        yield return "Idempotency-Key";
         if (hasBody)
         {
             yield return "Content-Type";
@@ -321,6 +323,11 @@ public static partial class HostileCases
         if (hostile.RepeatedHeader == "X-Tenant-ID")
         {
             request.Headers.TryAddWithoutValidation("X-Tenant-ID", ["fiber-x", "suzume"]);
+        }
+
+        if (hostile.RepeatedHeader == "Idempotency-Key")
+        {
+            request.Headers.TryAddWithoutValidation("Idempotency-Key", ["key-a", "key-b"]);
         }
 
         return request;
