@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Reflection;
 using System.Text.Json.Serialization.Metadata;
 using System.Text.RegularExpressions;
@@ -9,8 +10,8 @@ namespace MultiStore.Api.Hosting;
 
 /// <summary>
 /// The OpenAPI document at <c>/openapi/v1.json</c>. FastEndpoints describes each request DTO as a body; the
-/// transformers here move route values into path parameters, drop bodies that hold nothing but route values,
-/// and declare the bearer scheme on the operations that need a token.
+/// transformers here move route values into path parameters and <c>[FromHeader]</c> properties into header
+/// parameters, drop bodies that hold nothing but those, and declare the bearer scheme on the operations that need a token.
 /// </summary>
 public static partial class OpenApiExtensions
 {
@@ -25,6 +26,7 @@ public static partial class OpenApiExtensions
             options.CreateSchemaReferenceId = SchemaName;
             options.AddSchemaTransformer(RemoveRouteProperties);
             options.AddOperationTransformer(DescribeRouteParameters);
+            options.AddOperationTransformer(DescribeHeaderParameters);
             options.AddDocumentTransformer(DeclareBearerScheme);
         });
         return services;
@@ -70,8 +72,8 @@ public static partial class OpenApiExtensions
             }
         }
 
-        var body = context.Description.ParameterDescriptions.FirstOrDefault(parameter => parameter.Source == Microsoft.AspNetCore.Mvc.ModelBinding.BindingSource.Body)?.Type;
-        if (body is not null && !body.GetProperties(BindingFlags.Public | BindingFlags.Instance).Any(property => !property.IsDefined(typeof(RouteParamAttribute))))
+        var body = BodyType(context);
+        if (body is not null && !body.GetProperties(BindingFlags.Public | BindingFlags.Instance).Any(property => !property.IsDefined(typeof(RouteParamAttribute)) && !property.IsDefined(typeof(FromHeaderAttribute))))
         {
             operation.RequestBody = null;
         }
@@ -83,6 +85,37 @@ public static partial class OpenApiExtensions
 
         return Task.CompletedTask;
     }
+
+    /// <summary>
+    /// A request property bound from a header (<c>Idempotency-Key</c>) is a header parameter, with the property's
+    /// <see cref="DescriptionAttribute"/>. They are not body fields (<see cref="HeaderBoundProperties"/>), so the body
+    /// schema does not show them.
+    /// </summary>
+    private static Task DescribeHeaderParameters(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        foreach (var property in BodyType(context)?.GetProperties(BindingFlags.Public | BindingFlags.Instance) ?? [])
+        {
+            if (property.GetCustomAttribute<FromHeaderAttribute>() is not { } header)
+            {
+                continue;
+            }
+
+            operation.Parameters ??= [];
+            operation.Parameters.Add(new OpenApiParameter
+            {
+                Name = header.HeaderName ?? property.Name,
+                In = ParameterLocation.Header,
+                Required = header.IsRequired,
+                Description = property.GetCustomAttribute<DescriptionAttribute>()?.Description,
+                Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+            });
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private static Type? BodyType(OpenApiOperationTransformerContext context) =>
+        context.Description.ParameterDescriptions.FirstOrDefault(parameter => parameter.Source == Microsoft.AspNetCore.Mvc.ModelBinding.BindingSource.Body)?.Type;
 
     private static Task DeclareBearerScheme(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
     {

@@ -69,4 +69,20 @@ public sealed class OpenApiDocumentTests(ApiFactory api)
         Assert.Null(document["paths"]!["/api/carts/{cartId}"]!["get"]!["requestBody"]);
         Assert.NotNull(document["components"]!["securitySchemes"]!["Bearer"]);
     }
+
+    [Fact]
+    public async Task Document_AdjustmentsTakeAnOptionalIdempotencyKeyHeader_NotABodyField()
+    {
+        var document = await api.ClientFor("anything.test").GetAsync("/openapi/v1.json").ExpectAsync(HttpStatusCode.OK);
+        var adjust = document["paths"]!["/admin/stock/{sku}/{zone}/adjustments"]!["post"]!;
+        var header = Assert.Single(adjust["parameters"]!.AsArray(), parameter => parameter!.Value<string>("in") == "header")!;
+        var schemaRef = adjust["requestBody"]!["content"]!["application/json"]!["schema"]!.Value<string>("$ref");
+        var schema = document["components"]!["schemas"]![schemaRef.Split('/')[^1]]!;
+
+        Assert.Equal("Idempotency-Key", header.Value<string>("name"));
+        Assert.False(header["required"]?.GetValue<bool>() ?? false);
+        Assert.Contains("retry", header.Value<string>("description"), StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(["delta", "kind", "reason"], schema["properties"]!.AsObject().Select(property => property.Key).Order());
+        Assert.NotNull(adjust["responses"]!["422"]);
+    }
 }
