@@ -10,8 +10,8 @@ namespace MultiStore.Api.Tenancy;
 /// Decides, once per request and before any endpoint runs, which store the request acts for, and fails closed.
 /// <list type="bullet">
 /// <item>Storefront endpoints (those that allow anonymous callers: <c>/api/*</c>, <c>/robots.txt</c>, <c>/sitemap.xml</c>):
-/// the Host header alone, always; an <c>X-Tenant-ID</c> header is ignored. They act with the shopper scope only,
-/// whatever token comes along.</item>
+/// the Host header alone, always; an <c>X-Tenant-ID</c> header is ignored. They act as the anonymous shopper with the
+/// shopper scope only, whatever token comes along.</item>
 /// <item>Every other store endpoint (the admin routes): the Host header by default. A caller who runs several stores
 /// may name another one in <c>X-Tenant-ID</c>; it is honoured only when the token holds a role in that store, and
 /// refused with 403 (and a warning in the log) otherwise. They act with the permissions of the caller's roles in the
@@ -76,8 +76,11 @@ public sealed partial class TenantResolutionMiddleware(RequestDelegate next, Hos
         }
 
         requestTenant.Set(resolution.Tenant);
+        // A storefront request acts as the anonymous shopper even when a token comes along: the token may be another
+        // store's staff browsing this one, and their user id must not land in this store's records (its stock ledger).
+        var actor = storefront ? Actors.Anonymous : context.User.ActorName();
         IReadOnlyList<string> permissions = storefront ? [StorePermission.Shop] : context.User.PermissionsIn(resolution.Tenant);
-        using (TenantContext.ForCaller(resolution.Tenant, context.User.ActorName(), permissions))
+        using (TenantContext.ForCaller(resolution.Tenant, actor, permissions))
         {
             await next(context);
         }

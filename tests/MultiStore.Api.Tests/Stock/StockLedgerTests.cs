@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using MultiStore.Api.Auth;
+using MultiStore.Grains.Interfaces.Stock;
 
 namespace MultiStore.Api.Tests.Stock;
 
@@ -92,6 +94,26 @@ public sealed class StockLedgerTests(ApiFactory api)
         var store = StoreDriver.FiberX(api);
 
         await store.Owner.GetAsync($"/admin/stock/{store.NewSku("NONE")}/main/ledger").ExpectProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Ledger_OfAStorefrontRelease_WhoseShopperCarriesAnotherStoresStaffToken_NamesTheAnonymousShopper()
+    {
+        var (store, other) = (await StoreDriver.OnboardAsync(api, "ledger"), await StoreDriver.OnboardAsync(api, "ledger"));
+        var sku = store.NewSku("ACTOR");
+        await store.SetStockAsync(sku, 5);
+        var subject = $"staff-{Guid.NewGuid():N}";
+        // The other store's staff browsing this storefront with their own token.
+        using var browsing = store.ClientWith(api.StoreToken(other.TenantId, StoreRoles.Owner, subject));
+        var cartId = Guid.NewGuid().ToString("D");
+
+        await browsing.PutJsonAsync($"/api/carts/{cartId}/items/{sku}", new { quantity = 2 }).ExpectAsync(HttpStatusCode.OK);
+        await browsing.DeleteAsync($"/api/carts/{cartId}/items/{sku}").ExpectAsync(HttpStatusCode.OK);
+
+        var entries = await ReadWholeLedgerAsync(store, sku, pageSize: 50);
+        var release = Assert.Single(entries, entry => entry.Value<string>("kind") == LedgerKinds.Release);
+        Assert.Equal(Actors.Anonymous, release.Value<string>("actor"));
+        Assert.DoesNotContain(entries, entry => entry.Value<string>("actor")!.Contains(subject, StringComparison.Ordinal));
     }
 
     private static async Task<List<JsonNode>> ReadWholeLedgerAsync(StoreDriver store, string sku, int pageSize)
