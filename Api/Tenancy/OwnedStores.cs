@@ -11,8 +11,8 @@ namespace MultiStore.Api.Tenancy;
 /// The owner's cross-store view: the only door through which one request reads several stores. The stores come from
 /// the token alone (its <c>owner</c> grants, never a route value or the Host), and each store is read in its own
 /// tenant scope, with the permissions the token holds there, through a <see cref="TenantGrains"/> bound to it, so the
-/// silo's isolation and permission checks apply to every read as if it were a request of that store. Each store read
-/// gets an entry in its own audit trail.
+/// silo's isolation and permission checks apply to every read as if it were a request of that store. Each existing
+/// store read gets an entry in its own audit trail.
 /// </summary>
 public sealed class OwnedStores(IGrainFactory grains, RequestAudit audit)
 {
@@ -37,13 +37,20 @@ public sealed class OwnedStores(IGrainFactory grains, RequestAudit audit)
         var results = new List<StoreRead<T>>();
         foreach (var tenant in Of(user))
         {
-            audit.CrossStoreRead(tenant);
             using (TenantContext.ForCaller(tenant, user.ActorName(), user.PermissionsIn(tenant)))
             {
                 var store = new RequestTenant();
                 store.Set(tenant);
                 var tenantGrains = new TenantGrains(grains, store);
                 var profile = await tenantGrains.Store().GetAsync();
+                // A store that does not exist (yet) gets no trail: a token may name any id, and a store onboarded
+                // later under it must not inherit entries from before it existed. The platform's trail keeps the
+                // request when no named store exists.
+                if (profile is not null)
+                {
+                    audit.CrossStoreRead(tenant);
+                }
+
                 var value = profile is { Status: TenantStatus.Active } ? await read(tenantGrains) : default;
                 results.Add(new StoreRead<T>(tenant, profile, value));
             }

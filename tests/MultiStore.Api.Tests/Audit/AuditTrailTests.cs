@@ -164,6 +164,24 @@ public sealed class AuditTrailTests(ApiFactory api)
     }
 
     [Fact]
+    public async Task CrossStoreRead_OfAStoreNotYetOnboarded_StartsNoTrail_AndThePlatformKeepsIt()
+    {
+        var newco = $"newco-{Guid.NewGuid():N}"[..20];
+        var subject = $"early-{Guid.NewGuid():N}";
+        using var early = api.ClientFor("admin.example.test", Token(subject, Grant(newco, StoreRoles.Owner)));
+        await early.GetAsync("/admin/stores").ExpectAsync(HttpStatusCode.OK);
+
+        // The id is onboarded afterwards: its owner's trail must not hold the read from before it existed.
+        using var platform = api.ClientFor("platform.test", api.PlatformToken("pat"));
+        await platform.PostJsonAsync("/platform/tenants", new { id = newco, name = "Late store", domains = new[] { $"{newco}.test" }, theme = new { } })
+            .ExpectAsync(HttpStatusCode.Created);
+
+        var ownTrail = await new StoreDriver(api, newco, $"{newco}.test").Owner.GetAsync("/admin/audit?take=100").ExpectAsync(HttpStatusCode.OK);
+        Assert.DoesNotContain(Entries(ownTrail), entry => entry.Value<string>("actor") == $"user:{subject}");
+        Newest(await platform.GetAsync("/platform/audit?take=100").ExpectAsync(HttpStatusCode.OK), "GET /admin/stores", $"user:{subject}");
+    }
+
+    [Fact]
     public async Task StorefrontAndUnauthenticatedRequests_AreNotRecorded()
     {
         var store = await StoreDriver.OnboardAsync(api, "aud-h");
