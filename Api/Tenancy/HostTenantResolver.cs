@@ -27,6 +27,8 @@ public enum TenantResolutionStatus
 /// </summary>
 public sealed class HostTenantResolver(IGrainFactory grains, IOptions<TenancyOptions> options) : IDisposable
 {
+    private const string Actor = "system:tenant-resolution";
+
     private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = options.Value.HostCacheSize });
 
     public async Task<TenantResolution> ResolveAsync(string? hostHeader)
@@ -74,7 +76,7 @@ public sealed class HostTenantResolver(IGrainFactory grains, IOptions<TenancyOpt
 
         TenantProfile? profile;
         // The store's own profile is readable by any caller acting for the store; no permission is needed or given.
-        using (TenantContext.ForCaller(tenant, "system:tenant-resolution", []))
+        using (TenantContext.ForCaller(tenant, Actor, []))
         {
             profile = await grains.GetGrainByKey<ITenantGrain>(TenantKey.For(tenant, ITenantGrain.EntityId)).GetAsync();
         }
@@ -92,6 +94,18 @@ public sealed class HostTenantResolver(IGrainFactory grains, IOptions<TenancyOpt
         }
 
         return resolution;
+    }
+
+    /// <summary>
+    /// Whether a store is onboarded under <paramref name="tenant"/>, asked of the platform directory: one grain that
+    /// holds every store id, so a made-up id costs the same as a real one and wakes no grain of its own. Not cached.
+    /// </summary>
+    public async Task<bool> IsOnboardedAsync(TenantId tenant)
+    {
+        using (TenantContext.ForPlatform(Actor))
+        {
+            return await grains.GetGrainByKey<ITenantDirectoryGrain>(ITenantDirectoryGrain.Key).ContainsAsync(tenant.Value);
+        }
     }
 
     /// <summary>Forgets the cached resolution of <paramref name="tenantId"/> and its <paramref name="domains"/> (after a status change made here).</summary>

@@ -106,25 +106,51 @@ public sealed partial class TenantResolutionMiddleware(RequestDelegate next, Hos
             return null;
         }
 
-        // The store asked for keeps the request, refused or not, so its owner sees refused attempts too; a store that
-        // does not exist gets no trail of its own (anyone with a token could otherwise start one for any id), and the
-        // platform's keeps it.
+        // The token alone decides, before anything is asked about the store: looked up first, a store that exists
+        // answered sooner (cached, active) than a made-up id, and every made-up id woke a grain of its own.
+        if (!context.User.HoldsRoleIn(target))
+        {
+            LogSwitchRefused(logger, context.User.ActorName(), target.Value, context.Request.Method, context.Request.Path);
+            await ApiProblem.Create(StatusCodes.Status403Forbidden, ApiProblemCodes.StoreNotGranted, "Store not granted", $"The token grants no role in the store named by {TenantHeader}.")
+                .ExecuteAsync(context);
+            await AuditRefusedSwitchAsync(context, target, audit);
+            return null;
+        }
+
         var resolution = await resolver.ResolveStoreAsync(target);
         if (resolution.Status != TenantResolutionStatus.Unknown)
         {
             audit.Target(target, AuditVia.TenantHeader);
         }
 
-        if (!context.User.HoldsRoleIn(target))
-        {
-            LogSwitchRefused(logger, context.User.ActorName(), target.Value, context.Request.Method, context.Request.Path);
-            await ApiProblem.Create(StatusCodes.Status403Forbidden, ApiProblemCodes.StoreNotGranted, "Store not granted", $"The token grants no role in the store named by {TenantHeader}.")
-                .ExecuteAsync(context);
-            return null;
-        }
-
         return resolution;
     }
+
+    /// <summary>
+    /// Names the store a refused switch asked for in the request's audit entry, so its owner sees refused attempts
+    /// too; a store that does not exist gets no trail of its own (anyone with a token could otherwise start one for
+    /// any id, which a store onboarded later under it would inherit), and the platform's keeps the entry. The refusal
+    /// is sent in full first, so neither this lookup nor the trail the entry goes to shows in its timing.
+    /// </summary>
+    private async Task AuditRefusedSwitchAsync(HttpContext context, TenantId target, RequestAudit audit)
+    {
+        await context.Response.CompleteAsync();
+        try
+        {
+            if (await resolver.IsOnboardedAsync(target))
+            {
+                audit.Target(target, AuditVia.TenantHeader);
+            }
+        }
+        catch (Exception failure)
+        {
+            // The client has its answer; the entry stays in the platform's trail.
+            LogRefusedSwitchNotTargeted(logger, failure, target.Value);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not tell whether store {Target} exists; its refused switch is audited in the platform trail")]
+    private static partial void LogRefusedSwitchNotTargeted(ILogger logger, Exception exception, string target);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refused store switch: {Actor} asked X-Tenant-ID {Target} without a role there ({Method} {Path})")]
     private static partial void LogSwitchRefused(ILogger logger, string actor, string target, string method, string path);

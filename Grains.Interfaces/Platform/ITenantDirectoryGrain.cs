@@ -21,6 +21,14 @@ public interface ITenantDirectoryGrain : IGrainWithStringKey
     [Alias("List")]
     Task<IReadOnlyList<TenantProfile>> ListAsync();
 
+    /// <summary>
+    /// Whether a store is onboarded under <paramref name="tenantId"/>. Answered from the directory's memory: a made-up
+    /// id costs the same as a real one and wakes no grain of its own.
+    /// </summary>
+    [RetrySafe]
+    [Alias("Contains")]
+    Task<bool> ContainsAsync(string tenantId);
+
     /// <summary>Suspends or resumes a store; its domains answer 403 while it is suspended.</summary>
     [Alias("SetStatus")]
     Task<TenantProfile> SetStatusAsync(string tenantId, TenantStatus status);

@@ -67,6 +67,13 @@ public sealed class TenantDirectoryGrain(
     }
 
     /// <inheritdoc />
+    public Task<bool> ContainsAsync(string tenantId)
+    {
+        EnsurePlatform("look a store up");
+        return Task.FromResult(directory.State.Tenants.ContainsKey(tenantId));
+    }
+
+    /// <inheritdoc />
     public async Task<TenantProfile> SetStatusAsync(string tenantId, TenantStatus status)
     {
         EnsurePlatform("suspend or resume a store");

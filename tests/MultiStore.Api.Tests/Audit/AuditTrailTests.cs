@@ -51,7 +51,8 @@ public sealed class AuditTrailTests(ApiFactory api)
 
         await api.ClientFor(store.Host, Token("olga", Grant(other.TenantId, StoreRoles.Owner))).GetAsync($"/admin/stock/{sku}").ExpectProblemAsync(HttpStatusCode.Forbidden);
 
-        var trail = await TrailAsync(store);
+        // A refused switch's entry is written once the refusal is sent.
+        var trail = await Eventually.ReadAsync(() => TrailAsync(store), page => Has(page, "GET /admin/stock/{sku}", "user:olga", via: "x-tenant-id"));
         var bySupport = Newest(trail, "PUT /admin/stock/{sku}/{zone}", "user:sam");
         Assert.Equal(("refused", 403, "support"), (bySupport.Value<string>("outcome"), bySupport.Value<int>("status"), bySupport.Value<string>("roles")));
         var switched = Newest(trail, "GET /admin/stock/{sku}", "user:olga", via: "x-tenant-id");
@@ -78,8 +79,10 @@ public sealed class AuditTrailTests(ApiFactory api)
         await platform.PostJsonAsync("/platform/tenants", new { id = ghost, name = "Late store", domains = new[] { $"{ghost}.test" }, theme = new { } })
             .ExpectAsync(HttpStatusCode.Created);
 
+        // A refused switch's entry is written once the refusal is sent: wait for it where it is kept.
+        var platformTrail = await Eventually.ReadAsync(() => platform.GetAsync("/platform/audit?take=100").ExpectAsync(HttpStatusCode.OK), page => Has(page, "GET /admin/alerts", "user:gus"));
         Assert.DoesNotContain(Entries(await TrailAsync(new StoreDriver(api, ghost, $"{ghost}.test"))), entry => entry.Value<string>("actor") == "user:gus");
-        var kept = Newest(await platform.GetAsync("/platform/audit?take=100").ExpectAsync(HttpStatusCode.OK), "GET /admin/alerts", "user:gus");
+        var kept = Newest(platformTrail, "GET /admin/alerts", "user:gus");
         Assert.Equal(("refused", 403), (kept.Value<string>("outcome"), kept.Value<int>("status")));
         Assert.Equal(AuditMiddleware.MaxRecordedPathLength + 1, kept.Value<string>("path")!.Length);
     }
@@ -273,11 +276,16 @@ public sealed class AuditTrailTests(ApiFactory api)
 
     private static List<JsonNode> Entries(JsonNode page) => [.. page["entries"]!.AsArray().Select(entry => entry!)];
 
-    private static JsonNode Newest(JsonNode page, string action, string? actor = null, string? via = null)
-    {
-        var entry = Entries(page).FirstOrDefault(entry => entry.Value<string>("action") == action
+    private static bool Has(JsonNode page, string action, string? actor = null, string? via = null) => Find(page, action, actor, via) is not null;
+
+    private static JsonNode? Find(JsonNode page, string action, string? actor, string? via) =>
+        Entries(page).FirstOrDefault(entry => entry.Value<string>("action") == action
             && (actor is null || entry.Value<string>("actor") == actor)
             && (via is null || entry.Value<string>("via") == via));
+
+    private static JsonNode Newest(JsonNode page, string action, string? actor = null, string? via = null)
+    {
+        var entry = Find(page, action, actor, via);
         Assert.True(entry is not null, $"No '{action}' entry{(actor is null ? string.Empty : $" by {actor}")} in: {page.ToJsonString()}");
         return entry!;
     }

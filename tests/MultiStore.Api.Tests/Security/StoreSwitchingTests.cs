@@ -1,7 +1,11 @@
 using System.Net;
 using System.Security.Claims;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using MultiStore.Api.Auth;
 using MultiStore.Api.Tenancy;
+using MultiStore.Grains.Interfaces.Platform;
+using MultiStore.Grains.Interfaces.Tenancy;
 
 namespace MultiStore.Api.Tests.Security;
 
@@ -68,6 +72,24 @@ public sealed class StoreSwitchingTests(ApiFactory api)
         Assert.Equal(3, warnings.Count);
         Assert.All(warnings, line => Assert.Contains("X-Tenant-ID", line.Message, StringComparison.Ordinal));
         Assert.Contains(warnings, line => line.Message.Contains(theirs.TenantId, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task AdminRoute_WithStoreHeaderNotGranted_IsRefusedFromTheTokenAlone_WakingNoGrainOfAMadeUpStore()
+    {
+        var (mine, theirs) = (await StoreDriver.OnboardAsync(api, "sw-k"), await StoreDriver.OnboardAsync(api, "sw-l"));
+        var ghost = TenantId.Parse($"ghost-{Guid.NewGuid():N}"[..20]);
+        using var client = api.ClientFor(mine.Host, Token(Grant(mine.TenantId, StoreRoles.Owner)));
+
+        var toGhost = await Send(client, HttpMethod.Get, "/admin/zones", ghost.Value).ExpectProblemAsync(HttpStatusCode.Forbidden, "store-not-granted");
+        var toTheirs = await Send(client, HttpMethod.Get, "/admin/zones", theirs.TenantId).ExpectProblemAsync(HttpStatusCode.Forbidden, "store-not-granted");
+
+        // The same answer whether the store exists or not (but for the trace id), and no lookup of the made-up one:
+        // its store record was never activated.
+        Assert.Equal(WithoutTraceId(toTheirs), WithoutTraceId(toGhost));
+        var grains = api.Services.GetRequiredService<IGrainFactory>();
+        var ghostRecord = grains.GetGrain<ITenantGrain>(TenantKey.For(ghost, ITenantGrain.EntityId));
+        Assert.Null(await grains.GetGrain<IManagementGrain>(0).GetActivationAddress(ghostRecord));
     }
 
     [Fact]
@@ -155,6 +177,13 @@ public sealed class StoreSwitchingTests(ApiFactory api)
         var request = new HttpRequestMessage(method, url) { Content = body is null ? null : Http.Json(body) };
         request.Headers.Add(Header, tenant);
         return client.SendAsync(request);
+    }
+
+    private static string WithoutTraceId(JsonNode problem)
+    {
+        var copy = problem.DeepClone().AsObject();
+        copy.Remove("traceId");
+        return copy.ToJsonString();
     }
 
     private static Claim Grant(string tenant, string role) => new(AuthClaims.StoreRole, AuthClaims.StoreRoleValue(tenant, role));

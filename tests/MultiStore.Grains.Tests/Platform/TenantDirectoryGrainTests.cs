@@ -228,6 +228,24 @@ public sealed class TenantDirectoryGrainTests(ClusterFixture cluster)
     }
 
     [Fact]
+    public async Task ContainsAsync_TellsOnboardedIdsFromOthers_ToThePlatformOnly()
+    {
+        await CreateAsync(Spec(_id, $"{_id}.shop.test"));
+        var unknown = ClusterFixture.NewTenant().Value;
+
+        using (ClusterFixture.ActAsPlatform())
+        {
+            Assert.True(await cluster.Directory.ContainsAsync(_id));
+            Assert.False(await cluster.Directory.ContainsAsync(unknown));
+        }
+
+        using (ClusterFixture.ActAs(TenantId.Parse(_id)))
+        {
+            await Assert.ThrowsAsync<TenantIsolationException>(() => cluster.Directory.ContainsAsync(unknown));
+        }
+    }
+
+    [Fact]
     public async Task SetStatusAsync_ActingForTheSuspendedStoreItself_IsRefused()
     {
         // Suspension is the platform's decision: a store's own (tenant-scoped) request must not lift it.
