@@ -14,9 +14,12 @@ public interface IHostNameGrain : IGrainWithStringKey
     [Alias("Resolve")]
     Task<HostBinding?> ResolveAsync();
 
-    /// <summary>Binds the host to a store; false when another store already holds it.</summary>
+    /// <summary>
+    /// Binds the host to a store. Tells a host this call bound from one the store held already, so that a failed
+    /// onboarding gives back only what it took.
+    /// </summary>
     [Alias("Claim")]
-    Task<bool> ClaimAsync(HostBinding binding);
+    Task<HostClaim> ClaimAsync(HostBinding binding);
 
     /// <summary>Unbinds the host if <paramref name="tenantId"/> holds it (undoing a failed onboarding).</summary>
     [Alias("Release")]

@@ -27,16 +27,16 @@ public sealed class HostNameGrain([PersistentState("host", StorageNames.Store)] 
     public Task<HostBinding?> ResolveAsync() => Task.FromResult(host.State.Binding);
 
     /// <inheritdoc />
-    public async Task<bool> ClaimAsync(HostBinding binding)
+    public async Task<HostClaim> ClaimAsync(HostBinding binding)
     {
         if (host.State.Binding is { } existing)
         {
-            return existing.TenantId == binding.TenantId;
+            return existing.TenantId == binding.TenantId ? HostClaim.AlreadyBound : HostClaim.Taken;
         }
 
         host.State.Binding = binding;
         await host.WriteStateAsync();
-        return true;
+        return HostClaim.Bound;
     }
 
     /// <inheritdoc />

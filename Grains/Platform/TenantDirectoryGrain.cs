@@ -40,7 +40,7 @@ public sealed class TenantDirectoryGrain(
                 : throw new StoreRuleException(RuleCodes.TenantExists, $"Store '{tenantId}' already exists.");
         }
 
-        var claimed = await ClaimDomainsAsync(normalized);
+        var bound = await ClaimDomainsAsync(normalized);
         TenantProfile profile;
         try
         {
@@ -48,7 +48,9 @@ public sealed class TenantDirectoryGrain(
         }
         catch
         {
-            await ReleaseAsync(claimed, normalized.Id);
+            // Only what this call bound: a store already live under this id (refused here as TenantExists) keeps
+            // its domains, or another store could claim them.
+            await ReleaseAsync(bound, normalized.Id);
             throw;
         }
 
@@ -77,7 +79,10 @@ public sealed class TenantDirectoryGrain(
     public async Task<TenantProfile> SetStatusAsync(string tenantId, TenantStatus status)
     {
         EnsurePlatform("suspend or resume a store");
-        if (!TenantId.TryParse(tenantId, out var id) || !directory.State.Tenants.ContainsKey(id.Value))
+        // A store the directory missed (created, then the directory's write failed) is found through its own record,
+        // so the platform can still suspend it; the write below lists it again.
+        if (!TenantId.TryParse(tenantId, out var id)
+            || (!directory.State.Tenants.ContainsKey(id.Value) && await StoreGrain(id).GetAsync() is null))
         {
             throw new StoreRuleException(RuleCodes.NotFound, $"No store '{tenantId}'.");
         }
@@ -99,18 +104,29 @@ public sealed class TenantDirectoryGrain(
         }
     }
 
+    /// <summary>
+    /// Claims every domain of <paramref name="spec"/> for its store. Answers the hosts this call bound, which are the
+    /// ones to give back if the onboarding fails later: a host the store held already is never among them, since it
+    /// may serve a live store the directory missed (created, then the directory's write failed).
+    /// </summary>
     private async Task<List<IHostNameGrain>> ClaimDomainsAsync(TenantSpec spec)
     {
-        // Every domain asked, not only those that said yes: a claim that failed may still have landed. Releasing is
-        // idempotent and lets go only of a binding to this store.
-        var asked = new List<IHostNameGrain>();
+        var bound = new List<IHostNameGrain>();
         try
         {
             foreach (var domain in spec.Domains)
             {
                 var host = GrainFactory.GetGrainByKey<IHostNameGrain>(domain);
-                asked.Add(host);
-                if (!await host.ClaimAsync(new HostBinding(spec.Id, TenantStatus.Active)))
+                // Counted as bound until it answers otherwise: a claim whose write failed may still have landed.
+                // Releasing is idempotent and lets go only of a binding to this store.
+                bound.Add(host);
+                var claim = await host.ClaimAsync(new HostBinding(spec.Id, TenantStatus.Active));
+                if (claim != HostClaim.Bound)
+                {
+                    bound.Remove(host);
+                }
+
+                if (claim == HostClaim.Taken)
                 {
                     throw new StoreRuleException(RuleCodes.DomainTaken, $"Domain '{domain}' already belongs to another store.");
                 }
@@ -118,11 +134,11 @@ public sealed class TenantDirectoryGrain(
         }
         catch
         {
-            // Whatever stopped the onboarding (a domain taken, a claim whose write failed), no domain stays bound to
-            // a store that was never created; the caller hears the first failure.
+            // Whatever stopped the onboarding (a domain taken, a claim whose write failed), no domain this call bound
+            // stays bound to a store that was never created; the caller hears the first failure.
             try
             {
-                await ReleaseAsync(asked, spec.Id);
+                await ReleaseAsync(bound, spec.Id);
             }
             catch (Exception releaseFailure)
             {
@@ -132,7 +148,7 @@ public sealed class TenantDirectoryGrain(
             throw;
         }
 
-        return asked;
+        return bound;
     }
 
     private static Task ReleaseAsync(IEnumerable<IHostNameGrain> claimed, string tenantId) =>

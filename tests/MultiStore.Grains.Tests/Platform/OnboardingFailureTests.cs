@@ -1,10 +1,14 @@
+using MultiStore.Grains.Interfaces.Common;
 using MultiStore.Grains.Interfaces.Platform;
 using MultiStore.Grains.Interfaces.Tenancy;
 using MultiStore.Grains.Tests.Hosting;
 
 namespace MultiStore.Grains.Tests.Platform;
 
-/// <summary>An onboarding that fails part-way leaves no domain bound to a store that was never created.</summary>
+/// <summary>
+/// An onboarding that fails part-way leaves no domain bound to a store that was never created, and never takes a
+/// domain from a store that was.
+/// </summary>
 public sealed class OnboardingFailureTests(FlakyStorageCluster cluster) : IClassFixture<FlakyStorageCluster>
 {
     [Fact]
@@ -27,5 +31,48 @@ public sealed class OnboardingFailureTests(FlakyStorageCluster cluster) : IClass
 
         Assert.Equal(tenant.Value, created.Id);
         Assert.Equal(tenant.Value, (await cluster.Client.GetGrain<IHostNameGrain>(second).ResolveAsync())?.TenantId);
+    }
+
+    [Fact]
+    public async Task CreateAsync_UnderTheIdOfALiveStoreTheDirectoryMissed_IsRefused_AndTheStoreKeepsItsDomains()
+    {
+        using var _ = ClusterFixture.ActAsPlatform();
+        var (tenant, directory) = (ClusterFixture.NewTenant(), Directory);
+        var (domain, extra) = ($"{tenant.Value}.live.test", $"{tenant.Value}.extra.test");
+        await CreateMissedByTheDirectoryAsync(new TenantSpec(tenant.Value, "Live store", [domain], "{}"));
+
+        // Another onboarding under the same id, naming the live store's domain among others.
+        await StoreAssert.RefusedAsync(RuleCodes.TenantExists, () => directory.CreateAsync(new TenantSpec(tenant.Value, "Impostor", [extra, domain], "{}")));
+
+        Assert.Equal(tenant.Value, (await HostName(domain).ResolveAsync())?.TenantId);
+        Assert.Null(await HostName(extra).ResolveAsync());
+        await StoreAssert.RefusedAsync(RuleCodes.DomainTaken, () => directory.CreateAsync(new TenantSpec(ClusterFixture.NewTenant().Value, "Squatter", [domain], "{}")));
+    }
+
+    [Fact]
+    public async Task SetStatusAsync_OfALiveStoreTheDirectoryMissed_SuspendsIt_AndListsItAgain()
+    {
+        using var _ = ClusterFixture.ActAsPlatform();
+        var tenant = ClusterFixture.NewTenant();
+        await CreateMissedByTheDirectoryAsync(new TenantSpec(tenant.Value, "Live store", [$"{tenant.Value}.live.test"], "{}"));
+
+        var suspended = await Directory.SetStatusAsync(tenant.Value, TenantStatus.Suspended);
+
+        Assert.Equal(TenantStatus.Suspended, suspended.Status);
+        Assert.Equal(TenantStatus.Suspended, Assert.Single(await Directory.ListAsync(), profile => profile.Id == tenant.Value).Status);
+    }
+
+    private ITenantDirectoryGrain Directory => cluster.Client.GetGrain<ITenantDirectoryGrain>(ITenantDirectoryGrain.Key);
+
+    private IHostNameGrain HostName(string host) => cluster.Client.GetGrain<IHostNameGrain>(host);
+
+    /// <summary>Onboards <paramref name="spec"/>'s store, whose directory write then fails: live (record and domains), yet not listed.</summary>
+    private async Task CreateMissedByTheDirectoryAsync(TenantSpec spec)
+    {
+        cluster.Storage.FailNextWrite(Directory.GetGrainId());
+        await Assert.ThrowsAnyAsync<Exception>(() => Directory.CreateAsync(spec));
+        Assert.NotNull(await cluster.Client.GetGrain<ITenantGrain>(TenantKey.For(TenantId.Parse(spec.Id), ITenantGrain.EntityId)).GetAsync());
+        Assert.Equal(spec.Id, (await HostName(spec.Domains[0]).ResolveAsync())?.TenantId);
+        Assert.DoesNotContain(await Directory.ListAsync(), profile => profile.Id == spec.Id);
     }
 }
