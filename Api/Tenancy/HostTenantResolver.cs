@@ -21,9 +21,11 @@ public enum TenantResolutionStatus
 
 /// <summary>
 /// Finds the store behind a Host header through the platform's host index (<see cref="IHostNameGrain"/>), after
-/// normalizing it with <see cref="HostNames"/>, the same rule the directory applies to the domains it binds.
-/// Fails closed: a malformed host, an IP literal, an unknown host or a binding with a bad tenant id all resolve to
-/// <see cref="TenantResolution.Unknown"/>. Known hosts are cached briefly, keyed by normalized host name only.
+/// normalizing it with <see cref="HostNames"/>, the same rule the directory applies to the domains it binds, and
+/// takes its status from the store's own record (<see cref="ITenantGrain"/>).
+/// Fails closed: a malformed host, an IP literal, an unknown host, a binding with a bad tenant id or one naming a
+/// store that does not exist all resolve to <see cref="TenantResolution.Unknown"/>. Known hosts (host → store id) and
+/// known stores (store → status) are cached briefly, each keyed by its normalized name only.
 /// </summary>
 public sealed class HostTenantResolver(IGrainFactory grains, IOptions<TenancyOptions> options) : IDisposable
 {
@@ -38,33 +40,28 @@ public sealed class HostTenantResolver(IGrainFactory grains, IOptions<TenancyOpt
             return TenantResolution.Unknown;
         }
 
-        if (_cache.TryGetValue(host, out TenantResolution cached))
+        if (!_cache.TryGetValue(host, out TenantId tenant))
         {
-            return cached;
+            var binding = await grains.GetGrainByKey<IHostNameGrain>(host).ResolveAsync();
+            if (binding is null || !TenantId.TryParse(binding.TenantId, out tenant))
+            {
+                // Unknown hosts are not cached: arbitrary Host headers must not fill the cache.
+                return TenantResolution.Unknown;
+            }
+
+            Remember(host, tenant);
         }
 
-        var binding = await grains.GetGrainByKey<IHostNameGrain>(host).ResolveAsync();
-        if (binding is null || !TenantId.TryParse(binding.TenantId, out var tenant))
-        {
-            // Unknown hosts are not cached: arbitrary Host headers must not fill the cache.
-            return TenantResolution.Unknown;
-        }
-
-        var resolution = new TenantResolution(
-            binding.Status == TenantStatus.Active ? TenantResolutionStatus.Active : TenantResolutionStatus.Suspended,
-            tenant);
-        var ttl = options.Value.HostCacheTtl;
-        if (ttl > TimeSpan.Zero)
-        {
-            _cache.Set(host, resolution, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = ttl, Size = 1 });
-        }
-
-        return resolution;
+        // A host only names its store; whether the store serves is its own record's to say, the one record a
+        // suspension writes. Copied onto every host binding, it could stay half-applied (a binding whose write failed
+        // kept serving a suspended store).
+        return await ResolveStoreAsync(tenant);
     }
 
     /// <summary>
-    /// The status of the store <paramref name="tenant"/> (an admin's <c>X-Tenant-ID</c> switch, already checked against the
-    /// token): active, suspended, or unknown when no such store exists. Cached like host resolutions.
+    /// The status of the store <paramref name="tenant"/> (the store a host names, or an admin's <c>X-Tenant-ID</c>
+    /// switch, already checked against the token), from the store's own record: active, suspended, or unknown when no
+    /// such store exists. Cached like host names.
     /// </summary>
     public async Task<TenantResolution> ResolveStoreAsync(TenantId tenant)
     {
@@ -87,12 +84,7 @@ public sealed class HostTenantResolver(IGrainFactory grains, IOptions<TenancyOpt
         }
 
         var resolution = new TenantResolution(profile.Status == TenantStatus.Active ? TenantResolutionStatus.Active : TenantResolutionStatus.Suspended, tenant);
-        var ttl = options.Value.HostCacheTtl;
-        if (ttl > TimeSpan.Zero)
-        {
-            _cache.Set(key, resolution, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = ttl, Size = 1 });
-        }
-
+        Remember(key, resolution);
         return resolution;
     }
 
@@ -108,14 +100,14 @@ public sealed class HostTenantResolver(IGrainFactory grains, IOptions<TenancyOpt
         }
     }
 
-    /// <summary>Forgets the cached resolution of <paramref name="tenantId"/> and its <paramref name="domains"/> (after a status change made here).</summary>
+    /// <summary>Forgets the cached status of <paramref name="tenantId"/> and the cached store of its <paramref name="domains"/> (after a status change made here).</summary>
     public void Invalidate(string tenantId, IEnumerable<string> domains)
     {
         _cache.Remove(StoreKey(tenantId));
         Invalidate(domains);
     }
 
-    /// <summary>Forgets the cached resolution of <paramref name="domains"/> (after a status change made here).</summary>
+    /// <summary>Forgets the cached store of <paramref name="domains"/> (after an onboarding made here).</summary>
     public void Invalidate(IEnumerable<string> domains)
     {
         foreach (var domain in domains)
@@ -128,6 +120,15 @@ public sealed class HostTenantResolver(IGrainFactory grains, IOptions<TenancyOpt
     }
 
     public void Dispose() => _cache.Dispose();
+
+    private void Remember<T>(string key, T value)
+    {
+        var ttl = options.Value.HostCacheTtl;
+        if (ttl > TimeSpan.Zero)
+        {
+            _cache.Set(key, value, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = ttl, Size = 1 });
+        }
+    }
 
     // Host names never contain ':', so store ids and hosts share the cache without colliding.
     private static string StoreKey(string tenantId) => "store:" + tenantId;

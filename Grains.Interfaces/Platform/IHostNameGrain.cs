@@ -24,8 +24,4 @@ public interface IHostNameGrain : IGrainWithStringKey
     /// <summary>Unbinds the host if <paramref name="tenantId"/> holds it (undoing a failed onboarding).</summary>
     [Alias("Release")]
     Task ReleaseAsync(string tenantId);
-
-    /// <summary>Follows the store's status so resolution needs one call.</summary>
-    [Alias("SetStatus")]
-    Task SetStatusAsync(string tenantId, TenantStatus status);
 }

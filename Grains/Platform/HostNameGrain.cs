@@ -11,7 +11,7 @@ public sealed class HostNameState
 }
 
 /// <summary>
-/// One host name's store, kept in step with the store's status so a request resolves in one call. Every Host header
+/// One host name's store (its status is the store's own record's, not copied here). Every Host header
 /// the Api has not cached activates one, before any rate limit (an unknown host is answered 404 and not cached), so an
 /// idle one goes after <see cref="IdleMinutes"/> instead of Orleans' 15: a stream of made-up names cannot pile
 /// activations up. A served host is asked every couple of seconds by each Api and never goes idle that long.
@@ -45,16 +45,6 @@ public sealed class HostNameGrain([PersistentState("host", StorageNames.Store)] 
         if (host.State.Binding?.TenantId == tenantId)
         {
             host.State.Binding = null;
-            await host.WriteStateAsync();
-        }
-    }
-
-    /// <inheritdoc />
-    public async Task SetStatusAsync(string tenantId, TenantStatus status)
-    {
-        if (host.State.Binding is { } binding && binding.TenantId == tenantId && binding.Status != status)
-        {
-            host.State.Binding = binding with { Status = status };
             await host.WriteStateAsync();
         }
     }

@@ -87,8 +87,9 @@ public sealed class TenantDirectoryGrain(
             throw new StoreRuleException(RuleCodes.NotFound, $"No store '{tenantId}'.");
         }
 
+        // One write suspends or resumes the store on every domain: hosts only name the store, and the Api reads its
+        // status from this record.
         var profile = await StoreGrain(id).SetStatusAsync(status);
-        await Task.WhenAll(profile.Domains.Select(domain => GrainFactory.GetGrainByKey<IHostNameGrain>(domain).SetStatusAsync(profile.Id, status)));
         directory.State.Tenants[profile.Id] = profile;
         await directory.WriteStateAsync();
         logger.LogInformation("Store {Tenant} is now {Status} (by {Actor})", profile.Id, status, TenantContext.Actor);
@@ -120,7 +121,7 @@ public sealed class TenantDirectoryGrain(
                 // Counted as bound until it answers otherwise: a claim whose write failed may still have landed.
                 // Releasing is idempotent and lets go only of a binding to this store.
                 bound.Add(host);
-                var claim = await host.ClaimAsync(new HostBinding(spec.Id, TenantStatus.Active));
+                var claim = await host.ClaimAsync(new HostBinding(spec.Id));
                 if (claim != HostClaim.Bound)
                 {
                     bound.Remove(host);

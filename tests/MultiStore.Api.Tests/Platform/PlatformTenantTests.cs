@@ -1,5 +1,8 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 using MultiStore.Api.Auth;
+using MultiStore.Grains.Interfaces.Platform;
+using MultiStore.Grains.Interfaces.Tenancy;
 
 namespace MultiStore.Api.Tests.Platform;
 
@@ -78,6 +81,22 @@ public sealed class PlatformTenantTests(ApiFactory api)
         var resumed = await Platform.PostAsync($"/platform/tenants/{store.TenantId}/resume", null).ExpectAsync(HttpStatusCode.OK);
         Assert.Equal("active", resumed.Value<string>("status"));
         await store.Shopper.GetAsync($"/api/stock/{sku}").ExpectAsync(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task Suspension_WrittenToTheStoreRecordAlone_IsAnsweredOnItsDomains()
+    {
+        // A suspension that reached the store's own record and nothing else (no domain's host binding was written):
+        // its domains refuse it all the same, since a store's status is its record's.
+        var store = await StoreDriver.OnboardAsync(api, "half");
+        var grains = api.Services.GetRequiredService<IGrainFactory>();
+        using (TenantContext.ForPlatform("test-operator"))
+        {
+            await grains.GetGrain<ITenantGrain>(TenantKey.For(TenantId.Parse(store.TenantId), ITenantGrain.EntityId)).SetStatusAsync(TenantStatus.Suspended);
+        }
+
+        await store.Shopper.GetAsync("/api/storefront").ExpectProblemAsync(HttpStatusCode.Forbidden, "store-suspended");
+        await store.Owner.GetAsync("/admin/zones").ExpectProblemAsync(HttpStatusCode.Forbidden, "store-suspended");
     }
 
     [Fact]
