@@ -164,6 +164,10 @@ public sealed class OrderGrain(
 
     private async Task<OrderView> ReleaseAndCloseAsync(OrderStatus status)
     {
+        // Fenced first: storing the order as this activation knows it fails on a stale version if another activation
+        // of it (briefly possible around a silo's failure) has paid it meanwhile. Unfenced, this one would find those
+        // lines sold and give their units back while the order stays paid: an oversell.
+        await order.WriteStateAsync();
         var current = Current!;
         var outcomes = await Task.WhenAll(current.Lines.Select(line => StockOf(line).ReleaseAsync(line.ReservationId)));
         // A payment that failed part-way (a confirm that timed out, a crash before the order was written) may have

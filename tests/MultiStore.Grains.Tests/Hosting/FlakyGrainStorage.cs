@@ -31,6 +31,16 @@ public sealed class FlakyGrainStorage(IGrainStorageSerializer serializer) : IGra
         return held;
     }
 
+    /// <summary>
+    /// Another activation of <paramref name="grain"/> (a duplicate, briefly possible around a silo's failure) stores
+    /// <paramref name="state"/>: the version moves on, so the live activation's next write meets a stale version.
+    /// </summary>
+    public void Overwrite<T>(string stateName, GrainId grain, T state)
+    {
+        var version = _rows.TryGetValue((stateName, grain), out var row) ? row.Version + 1 : 1;
+        _rows[(stateName, grain)] = (serializer.Serialize(state), version);
+    }
+
     /// <summary>What storage holds of <paramref name="grain"/>'s state <paramref name="stateName"/> (default: nothing).</summary>
     public T? Stored<T>(string stateName, GrainId grain) =>
         _rows.TryGetValue((stateName, grain), out var row) ? serializer.Deserialize<T>(row.Payload) : default;
@@ -76,7 +86,14 @@ public sealed class FlakyGrainStorage(IGrainStorageSerializer serializer) : IGra
             _failures[grainId] = failure with { Succeeding = failure.Succeeding - 1 };
         }
 
-        var version = _rows.TryGetValue((stateName, grainId), out var row) ? row.Version + 1 : 1;
+        var stored = _rows.TryGetValue((stateName, grainId), out var row) ? row.Version.ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
+        if (grainState.ETag != stored)
+        {
+            // As PostgreSQL's storage does: a write from a stale version is refused, never applied.
+            throw new InconsistentStateException($"Stale version writing {stateName} of {grainId}.", stored ?? "none", grainState.ETag ?? "none");
+        }
+
+        var version = stored is null ? 1 : row.Version + 1;
         _rows[(stateName, grainId)] = (serializer.Serialize(grainState.State), version);
         grainState.ETag = version.ToString(System.Globalization.CultureInfo.InvariantCulture);
         grainState.RecordExists = true;
