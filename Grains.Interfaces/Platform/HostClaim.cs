@@ -1,6 +1,6 @@
 namespace MultiStore.Grains.Interfaces.Platform;
 
-/// <summary>How a host name answered a store's claim (<see cref="IHostNameGrain.ClaimAsync"/>).</summary>
+/// <summary>How a host name answered a store's claim (<see cref="IHostNameGrain.BindAsync"/>).</summary>
 [GenerateSerializer, Alias("multistore.HostClaim")]
 public enum HostClaim
 {

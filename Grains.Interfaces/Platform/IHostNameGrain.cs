@@ -18,8 +18,22 @@ public interface IHostNameGrain : IGrainWithStringKey
     /// Binds the host to a store. Tells a host this call bound from one the store held already, so that a failed
     /// onboarding gives back only what it took.
     /// </summary>
+    [Alias("Bind")]
+    Task<HostClaim> BindAsync(HostBinding binding);
+
+    /// <summary>
+    /// The previous release's form of <see cref="BindAsync"/> (true: the host is the store's), kept for its directory
+    /// grains during a rolling upgrade or after a rollback. Remove in the release after this one.
+    /// </summary>
     [Alias("Claim")]
-    Task<HostClaim> ClaimAsync(HostBinding binding);
+    Task<bool> ClaimAsync(HostBinding binding);
+
+    /// <summary>
+    /// Keeps <see cref="HostBinding.Status"/> in step with the store's record, for the previous release's readers.
+    /// Remove with that field.
+    /// </summary>
+    [Alias("SetStatus")]
+    Task SetStatusAsync(string tenantId, TenantStatus status);
 
     /// <summary>Unbinds the host if <paramref name="tenantId"/> holds it (undoing a failed onboarding).</summary>
     [Alias("Release")]

@@ -27,7 +27,20 @@ public sealed class HostNameGrain([PersistentState("host", StorageNames.Store)] 
     public Task<HostBinding?> ResolveAsync() => Task.FromResult(host.State.Binding);
 
     /// <inheritdoc />
-    public async Task<HostClaim> ClaimAsync(HostBinding binding)
+    public async Task<bool> ClaimAsync(HostBinding binding) => await BindAsync(binding) != HostClaim.Taken;
+
+    /// <inheritdoc />
+    public async Task SetStatusAsync(string tenantId, TenantStatus status)
+    {
+        if (host.State.Binding is { } binding && binding.TenantId == tenantId && binding.Status != status)
+        {
+            host.State.Binding = binding with { Status = status };
+            await host.WriteStateAsync();
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<HostClaim> BindAsync(HostBinding binding)
     {
         if (host.State.Binding is { } existing)
         {

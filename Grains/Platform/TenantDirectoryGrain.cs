@@ -40,7 +40,7 @@ public sealed class TenantDirectoryGrain(
                 : throw new StoreRuleException(RuleCodes.TenantExists, $"Store '{tenantId}' already exists.");
         }
 
-        var bound = await ClaimDomainsAsync(normalized);
+        var bound = await ClaimDomainsAsync(tenantId, normalized);
         TenantProfile profile;
         try
         {
@@ -93,7 +93,24 @@ public sealed class TenantDirectoryGrain(
         directory.State.Tenants[profile.Id] = profile;
         await directory.WriteStateAsync();
         logger.LogInformation("Store {Tenant} is now {Status} (by {Actor})", profile.Id, status, TenantContext.Actor);
+        await CopyStatusToHostsAsync(profile);
         return profile;
+    }
+
+    /// <summary>
+    /// For one release: the previous release's Api reads a store's status from its host bindings, so they follow the
+    /// record. Best effort, since this release reads the record alone; remove with <see cref="HostBinding.Status"/>.
+    /// </summary>
+    private async Task CopyStatusToHostsAsync(TenantProfile profile)
+    {
+        try
+        {
+            await Task.WhenAll(profile.Domains.Select(domain => GrainFactory.GetGrainByKey<IHostNameGrain>(domain).SetStatusAsync(profile.Id, profile.Status)));
+        }
+        catch (Exception failure)
+        {
+            logger.LogWarning(failure, "Store {Tenant}: its status could not be copied to every host binding (read only by the previous release)", profile.Id);
+        }
     }
 
     /// <summary>The directory is the platform's: acting for a store (even the one concerned) is not enough.</summary>
@@ -110,24 +127,23 @@ public sealed class TenantDirectoryGrain(
     /// ones to give back if the onboarding fails later: a host the store held already is never among them, since it
     /// may serve a live store the directory missed (created, then the directory's write failed).
     /// </summary>
-    private async Task<List<IHostNameGrain>> ClaimDomainsAsync(TenantSpec spec)
+    private async Task<List<IHostNameGrain>> ClaimDomainsAsync(TenantId tenantId, TenantSpec spec)
     {
         var bound = new List<IHostNameGrain>();
+        IHostNameGrain? unanswered = null;
         try
         {
             foreach (var domain in spec.Domains)
             {
                 var host = GrainFactory.GetGrainByKey<IHostNameGrain>(domain);
-                // Counted as bound until it answers otherwise: a claim whose write failed may still have landed.
-                // Releasing is idempotent and lets go only of a binding to this store.
-                bound.Add(host);
-                var claim = await host.ClaimAsync(new HostBinding(spec.Id));
-                if (claim != HostClaim.Bound)
+                unanswered = host;
+                var claim = await host.BindAsync(new HostBinding(spec.Id));
+                unanswered = null;
+                if (claim == HostClaim.Bound)
                 {
-                    bound.Remove(host);
+                    bound.Add(host);
                 }
-
-                if (claim == HostClaim.Taken)
+                else if (claim == HostClaim.Taken)
                 {
                     throw new StoreRuleException(RuleCodes.DomainTaken, $"Domain '{domain}' already belongs to another store.");
                 }
@@ -139,6 +155,13 @@ public sealed class TenantDirectoryGrain(
             // stays bound to a store that was never created; the caller hears the first failure.
             try
             {
+                // A claim that never answered may have bound its host, or found it held by a live store of this id
+                // the directory missed: it is given back only when no store exists under the id.
+                if (unanswered is not null && await StoreGrain(tenantId).GetAsync() is null)
+                {
+                    bound.Add(unanswered);
+                }
+
                 await ReleaseAsync(bound, spec.Id);
             }
             catch (Exception releaseFailure)

@@ -121,11 +121,24 @@ public sealed class TenantDirectoryGrainTests(ClusterFixture cluster)
         }
 
         Assert.Equal(TenantStatus.Suspended, suspended.Status);
-        // Every domain still names the store, whose own record (suspended) is what resolving a host reads.
+        // Every domain still names the store, whose own record (suspended) is what resolving a host reads; the
+        // binding's copy of the status follows for the previous release's readers.
         foreach (var domain in spec.Domains)
         {
-            Assert.Equal(new HostBinding(_id), await cluster.HostName(domain).ResolveAsync());
+            Assert.Equal(new HostBinding(_id, TenantStatus.Suspended), await cluster.HostName(domain).ResolveAsync());
         }
+    }
+
+    [Fact]
+    public async Task HostName_ThePreviousReleasesClaim_StillAnswersWhetherTheHostIsTheStores()
+    {
+        using var _ = ClusterFixture.ActAsPlatform();
+        var host = cluster.HostName($"{_id}.compat.shop.test");
+
+        Assert.True(await host.ClaimAsync(new HostBinding(_id)));
+        Assert.True(await host.ClaimAsync(new HostBinding(_id)));
+        Assert.False(await host.ClaimAsync(new HostBinding("another-store")));
+        Assert.Equal(new HostBinding(_id), await host.ResolveAsync());
     }
 
     [Fact]

@@ -26,8 +26,9 @@ public sealed class Request
     public string? Kind { get; set; }
 
     /// <summary>
-    /// The optional <c>Idempotency-Key</c> header: a retry with the same key and the same delta, reason and kind
-    /// applies nothing and answers the current level; with another delta, reason or kind it is refused (422). Keys are
+    /// The optional <c>Idempotency-Key</c> header: a retry with the same key and the same delta and ledger reason
+    /// (<c>kind: reason</c>, as recorded) applies nothing and answers the current level; with another it is refused
+    /// (422). Keys are
     /// per stock entry and remembered for a day (at most the entry's last 1,000). Taken from the header only: a body
     /// field of that name is refused (see <c>HeaderBoundProperties</c>) and the query string is not read.
     /// </summary>
