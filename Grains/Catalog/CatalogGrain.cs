@@ -109,14 +109,30 @@ public sealed class CatalogGrain(
     {
         var state = catalog.State;
         var category = query.Category?.Trim().Normalize(NormalizationForm.FormC);
-        var matching = state.Order
-            .Select(handle => state.Products[handle])
-            .Where(product => query.Status is null || product.Status == query.Status)
-            .Where(product => string.IsNullOrEmpty(category) || string.Equals(product.Category, category, StringComparison.OrdinalIgnoreCase))
-            .ToList();
-        var skip = Math.Max(0, query.Skip);
+        bool Matches(Product product) =>
+            (query.Status is null || product.Status == query.Status)
+            && (string.IsNullOrEmpty(category) || string.Equals(product.Category, category, StringComparison.OrdinalIgnoreCase));
+
+        var total = state.Order.Count(handle => Matches(state.Products[handle]));
         var take = Math.Clamp(query.Take, 0, 1000);
-        return Task.FromResult(new ProductPage([.. matching.Skip(skip).Take(take)], matching.Count));
+        if (query.After is not { } after)
+        {
+            var skip = Math.Max(0, query.Skip);
+            return Task.FromResult(new ProductPage([.. state.Order.Select(handle => state.Products[handle]).Where(Matches).Skip(skip).Take(take)], total));
+        }
+
+        var items = new List<Product>();
+        var position = Math.Max(0, after);
+        for (; position < state.Order.Count && items.Count < take; position++)
+        {
+            var product = state.Products[state.Order[position]];
+            if (Matches(product))
+            {
+                items.Add(product);
+            }
+        }
+
+        return Task.FromResult(new ProductPage(items, total, position < state.Order.Count ? position : null));
     }
 
     /// <inheritdoc />

@@ -95,6 +95,33 @@ public sealed partial class CatalogTests(ApiFactory api)
     }
 
     [Fact]
+    public async Task ListProducts_ByCursor_NeitherSkipsNorRepeats_WhenAProductIsArchivedBetweenPages()
+    {
+        var store = await StoreDriver.OnboardAsync(api, "cat-cursor");
+        var handles = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            handles.Add(await store.NewProductAsync());
+        }
+
+        var first = await store.Shopper.GetAsync("/api/products?after=0&pageSize=2").ExpectAsync(HttpStatusCode.OK);
+        // The shopper has seen the first two; one of them is archived before the next page is asked for.
+        await store.Owner.PostAsync($"/admin/products/{handles[0]}/archive", null).ExpectAsync(HttpStatusCode.OK);
+        var second = await store.Shopper.GetAsync($"/api/products?after={first.Value<int>("next")}&pageSize=2").ExpectAsync(HttpStatusCode.OK);
+        var third = await store.Shopper.GetAsync($"/api/products?after={second.Value<int>("next")}&pageSize=2").ExpectAsync(HttpStatusCode.OK);
+
+        Assert.Equal(handles[..2], Handles(first));
+        Assert.Equal(handles[2..4], Handles(second));
+        Assert.Equal([handles[4]], Handles(third));
+        Assert.Null(third["next"]);
+        Assert.Equal(4, third.Value<int>("total"));
+        await store.Shopper.GetAsync("/api/products?after=0&page=1").ExpectProblemAsync(HttpStatusCode.BadRequest);
+        await store.Shopper.GetAsync("/api/products?after=-1").ExpectProblemAsync(HttpStatusCode.BadRequest);
+
+        static IEnumerable<string?> Handles(System.Text.Json.Nodes.JsonNode page) => page["items"]!.AsArray().Select(item => item!.Value<string>("handle"));
+    }
+
+    [Fact]
     public async Task ArchiveProduct_HidesItFromTheStorefront_AndStopsNewCartLines()
     {
         var store = await StoreDriver.OnboardAsync(api, "cat-archive");
