@@ -13,8 +13,11 @@ public sealed class TenancyOptions
     /// </summary>
     public TimeSpan HostCacheTtl { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>Most host resolutions kept at once.</summary>
-    public int HostCacheSize { get; set; } = 10_000;
+    /// <summary>
+    /// Most entries kept at once: a served store takes one per host name plus one for its status, so the default
+    /// covers 10,000 stores of one domain each.
+    /// </summary>
+    public int HostCacheSize { get; set; } = 20_000;
 }
 
 public sealed class TenancyOptionsValidator : IValidateOptions<TenancyOptions>
