@@ -1,8 +1,9 @@
-namespace MultiStore.Grains.Tests.Hosting;
+namespace MultiStore.Tests.Shared;
 
 /// <summary>
-/// For work a grain does on its own (a timer tick after the fake clock moved): reads until the expected state
-/// shows up or a deadline passes. The wait only bounds the test; the assertion is always on the exact state.
+/// For work finished after the call a test made (a grain's timer tick after the fake clock moved, an audit entry the
+/// Api writes once its answer is sent): reads until the expected state shows up or a deadline passes. The wait only
+/// bounds the test; the assertion is always on the exact state. Linked into each test project that waits so.
 /// </summary>
 public static class Eventually
 {
