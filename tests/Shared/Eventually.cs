@@ -21,4 +21,22 @@ public static class Eventually
             await Task.Delay(TimeSpan.FromMilliseconds(20));
         }
     }
+
+    /// <summary>Waits until <paramref name="condition"/> holds; the test fails if it does not within 10 s.</summary>
+    public static Task HoldsAsync(Func<bool> condition) => HoldsAsync(() => Task.FromResult(condition()));
+
+    /// <inheritdoc cref="HoldsAsync(Func{bool})"/>
+    public static async Task HoldsAsync(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("The condition did not hold within 10 s.");
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(10));
+        }
+    }
 }

@@ -135,7 +135,7 @@ public sealed class AdjustmentKeyTests(ClusterFixture cluster)
 
         probe.Close();
         var first = stock.AdjustAsync(Keyed(5));
-        await WaitUntilAsync(() => probe.Attempts.Count == 1);
+        await Eventually.HoldsAsync(() => probe.Attempts.Count == 1);
         var repeats = Enumerable.Range(0, 20).Select(_ => stock.AdjustAsync(Keyed(5))).ToList();
         await Task.Delay(200);
 
@@ -177,7 +177,7 @@ public sealed class AdjustmentKeyTests(ClusterFixture cluster)
         await Assert.ThrowsAsync<NotDurableException>(() => stock.AdjustAsync(Keyed(5)));
         probe.Failing = false;
 
-        Assert.Equal(15, (await RetryAsync(() => stock.AdjustAsync(Keyed(5)))).OnHand);
+        Assert.Equal(15, (await NotDurableRetry.RunAsync(() => stock.AdjustAsync(Keyed(5)))).OnHand);
         Assert.Equal(15, (await stock.AdjustAsync(Keyed(5))).OnHand);
         var written = Assert.Single(probe.Written.SelectMany(batch => batch.Changes), change => change.IdempotencyKey is not null);
         Assert.Equal(15, written.OnHand);
@@ -266,32 +266,6 @@ public sealed class AdjustmentKeyTests(ClusterFixture cluster)
         foreach (var wave in Enumerable.Range(1, count - 1).Chunk(250))
         {
             await Task.WhenAll(wave.Select(i => stock.AdjustAsync(Keyed(1, $"key-{i}"))));
-        }
-    }
-
-    /// <summary>A broken activation is dropped once idle; a retry may still meet it for a moment.</summary>
-    private static async Task<T> RetryAsync<T>(Func<Task<T>> call)
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            try
-            {
-                return await call();
-            }
-            catch (NotDurableException) when (attempt < 500)
-            {
-                await Task.Delay(20);
-            }
-        }
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "The condition did not hold within 10 s.");
-            await Task.Delay(10);
         }
     }
 }

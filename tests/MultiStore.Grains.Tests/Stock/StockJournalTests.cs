@@ -29,9 +29,9 @@ public sealed class StockJournalTests(ClusterFixture cluster)
 
         probe.Close();
         var first = stock.ReserveAsync("first", 1, Ttl);
-        await WaitUntilAsync(() => probe.Attempts.Count == 1);
+        await Eventually.HoldsAsync(() => probe.Attempts.Count == 1);
         var others = Enumerable.Range(0, 199).Select(i => stock.ReserveAsync($"r-{i}", 1, Ttl)).ToList();
-        await WaitUntilAsync(() => others.All(call => !call.IsCompleted) && probe.Attempts.Count == 1);
+        await Eventually.HoldsAsync(() => others.All(call => !call.IsCompleted) && probe.Attempts.Count == 1);
         await Task.Delay(200);
 
         // Nothing is answered while the batch holding it is not durable.
@@ -61,7 +61,7 @@ public sealed class StockJournalTests(ClusterFixture cluster)
 
         probe.Close();
         var resized = stock.ReserveAsync("mine", 5, Ttl);
-        await WaitUntilAsync(() => probe.Attempts.Count == 2);
+        await Eventually.HoldsAsync(() => probe.Attempts.Count == 2);
         var tooMuch = stock.ReserveAsync("mine", 6, Ttl);
         var newcomer = await stock.ReserveAsync("newcomer", 1, Ttl);
         await Task.Delay(200);
@@ -84,7 +84,7 @@ public sealed class StockJournalTests(ClusterFixture cluster)
         await Assert.ThrowsAsync<NotDurableException>(() => stock.ReserveAsync("lost", 4, Ttl));
         probe.Failing = false;
 
-        await WaitUntilAsync(async () => (await TryGetAsync(stock))?.Reserved == 0);
+        await Eventually.HoldsAsync(async () => (await TryGetAsync(stock))?.Reserved == 0);
         Assert.Equal(ReservationStatus.Unknown, (await stock.ReleaseAsync("lost")).Status);
         Assert.Equal(ReservationStatus.Reserved, (await stock.ReserveAsync("again", 10, Ttl)).Status);
     }
@@ -104,7 +104,7 @@ public sealed class StockJournalTests(ClusterFixture cluster)
         await Assert.ThrowsAsync<NotDurableException>(() => stock.ReserveAsync("late", 1, Ttl));
 
         // The stale activation is gone: the retry decides on the journal's numbers, where nothing is left.
-        var retry = await RetryAsync(() => stock.ReserveAsync("late", 1, Ttl));
+        var retry = await NotDurableRetry.RunAsync(() => stock.ReserveAsync("late", 1, Ttl));
         Assert.Equal(ReservationStatus.InsufficientStock, retry.Status);
         Assert.Equal(new StockLevel(Sku, ClusterFixture.DefaultZone, 10, 10, 0, true), await stock.GetAsync());
     }
@@ -300,34 +300,6 @@ public sealed class StockJournalTests(ClusterFixture cluster)
         catch (NotDurableException)
         {
             return null;
-        }
-    }
-
-    /// <summary>A refused activation is dropped once idle; a retry may still meet it for a moment.</summary>
-    private static async Task<T> RetryAsync<T>(Func<Task<T>> call)
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            try
-            {
-                return await call();
-            }
-            catch (NotDurableException) when (attempt < 500)
-            {
-                await Task.Delay(20);
-            }
-        }
-    }
-
-    private static Task WaitUntilAsync(Func<bool> condition) => WaitUntilAsync(() => Task.FromResult(condition()));
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "The condition did not hold within 10 s.");
-            await Task.Delay(10);
         }
     }
 }
