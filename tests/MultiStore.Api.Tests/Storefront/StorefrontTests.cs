@@ -85,9 +85,34 @@ public sealed class StorefrontTests(ApiFactory api)
     }
 
     [Fact]
+    public async Task Sitemap_AskedAgainWithinAMinute_IsTheSameDocument_AndNeverAnotherStoresOne()
+    {
+        var store = await StoreDriver.OnboardAsync(api, "sf-cache");
+        var other = await StoreDriver.OnboardAsync(api, "sf-cache-other");
+        var first = await store.NewProductAsync();
+        var foreign = await other.NewProductAsync();
+
+        var before = await SitemapUrlsAsync(store);
+        await store.NewProductAsync();
+        var again = await SitemapUrlsAsync(store);
+        var others = await SitemapUrlsAsync(other);
+
+        Assert.Equal([$"http://{store.Host}/", $"http://{store.Host}/products/{first}"], before);
+        Assert.Equal(before, again);
+        Assert.Equal([$"http://{other.Host}/", $"http://{other.Host}/products/{foreign}"], others);
+    }
+
+    [Fact]
     public async Task RobotsAndSitemap_OnAHostOfNoStore_Return404Problem()
     {
         await api.ClientFor("nobody-here.test").GetAsync("/robots.txt").ExpectProblemAsync(HttpStatusCode.NotFound, "store-not-found");
         await api.ClientFor("nobody-here.test").GetAsync("/sitemap.xml").ExpectProblemAsync(HttpStatusCode.NotFound, "store-not-found");
+    }
+
+    private static async Task<List<string>> SitemapUrlsAsync(StoreDriver store)
+    {
+        using var response = await store.Shopper.GetAsync("/sitemap.xml");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return [.. XDocument.Parse(await response.Content.ReadAsStringAsync()).Descendants(Sitemap + "loc").Select(loc => loc.Value)];
     }
 }

@@ -11,7 +11,7 @@ namespace MultiStore.Api.Features.Storefront.Sitemap;
 /// GET /sitemap.xml: per Host, the store's home page and one URL per active product (<c>/products/{handle}</c>) with
 /// its last change, from that store's catalog only (sitemaps.org 0.9, at most 50,000 URLs).
 /// </summary>
-public sealed class Endpoint(TenantGrains grains) : EndpointWithoutRequest
+public sealed class Endpoint(TenantGrains grains, SitemapCache cache) : EndpointWithoutRequest
 {
     public const int MaxUrls = 50_000;
     private const string Namespace = "http://www.sitemaps.org/schemas/sitemap/0.9";
@@ -26,19 +26,22 @@ public sealed class Endpoint(TenantGrains grains) : EndpointWithoutRequest
     public override async Task HandleAsync(CancellationToken ct)
     {
         var origin = StorefrontUrls.Origin(HttpContext.Request);
+        var body = await cache.GetOrBuildAsync(grains.Tenant, origin, () => BuildAsync(origin));
+        await Send.StringAsync(body, contentType: "application/xml; charset=utf-8", cancellation: ct);
+    }
+
+    private async Task<string> BuildAsync(string origin)
+    {
         var catalog = grains.Catalog();
         var products = new List<Product>();
-        // Paged over every product in the order they were created, keeping the active ones: that list only grows at
-        // its end (an archived product keeps its place), so no product is skipped or listed twice when one is archived
-        // or brought back between two pages, as paging over the active ones alone did.
-        for (var skip = 0; products.Count < MaxUrls - 1; skip += 1000)
+        // By cursor over the order products were created in, which only grows at its end: no product is skipped or
+        // listed twice when another is archived or brought back between two pages.
+        int? after = 0;
+        while (after is { } position && products.Count < MaxUrls - 1)
         {
-            var page = await catalog.ListAsync(new ProductQuery(null, null, skip, 1000));
-            products.AddRange(page.Items.Where(product => product.Status == ProductStatus.Active));
-            if (page.Items.Count < 1000)
-            {
-                break;
-            }
+            var page = await catalog.ListAsync(new ProductQuery(ProductStatus.Active, null, 0, 1000, position));
+            products.AddRange(page.Items);
+            after = page.Next;
         }
 
         var text = new StringBuilder();
@@ -57,8 +60,7 @@ public sealed class Endpoint(TenantGrains grains) : EndpointWithoutRequest
         }
 
         // StringBuilder output declares utf-16; the body is sent as UTF-8, so say so.
-        var body = text.ToString().Replace("encoding=\"utf-16\"", "encoding=\"utf-8\"", StringComparison.Ordinal);
-        await Send.StringAsync(body, contentType: "application/xml; charset=utf-8", cancellation: ct);
+        return text.ToString().Replace("encoding=\"utf-16\"", "encoding=\"utf-8\"", StringComparison.Ordinal);
     }
 
     private static async Task WriteUrlAsync(XmlWriter xml, string location, DateTimeOffset? lastModified)
