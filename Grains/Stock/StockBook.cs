@@ -39,6 +39,17 @@ internal sealed class StockBook
     /// <summary>True while a stocked entry's available units are at or below its reorder point.</summary>
     public bool IsLow => IsStocked && ReorderPoint is { } point && Available <= point;
 
+    /// <summary>
+    /// True once the entry has raised a low-stock alert, until an admin's change — an adjustment (set or delta) or a new
+    /// reorder point — leaves it not low: only then can it raise another. Holds released or expired never re-arm it.
+    /// Once per crossing let anyone who can reserve (an anonymous cart) raise an alert, and a webhook call, with every
+    /// hold and release around the point, pushing the store's real alerts out of its list; a cooldown would still let
+    /// them through once per period per entry. "Until restocked" is what a buyer acts on, and it is decided in
+    /// <see cref="Apply"/> from the changes themselves, so a replay rebuilds it exactly (and snapshots carry it): it
+    /// survives reactivation without a write of its own, and costs the hot path one comparison.
+    /// </summary>
+    public bool LowAlerted { get; private set; }
+
     public int HeldCount => _held.Count;
 
     /// <summary>Reservations whose outcome is remembered (for idempotent retries): part of every snapshot.</summary>
@@ -77,8 +88,26 @@ internal sealed class StockBook
 
     public bool TryGetKeyed(string key, out KeyedAdjustment keyed) => _keyed.TryGetValue(key, out keyed!);
 
-    /// <summary>Applies one change; returns the ledger line it makes, if any.</summary>
+    /// <summary>
+    /// Applies one change; returns the ledger line it makes, if any. The change raises a low-stock alert when it turns
+    /// <see cref="LowAlerted"/> on.
+    /// </summary>
     public LedgerEntry? Apply(StockChange change)
+    {
+        var line = ApplyNumbers(change);
+        if (IsLow)
+        {
+            LowAlerted = true;
+        }
+        else if (change.Kind is StockChangeKind.Set or StockChangeKind.Reorder)
+        {
+            LowAlerted = false;
+        }
+
+        return line;
+    }
+
+    private LedgerEntry? ApplyNumbers(StockChange change)
     {
         switch (change.Kind)
         {
@@ -195,7 +224,10 @@ internal sealed class StockBook
             new Dictionary<string, SettledReservation>(_settled),
             ReorderPoint,
             // Left out when empty, so the snapshot of an entry that never saw a key is what it was before keys existed.
-            _keyedOrder.Count > 0 ? [.. _keyedOrder] : null);
+            _keyedOrder.Count > 0 ? [.. _keyedOrder] : null,
+            // Written only when the numbers cannot tell it (a low entry has always alerted), so the snapshot of an entry
+            // that is low now, or never alerted, is what it was before the flag existed.
+            LowAlerted && !IsLow ? true : null);
 
     public static StockBook From(StockSnapshot? snapshot)
     {
@@ -227,6 +259,9 @@ internal sealed class StockBook
         {
             book.Remember(keyed);
         }
+
+        // Left out (see ToSnapshot), as in every snapshot from before the flag: a low entry has alerted, another has not.
+        book.LowAlerted = snapshot.LowAlerted ?? book.IsLow;
 
         return book;
     }

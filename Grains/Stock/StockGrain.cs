@@ -386,9 +386,10 @@ public sealed class StockGrain(
     private void Record(StockChange change)
     {
         ThrowIfBroken();
-        var wasLow = _book.IsLow;
+        // One alert until restocked, not one per crossing (see StockBook.LowAlerted).
+        var alerted = _book.LowAlerted;
         var line = _book.Apply(change);
-        var alert = !wasLow && _book.IsLow ? new LowStockAlert(_sku, _zone, _book.Available, _book.ReorderPoint!.Value, change.At) : null;
+        var alert = !alerted && _book.LowAlerted ? new LowStockAlert(_sku, _zone, _book.Available, _book.ReorderPoint!.Value, change.At) : null;
         Append(change, line, alert);
         if (change is { Kind: StockChangeKind.Hold, ExpiresAt: { } deadline })
         {

@@ -7,6 +7,10 @@ namespace MultiStore.Grains.Stock;
 /// The idempotency keys the entry remembers, oldest first (the order decides which is forgotten first). Null when it
 /// remembers none, and in every snapshot written before keys existed.
 /// </param>
+/// <param name="LowAlerted">
+/// True when <see cref="StockBook.LowAlerted"/> is set on an entry that is not low; null otherwise (it is then whether the
+/// entry is low) and in every snapshot written before the flag existed.
+/// </param>
 public sealed record StockSnapshot(
     int OnHand,
     int SafetyStock,
@@ -15,7 +19,8 @@ public sealed record StockSnapshot(
     IReadOnlyDictionary<string, HeldReservation> Held,
     IReadOnlyDictionary<string, SettledReservation> Settled,
     int? ReorderPoint = null,
-    IReadOnlyList<KeyedAdjustment>? KeyedAdjustments = null);
+    IReadOnlyList<KeyedAdjustment>? KeyedAdjustments = null,
+    bool? LowAlerted = null);
 
 /// <summary>
 /// Units held for a reservation until it expires. A value, not an object: an entry keeps one per open hold, and in a

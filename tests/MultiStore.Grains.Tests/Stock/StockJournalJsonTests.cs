@@ -1,4 +1,5 @@
 using System.Text.Json;
+using MultiStore.Grains.Interfaces.Stock;
 using MultiStore.Grains.Stock;
 using MultiStore.Grains.Stock.Journal;
 
@@ -85,6 +86,29 @@ public sealed class StockJournalJsonTests
         var state = new StockJournalHistory(snapshot, 1, [], 1).ToState();
 
         Assert.Equal(SnapshotBeforeKeys, JsonSerializer.Serialize(state, StockJournalJson.Default.StockSnapshot));
+    }
+
+    [Fact]
+    public void Snapshot_OfAnEntryThatAlertedAndRecovered_StaysAlertedUntilAnAdjustment()
+    {
+        // Low by a hold (alert), back above by its release: a snapshot must not re-arm the entry.
+        var state = new StockJournalHistory(null, 0, [
+            new(StockChangeKind.Set, At, "user:ada", OnHand: 20, Reason: "count"),
+            new(StockChangeKind.Reorder, At, "user:ada", ReorderPoint: 10),
+            new(StockChangeKind.Hold, At, "shopper", "r-1", 10, At.AddMinutes(10)),
+            new(StockChangeKind.Settle, At, "shopper", "r-1", Outcome: ReservationStatus.Released),
+        ], 4).ToState();
+
+        var read = JsonSerializer.Deserialize(JsonSerializer.Serialize(state, StockJournalJson.Default.StockSnapshot), StockJournalJson.Default.StockSnapshot)!;
+        var book = StockBook.From(read);
+        book.Apply(new StockChange(StockChangeKind.Hold, At, "shopper", "r-2", 10, At.AddMinutes(10)));
+        var stillAlerted = book.LowAlerted;
+        book.Apply(new StockChange(StockChangeKind.Settle, At, "shopper", "r-2", Outcome: ReservationStatus.Released));
+        book.Apply(new StockChange(StockChangeKind.Set, At, "user:ada", OnHand: 30, Reason: "restock"));
+
+        Assert.Equal(true, read.LowAlerted);
+        Assert.True(stillAlerted);
+        Assert.False(book.LowAlerted);
     }
 
     private static IReadOnlyList<StockChange> ReadChanges(string json) =>
