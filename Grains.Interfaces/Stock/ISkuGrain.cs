@@ -15,6 +15,12 @@ public interface ISkuGrain : ITenantScopedGrain
     [Alias("AddZone")]
     Task AddZoneAsync(string zone);
 
+    /// <summary>The zones the SKU is stocked in, ordered; empty when unknown. Reads no stock entry.</summary>
+    [RetrySafe]
+    [RequiresPermission(StorePermission.StockRead, StorePermission.StockWrite)]
+    [Alias("GetZones")]
+    Task<IReadOnlyList<string>> GetZonesAsync();
+
     /// <summary>The SKU's levels in every zone it is stocked in, ordered by zone; empty when unknown.</summary>
     [RetrySafe]
     [RequiresPermission(StorePermission.StockRead, StorePermission.Shop)]

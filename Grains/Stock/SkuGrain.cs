@@ -26,6 +26,10 @@ public sealed class SkuGrain([PersistentState("sku", StorageNames.Store)] IPersi
     }
 
     /// <inheritdoc />
+    public Task<IReadOnlyList<string>> GetZonesAsync() =>
+        Task.FromResult<IReadOnlyList<string>>([.. sku.State.Zones.Order(StringComparer.Ordinal)]);
+
+    /// <inheritdoc />
     public async Task<IReadOnlyList<StockLevel>> GetLevelsAsync()
     {
         var (tenant, skuId) = TenantKey.Parse(this.GetPrimaryKeyString());

@@ -169,6 +169,33 @@ public sealed class CatalogImportTests(ApiFactory api, ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task ExportThenImport_StockInAZoneTheWarehouseDoesNotList_ChangesNothing_ButANewSkuThereIsRefused()
+    {
+        // PUT /admin/stock takes any zone; the warehouse lists only main. The export writes "east" all the same.
+        var store = await StoreDriver.OnboardAsync(api, "imp-zone");
+        var handle = await store.NewProductAsync();
+        var skus = (await store.ProductAsync(handle))["variants"]!.AsArray().Select(variant => variant!.Value<string>("sku")!).ToList();
+        await store.SetStockAsync(skus[0], 7);
+        await store.SetStockAsync(skus[0], 3, zone: "east", safetyStock: 1);
+        var exported = await ExportAsync(store);
+        var levels = (await store.StockAsync(skus[0])).ToJsonString();
+
+        var result = await store.Owner.PostAsync("/admin/catalog/import", Csv(exported)).ExpectAsync(HttpStatusCode.OK);
+
+        Assert.Contains($",{skus[0]},east,3,1", exported, StringComparison.Ordinal);
+        Assert.Equal((0, 2), (result.Value<int>("productsUpdated"), result.Value<int>("stockCountsApplied")));
+        Assert.Equal(exported, await ExportAsync(store));
+        Assert.Equal(levels, (await store.StockAsync(skus[0])).ToJsonString());
+
+        // The other variant was never stocked in east: the zone must still be added to the warehouse first.
+        var csv = $"{Header}\n{handle},,,,,color=White,{skus[1]},east,5,\n";
+        var problem = await store.Owner.PostAsync("/admin/catalog/import", Csv(csv)).ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "invalid-import");
+        var error = Assert.Single(problem["errors"]!.AsArray())!;
+        Assert.Equal((2, "zone"), (error.Value<int>("row"), error.Value<string>("column")));
+        Assert.Equal(exported, await ExportAsync(store));
+    }
+
+    [Fact]
     public async Task Import_QuotedFieldsAndWindowsLineEnds_AreRead()
     {
         var store = await StoreDriver.OnboardAsync(api, "imp-quote");

@@ -73,7 +73,9 @@ public sealed class Endpoint(TenantGrains grains) : EndpointWithoutRequest<Respo
         }
 
         var warehouse = await warehouseRead;
-        var (products, counts) = Plan(rows, warehouse.DefaultZone, warehouse.Has, errors);
+        var stockedElsewhere = await StockedInUnlistedZonesAsync(rows, warehouse.DefaultZone, warehouse.Has, ct);
+        var (products, counts) = Plan(
+            rows, warehouse.DefaultZone, (row, zone) => warehouse.Has(zone) || (row.Sku is { } sku && stockedElsewhere.Contains((sku, zone))), errors);
         if (errors.Count > 0)
         {
             await Send.ResultAsync(Invalid(errors));
@@ -185,9 +187,37 @@ public sealed class Endpoint(TenantGrains grains) : EndpointWithoutRequest<Respo
         return columns.ContainsKey(CatalogCsv.Handle) ? (columns, null) : (null, Problem(InvalidImport, "The header needs a 'handle' column."));
     }
 
+    /// <summary>
+    /// The (SKU, zone) pairs of rows that count a zone the warehouse does not list, for a SKU already stocked there.
+    /// <c>PUT /admin/stock/{sku}/{zone}</c> accepts any zone, and the export writes every zone a SKU is stocked in: such
+    /// a row is the export of stock that exists, and importing the export again must change nothing. A zone new to
+    /// the SKU must still be added to the warehouse first. Only rows naming an unlisted zone are looked up (once per
+    /// SKU), so a file within the warehouse's zones costs no lookup.
+    /// </summary>
+    private async Task<HashSet<(string Sku, string Zone)>> StockedInUnlistedZonesAsync(
+        List<CatalogCsv.Row> rows, string defaultZone, Func<string, bool> zoneListed, CancellationToken ct)
+    {
+        var skus = rows
+            .Where(row => row is { OnHand: not null, Sku: not null } && !zoneListed(row.Zone ?? defaultZone))
+            .Select(row => row.Sku!)
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+        var stocked = new HashSet<(string Sku, string Zone)>();
+        await Parallel.ForEachAsync(skus, new ParallelOptions { MaxDegreeOfParallelism = StockLevels.Parallelism, CancellationToken = ct }, async (sku, _) =>
+        {
+            var zones = await grains.Sku(sku).GetZonesAsync();
+            lock (stocked)
+            {
+                stocked.UnionWith(zones.Select(zone => (sku, zone)));
+            }
+        });
+
+        return stocked;
+    }
+
     /// <summary>Groups rows into products (first row's fields win; a later row may not contradict them) and stock counts.</summary>
     private static (List<ProductImport> Products, List<StockCount> Counts) Plan(
-        List<CatalogCsv.Row> rows, string defaultZone, Func<string, bool> zoneExists, List<ImportError> errors)
+        List<CatalogCsv.Row> rows, string defaultZone, Func<CatalogCsv.Row, string, bool> zoneAccepted, List<ImportError> errors)
     {
         var products = new List<ProductImport>();
         var byHandle = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -227,7 +257,7 @@ public sealed class Endpoint(TenantGrains grains) : EndpointWithoutRequest<Respo
                 var zone = row.Zone ?? defaultZone;
                 // The catalog's own idea of one variant: "Café" composed or decomposed, in any case, is one.
                 var key = (row.Handle, CatalogRules.VariantKey(row.Attributes), zone);
-                if (!zoneExists(zone))
+                if (!zoneAccepted(row, zone))
                 {
                     errors.Add(new ImportError(row.Number, CatalogCsv.Zone, $"The store has no zone '{zone}'; add it first (PUT /admin/zones/{zone})."));
                 }
