@@ -10,10 +10,22 @@ namespace MultiStore.Grains.Interfaces.Stock;
 [Alias("multistore.ISkuGrain")]
 public interface ISkuGrain : ITenantScopedGrain
 {
-    /// <summary>Records that the SKU is stocked in <paramref name="zone"/>; idempotent.</summary>
+    /// <summary>
+    /// Records that the SKU is stocked in <paramref name="zone"/>; idempotent. A SKU is stocked in at most as many zones
+    /// as a warehouse may list (50): a zone beyond them is refused (<see cref="RuleCodes.InvalidId"/>).
+    /// </summary>
     [RequiresPermission(StorePermission.StockWrite)]
     [Alias("AddZone")]
     Task AddZoneAsync(string zone);
+
+    /// <summary>
+    /// Refuses, as <see cref="AddZoneAsync"/> would, a zone the SKU may not be stocked in; changes nothing. Asked before
+    /// a zone's stock entry is first set, so that a refused zone is not stocked either.
+    /// </summary>
+    [RetrySafe]
+    [RequiresPermission(StorePermission.StockWrite)]
+    [Alias("EnsureZoneAllowed")]
+    Task EnsureZoneAllowedAsync(string zone);
 
     /// <summary>The zones the SKU is stocked in, ordered; empty when unknown. Reads no stock entry.</summary>
     [RetrySafe]

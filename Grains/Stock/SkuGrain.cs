@@ -2,6 +2,7 @@ using MultiStore.Grains.Hosting;
 using MultiStore.Grains.Interfaces.Common;
 using MultiStore.Grains.Interfaces.Stock;
 using MultiStore.Grains.Interfaces.Tenancy;
+using MultiStore.Grains.Warehouse;
 
 namespace MultiStore.Grains.Stock;
 
@@ -15,14 +16,27 @@ public sealed class SkuState
 /// <summary>A SKU across its zones: the index that lets a per-SKU read find every stock entry.</summary>
 public sealed class SkuGrain([PersistentState("sku", StorageNames.Store)] IPersistentState<SkuState> sku) : Grain, ISkuGrain
 {
+    /// <summary>
+    /// Most zones a SKU is stocked in: a warehouse lists at most as many, and <c>PUT /admin/stock/{sku}/{zone}</c>, which
+    /// takes zones the warehouse does not list, must not grow the index (and every per-SKU read) without bound.
+    /// </summary>
+    public const int MaxZones = WarehouseGrain.MaxZones;
+
     /// <inheritdoc />
     public async Task AddZoneAsync(string zone)
     {
-        IdRules.EnsureZone(zone);
+        EnsureAllowed(zone);
         if (sku.State.Zones.Add(zone))
         {
             await sku.WriteStateAsync();
         }
+    }
+
+    /// <inheritdoc />
+    public Task EnsureZoneAllowedAsync(string zone)
+    {
+        EnsureAllowed(zone);
+        return Task.CompletedTask;
     }
 
     /// <inheritdoc />
@@ -37,5 +51,15 @@ public sealed class SkuGrain([PersistentState("sku", StorageNames.Store)] IPersi
             .Order(StringComparer.Ordinal)
             .Select(zone => GrainFactory.GetGrainByKey<IStockGrain>(TenantKey.For(tenant, StockEntryId.Format(skuId, zone))).GetAsync());
         return await Task.WhenAll(reads);
+    }
+
+    /// <summary>The same answer for <see cref="AddZoneAsync"/> and <see cref="EnsureZoneAllowedAsync"/>: the warehouse's, for its own cap.</summary>
+    private void EnsureAllowed(string zone)
+    {
+        IdRules.EnsureZone(zone);
+        if (!sku.State.Zones.Contains(zone) && sku.State.Zones.Count >= MaxZones)
+        {
+            throw new StoreRuleException(RuleCodes.InvalidId, $"A SKU is stocked in at most {MaxZones} zones; this one already is in {sku.State.Zones.Count}.");
+        }
     }
 }

@@ -26,8 +26,11 @@ public static class StockLevels
         {
             try
             {
+                // As PUT /admin/stock does: a zone beyond the SKU's cap is refused before its entry is stocked.
+                var sku = grains.Sku(count.Sku);
+                await sku.EnsureZoneAllowedAsync(count.Zone);
                 await grains.Stock(count.Sku, count.Zone).AdjustAsync(new StockAdjustment(null, count.OnHand, count.SafetyStock, reason));
-                await grains.Sku(count.Sku).AddZoneAsync(count.Zone);
+                await sku.AddZoneAsync(count.Zone);
             }
             catch (Grains.Interfaces.Common.StoreRuleException refusal)
             {

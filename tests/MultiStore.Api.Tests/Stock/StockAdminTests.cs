@@ -49,6 +49,26 @@ public sealed class StockAdminTests(ApiFactory api)
     }
 
     [Fact]
+    public async Task SetLevel_InA51stZoneOfOneSku_IsRefusedAndStocksNothing()
+    {
+        // Zones the warehouse does not list are taken (the route's contract), but one SKU is stocked in at most 50.
+        var store = StoreDriver.FiberX(api);
+        var sku = store.NewSku("ZONES");
+        for (var index = 0; index < 50; index++)
+        {
+            await store.Owner.PutJsonAsync($"/admin/stock/{sku}/z{index:00}", new { onHand = 1 }).ExpectAsync(HttpStatusCode.OK);
+        }
+
+        var problem = await store.Owner.PutJsonAsync($"/admin/stock/{sku}/one-more", new { onHand = 1 }).ExpectProblemAsync(HttpStatusCode.BadRequest, "invalid-id");
+
+        Assert.Contains("at most 50 zones", problem.Value<string>("detail"));
+        Assert.Equal(50, (await store.StockAsync(sku))["zones"]!.AsArray().Count);
+        // Its stock entry was never set: a reorder point finds no stock there.
+        await store.Owner.PutJsonAsync($"/admin/stock/{sku}/one-more/reorder-point", new { reorderPoint = 1 }).ExpectProblemAsync(HttpStatusCode.NotFound);
+        await store.Owner.PutJsonAsync($"/admin/stock/{sku}/z00", new { onHand = 2 }).ExpectAsync(HttpStatusCode.OK);
+    }
+
+    [Fact]
     public async Task SetLevel_OfACatalogSkuInOtherLetterCase_IsRefusedAndStocksNothing()
     {
         var store = StoreDriver.FiberX(api);

@@ -1,5 +1,7 @@
+using MultiStore.Grains.Interfaces.Common;
 using MultiStore.Grains.Interfaces.Stock;
 using MultiStore.Grains.Interfaces.Tenancy;
+using MultiStore.Grains.Stock;
 using MultiStore.Grains.Tests.Hosting;
 
 namespace MultiStore.Grains.Tests.Stock;
@@ -66,5 +68,25 @@ public sealed class SkuGrainTests(ClusterFixture cluster)
         await cluster.Sku(_tenant, Sku).AddZoneAsync(ClusterFixture.DefaultZone);
 
         Assert.Empty(await cluster.Sku(_tenant, "CAP-BLU").GetLevelsAsync());
+    }
+
+    [Fact]
+    public async Task AddZoneAsync_BeyondTheWarehousesZoneCap_IsRefusedAndListsNothingMore()
+    {
+        using var _ = ClusterFixture.ActAs(_tenant);
+        var sku = cluster.Sku(_tenant, "CAP-ZONES");
+        var zones = Enumerable.Range(0, SkuGrain.MaxZones).Select(index => $"z{index:00}").ToList();
+        foreach (var zone in zones)
+        {
+            await sku.AddZoneAsync(zone);
+        }
+
+        await StoreAssert.RefusedAsync(RuleCodes.InvalidId, () => sku.EnsureZoneAllowedAsync("one-more"));
+        await StoreAssert.RefusedAsync(RuleCodes.InvalidId, () => sku.AddZoneAsync("one-more"));
+        await sku.EnsureZoneAllowedAsync(zones[0]);
+        await sku.AddZoneAsync(zones[0]);
+
+        Assert.Equal(50, SkuGrain.MaxZones);
+        Assert.Equal(zones, await sku.GetZonesAsync());
     }
 }

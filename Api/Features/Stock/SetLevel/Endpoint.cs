@@ -25,9 +25,12 @@ public sealed class Endpoint(TenantGrains grains) : Endpoint<Request, StockLevel
             return;
         }
 
+        // A zone beyond the SKU's cap is refused before its entry is stocked, so the refusal changes nothing.
+        var sku = grains.Sku(req.Sku);
+        await sku.EnsureZoneAllowedAsync(req.Zone);
         var level = await grains.Stock(req.Sku, req.Zone).AdjustAsync(new StockAdjustment(null, req.OnHand, req.SafetyStock, "set"));
         // After the entry exists, so the SKU never lists a zone without stock; AddZone is idempotent on a retry.
-        await grains.Sku(req.Sku).AddZoneAsync(req.Zone);
+        await sku.AddZoneAsync(req.Zone);
         await Send.OkAsync(StockLevelResponse.From(level), ct);
     }
 }
