@@ -204,10 +204,10 @@ public sealed class CatalogGrain(
                 created += before is null ? 1 : 0;
                 updated += before is not null && before != product ? 1 : 0;
                 variantsCreated += product.Variants.Count - (before?.Variants.Count ?? 0);
+                var skus = SkusByVariant(product);
                 foreach (var variant in import.Variants)
                 {
-                    var attributes = CatalogRules.Attributes(variant.Attributes);
-                    skuByRow[variant.Row] = product.Variants.Single(candidate => CatalogRules.SameVariant(candidate.Attributes, attributes)).Sku;
+                    skuByRow[variant.Row] = skus[CatalogRules.VariantKey(variant.Attributes)];
                 }
             }
             catch (StoreRuleException refusal)
@@ -260,22 +260,22 @@ public sealed class CatalogGrain(
                 return null;
             }
 
-            product = Create(next, new ProductDraft(import.Handle, import.Name!, import.Category!, import.Price!.Value, Distinct(variants), null, import.Status ?? ProductStatus.Active));
+            product = Create(next, new ProductDraft(import.Handle, import.Name!, import.Category!, import.Price!.Value, NewVariants([], variants), null, import.Status ?? ProductStatus.Active));
         }
         else
         {
             product = Update(next, product, new ProductChange(import.Name, import.Category, import.Price, null, import.Status));
-            var fresh = Distinct(variants.Where(attributes => !product.Variants.Any(variant => CatalogRules.SameVariant(variant.Attributes, attributes))));
+            var fresh = NewVariants(product.Variants, variants);
             if (fresh.Count > 0)
             {
                 product = AddVariants(next, product, fresh);
             }
         }
 
+        var skus = SkusByVariant(product);
         foreach (var variant in import.Variants.Where(variant => variant.Sku is not null))
         {
-            var attributes = CatalogRules.Attributes(variant.Attributes);
-            var issued = product.Variants.Single(candidate => CatalogRules.SameVariant(candidate.Attributes, attributes)).Sku;
+            var issued = skus[CatalogRules.VariantKey(variant.Attributes)];
             if (issued != variant.Sku)
             {
                 errors.Add(new ImportError(variant.Row, "sku", next.Skus.ContainsKey(variant.Sku!)
@@ -300,11 +300,7 @@ public sealed class CatalogGrain(
         var category = CatalogRules.Category(draft.Category);
         var price = CatalogRules.Price(draft.Price);
         var description = CatalogRules.Description(draft.Description);
-        var variants = Distinct((draft.Variants ?? []).Select(CatalogRules.Attributes));
-        if (variants.Count > CatalogRules.MaxVariants)
-        {
-            throw CatalogRules.Invalid($"A product has at most {CatalogRules.MaxVariants} variants.");
-        }
+        var variants = NewVariants([], (draft.Variants ?? []).Select(CatalogRules.Attributes));
 
         next.SkuPrefix ??= SkuCodes.DefaultPrefix(_tenant);
         var number = ++next.LastProductNumber;
@@ -351,7 +347,7 @@ public sealed class CatalogGrain(
     {
         if (product.Variants.Count + attributeSets.Count > CatalogRules.MaxVariants)
         {
-            throw CatalogRules.Invalid($"A product has at most {CatalogRules.MaxVariants} variants.");
+            throw CatalogRules.Invalid(CatalogRules.MaxVariantsRule);
         }
 
         var variants = product.Variants.ToList();
@@ -367,19 +363,40 @@ public sealed class CatalogGrain(
         return updated;
     }
 
-    /// <summary>The attribute sets that name different variants, first occurrence kept.</summary>
-    private static List<Dictionary<string, string>> Distinct(IEnumerable<Dictionary<string, string>> attributeSets)
+    /// <summary>
+    /// The attribute sets that name variants <paramref name="existing"/> lacks, each once (first occurrence kept);
+    /// refused as soon as the product would pass <see cref="CatalogRules.MaxVariants"/>, however long the list.
+    /// </summary>
+    private static List<Dictionary<string, string>> NewVariants(IReadOnlyList<Variant> existing, IEnumerable<Dictionary<string, string>> attributeSets)
     {
-        var distinct = new List<Dictionary<string, string>>();
+        var seen = existing.Select(variant => CatalogRules.VariantKey(variant.Attributes)).ToHashSet(StringComparer.Ordinal);
+        var fresh = new List<Dictionary<string, string>>();
         foreach (var attributes in attributeSets)
         {
-            if (!distinct.Any(existing => CatalogRules.SameVariant(existing, attributes)))
+            if (seen.Add(CatalogRules.VariantKey(attributes)))
             {
-                distinct.Add(attributes);
+                if (existing.Count + fresh.Count >= CatalogRules.MaxVariants)
+                {
+                    throw CatalogRules.Invalid(CatalogRules.MaxVariantsRule);
+                }
+
+                fresh.Add(attributes);
             }
         }
 
-        return distinct;
+        return fresh;
+    }
+
+    /// <summary>Each variant's SKU by its <see cref="CatalogRules.VariantKey"/>.</summary>
+    private static Dictionary<string, string> SkusByVariant(Product product)
+    {
+        var skus = new Dictionary<string, string>(product.Variants.Count, StringComparer.Ordinal);
+        foreach (var variant in product.Variants)
+        {
+            skus.TryAdd(CatalogRules.VariantKey(variant.Attributes), variant.Sku);
+        }
+
+        return skus;
     }
 
     private static string UniqueSku(CatalogState next, string candidate)
@@ -402,15 +419,13 @@ public sealed class CatalogGrain(
             return code;
         }
 
-        var taken = next.CategoryCodes.Values.ToHashSet(StringComparer.Ordinal);
-        var stem = SkuCodes.CategoryCode(category);
-        code = stem;
-        for (var suffix = 2; taken.Contains(code); suffix++)
+        if (next.CategoryCodes.Count >= CatalogRules.MaxCategories)
         {
-            var digits = suffix.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            code = stem[..Math.Min(stem.Length, SkuCodes.MaxCategoryCodeLength - digits.Length)] + digits;
+            throw CatalogRules.Invalid(
+                $"A store has at most {CatalogRules.MaxCategories} categories (every name it ever used counts); choose one it has.");
         }
 
+        code = next.IssueCategoryCode(SkuCodes.CategoryCode(category));
         next.CategoryCodes[key] = code;
         return code;
     }

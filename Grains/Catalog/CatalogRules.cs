@@ -13,6 +13,9 @@ public static partial class CatalogRules
     public const int MaxCategoryLength = 60;
     public const int MaxDescriptionLength = 2000;
     public const int MaxVariants = 100;
+
+    /// <summary>Most category names a store may have used: each keeps its code for good, renamed or not.</summary>
+    public const int MaxCategories = 10_000;
     public const int MaxAttributeNameLength = 32;
     public const int MaxAttributeValueLength = 40;
     public const decimal MaxPrice = 1_000_000m;
@@ -40,6 +43,8 @@ public static partial class CatalogRules
         string.IsNullOrWhiteSpace(description) ? null
         : IsDescription(description) ? description
         : throw Invalid(DescriptionRule);
+
+    public static readonly string MaxVariantsRule = $"A product has at most {MaxVariants} variants.";
 
     public static readonly string DescriptionRule =
         $"A description has at most {MaxDescriptionLength} characters; line breaks and tabs are its only control characters.";
@@ -100,10 +105,13 @@ public static partial class CatalogRules
             .Select(pair => $"{pair.Key.Trim().ToLowerInvariant()}\u001f{pair.Value.Trim().Normalize(NormalizationForm.FormC).ToUpperInvariant()}")
             .Order(StringComparer.Ordinal));
 
-    /// <summary>True when two attribute sets name the same variant (names exact, values case-insensitive).</summary>
+    /// <summary>
+    /// True when two attribute sets name the same variant: when their <see cref="VariantKey"/>s are one, so the
+    /// catalog has a single idea of "one variant". (Compared with OrdinalIgnoreCase instead, values such as "ſ1" and
+    /// "S1" were two variants here but one key, which the import and the catalog's indexes use.)
+    /// </summary>
     public static bool SameVariant(IReadOnlyDictionary<string, string> left, IReadOnlyDictionary<string, string> right) =>
-        left.Count == right.Count
-        && left.All(pair => right.TryGetValue(pair.Key, out var value) && string.Equals(value, pair.Value, StringComparison.OrdinalIgnoreCase));
+        left.Count == right.Count && string.Equals(VariantKey(left), VariantKey(right), StringComparison.Ordinal);
 
     public static StoreRuleException Invalid(string message) => new(RuleCodes.InvalidProduct, message);
 

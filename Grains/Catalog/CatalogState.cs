@@ -26,6 +26,16 @@ public sealed class CatalogState
     /// <summary>Every SKU ever issued, with the handle of its product: the store-wide uniqueness index.</summary>
     [Id(6)] public Dictionary<string, string> Skus { get; set; } = [];
 
+    // Not persisted (CategoryCodes is the record): built on first use in each copy, then kept for that change.
+    [NonSerialized]
+    private CategoryCodeIssuer? _categoryCodeIssuer;
+
+    /// <summary>
+    /// A code for a new category from <paramref name="stem"/>, unique among <see cref="CategoryCodes"/>; the caller
+    /// records it there. The codes in use are gathered once per copy, so an import of thousands of categories does it once.
+    /// </summary>
+    public string IssueCategoryCode(string stem) => (_categoryCodeIssuer ??= new CategoryCodeIssuer(CategoryCodes.Values)).Issue(stem);
+
     /// <summary>A copy whose collections can be changed without touching this one (products are immutable records).</summary>
     public CatalogState Copy() => new()
     {

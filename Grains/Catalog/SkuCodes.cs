@@ -60,6 +60,27 @@ public static class SkuCodes
         return clean.Length == 0 ? "GEN" : clean[..Math.Min(clean.Length, MaxCategoryCodeLength)];
     }
 
+    /// <summary>
+    /// The highest number a category code may carry to stay unique (<c>HAIR2</c>, <c>HAI100</c>, <c>H99999</c>): five
+    /// digits, so every code keeps at least one letter of its category.
+    /// </summary>
+    public const int MaxCategorySuffix = 99_999;
+
+    /// <summary>
+    /// The code <paramref name="suffix"/> makes of <paramref name="stem"/> (a <see cref="CategoryCode(string)"/>): the
+    /// stem shortened to leave room for the number (<c>HAIRCA</c>, 12 → <c>HAIR12</c>). Null past <see cref="MaxCategorySuffix"/>.
+    /// </summary>
+    public static string? SuffixedCategoryCode(string stem, int suffix)
+    {
+        if (suffix is < 2 or > MaxCategorySuffix)
+        {
+            return null;
+        }
+
+        var digits = suffix.ToString(CultureInfo.InvariantCulture);
+        return stem[..Math.Min(stem.Length, MaxCategoryCodeLength - digits.Length)] + digits;
+    }
+
     /// <summary>The product number part: at least four digits (<c>0042</c>).</summary>
     public static string ProductNumber(int number) => number.ToString("D4", CultureInfo.InvariantCulture);
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text;
+using MultiStore.Grains.Catalog;
 using Xunit.Abstractions;
 
 namespace MultiStore.Api.Tests.Catalog;
@@ -46,6 +47,62 @@ public sealed class CatalogImportTests(ApiFactory api, ITestOutputHelper output)
         var levels = await store.StockAsync(sku);
         Assert.Equal("east", levels["zones"]![0]!.Value<string>("zone"));
         Assert.Equal(8, levels["zones"]![0]!.Value<int>("onHand"));
+    }
+
+    [Fact]
+    public async Task Import_OneHandleWithMoreVariantsThanAProductMayHave_IsRefusedAtTheRowThatPassesTheLimit()
+    {
+        // The shape of a file that once froze a store's catalog: one handle, thousands of variants.
+        var store = await StoreDriver.OnboardAsync(api, "imp-many");
+        var csv = new StringBuilder(Header).Append("\nbig,Big,Misc,1.00,,size=1,,,,\n");
+        for (var size = 2; size <= 5000; size++)
+        {
+            csv.Append($"big,,,,,size={size},,,,\n");
+        }
+
+        var problem = await store.Owner.PostAsync("/admin/catalog/import", Csv(csv.ToString())).ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "invalid-import");
+
+        var error = Assert.Single(problem["errors"]!.AsArray())!;
+        // Row 1 is the header, so the variant past the limit (size=101) is on row 102.
+        Assert.Equal((CatalogRules.MaxVariants + 2, "attributes"), (error.Value<int>("row"), error.Value<string>("column")));
+        Assert.Equal(CatalogRules.MaxVariantsRule, error.Value<string>("message"));
+        await store.Owner.GetAsync("/admin/products/big").ExpectProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Import_OneHandleAtTheVariantLimit_EachInTwoZones_ImportsEveryVariantAndCount()
+    {
+        // More rows than a product may have variants, but one variant takes a row per zone.
+        var store = await StoreDriver.OnboardAsync(api, "imp-limit");
+        await store.Owner.PutJsonAsync("/admin/zones/east", new { name = "East" }).ExpectAsync(HttpStatusCode.OK);
+        var csv = new StringBuilder(Header).Append('\n');
+        for (var size = 1; size <= CatalogRules.MaxVariants; size++)
+        {
+            csv.Append($"full,Full,Misc,1.00,,size={size},,main,{size},\n").Append($"full,,,,,SIZE={size} ,,east,1,\n");
+        }
+
+        var result = await store.Owner.PostAsync("/admin/catalog/import", Csv(csv.ToString())).ExpectAsync(HttpStatusCode.OK);
+
+        Assert.Equal((1, CatalogRules.MaxVariants, 2 * CatalogRules.MaxVariants), (result.Value<int>("productsCreated"), result.Value<int>("variantsCreated"), result.Value<int>("stockCountsApplied")));
+        Assert.Equal(CatalogRules.MaxVariants, (await store.ProductAsync("full"))["variants"]!.AsArray().Count);
+    }
+
+    [Fact]
+    public async Task Import_5000CategoriesSharingACodeStem_GivesEachItsOwnCode()
+    {
+        var store = await StoreDriver.OnboardAsync(api, "imp-cats");
+        var csv = new StringBuilder("handle,name,category,price\n");
+        for (var number = 1; number <= 5000; number++)
+        {
+            csv.Append($"p-{number},Product {number},Miscellaneous {number},1.00\n");
+        }
+
+        var result = await store.Owner.PostAsync("/admin/catalog/import", Csv(csv.ToString())).ExpectAsync(HttpStatusCode.OK);
+
+        Assert.Equal(5000, result.Value<int>("productsCreated"));
+        // Every name cleans to the stem MISCEL: the first keeps it, the rest are numbered in order.
+        string[] codes = [.. await Task.WhenAll(new[] { 1, 2, 10, 100, 1000, 5000 }.Select(async number => (await store.ProductAsync($"p-{number}")).Value<string>("code")!.Split('-')[1]))];
+        Assert.Equal(["MISCEL", "MISCE2", "MISC10", "MIS100", "MI1000", "MI5000"], codes);
     }
 
     [Theory]

@@ -1,3 +1,4 @@
+using MultiStore.Grains.Catalog;
 using MultiStore.Grains.Interfaces.Catalog;
 using MultiStore.Grains.Interfaces.Common;
 using MultiStore.Grains.Interfaces.Tenancy;
@@ -168,6 +169,52 @@ public sealed class CatalogGrainTests(ClusterFixture cluster)
     }
 
     [Fact]
+    public async Task ImportAsync_OneProductWithMoreVariantsThanItMayHave_IsRefusedAndChangesNothing()
+    {
+        using var _ = ClusterFixture.ActAs(_tenant);
+        // Repeats (one variant written two ways) do not count; the variant past the limit does.
+        var variants = Enumerable.Range(1, CatalogRules.MaxVariants + 1)
+            .SelectMany(size => new[] { new VariantImport(2 * size, Size($"{size}x"), null), new VariantImport(2 * size + 1, Size($"{size}X "), null) })
+            .ToList();
+
+        var atLimit = await Catalog.ImportAsync([new(2, "big", "Big", "Misc", 1m, null, variants[..(2 * CatalogRules.MaxVariants)])]);
+        var past = await Catalog.ImportAsync([new(2, "bigger", "Bigger", "Misc", 1m, null, variants)]);
+
+        Assert.Equal((CatalogRules.MaxVariants, 2 * CatalogRules.MaxVariants), (atLimit.VariantsCreated, atLimit.SkuByRow.Count));
+        var error = Assert.Single(past.Errors);
+        Assert.Equal((2, CatalogRules.MaxVariantsRule), (error.Row, error.Message));
+        Assert.Null(await Catalog.GetProductAsync("bigger"));
+    }
+
+    [Fact]
+    public async Task ImportAsync_MoreCategoriesThanAStoreMayHave_IsRefusedAtTheFirstProductPastTheLimit()
+    {
+        using var _ = ClusterFixture.ActAs(_tenant);
+        // Names that all clean to the code stem MISCEL: each new one is numbered.
+        var products = Enumerable.Range(1, CatalogRules.MaxCategories + 1)
+            .Select(number => new ProductImport(number + 1, $"p-{number}", "Product", $"Miscellaneous {number}", 1m, null, [new VariantImport(number + 1, Size("m"), null)]))
+            .ToList();
+
+        var full = await Catalog.ImportAsync(products[..CatalogRules.MaxCategories]);
+        var past = await Catalog.ImportAsync([products[^1]]);
+        var again = await Catalog.ImportAsync([products[^1] with { Category = "miscellaneous 1" }]);
+
+        Assert.Empty(full.Errors);
+        var codes = new HashSet<string>(StringComparer.Ordinal);
+        for (var skip = 0; skip < CatalogRules.MaxCategories; skip += 1000)
+        {
+            codes.UnionWith((await Catalog.ListAsync(new ProductQuery(null, null, skip, 1000))).Items.Select(product => product.Code.Split('-')[1]));
+        }
+
+        Assert.Equal(CatalogRules.MaxCategories, codes.Count);
+        var error = Assert.Single(past.Errors);
+        Assert.Equal(CatalogRules.MaxCategories + 2, error.Row);
+        Assert.Contains($"at most {CatalogRules.MaxCategories} categories", error.Message, StringComparison.Ordinal);
+        Assert.Empty(again.Errors);
+        Assert.Equal(1, again.ProductsCreated);
+    }
+
+    [Fact]
     public async Task CatalogOfOneStore_FromAnotherStore_IsRefused()
     {
         var other = ClusterFixture.NewTenant();
@@ -175,6 +222,8 @@ public sealed class CatalogGrainTests(ClusterFixture cluster)
 
         await Assert.ThrowsAsync<TenantIsolationException>(() => Catalog.ListAsync(new ProductQuery(null, null, 0, 10)));
     }
+
+    private static Dictionary<string, string> Size(string size) => new() { ["size"] = size };
 
     private static Dictionary<string, string> Variant(string color, string size) => new() { ["color"] = color, ["size"] = size };
 

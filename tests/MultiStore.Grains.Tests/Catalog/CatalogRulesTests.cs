@@ -65,6 +65,19 @@ public sealed class CatalogRulesTests
         Assert.NotEqual(key, CatalogRules.VariantKey(new Dictionary<string, string> { ["color"] = "Caf\u00e9" }));
     }
 
+    [Theory]
+    [InlineData("\u017F1", "S1")]
+    [InlineData("Caf\u00e9", "CAF\u00c9")]
+    public void SameVariant_ValuesWithOneKey_AreOneVariant(string left, string right)
+    {
+        // Long s upper-cases to ASCII S but is not OrdinalIgnoreCase-equal to it: the catalog dedupes by
+        // key, so SameVariant must say the same.
+        Dictionary<string, string> first = new() { ["size"] = left }, second = new() { ["size"] = right };
+
+        Assert.Equal(CatalogRules.VariantKey(first), CatalogRules.VariantKey(second));
+        Assert.True(CatalogRules.SameVariant(first, second));
+    }
+
     [Fact]
     public void NameAndCategory_AreKeptInOneFormOfEachAccent() =>
         Assert.Equal(("Caf\u00e9 cr\u00e8me", "Boissons \u00e9t\u00e9"), (CatalogRules.Name("Cafe\u0301 cre\u0300me"), CatalogRules.Category("Boissons e\u0301te\u0301")));

@@ -215,38 +215,53 @@ public sealed class Endpoint(TenantGrains grains) : EndpointWithoutRequest<Respo
         return stocked;
     }
 
-    /// <summary>Groups rows into products (first row's fields win; a later row may not contradict them) and stock counts.</summary>
+    /// <summary>
+    /// Groups rows into products (first row's fields win; a later row may not contradict them) and stock counts. Each
+    /// product's variant rows go into one list, and a product with more distinct variants than
+    /// <see cref="CatalogRules.MaxVariants"/> is an error at the row that passes the limit: the catalog grain, which
+    /// serves the whole store one call at a time, is never handed a file of one product with thousands of variants.
+    /// </summary>
     private static (List<ProductImport> Products, List<StockCount> Counts) Plan(
         List<CatalogCsv.Row> rows, string defaultZone, Func<CatalogCsv.Row, string, bool> zoneAccepted, List<ImportError> errors)
     {
-        var products = new List<ProductImport>();
-        var byHandle = new Dictionary<string, int>(StringComparer.Ordinal);
+        var products = new List<PlannedProduct>();
+        var byHandle = new Dictionary<string, PlannedProduct>(StringComparer.Ordinal);
         var counts = new List<StockCount>();
         var counted = new Dictionary<(string Handle, string Attributes, string Zone), int>();
         foreach (var row in rows)
         {
-            if (!byHandle.TryGetValue(row.Handle, out var index))
+            if (!byHandle.TryGetValue(row.Handle, out var product))
             {
-                byHandle[row.Handle] = products.Count;
-                products.Add(new ProductImport(row.Number, row.Handle, row.Name, row.Category, row.Price, row.Status, [new VariantImport(row.Number, row.Attributes, row.Sku)]));
+                product = new PlannedProduct(new ProductImport(row.Number, row.Handle, row.Name, row.Category, row.Price, row.Status, []));
+                byHandle[row.Handle] = product;
+                products.Add(product);
             }
             else
             {
-                var first = products[index];
+                var first = product.Fields;
                 Agree(row, CatalogCsv.Name, first.Name, row.Name, errors);
                 Agree(row, CatalogCsv.Category, first.Category, row.Category, errors);
                 // Compared as amounts: "10" and "10.00" are one price (prices have at most two decimals).
                 Agree(row, CatalogCsv.Price, first.Price?.ToString("0.##", CultureInfo.InvariantCulture), row.Price?.ToString("0.##", CultureInfo.InvariantCulture), errors);
                 Agree(row, CatalogCsv.Status, first.Status?.ToString(), row.Status?.ToString(), errors);
-                products[index] = first with
+                product.Fields = first with
                 {
                     Name = first.Name ?? row.Name,
                     Category = first.Category ?? row.Category,
                     Price = first.Price ?? row.Price,
                     Status = first.Status ?? row.Status,
-                    Variants = [.. first.Variants, new VariantImport(row.Number, row.Attributes, row.Sku)],
                 };
             }
+
+            // The catalog's own idea of one variant: "Café" composed or decomposed, in any case, is one.
+            var variantKey = CatalogRules.VariantKey(row.Attributes);
+            // A variant may take several rows (one per zone): the limit is on distinct variants, reported once.
+            if (product.VariantKeys.Add(variantKey) && product.VariantKeys.Count == CatalogRules.MaxVariants + 1)
+            {
+                errors.Add(new ImportError(row.Number, CatalogCsv.Attributes, CatalogRules.MaxVariantsRule));
+            }
+
+            product.Variants.Add(new VariantImport(row.Number, row.Attributes, row.Sku));
 
             if (row.Zone is not null && row.OnHand is null)
             {
@@ -255,8 +270,7 @@ public sealed class Endpoint(TenantGrains grains) : EndpointWithoutRequest<Respo
             else if (row.OnHand is { } onHand)
             {
                 var zone = row.Zone ?? defaultZone;
-                // The catalog's own idea of one variant: "Café" composed or decomposed, in any case, is one.
-                var key = (row.Handle, CatalogRules.VariantKey(row.Attributes), zone);
+                var key = (row.Handle, variantKey, zone);
                 if (!zoneAccepted(row, zone))
                 {
                     errors.Add(new ImportError(row.Number, CatalogCsv.Zone, $"The store has no zone '{zone}'; add it first (PUT /admin/zones/{zone})."));
@@ -273,7 +287,7 @@ public sealed class Endpoint(TenantGrains grains) : EndpointWithoutRequest<Respo
             }
         }
 
-        return (products, counts);
+        return ([.. products.Select(product => product.Fields with { Variants = product.Variants })], counts);
     }
 
     private static void Agree(CatalogCsv.Row row, string column, string? first, string? value, List<ImportError> errors)
@@ -294,6 +308,16 @@ public sealed class Endpoint(TenantGrains grains) : EndpointWithoutRequest<Respo
         problem.Details.Extensions["errorCount"] = ordered.Count;
         problem.Details.Extensions["errors"] = ordered.Take(MaxReportedErrors).Select(error => new RowError(error.Row, error.Column, error.Message)).ToList();
         return problem;
+    }
+
+    /// <summary>One product of the file while its rows are gathered: its fields so far and every variant row.</summary>
+    private sealed class PlannedProduct(ProductImport fields)
+    {
+        public ProductImport Fields { get; set; } = fields;
+
+        public List<VariantImport> Variants { get; } = [];
+
+        public HashSet<string> VariantKeys { get; } = new(StringComparer.Ordinal);
     }
 
     /// <summary>A read-only view of the body that answers 413 as soon as more than <paramref name="limit"/> bytes arrive.</summary>
