@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using MultiStore.Grains.Catalog;
 using MultiStore.Grains.Interfaces.Catalog;
@@ -10,7 +11,8 @@ namespace MultiStore.Api.Features.Catalog;
 /// <c>handle,name,category,price,status,attributes,sku,zone,on_hand,safety_stock</c>. Product fields may be left
 /// empty on a product's later rows; attributes read <c>color=Black;size=250ml</c>; <c>sku</c> is issued by the store
 /// (empty for a new variant, or the SKU already issued for it); <c>zone</c>/<c>on_hand</c> set an absolute stock count.
-/// The store is never a column: it is the one the request's host belongs to.
+/// The store is never a column: it is the one the request's host belongs to. Free-text cells (name, category,
+/// attributes) that would start with a formula character are written after a <c>'</c> (see <see cref="EscapeText"/>).
 /// </summary>
 public static class CatalogCsv
 {
@@ -33,6 +35,23 @@ public static class CatalogCsv
     /// <summary>Columns that would name a store: refused outright, since the store comes from the request only.</summary>
     public static IReadOnlySet<string> StoreColumns { get; } = new HashSet<string>(
         ["store", "store_id", "storeid", "tenant", "tenant_id", "tenantid", "shop", "shop_id", "merchant", "domain", "host"], StringComparer.Ordinal);
+
+    /// <summary>
+    /// What makes a spreadsheet read a cell as a formula (OWASP's CSV injection list: <c>= + - @</c>, tab, carriage
+    /// return), and <c>'</c> itself, so that the escape can be undone exactly.
+    /// </summary>
+    private static readonly SearchValues<char> EscapedStarts = SearchValues.Create("=+-@\t\r'");
+
+    /// <summary>
+    /// A free-text cell as exported: one that starts with a formula character, or with <c>'</c>, gets a leading
+    /// <c>'</c>, which a spreadsheet shows as text and <see cref="UnescapeText"/> takes off again. A product named
+    /// <c>=HYPERLINK(…)</c> then reads as its name in the owner's spreadsheet instead of running.
+    /// </summary>
+    public static string EscapeText(string text) => text.Length > 0 && EscapedStarts.Contains(text[0]) ? "'" + text : text;
+
+    /// <summary>A free-text cell as imported: exactly one leading <c>'</c> taken off (none when blank after it).</summary>
+    public static string? UnescapeText(string? cell) =>
+        cell is ['\'', .. var rest] ? (string.IsNullOrWhiteSpace(rest) ? null : rest) : cell;
 
     /// <summary>One parsed data row (row numbers count the header as row 1, as a spreadsheet shows them).</summary>
     public sealed record Row(
@@ -85,7 +104,7 @@ public static class CatalogCsv
         };
 
         var attributes = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (Field(Attributes) is { } attributeText)
+        if (UnescapeText(Field(Attributes)) is { } attributeText)
         {
             foreach (var pair in attributeText.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             {
@@ -118,7 +137,7 @@ public static class CatalogCsv
         }
 
         return errors.Count == before
-            ? new Row(number, handle!, Field(Name), Field(Category), price, status, attributes, sku, zone, onHand, safety)
+            ? new Row(number, handle!, UnescapeText(Field(Name)), UnescapeText(Field(Category)), price, status, attributes, sku, zone, onHand, safety)
             : null;
     }
 
@@ -126,11 +145,11 @@ public static class CatalogCsv
     public static string[] Format(Product product, Variant variant, string? zone, int? onHand, int? safetyStock) =>
     [
         product.Handle,
-        product.Name,
-        product.Category,
+        EscapeText(product.Name),
+        EscapeText(product.Category),
         product.Price.ToString("0.00", CultureInfo.InvariantCulture),
         ProductResponse.StatusName(product.Status),
-        string.Join(';', variant.Attributes.OrderBy(pair => pair.Key, StringComparer.Ordinal).Select(pair => $"{pair.Key}={pair.Value}")),
+        EscapeText(string.Join(';', variant.Attributes.OrderBy(pair => pair.Key, StringComparer.Ordinal).Select(pair => $"{pair.Key}={pair.Value}"))),
         variant.Sku,
         zone ?? string.Empty,
         onHand?.ToString(CultureInfo.InvariantCulture) ?? string.Empty,

