@@ -12,6 +12,8 @@ namespace MultiStore.Api.Tests.Tenancy;
 /// </summary>
 public sealed class EndpointDependencyTests
 {
+    private static readonly Type[] Doors = [typeof(TenantGrains), typeof(PlatformGrains), typeof(OwnedStores), typeof(AuditTrails)];
+
     private static readonly Type[] Forbidden = [typeof(IGrainFactory), typeof(IClusterClient), typeof(IServiceProvider), typeof(IServiceScopeFactory)];
 
     public static IEnumerable<Type> EndpointTypes =>
@@ -54,7 +56,8 @@ public sealed class EndpointDependencyTests
                 : type.Namespace!.Contains(".Stores.", StringComparison.Ordinal) ? typeof(OwnedStores)
                 : type.Namespace!.Contains(".Audit.", StringComparison.Ordinal) ? typeof(AuditTrails)
                 : typeof(TenantGrains);
-            Assert.Equal([expected], parameters);
+            // Anything else it takes (a cache of its own) reaches no grain: the test above refuses factories and clients.
+            Assert.Equal([expected], parameters.Where(Doors.Contains));
         }
     }
 
