@@ -100,12 +100,11 @@ public sealed class HostTenantResolver(IGrainFactory grains, IOptions<TenancyOpt
         }
     }
 
-    /// <summary>Forgets the cached status of <paramref name="tenantId"/> and the cached store of its <paramref name="domains"/> (after a status change made here).</summary>
-    public void Invalidate(string tenantId, IEnumerable<string> domains)
-    {
-        _cache.Remove(StoreKey(tenantId));
-        Invalidate(domains);
-    }
+    /// <summary>
+    /// Forgets the cached status of <paramref name="tenantId"/> (after a status change made here). Its hosts keep their
+    /// cached store: a host only names the store, whose status every resolution reads under the store's own key.
+    /// </summary>
+    public void InvalidateStatus(string tenantId) => _cache.Remove(StoreKey(tenantId));
 
     /// <summary>Forgets the cached store of <paramref name="domains"/> (after an onboarding made here).</summary>
     public void Invalidate(IEnumerable<string> domains)

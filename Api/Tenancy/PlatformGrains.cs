@@ -92,7 +92,7 @@ public sealed class PlatformGrains(IGrainFactory grains, HostTenantResolver reso
         // In the store's trail however it ended, unless there is no such store: one onboarded later under that id must
         // not find entries from before it existed.
         audit.Target(tenant, AuditVia.Platform);
-        resolver.Invalidate(profile.Id, profile.Domains);
+        resolver.InvalidateStatus(profile.Id);
         return profile;
     }
 }
