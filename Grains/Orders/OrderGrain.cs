@@ -134,12 +134,8 @@ public sealed class OrderGrain(
         await _expiryWatch.OnReminderAsync(this, IsPending || IsUnreported);
     }
 
-    private async Task<OrderView> RequireAsync()
-    {
-        await ExpireIfDueAsync();
-        GoUnlessPlaced();
-        return Current ?? throw new StoreRuleException(RuleCodes.NotFound, $"No order '{_orderId}'.");
-    }
+    private async Task<OrderView> RequireAsync() =>
+        await GetAsync() ?? throw new StoreRuleException(RuleCodes.NotFound, $"No order '{_orderId}'.");
 
     /// <summary>
     /// An order asked for under an id never placed (anyone may ask, with any id) goes once answered, rather than
