@@ -28,7 +28,9 @@ public static class MetricsExtensions
     public static WebApplicationBuilder AddMultiStoreMetrics(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<MetricsOptions>().BindConfiguration(MetricsOptions.SectionName).ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<MetricsOptions>, MetricsOptionsValidator>();
+        builder.Services.AddSingleton<IValidateOptions<MetricsOptions>>(provider => MetricsOptionsValidator.For(
+            provider.GetRequiredService<IHostEnvironment>().IsDevelopment(),
+            provider.GetRequiredService<IConfiguration>()));
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(Meters).AddPrometheusExporter(
             // Every scrape reads current values: Prometheus scrapes every 15-30 s, so the exporter's default 300 ms
             // response cache saves nothing and would hand a second scraper (or a test) a stale page.

@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
 using MultiStore.Api.Hosting;
 
 namespace MultiStore.Api.Tests.Hosting;
@@ -28,9 +29,29 @@ public sealed class MetricsPortTests(MetricsPortApiFactory api) : IClassFixture<
     [InlineData(70000)]
     public void MetricsOptionsValidator_PortOutOfRange_NamesTheKey(int port)
     {
-        var result = new MetricsOptionsValidator().Validate(null, new MetricsOptions { Port = port });
+        var result = new MetricsOptionsValidator(anyPortHarmless: true).Validate(null, new MetricsOptions { Port = port });
 
         Assert.True(result.Failed);
         Assert.Contains("Metrics:Port", result.FailureMessage, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(false, "http://127.0.0.1:5180", null, true)]
+    [InlineData(false, "http://localhost:5080;http://[::1]:5081", null, true)]
+    [InlineData(true, "http://+:8080", null, true)]
+    [InlineData(false, "http://+:8080", null, false)]
+    [InlineData(false, "http://0.0.0.0:8080", null, false)]
+    [InlineData(false, "http://+:8080;http://+:9090", 9090, true)]
+    public void MissingMetricsPort_IsRefusedWhereThePublicPortIsReachable(bool isDevelopment, string urls, int? port, bool accepted)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Urls"] = urls }).Build();
+
+        var result = MetricsOptionsValidator.For(isDevelopment, configuration).Validate(null, new MetricsOptions { Port = port });
+
+        Assert.Equal(accepted, result.Succeeded);
+        if (!accepted)
+        {
+            Assert.Contains("Metrics:Port", result.FailureMessage, StringComparison.Ordinal);
+        }
     }
 }
