@@ -17,7 +17,8 @@ public sealed record OnboardingOptions(
 /// <summary>
 /// Fills a newly created store: catalog settings, the template's zones, products (one catalog import: one write) and
 /// stock. Every step can be run again (zones and products by id, stock only where none was ever set), which is how
-/// an onboarding asked again finishes its store.
+/// an onboarding asked again after a filling that failed part-way finishes its store. Once a filling succeeded the
+/// store is marked filled and is never filled again (<see cref="Tenancy.PlatformGrains.OnboardAsync"/>).
 /// </summary>
 public static class StoreOnboarding
 {

@@ -46,11 +46,27 @@ public sealed class PlatformGrains(IGrainFactory grains, HostTenantResolver reso
     {
         var profile = await CreateAsync(spec, actor);
         var tenant = TenantId.Parse(profile.Id);
+        var record = grains.GetGrainByKey<ITenantGrain>(TenantKey.For(tenant, ITenantGrain.EntityId));
+        using (TenantContext.ForPlatform(actor))
+        {
+            // Asked again after it finished (its answer lost): the store is its staff's now, filling it again would
+            // revert their changes. Asked again after a filling that failed part-way: every step is repeatable.
+            if (await record.IsFilledAsync())
+            {
+                return profile;
+            }
+        }
+
         using (TenantContext.ForTenant(tenant, $"{StoreOnboarding.Actor} for {actor}"))
         {
             var store = new RequestTenant();
             store.Set(tenant);
             await StoreOnboarding.ApplyAsync(new TenantGrains(grains, store), options, ct);
+        }
+
+        using (TenantContext.ForPlatform(actor))
+        {
+            await record.MarkFilledAsync();
         }
 
         return profile;

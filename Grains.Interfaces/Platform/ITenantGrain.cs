@@ -22,6 +22,18 @@ public interface ITenantGrain : ITenantScopedGrain
     [PlatformAccess, AnyStoreCaller, Alias("Get")]
     Task<TenantProfile?> GetAsync();
 
+    /// <summary>
+    /// Whether onboarding finished filling the store. A repeated onboarding of a filled store fills nothing again,
+    /// so it cannot undo what the store's staff changed since (an archived product, a price, the default zone).
+    /// </summary>
+    [RetrySafe]
+    [PlatformAccess(PlatformOnly = true), Alias("IsFilled")]
+    Task<bool> IsFilledAsync();
+
+    /// <summary>Records that onboarding finished filling the store; idempotent.</summary>
+    [PlatformAccess(PlatformOnly = true), Alias("MarkFilled")]
+    Task MarkFilledAsync();
+
     /// <summary>Sets the store's status; idempotent.</summary>
     [PlatformAccess(PlatformOnly = true), Alias("SetStatus")]
     Task<TenantProfile> SetStatusAsync(TenantStatus status);

@@ -10,6 +10,9 @@ namespace MultiStore.Grains.Platform;
 public sealed class TenantState
 {
     [Id(0)] public TenantProfile? Profile { get; set; }
+
+    /// <summary>When onboarding finished filling the store (template, catalog settings), or null while it has not.</summary>
+    [Id(1)] public DateTimeOffset? FilledAt { get; set; }
 }
 
 /// <summary>One store's own record; only the platform directory changes it.</summary>
@@ -55,6 +58,24 @@ public sealed class TenantGrain(
 
     /// <inheritdoc />
     public Task<TenantProfile?> GetAsync() => Task.FromResult(tenant.State.Profile);
+
+    /// <inheritdoc />
+    public Task<bool> IsFilledAsync() => Task.FromResult(tenant.State.FilledAt is not null);
+
+    /// <inheritdoc />
+    public async Task MarkFilledAsync()
+    {
+        if (tenant.State.Profile is null)
+        {
+            throw new StoreRuleException(RuleCodes.NotFound, "No store has this id.");
+        }
+
+        if (tenant.State.FilledAt is null)
+        {
+            tenant.State.FilledAt = time.GetUtcNow();
+            await tenant.WriteStateAsync();
+        }
+    }
 
     /// <inheritdoc />
     public async Task<TenantProfile> SetStatusAsync(TenantStatus status)

@@ -79,6 +79,27 @@ public sealed class OnboardingTests(ApiFactory api)
         await Platform.PostJsonAsync("/platform/tenants", body with { name = "Another" }).ExpectProblemAsync(HttpStatusCode.Conflict, "tenant-exists");
     }
 
+    [Fact]
+    public async Task Onboard_AskedAgainAfterTheStoreChanged_KeepsWhatItsStaffChanged()
+    {
+        var id = $"onb-{Guid.NewGuid():N}"[..14];
+        var body = new { id, name = "Kumo", domains = new[] { $"{id}.test" }, template = "fashion", skuPrefix = "KUMO" };
+        await Platform.PostJsonAsync("/platform/tenants", body).ExpectAsync(HttpStatusCode.Created);
+        var shopper = api.ClientFor($"{id}.test");
+        using var owner = api.ClientFor($"{id}.test", api.StoreToken(id, StoreRoles.Owner));
+        var handle = (await shopper.GetAsync("/api/products").ExpectAsync(HttpStatusCode.OK))["items"]![0]!.Value<string>("handle");
+        await owner.PostAsync($"/admin/products/{handle}/archive", null).ExpectAsync(HttpStatusCode.OK);
+        await owner.PutJsonAsync("/admin/zones/store-front", new { name = "Shop floor", isDefault = true }).ExpectAsync(HttpStatusCode.OK);
+
+        // The operator's client sends the same onboarding again, long after its answer was lost.
+        await Platform.PostJsonAsync("/platform/tenants", body).ExpectAsync(HttpStatusCode.Created);
+
+        await shopper.GetAsync($"/api/products/{handle}").ExpectProblemAsync(HttpStatusCode.NotFound);
+        var zones = await owner.GetAsync("/admin/zones").ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("store-front", zones.Value<string>("defaultZone"));
+        Assert.Contains(zones["zones"]!.AsArray(), zone => zone!.Value<string>("zone") == "store-front" && zone!.Value<string>("name") == "Shop floor");
+    }
+
     [Theory]
     [InlineData("fashion")]
     [InlineData("beauty")]
