@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using MultiStore.Api.Features.Catalog;
@@ -24,6 +25,12 @@ public static class StoreOnboarding
 {
     public const string Actor = "system:onboarding";
 
+    // The theme is stored and measured as written here. The default encoder writes every non-ASCII character as a
+    // six-character escape, so a theme of 3,000 CJK characters that the request's limit accepts would be refused as
+    // 18 KB. Nothing renders the stored text into HTML, so the relaxed encoder will do: it escapes only what JSON
+    // needs, and characters beyond the Basic Multilingual Plane (emoji), which no encoder of the runtime leaves as is.
+    private static readonly JsonSerializerOptions ThemeWriting = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary>
     /// The theme the store starts with: the operator's theme, with the brand colours under <c>colors</c> and, for a
     /// template, its font and section layout where the operator's theme has none.
@@ -49,7 +56,7 @@ public static class StoreOnboarding
             theme["sections"] ??= new JsonArray([.. template.Sections.Select(section => JsonValue.Create(section))]);
         }
 
-        return theme.ToJsonString(JsonSerializerOptions.Default);
+        return theme.ToJsonString(ThemeWriting);
     }
 
     /// <summary>Applies catalog settings and the template to the store <paramref name="grains"/> is bound to.</summary>

@@ -147,6 +147,43 @@ public sealed class OnboardingTests(ApiFactory api)
         Assert.Equal(0, listing.Value<int>("total"));
     }
 
+    [Fact]
+    public async Task Onboard_ThemeInAnyScript_IsMeasuredAsSent()
+    {
+        var id = $"uni-{Guid.NewGuid():N}"[..14];
+        // About 10,000 characters of JSON as sent; written with an escape per character it would pass the 16 KB limit.
+        var tagline = new string('漢', 3000) + string.Concat(Enumerable.Repeat("é<&>'+", 1000)) + string.Concat(Enumerable.Repeat("😀", 100));
+
+        // Sent as UTF-8 text, as a browser or most clients send it (this test client's serializer would escape it).
+        var body = $$$"""{"id":"{{{id}}}","name":"Kanji","domains":["{{{id}}}.test"],"theme":{"tagline":"{{{tagline}}}"},"brandColors":{"primary":"#123"}}""";
+
+        var created = await Platform.PostAsync("/platform/tenants", Http.Json(body)).ExpectAsync(HttpStatusCode.Created);
+
+        Assert.Equal(tagline, created["theme"]!.Value<string>("tagline"));
+        var storefront = await api.ClientFor($"{id}.test").GetAsync("/api/storefront").ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(tagline, storefront["theme"]!.Value<string>("tagline"));
+    }
+
+    [Fact]
+    public async Task Onboard_ThemeTooLongOnceTheBrandColorsAreAdded_Returns400NamingTheTheme()
+    {
+        var id = $"big-{Guid.NewGuid():N}"[..14];
+        var theme = new { tagline = new string('x', 16_300) };
+
+        var problem = await Platform.PostJsonAsync("/platform/tenants", new
+        {
+            id,
+            name = "Big",
+            domains = new[] { $"{id}.test" },
+            theme,
+            brandColors = new { primary = "#123456", secondary = "#654321", accent = "#abcdef" },
+        }).ExpectProblemAsync(HttpStatusCode.BadRequest, "invalid-request");
+
+        Assert.Contains("theme", problem.ToJsonString(), StringComparison.Ordinal);
+        var stores = await Platform.GetAsync("/platform/tenants").ExpectAsync(HttpStatusCode.OK);
+        Assert.DoesNotContain(id, stores.ToJsonString(), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("""{"template":"groceries"}""")]
     [InlineData("""{"brandColors":{"primary":"red"}}""")]

@@ -28,6 +28,14 @@ public sealed class Endpoint(PlatformGrains platform) : Endpoint<Request, Tenant
     {
         var onboarding = new OnboardingOptions(req.BrandColors, req.Template, req.SkuPrefix, req.Currency);
         var theme = StoreOnboarding.Theme(req.Theme is { ValueKind: JsonValueKind.Object } value ? value.GetRawText() : "{}", onboarding);
+        if (theme.Length > RequestValidator.MaxThemeLength)
+        {
+            // Brand colours and the template's defaults are added to the operator's theme, and characters outside
+            // the Basic Multilingual Plane (emoji) are stored escaped: the limit applies to the theme as stored.
+            AddError(request => request.Theme, $"The theme, with the brand colours and template added, may have at most {RequestValidator.MaxThemeLength} characters of JSON (an emoji counts 12).");
+            ThrowIfAnyErrors();
+        }
+
         var spec = new TenantSpec(req.Id!, req.Name!.Trim(), [.. req.Domains!.Select(RequestValidator.Normalize)], theme);
         var profile = await platform.OnboardAsync(spec, onboarding, User.ActorName(), ct);
         await Send.ResponseAsync(TenantResponse.From(profile), StatusCodes.Status201Created, ct);
