@@ -13,7 +13,9 @@ namespace MultiStore.Grains.Orders;
 /// An order's lifecycle. Stock calls come first and are idempotent, the order's own state is written after
 /// them: a crash in between is repaired by the retry (or the expiry sweep) doing the same calls again. Once a
 /// change is durable the order reports itself to the store's <see cref="IStoreAnalyticsGrain"/>; a report that
-/// fails is retried by the order's timer and reminder, and the analytics grain counts every order only once.
+/// fails is retried by the order's timer and reminder, and the analytics grain counts every order only once. The
+/// closing status analytics acknowledged is stored afterwards by the same timer (see <see cref="KeepAcknowledgedAsync"/>),
+/// and until then the timer and reminder stay, so a settled order does not report again in a later activation.
 /// </summary>
 public sealed class OrderGrain(
     [PersistentState("order", StorageNames.Shopping)] IPersistentState<OrderState> order,
@@ -27,7 +29,7 @@ public sealed class OrderGrain(
     private TenantId _tenant;
     private string _orderId = string.Empty;
 
-    /// <summary>The status the store's analytics acknowledged during this activation (null: none yet).</summary>
+    /// <summary>The status the store's analytics acknowledged (null: none yet); stored once closed, see <see cref="OrderState.Reported"/>.</summary>
     private OrderStatus? _reported;
 
     private OrderView? Current => order.State.Order;
@@ -36,11 +38,21 @@ public sealed class OrderGrain(
 
     private bool IsUnreported => Current is { } current && current.Status != _reported;
 
+    /// <summary>
+    /// Whether the order still needs its watch: it is open (its deadline), or closed but the acknowledged report of
+    /// its close is not stored yet.
+    /// </summary>
+    private bool IsUnsettled => Current is { } current && current.Status != order.State.Reported;
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         (_tenant, _orderId) = TenantKey.Parse(this.GetPrimaryKeyString());
-        // Whether the last activation's report got through is not stored: reporting again is harmless.
+        // A settled order was acknowledged and stored so: it reports nothing. An open one reports its placement again
+        // (analytics remembers open orders, so that counts nothing), and a closed one whose acknowledgment was not
+        // stored reports its close again and stores it now, rather than arming a timer and a reminder for it.
+        _reported = order.State.Reported;
         await ReportAsync();
+        await KeepAcknowledgedAsync();
         await WatchExpiryAsync();
     }
 
@@ -131,7 +143,8 @@ public sealed class OrderGrain(
         using var scope = TenantContext.ForTenant(_tenant, "system:expiry");
         await ExpireIfDueAsync();
         await ReportAsync();
-        await _expiryWatch.OnReminderAsync(this, IsPending || IsUnreported);
+        await KeepAcknowledgedAsync();
+        await _expiryWatch.OnReminderAsync(this, IsUnsettled);
     }
 
     private async Task<OrderView> RequireAsync() =>
@@ -218,15 +231,41 @@ public sealed class OrderGrain(
         }
     }
 
+    /// <summary>
+    /// Stores the closing status analytics acknowledged, so no later activation reports the order again. Done by the
+    /// watch (or an activation), not by the call that closed the order: the payer or canceller is answered without
+    /// waiting for this write, and the watch it keeps armed a tick longer was armed anyway while the order was open
+    /// (its reminder's removal moves from the closing call to the same tick). A failed write leaves memory as storage
+    /// is and ends the activation; the reminder, still registered, brings the order back to report and store again.
+    /// </summary>
+    private async Task KeepAcknowledgedAsync()
+    {
+        if (Current is not { Status: not OrderStatus.PendingPayment } current || _reported != current.Status || order.State.Reported == current.Status)
+        {
+            return;
+        }
+
+        var stored = order.State.Reported;
+        order.State.Reported = current.Status;
+        try
+        {
+            await order.WriteStateAsync();
+        }
+        catch (Exception failure)
+        {
+            order.State.Reported = stored;
+            logger.LogWarning(failure, "Order {Tenant}/{Order} could not store its acknowledged {Status}; the activation is dropped", _tenant, _orderId, current.Status);
+            DeactivateOnIdle();
+        }
+    }
+
     private Task WatchExpiryAsync() =>
-        _expiryWatch.UpdateAsync(this, IsPending || IsUnreported, options.Value, async () =>
+        _expiryWatch.UpdateAsync(this, IsUnsettled, options.Value, async () =>
         {
             await ExpireIfDueAsync();
-            if (IsUnreported)
-            {
-                await ReportAsync();
-                await WatchExpiryAsync();
-            }
+            await ReportAsync();
+            await KeepAcknowledgedAsync();
+            await WatchExpiryAsync();
         });
 
     private IStockGrain StockOf(OrderLine line) =>

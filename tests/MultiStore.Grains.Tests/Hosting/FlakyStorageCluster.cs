@@ -16,6 +16,9 @@ public sealed class FlakyStorageCluster : IAsyncLifetime
         _cluster?.Silos[0].SiloHost.Services.GetRequiredService<FlakyGrainStorage>()
         ?? throw new InvalidOperationException("The cluster is not deployed.");
 
+    /// <summary>Ends <paramref name="grain"/>'s activation; its next call activates it again from what storage holds.</summary>
+    public Task DeactivateAsync(IAddressable grain) => _cluster!.DeactivateAsync(grain);
+
     public async Task InitializeAsync()
     {
         var builder = new InProcessTestClusterBuilder(1);
