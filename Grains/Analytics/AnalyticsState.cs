@@ -10,12 +10,13 @@ public sealed class AnalyticsState
     /// <summary>The currency of the revenue figures (the last order's).</summary>
     [Id(0)] public string? Currency { get; set; }
 
-    /// <summary>Figures by UTC day, keyed <c>yyyy-MM-dd</c>.</summary>
+    /// <summary>Figures by UTC day, keyed <c>yyyy-MM-dd</c>; the last <see cref="StoreAnalyticsRules.KeptDays"/> days.</summary>
     [Id(1)] public Dictionary<string, AnalyticsDay> Days { get; set; } = new(StringComparer.Ordinal);
 
     /// <summary>
-    /// How far each recently placed order was counted (placed, or closed with which status): what makes a repeated
-    /// report count nothing. Forgotten <see cref="StoreAnalyticsRules.OrderMemory"/> after the order was placed.
+    /// How far each open or recently placed order was counted (placed, or closed with which status): what makes a
+    /// repeated report count nothing. A closed order is forgotten <see cref="StoreAnalyticsRules.ReportWindow"/> after
+    /// it was placed, an open one stays until it closes (at most <see cref="StoreAnalyticsRules.OpenOrderMemory"/>).
     /// </summary>
     [Id(2)] public Dictionary<string, CountedOrder> Orders { get; set; } = new(StringComparer.Ordinal);
 

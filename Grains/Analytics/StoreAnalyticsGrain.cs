@@ -19,7 +19,8 @@ public sealed class StoreAnalyticsGrain(
     TimeProvider time,
     ILogger<StoreAnalyticsGrain> logger) : Grain, IStoreAnalyticsGrain
 {
-    private static readonly TimeSpan ForgetEvery = TimeSpan.FromHours(1);
+    // Pruning walks the whole memory; hourly is often enough for windows of hours and years.
+    private static readonly TimeSpan PruneEvery = TimeSpan.FromHours(1);
 
     // What reads and decisions see; analytics.State lags it by the reports of the write to come.
     private AnalyticsState _view = new();
@@ -27,7 +28,7 @@ public sealed class StoreAnalyticsGrain(
     private long _accepted;
     private long _durable;
     private Task _write = Task.CompletedTask;
-    private DateTimeOffset _forgotAt;
+    private DateTimeOffset _prunedAt;
     private Exception? _broken;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
@@ -40,7 +41,7 @@ public sealed class StoreAnalyticsGrain(
     public async Task RecordAsync(OrderView order)
     {
         EnsureUsable();
-        if (order.CreatedAt >= Now - StoreAnalyticsRules.OrderMemory && StoreAnalyticsRules.Count(_view, order))
+        if (StoreAnalyticsRules.MayCount(_view, order, Now) && StoreAnalyticsRules.Count(_view, order))
         {
             _unwritten.Add(order);
             _accepted++;
@@ -77,11 +78,13 @@ public sealed class StoreAnalyticsGrain(
         }
 
         _unwritten.Clear();
-        if (Now - _forgotAt > ForgetEvery)
+        // The first write of an activation prunes, so a state stored with a longer memory shrinks on it. Both copies
+        // are pruned alike: the view equals the state here, every report being counted into both.
+        if (Now - _prunedAt > PruneEvery)
         {
-            _forgotAt = Now;
-            StoreAnalyticsRules.ForgetOrdersBefore(analytics.State, Now - StoreAnalyticsRules.OrderMemory);
-            StoreAnalyticsRules.ForgetOrdersBefore(_view, Now - StoreAnalyticsRules.OrderMemory);
+            _prunedAt = Now;
+            StoreAnalyticsRules.Prune(analytics.State, Now);
+            StoreAnalyticsRules.Prune(_view, Now);
         }
 
         try

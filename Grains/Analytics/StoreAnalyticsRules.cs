@@ -9,11 +9,40 @@ namespace MultiStore.Grains.Analytics;
 public static class StoreAnalyticsRules
 {
     /// <summary>
-    /// How long an order is remembered as counted. A report of an order placed longer ago than this is ignored: it
-    /// cannot be told from one already counted. Orders settle within their payment window (minutes), and a report
-    /// that failed is retried within seconds, so only a report delayed by weeks is lost (and never double counted).
+    /// A report of an order the memory does not hold counts only if the order was placed less than this ago, and a
+    /// closed order is remembered until it was placed this long ago: so a report of a forgotten order is always too old
+    /// to count, and is never counted twice. What it bounds is what every write of the store's figures carries: the
+    /// orders placed in this window, plus the open ones. Six hours because reports come within minutes: the placing
+    /// call reports itself, a failed report is retried by the order's timer (seconds) or, after a silo died, its
+    /// reminder (a minute), and an order stores the closing status analytics acknowledged, so a later activation of a
+    /// settled order does not report again (one that died before storing it reports again from its reminder, within
+    /// minutes). The trade-off: an order whose first report is held up longer than this (analytics storage down for
+    /// six hours) is not counted at all, rather than possibly twice.
     /// </summary>
-    public static readonly TimeSpan OrderMemory = TimeSpan.FromDays(30);
+    public static readonly TimeSpan ReportWindow = TimeSpan.FromHours(6);
+
+    /// <summary>
+    /// An open order is remembered until its close is counted, however long ago it was placed (its close must count
+    /// once): open orders are few, since none waits longer than its payment window (a hold lasts at most
+    /// <see cref="Interfaces.Stock.ReservationRequest.LongestHold"/>) plus the time a down cluster takes to expire it.
+    /// Past this an open order is forgotten all the same, so an order whose close never comes (a state written before
+    /// orders stored their acknowledged status) does not stay for ever; its close, if it ever came, is too old to count.
+    /// </summary>
+    public static readonly TimeSpan OpenOrderMemory = TimeSpan.FromDays(30);
+
+    /// <summary>
+    /// How many UTC days of figures a store keeps, today included: two years, at least
+    /// <see cref="IStoreAnalyticsGrain.MaxDays"/> so the longest read ending today finds every day of it. Older days
+    /// read as zeros.
+    /// </summary>
+    public const int KeptDays = 2 * IStoreAnalyticsGrain.MaxDays;
+
+    /// <summary>
+    /// Whether a report of <paramref name="order"/> may count at <paramref name="now"/>: the memory holds the order,
+    /// or it was placed within <see cref="ReportWindow"/>. Decided before <see cref="Count"/>, which never forgets.
+    /// </summary>
+    public static bool MayCount(AnalyticsState state, OrderView order, DateTimeOffset now) =>
+        state.Orders.ContainsKey(order.OrderId) || order.CreatedAt >= now - ReportWindow;
 
     /// <summary>Counts what <paramref name="order"/> adds to <paramref name="state"/>; false when it adds nothing.</summary>
     public static bool Count(AnalyticsState state, OrderView order)
@@ -65,12 +94,27 @@ public static class StoreAnalyticsRules
         return changed;
     }
 
-    /// <summary>Forgets the orders placed before <paramref name="cutoff"/>; their figures stay.</summary>
-    public static void ForgetOrdersBefore(AnalyticsState state, DateTimeOffset cutoff)
+    /// <summary>
+    /// Forgets what can no longer be reported legitimately at <paramref name="now"/>: closed orders placed before
+    /// <see cref="ReportWindow"/>, open ones placed before <see cref="OpenOrderMemory"/>, and the figures of days
+    /// before the last <see cref="KeptDays"/>. A state written with a longer memory shrinks to this on its next prune.
+    /// </summary>
+    public static void Prune(AnalyticsState state, DateTimeOffset now)
     {
-        foreach (var (orderId, counted) in state.Orders.Where(order => order.Value.PlacedAt < cutoff).ToList())
+        var forgotten = state.Orders
+            .Where(order => order.Value.PlacedAt < now - (order.Value.Status == OrderStatus.PendingPayment ? OpenOrderMemory : ReportWindow))
+            .Select(order => order.Key)
+            .ToList();
+        foreach (var orderId in forgotten)
         {
             state.Orders.Remove(orderId);
+        }
+
+        // Keys are yyyy-MM-dd, so ordinal order is date order.
+        var firstKept = DayKey(DayOf(now).AddDays(1 - KeptDays));
+        foreach (var day in state.Days.Keys.Where(day => string.CompareOrdinal(day, firstKept) < 0).ToList())
+        {
+            state.Days.Remove(day);
         }
     }
 

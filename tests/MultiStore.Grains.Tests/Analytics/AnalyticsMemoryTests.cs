@@ -1,3 +1,4 @@
+using System.Globalization;
 using MultiStore.Grains.Analytics;
 using MultiStore.Grains.Interfaces.Analytics;
 using MultiStore.Grains.Interfaces.Orders;
@@ -44,4 +45,33 @@ public sealed class AnalyticsMemoryTests(FlakyStorageCluster cluster) : IClassFi
         var today = StoreAnalyticsRules.DayOf(DateTimeOffset.UtcNow);
         Assert.Equal(SalesFigures.Zero, (await Analytics.GetAsync(today.AddDays(-1), today, 0)).Totals);
     }
+
+    [Fact]
+    public async Task StateStoredWithAMonthOfOrders_ShrinksOnItsNextWrite_ToOpenAndRecentOrdersAndTheKeptDays()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var today = StoreAnalyticsRules.DayOf(now);
+        var old = new AnalyticsState { Currency = "EUR" };
+        // An hour's order for 30 days, as the former 30-day memory kept them, and one order still open for two days.
+        for (var hour = 0; hour < 30 * 24; hour++)
+        {
+            old.Orders[$"paid-{hour}"] = new CountedOrder(OrderStatus.Paid, now - TimeSpan.FromHours(hour + 0.5));
+        }
+
+        old.Orders["open"] = new CountedOrder(OrderStatus.PendingPayment, now - TimeSpan.FromDays(2));
+        old.Days[DayKey(today)] = new AnalyticsDay { OrdersPlaced = 24, OrdersPaid = 24 };
+        old.Days[DayKey(today.AddYears(-3))] = new AnalyticsDay { OrdersPlaced = 7 };
+        cluster.Storage.Overwrite("analytics", Analytics.GetGrainId(), old);
+
+        using var _ = ClusterFixture.ActAs(_tenant);
+        await Analytics.RecordAsync(new OrderView("new", "cart", OrderStatus.PendingPayment, [new OrderLine(Sku, Zone, 1, "r", 3m)], now, now.AddMinutes(15), null, null, "EUR"));
+
+        var stored = cluster.Storage.Stored<AnalyticsState>("analytics", Analytics.GetGrainId())!;
+        var recent = Enumerable.Range(0, (int)StoreAnalyticsRules.ReportWindow.TotalHours).Select(hour => $"paid-{hour}");
+        Assert.Equal(recent.Append("new").Append("open").Order(StringComparer.Ordinal), stored.Orders.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal([DayKey(today)], stored.Days.Keys);
+        Assert.Equal(25, (await Analytics.GetAsync(today, today, 0)).Totals.OrdersPlaced);
+    }
+
+    private static string DayKey(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 }

@@ -1,3 +1,4 @@
+using MultiStore.Grains.Analytics;
 using MultiStore.Grains.Interfaces.Analytics;
 using MultiStore.Grains.Interfaces.Catalog;
 using MultiStore.Grains.Interfaces.Orders;
@@ -150,6 +151,28 @@ public sealed class StoreAnalyticsTests(ClusterFixture cluster)
     }
 
     [Fact]
+    public async Task RecordAsync_AfterTheReportWindow_ALateRepeatOfASettledOrderCountsNothing_AndAnOpenOrderStillCloses()
+    {
+        using var acting = ClusterFixture.ActAs(_tenant);
+        var start = cluster.Now;
+        var settled = Report("settled", start, OrderStatus.PendingPayment);
+        var open = Report("open", start, OrderStatus.PendingPayment);
+        await Analytics.RecordAsync(settled);
+        await Analytics.RecordAsync(open);
+        await Analytics.RecordAsync(settled with { Status = OrderStatus.Paid, ClosedAt = start.AddMinutes(1) });
+
+        // Past the window (and the hourly prune), a new order's write makes analytics forget the settled order.
+        cluster.Time.Advance(StoreAnalyticsRules.ReportWindow + TimeSpan.FromHours(2));
+        await Analytics.RecordAsync(Report("later", cluster.Now, OrderStatus.PendingPayment));
+        await Analytics.RecordAsync(settled with { Status = OrderStatus.Paid, ClosedAt = start.AddMinutes(1) });
+        await Analytics.RecordAsync(settled);
+        await Analytics.RecordAsync(open with { Status = OrderStatus.Cancelled, ClosedAt = cluster.Now });
+
+        var figures = await Analytics.GetAsync(DayOf(start), DayOf(cluster.Now), 0);
+        Assert.Equal(new SalesFigures(3, 1, 1, 0, 4m, 1, 0), figures.Totals);
+    }
+
+    [Fact]
     public async Task GetAsync_RangeBackwardsOrTooLong_IsRefused()
     {
         using var acting = ClusterFixture.ActAs(_tenant);
@@ -212,6 +235,9 @@ public sealed class StoreAnalyticsTests(ClusterFixture cluster)
     }
 
     private static DateOnly DayOf(DateTimeOffset at) => DateOnly.FromDateTime(at.UtcDateTime);
+
+    private static OrderView Report(string orderId, DateTimeOffset placedAt, OrderStatus status) =>
+        new(orderId, "cart", status, [new OrderLine(LooseSku, ClusterFixture.DefaultZone, 1, $"{orderId}-line", 4m)], placedAt, placedAt.AddMinutes(10), null, null, "EUR");
 
     /// <summary>A catalog in EUR with a plain tee (19.90) and a mug in two colours (7.25), 1,000 units of each SKU.</summary>
     private async Task<List<string>> StockedCatalogAsync()

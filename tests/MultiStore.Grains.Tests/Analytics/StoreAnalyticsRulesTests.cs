@@ -1,0 +1,74 @@
+using MultiStore.Grains.Analytics;
+using MultiStore.Grains.Interfaces.Analytics;
+using MultiStore.Grains.Interfaces.Orders;
+
+namespace MultiStore.Grains.Tests.Analytics;
+
+/// <summary>What a store's analytics remembers, and for how long: only what can still be reported, and two years of days.</summary>
+public sealed class StoreAnalyticsRulesTests
+{
+    private static readonly DateTimeOffset Now = new(2031, 6, 15, 12, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void Prune_PastTheReportWindow_ForgetsClosedOrders_KeepsOpenOnes_AndALateReportOfAForgottenOneCountsNothing()
+    {
+        var window = StoreAnalyticsRules.ReportWindow;
+        var state = new AnalyticsState();
+        var settledLongAgo = Report("settled-long-ago", Now - window - TimeSpan.FromMinutes(1), OrderStatus.Paid);
+        StoreAnalyticsRules.Count(state, settledLongAgo);
+        StoreAnalyticsRules.Count(state, Report("settled-recently", Now - window + TimeSpan.FromMinutes(1), OrderStatus.Cancelled));
+        StoreAnalyticsRules.Count(state, Report("open-for-a-day", Now - TimeSpan.FromDays(1), OrderStatus.PendingPayment));
+        StoreAnalyticsRules.Count(state, Report("open-too-long", Now - StoreAnalyticsRules.OpenOrderMemory - TimeSpan.FromMinutes(1), OrderStatus.PendingPayment));
+        var before = Totals(state);
+
+        StoreAnalyticsRules.Prune(state, Now);
+
+        Assert.Equal(["open-for-a-day", "settled-recently"], state.Orders.Keys.Order(StringComparer.Ordinal));
+        // The figures stay; only the memory of which orders made them goes.
+        Assert.Equal(before, Totals(state));
+        // A repeated report of the forgotten order is too old to count, so it is not counted twice.
+        Assert.False(StoreAnalyticsRules.MayCount(state, settledLongAgo, Now));
+        // The open order's close still counts, however long ago it was placed.
+        var closing = Report("open-for-a-day", Now - TimeSpan.FromDays(1), OrderStatus.Expired);
+        Assert.True(StoreAnalyticsRules.MayCount(state, closing, Now) && StoreAnalyticsRules.Count(state, closing));
+        Assert.Equal(1, Totals(state).OrdersExpired);
+    }
+
+    [Fact]
+    public void Prune_DaysBeforeTheKeptDays_AreDropped_AndTheLongestReadStillFindsEveryDayOfIt()
+    {
+        var today = StoreAnalyticsRules.DayOf(Now);
+        var state = new AnalyticsState();
+        var oldestRead = today.AddDays(1 - IStoreAnalyticsGrain.MaxDays);
+        var oldestKept = today.AddDays(1 - StoreAnalyticsRules.KeptDays);
+        foreach (var day in new[] { today, oldestRead, oldestKept, oldestKept.AddDays(-1), today.AddYears(-5) })
+        {
+            StoreAnalyticsRules.Count(state, Report($"placed-{day:yyyyMMdd}", new DateTimeOffset(day, TimeOnly.MinValue, TimeSpan.Zero), OrderStatus.PendingPayment));
+        }
+
+        StoreAnalyticsRules.Prune(state, Now);
+
+        Assert.True(StoreAnalyticsRules.KeptDays >= IStoreAnalyticsGrain.MaxDays);
+        Assert.Equal(
+            [oldestKept, oldestRead, today],
+            state.Days.Keys.Select(key => DateOnly.ParseExact(key, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)).Order());
+        var longestRead = StoreAnalyticsRules.Read(state, oldestRead, today, 0);
+        Assert.Equal(2, longestRead.Totals.OrdersPlaced);
+        Assert.Equal(1, StoreAnalyticsRules.Read(state, oldestKept, oldestKept, 0).Totals.OrdersPlaced);
+        Assert.Equal(0, StoreAnalyticsRules.Read(state, oldestKept.AddDays(-1), oldestKept.AddDays(-1), 0).Totals.OrdersPlaced);
+    }
+
+    private static OrderView Report(string orderId, DateTimeOffset placedAt, OrderStatus status) => new(
+        orderId,
+        "cart",
+        status,
+        [new OrderLine("SKU", "main", 1, $"{orderId}-line", 5m)],
+        placedAt,
+        placedAt + TimeSpan.FromMinutes(15),
+        status == OrderStatus.PendingPayment ? null : placedAt + TimeSpan.FromMinutes(1),
+        null,
+        "EUR");
+
+    private static SalesFigures Totals(AnalyticsState state) =>
+        state.Days.Values.Aggregate(SalesFigures.Zero, (sum, day) => sum.Plus(day.Figures()));
+}
