@@ -92,7 +92,8 @@ public sealed class StockAlertsGrain(
     {
         if (State.Entries.Any(entry => entry.Alert == alert))
         {
-            // A retry of a raise that was stored (its answer was lost): the alert is there once.
+            // A retry of a raise that was stored (its answer was lost), or an entry raising again an alert whose
+            // acknowledgement it never journaled (its silo died first): the alert is there once, delivered once.
             return;
         }
 

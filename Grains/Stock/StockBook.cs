@@ -15,6 +15,7 @@ internal sealed class StockBook
     private readonly Queue<(string Id, DateTimeOffset SettledAt)> _settledOrder = new();
     private readonly Dictionary<string, KeyedAdjustment> _keyed = new(StringComparer.Ordinal);
     private readonly Queue<KeyedAdjustment> _keyedOrder = new();
+    private readonly List<OutstandingAlert> _outstandingAlerts = [];
 
     /// <summary>
     /// Most idempotency keys an entry remembers; a newer keyed adjustment makes it forget the oldest. Applied in
@@ -23,6 +24,13 @@ internal sealed class StockBook
     /// client's retry window; <see cref="StockGrain.KeyRetention"/> bounds the time.
     /// </summary>
     public const int MaxKeyedAdjustments = 1_000;
+
+    /// <summary>
+    /// Most alerts an entry keeps waiting for the store's acknowledgement; a newer one makes it forget the oldest. Each
+    /// needs an admin's restock after the one before, so this many only pile up while the store has been unable to
+    /// store alerts for a long time, and the newest tell it what it needs to know.
+    /// </summary>
+    public const int MaxOutstandingAlerts = 20;
 
     public int OnHand { get; private set; }
 
@@ -49,6 +57,13 @@ internal sealed class StockBook
     /// survives reactivation without a write of its own, and costs the hot path one comparison.
     /// </summary>
     public bool LowAlerted { get; private set; }
+
+    /// <summary>
+    /// Alerts raised (by durable changes, once their batch is) that the store has not acknowledged storing, oldest
+    /// first: raised again when the entry activates, so an alert is lost neither to a silo that dies before the store
+    /// has it nor to a store that could not store it. Empty nearly always.
+    /// </summary>
+    public IReadOnlyList<OutstandingAlert> OutstandingAlerts => _outstandingAlerts;
 
     public int HeldCount => _held.Count;
 
@@ -90,13 +105,19 @@ internal sealed class StockBook
 
     /// <summary>
     /// Applies one change; returns the ledger line it makes, if any. The change raises a low-stock alert when it turns
-    /// <see cref="LowAlerted"/> on.
+    /// <see cref="LowAlerted"/> on; a replayed one marked <see cref="StockChange.RaisesAlert"/> leaves that alert
+    /// outstanding, until a change carrying its <see cref="StockChange.StoredAlertAt"/> acknowledges it.
     /// </summary>
     public LedgerEntry? Apply(StockChange change)
     {
         var line = ApplyNumbers(change);
         if (IsLow)
         {
+            if (!LowAlerted && change.RaisesAlert)
+            {
+                Await(change);
+            }
+
             LowAlerted = true;
         }
         else if (change.Kind is StockChangeKind.Set or StockChangeKind.Reorder)
@@ -104,8 +125,34 @@ internal sealed class StockBook
             LowAlerted = false;
         }
 
+        if (change.StoredAlertAt is { } storedAt && _outstandingAlerts.FindIndex(alert => alert.At == storedAt) is var index and >= 0)
+        {
+            _outstandingAlerts.RemoveAt(index);
+        }
+
         return line;
     }
+
+    /// <summary>
+    /// Applies a change decided now. When it raises an alert (rare), the change to journal is the one marked
+    /// <see cref="StockChange.RaisesAlert"/>, so a replay knows the alert is outstanding as this book does; any other
+    /// change is journaled as it is, and the hot path writes nothing more.
+    /// </summary>
+    public (StockChange Journaled, LedgerEntry? Line, OutstandingAlert? Alert) ApplyDecided(StockChange change)
+    {
+        var alerted = LowAlerted;
+        var line = Apply(change);
+        if (alerted || !LowAlerted)
+        {
+            return (change, line, null);
+        }
+
+        var marked = change with { RaisesAlert = true };
+        return (marked, line, Await(marked));
+    }
+
+    /// <summary>Whether <paramref name="alert"/> still waits for the store's acknowledgement.</summary>
+    public bool IsOutstanding(OutstandingAlert alert) => _outstandingAlerts.Contains(alert);
 
     private LedgerEntry? ApplyNumbers(StockChange change)
     {
@@ -227,7 +274,9 @@ internal sealed class StockBook
             _keyedOrder.Count > 0 ? [.. _keyedOrder] : null,
             // Written only when the numbers cannot tell it (a low entry has always alerted), so the snapshot of an entry
             // that is low now, or never alerted, is what it was before the flag existed.
-            LowAlerted && !IsLow ? true : null);
+            LowAlerted && !IsLow ? true : null,
+            // Left out when none, so the snapshot of an entry whose alerts were all stored is what it was before.
+            _outstandingAlerts.Count > 0 ? [.. _outstandingAlerts] : null);
 
     public static StockBook From(StockSnapshot? snapshot)
     {
@@ -262,8 +311,23 @@ internal sealed class StockBook
 
         // Left out (see ToSnapshot), as in every snapshot from before the flag: a low entry has alerted, another has not.
         book.LowAlerted = snapshot.LowAlerted ?? book.IsLow;
+        // Left out when none, as in every snapshot from before acknowledgements: those alerts count as handed over.
+        book._outstandingAlerts.AddRange(snapshot.OutstandingAlerts ?? []);
 
         return book;
+    }
+
+    /// <summary>Leaves the alert <paramref name="raising"/> raises outstanding (the numbers are those after it).</summary>
+    private OutstandingAlert Await(StockChange raising)
+    {
+        var alert = new OutstandingAlert(Available, ReorderPoint!.Value, raising.At);
+        _outstandingAlerts.Add(alert);
+        if (_outstandingAlerts.Count > MaxOutstandingAlerts)
+        {
+            _outstandingAlerts.RemoveAt(0);
+        }
+
+        return alert;
     }
 
     /// <summary>Remembers a keyed adjustment as the newest, forgetting the oldest beyond <see cref="MaxKeyedAdjustments"/>.</summary>

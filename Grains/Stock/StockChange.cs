@@ -12,7 +12,11 @@ public enum StockChangeKind
     /// <summary>A reservation now holds <see cref="StockChange.Quantity"/> units until <see cref="StockChange.ExpiresAt"/> (new, resized or extended).</summary>
     Hold = 1,
 
-    /// <summary>A reservation ended with <see cref="StockChange.Outcome"/> (confirmed, released or expired).</summary>
+    /// <summary>
+    /// A reservation ended with <see cref="StockChange.Outcome"/> (confirmed, released or expired). With the empty
+    /// reservation id (<see cref="StockChange.NoReservation"/>, which no reservation can have) it settles nothing: that
+    /// is how the store's acknowledgement of an alert (<see cref="StockChange.StoredAlertAt"/>) is journaled.
+    /// </summary>
     Settle = 2,
 
     /// <summary>An admin set the reorder point (<see cref="StockChange.ReorderPoint"/>; null clears it).</summary>
@@ -44,4 +48,14 @@ public sealed record StockChange(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] int SafetyStock = 0,
     string? Reason = null,
     int? ReorderPoint = null,
-    string? IdempotencyKey = null);
+    string? IdempotencyKey = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool RaisesAlert = false,
+    DateTimeOffset? StoredAlertAt = null)
+{
+    /// <summary>The reservation id of an acknowledgement: empty, which <see cref="ReservationRequest.EnsureId"/> refuses to any reservation.</summary>
+    public const string NoReservation = "";
+
+    /// <summary>The journal's record that the store has stored <paramref name="alert"/>.</summary>
+    public static StockChange AlertStored(OutstandingAlert alert, DateTimeOffset now) =>
+        new(StockChangeKind.Settle, now, "system:alerts", NoReservation, StoredAlertAt: alert.At);
+}

@@ -41,11 +41,20 @@ public sealed class StockGrain(
     /// <summary>Most ledger lines one page may ask for.</summary>
     public const int MaxLedgerPage = 500;
 
-    /// <summary>The pauses between attempts to hand a low-stock alert to the store (about half a minute in all).</summary>
+    /// <summary>
+    /// The pauses between attempts to hand a low-stock alert to the store (about half a minute in all). An alert still
+    /// not stored after them stays outstanding in the book, and the entry's next activation raises it again.
+    /// </summary>
     private static readonly TimeSpan[] AlertRetryPauses = [.. new[] { 0.2, 0.5, 1, 2, 4, 8, 15 }.Select(TimeSpan.FromSeconds)];
+
+    /// <summary>How many times one activation tries to hand an alert to the store.</summary>
+    internal static int AlertAttempts => AlertRetryPauses.Length + 1;
+
     private const int MaxReasonLength = 200;
 
     private readonly DeadlineTimer _deadlineTimer = new();
+    // The alerts being handed to the store now: an activation's raise and a batch's never send one twice at once.
+    private readonly HashSet<OutstandingAlert> _raising = [];
     private StockBook _book = new();
     private string _stream = string.Empty;
     private string _sku = string.Empty;
@@ -61,6 +70,9 @@ public sealed class StockGrain(
     private long _version;
     private int _changesSinceSnapshot;
     private Exception? _broken;
+    // Set once the activation is going: an alert's raise may outlive it, and its acknowledgement must not write a
+    // batch that a newer activation, already loaded, would then meet as a conflict.
+    private bool _deactivating;
 
     // The wake-up time the batches so far leave in the journal (see StockWakeUp). Unknown after activation, so the
     // first batch writes it whatever it is; after that, only batches that move the earliest deadline carry it.
@@ -84,6 +96,18 @@ public sealed class StockGrain(
         _book.ForgetKeysBefore(Now - KeyRetention);
         ExpireDue();
         FollowDeadlines();
+        if (_book.OutstandingAlerts.Count > 0)
+        {
+            // Raised by an activation that ended (or gave up) before the store acknowledged them; their changes were
+            // loaded from the journal, so they are durable. Not awaited: the store may be the very thing that fails.
+            _ = RaiseAlertsAsync([.. _book.OutstandingAlerts]);
+        }
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _deactivating = true;
+        return Task.CompletedTask;
     }
 
     /// <inheritdoc />
@@ -386,11 +410,10 @@ public sealed class StockGrain(
     private void Record(StockChange change)
     {
         ThrowIfBroken();
-        // One alert until restocked, not one per crossing (see StockBook.LowAlerted).
-        var alerted = _book.LowAlerted;
-        var line = _book.Apply(change);
-        var alert = !alerted && _book.LowAlerted ? new LowStockAlert(_sku, _zone, _book.Available, _book.ReorderPoint!.Value, change.At) : null;
-        Append(change, line, alert);
+        // One alert until restocked, not one per crossing (see StockBook.LowAlerted); the change that raises one is
+        // journaled marked, so the alert stays outstanding until the store acknowledges it.
+        var (journaled, line, alert) = _book.ApplyDecided(change);
+        Append(journaled, line, alert);
         if (change is { Kind: StockChangeKind.Hold, ExpiresAt: { } deadline })
         {
             _deadlineTimer.Follow(this, deadline, change.At, WakeAsync);
@@ -403,7 +426,7 @@ public sealed class StockGrain(
     /// Adds a change (or, with none, just the wake-up time) to the open batch, or to a new one when the journal has
     /// sealed it. The wake-up time goes along when the change moved it; a snapshot, when enough changes have passed.
     /// </summary>
-    private void Append(StockChange? change, LedgerEntry? line, LowStockAlert? alert)
+    private void Append(StockChange? change, LedgerEntry? line, OutstandingAlert? alert)
     {
         ThrowIfBroken();
         var next = _book.NextDeadline;
@@ -505,35 +528,72 @@ public sealed class StockGrain(
 
     /// <summary>
     /// Tells the store about low stock once the change behind it is durable, retrying with a growing pause when the
-    /// store cannot take an alert (its state write failed, its silo left): raising is idempotent, so a retry of an
-    /// alert that did land adds nothing. An alert is given up only after <see cref="AlertRetryPauses"/> are spent,
-    /// and that is logged as an error.
+    /// store cannot take an alert (its state write failed, its silo left), then journals the store's acknowledgement:
+    /// until that is durable the alert is outstanding, and a later activation raises it again. Raising is idempotent,
+    /// so a retry of an alert that did land adds nothing. This activation stops trying once
+    /// <see cref="AlertRetryPauses"/> are spent, and that is logged as an error.
     /// </summary>
-    private async Task RaiseAlertsAsync(List<LowStockAlert> alerts)
+    private async Task RaiseAlertsAsync(IReadOnlyList<OutstandingAlert> alerts)
     {
         var tenant = TenantKey.Parse(_stream).Tenant;
         using var scope = TenantContext.ForTenant(tenant, "system:stock");
         var store = GrainFactory.GetGrainByKey<IStockAlertsGrain>(TenantKey.For(tenant, IStockAlertsGrain.EntityId));
         foreach (var alert in alerts)
         {
-            for (var attempt = 0; ; attempt++)
+            if (!_raising.Add(alert))
             {
-                try
+                continue;
+            }
+
+            try
+            {
+                if (await TryRaiseAsync(store, alert.ToAlert(_sku, _zone)))
                 {
-                    await store.RaiseAsync(alert);
-                    break;
-                }
-                catch (Exception exception) when (attempt < AlertRetryPauses.Length)
-                {
-                    logger.LogWarning(exception, "Stock {Stream} could not raise its low-stock alert (attempt {Attempt}); retrying", _stream, attempt + 1);
-                    await Task.Delay(AlertRetryPauses[attempt], time);
-                }
-                catch (Exception exception)
-                {
-                    logger.LogError(exception, "Stock {Stream} gave up raising its low-stock alert at {At} after {Attempts} attempts", _stream, alert.At, attempt + 1);
-                    break;
+                    Acknowledge(alert);
                 }
             }
+            finally
+            {
+                _raising.Remove(alert);
+            }
+        }
+    }
+
+    private async Task<bool> TryRaiseAsync(IStockAlertsGrain store, LowStockAlert alert)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                await store.RaiseAsync(alert);
+                return true;
+            }
+            catch (Exception exception) when (attempt < AlertRetryPauses.Length)
+            {
+                logger.LogWarning(exception, "Stock {Stream} could not raise its low-stock alert (attempt {Attempt}); retrying", _stream, attempt + 1);
+                await Task.Delay(AlertRetryPauses[attempt], time);
+            }
+            catch (Exception exception)
+            {
+                logger.LogError(
+                    exception,
+                    "Stock {Stream} gave up raising its low-stock alert at {At} after {Attempts} attempts; it stays outstanding and is raised again when the entry next activates",
+                    _stream, alert.At, attempt + 1);
+                return false;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Journals that the store has <paramref name="alert"/>: one small change per alert, never per reservation. It
+    /// joins the open batch when there is one; nobody waits for it. Should it never be durable (or the activation be
+    /// going already), the next activation raises the alert again, which the store ignores.
+    /// </summary>
+    private void Acknowledge(OutstandingAlert alert)
+    {
+        if (_broken is null && !_deactivating && _book.IsOutstanding(alert))
+        {
+            Record(StockChange.AlertStored(alert, Now));
         }
     }
 
@@ -715,7 +775,7 @@ public sealed class StockGrain(
         public bool HandedOver { get; set; }
 
         /// <summary>Low-stock alerts raised by its changes, once it is durable; null until one is (most raise none).</summary>
-        public List<LowStockAlert>? Alerts { get; set; }
+        public List<OutstandingAlert>? Alerts { get; set; }
 
         /// <summary>
         /// Completes when the batch is durable, or fails with the activation's own error (storage exceptions are not

@@ -11,6 +11,10 @@ namespace MultiStore.Grains.Stock;
 /// True when <see cref="StockBook.LowAlerted"/> is set on an entry that is not low; null otherwise (it is then whether the
 /// entry is low) and in every snapshot written before the flag existed.
 /// </param>
+/// <param name="OutstandingAlerts">
+/// Alerts raised whose storing the store has not acknowledged yet, oldest first: the entry raises them again when it
+/// activates. Null when there are none (nearly always), and in every snapshot written before acknowledgements existed.
+/// </param>
 public sealed record StockSnapshot(
     int OnHand,
     int SafetyStock,
@@ -20,7 +24,18 @@ public sealed record StockSnapshot(
     IReadOnlyDictionary<string, SettledReservation> Settled,
     int? ReorderPoint = null,
     IReadOnlyList<KeyedAdjustment>? KeyedAdjustments = null,
-    bool? LowAlerted = null);
+    bool? LowAlerted = null,
+    IReadOnlyList<OutstandingAlert>? OutstandingAlerts = null);
+
+/// <summary>
+/// A low-stock alert the entry raised (its change is durable) that the store has not acknowledged storing. Its
+/// numbers are those after the change that raised it, so a replay rebuilds the very alert raised live, and the store,
+/// which ignores an alert it already has, stores it once however often it is raised.
+/// </summary>
+public sealed record OutstandingAlert(int Available, int ReorderPoint, DateTimeOffset At)
+{
+    public LowStockAlert ToAlert(string sku, string zone) => new(sku, zone, Available, ReorderPoint, At);
+}
 
 /// <summary>
 /// Units held for a reservation until it expires. A value, not an object: an entry keeps one per open hold, and in a

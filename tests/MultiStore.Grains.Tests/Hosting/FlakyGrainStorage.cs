@@ -17,6 +17,12 @@ public sealed class FlakyGrainStorage(IGrainStorageSerializer serializer) : IGra
     /// <summary>The next write of <paramref name="grain"/>'s state, or the one after <paramref name="succeeding"/> more, fails; later ones succeed.</summary>
     public void FailNextWrite(GrainId grain, int succeeding = 0) => _failures[grain] = new Failure(succeeding, null);
 
+    /// <summary>The next <paramref name="count"/> writes of <paramref name="grain"/>'s state fail; later ones succeed.</summary>
+    public void FailWrites(GrainId grain, int count) => _failures[grain] = new Failure(0, null, count);
+
+    /// <summary>Whether a write of <paramref name="grain"/>'s state is still set to fail.</summary>
+    public bool WillFail(GrainId grain) => _failures.ContainsKey(grain);
+
     /// <summary>The next write of any grain's state named <paramref name="stateName"/> fails: for grains whose key the test cannot know.</summary>
     public void FailNextWriteOf(string stateName) => _stateFailures[stateName] = true;
 
@@ -74,7 +80,15 @@ public sealed class FlakyGrainStorage(IGrainStorageSerializer serializer) : IGra
         {
             if (failure.Succeeding == 0)
             {
-                _failures.TryRemove(grainId, out _);
+                if (failure.Failing > 1)
+                {
+                    _failures[grainId] = failure with { Failing = failure.Failing - 1 };
+                }
+                else
+                {
+                    _failures.TryRemove(grainId, out _);
+                }
+
                 if (failure.Held is { } held)
                 {
                     await held.ReachedAndWaitAsync();
@@ -108,8 +122,8 @@ public sealed class FlakyGrainStorage(IGrainStorageSerializer serializer) : IGra
         return Task.CompletedTask;
     }
 
-    /// <summary>Per grain: how many more writes succeed before the one that fails, and whether that one waits to be released.</summary>
-    private sealed record Failure(int Succeeding, HeldWrite? Held);
+    /// <summary>Per grain: how many more writes succeed before the ones that fail, whether the first waits to be released, how many fail.</summary>
+    private sealed record Failure(int Succeeding, HeldWrite? Held, int Failing = 1);
 
     /// <summary>A failing write that waits for the test's go-ahead.</summary>
     public sealed class HeldWrite

@@ -111,6 +111,81 @@ public sealed class StockJournalJsonTests
         Assert.False(book.LowAlerted);
     }
 
+    [Fact]
+    public void Changes_OfAnOlderJournal_ThatRaisedAnAlert_LeaveNoneOutstanding()
+    {
+        // As a build before acknowledgements wrote them: the change that raised the alert carries no mark.
+        var state = new StockJournalHistory(null, 0, ReadChanges(
+            """[{"kind":0,"at":"2030-01-01T08:00:00+00:00","actor":"user:ada","outcome":5,"onHand":20,"reason":"count"},""" +
+            """{"kind":3,"at":"2030-01-01T08:00:00+00:00","actor":"user:ada","outcome":5,"reorderPoint":10},""" +
+            """{"kind":1,"at":"2030-01-01T08:00:00+00:00","actor":"shopper","reservationId":"r-1","quantity":10,"expiresAt":"2030-01-01T08:10:00+00:00","outcome":5}]"""), 3).ToState();
+
+        Assert.True(state.IsStocked);
+        Assert.Null(state.LowAlerted);
+        Assert.Null(state.OutstandingAlerts);
+    }
+
+    [Fact]
+    public void Snapshot_KeepsAnOutstandingAlert_UntilTheStoreAcknowledgesIt()
+    {
+        var alertAt = At.AddMinutes(1);
+        var state = new StockJournalHistory(null, 0, [
+            new(StockChangeKind.Set, At, "user:ada", OnHand: 20, Reason: "count"),
+            new(StockChangeKind.Reorder, At, "user:ada", ReorderPoint: 10),
+            new(StockChangeKind.Hold, alertAt, "shopper", "r-1", 12, At.AddMinutes(10), RaisesAlert: true),
+        ], 3).ToState();
+        var json = JsonSerializer.Serialize(state, StockJournalJson.Default.StockSnapshot);
+        var book = StockBook.From(JsonSerializer.Deserialize(json, StockJournalJson.Default.StockSnapshot));
+        var outstanding = book.OutstandingAlerts.ToList();
+
+        book.Apply(StockChange.AlertStored(outstanding[0], At.AddMinutes(2)));
+
+        Assert.Equal([new OutstandingAlert(8, 10, alertAt)], outstanding);
+        Assert.Empty(book.OutstandingAlerts);
+        Assert.Null(book.ToSnapshot().OutstandingAlerts);
+    }
+
+    [Fact]
+    public void Changes_AnAcknowledgement_IsReadByAnOlderBuildAsSettlingNothing()
+    {
+        var book = new StockBook();
+        foreach (var change in new StockChange[]
+        {
+            new(StockChangeKind.Set, At, "user:ada", OnHand: 20, Reason: "count"),
+            new(StockChangeKind.Reorder, At, "user:ada", ReorderPoint: 10),
+            new(StockChangeKind.Hold, At, "shopper", "r-1", 12, At.AddMinutes(10), RaisesAlert: true),
+            new(StockChangeKind.Settle, At, "shopper", "r-1", Outcome: ReservationStatus.Released),
+        })
+        {
+            book.Apply(change);
+        }
+
+        var json = JsonSerializer.Serialize<IReadOnlyList<StockChange>>([StockChange.AlertStored(book.OutstandingAlerts[0], At)], StockJournalJson.Default.IReadOnlyListStockChange);
+        // An older build knows neither field: it reads the same kind and reservation id without them.
+        var asAnOlderBuildReadsIt = Assert.Single(ReadChanges(json)) with { StoredAlertAt = null };
+        var before = JsonSerializer.Serialize(book.ToSnapshot() with { OutstandingAlerts = null }, StockJournalJson.Default.StockSnapshot);
+
+        var line = book.Apply(asAnOlderBuildReadsIt);
+
+        Assert.Equal(StockChangeKind.Settle, asAnOlderBuildReadsIt.Kind);
+        Assert.Null(line);
+        Assert.Equal(before, JsonSerializer.Serialize(book.ToSnapshot() with { OutstandingAlerts = null }, StockJournalJson.Default.StockSnapshot));
+        Assert.False(ReservationIsValid(asAnOlderBuildReadsIt.ReservationId!));
+    }
+
+    private static bool ReservationIsValid(string reservationId)
+    {
+        try
+        {
+            ReservationRequest.EnsureId(reservationId);
+            return true;
+        }
+        catch (MultiStore.Grains.Interfaces.Common.StoreRuleException)
+        {
+            return false;
+        }
+    }
+
     private static IReadOnlyList<StockChange> ReadChanges(string json) =>
         JsonSerializer.Deserialize(json, StockJournalJson.Default.IReadOnlyListStockChange)!;
 }
