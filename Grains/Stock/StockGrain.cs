@@ -43,7 +43,7 @@ public sealed class StockGrain(
 
     /// <summary>
     /// The pauses between attempts to hand a low-stock alert to the store (about half a minute in all). An alert still
-    /// not stored after them stays outstanding in the book, and the entry's next activation raises it again.
+    /// not stored after them stays outstanding in the book: the entry raises it again when it next wakes or activates.
     /// </summary>
     private static readonly TimeSpan[] AlertRetryPauses = [.. new[] { 0.2, 0.5, 1, 2, 4, 8, 15 }.Select(TimeSpan.FromSeconds)];
 
@@ -332,8 +332,16 @@ public sealed class StockGrain(
             StartWriting();
         }
 
+        // An entry that stays active (a hot one may for hours) tries again, with each wake, the alerts it gave up on
+        // when the store could not take them; those in hand already are skipped. Taken now: all are durable once the
+        // wait below is over.
+        List<OutstandingAlert>? outstanding = _book.OutstandingAlerts.Count > 0 ? [.. _book.OutstandingAlerts] : null;
         await DurableAsync();
         FollowDeadlines();
+        if (outstanding is not null)
+        {
+            _ = RaiseAlertsAsync(outstanding);
+        }
     }
 
     /// <inheritdoc />
@@ -529,7 +537,7 @@ public sealed class StockGrain(
     /// <summary>
     /// Tells the store about low stock once the change behind it is durable, retrying with a growing pause when the
     /// store cannot take an alert (its state write failed, its silo left), then journals the store's acknowledgement:
-    /// until that is durable the alert is outstanding, and a later activation raises it again. Raising is idempotent,
+    /// until that is durable the alert is outstanding, and a later wake or activation raises it again. Raising is idempotent,
     /// so a retry of an alert that did land adds nothing. This activation stops trying once
     /// <see cref="AlertRetryPauses"/> are spent, and that is logged as an error.
     /// </summary>
@@ -577,7 +585,7 @@ public sealed class StockGrain(
             {
                 logger.LogError(
                     exception,
-                    "Stock {Stream} gave up raising its low-stock alert at {At} after {Attempts} attempts; it stays outstanding and is raised again when the entry next activates",
+                    "Stock {Stream} gave up raising its low-stock alert at {At} after {Attempts} attempts; it stays outstanding and is raised again when the entry next wakes or activates",
                     _stream, alert.At, attempt + 1);
                 return false;
             }

@@ -57,6 +57,31 @@ public sealed class LowStockAlertRecoveryTests(FlakyAlertsCluster cluster) : ICl
     }
 
     [Fact]
+    public async Task AnAlertTheStoreCouldNotStore_IsRaisedAgainWhenTheEntryWakes_WhileItStaysActive()
+    {
+        using var acting = ClusterFixture.ActAs(_tenant);
+        await LowEntryAsync();
+        var alerts = Alerts.GetGrainId();
+        cluster.Storage.FailWrites(alerts, StockGrain.AlertAttempts);
+
+        await Stock.ReserveAsync("crossing", 6, TimeSpan.FromHours(1)); // available 4: alert
+        await Eventually.HoldsAsync(() =>
+        {
+            cluster.Time.Advance(TimeSpan.FromSeconds(20));
+            return !cluster.Storage.WillFail(alerts);
+        });
+        await Task.Delay(200);
+        Assert.Empty(await Alerts.ListAsync(10));
+
+        // The hold falls due: the entry's own timer wakes it, and it tries the alert again.
+        cluster.Time.Advance(TimeSpan.FromHours(1));
+
+        var raised = Assert.Single(await Eventually.ReadAsync(() => Alerts.ListAsync(10), list => list.Count > 0));
+        Assert.Equal((4, 5), (raised.Available, raised.ReorderPoint));
+        await Eventually.HoldsAsync(async () => (await cluster.Journal.LoadAsync(Stream)).ToState().OutstandingAlerts is null);
+    }
+
+    [Fact]
     public async Task AnAlertStoredWhoseAcknowledgementWasLost_IsRaisedAgain_AndTheStoreKeepsOne()
     {
         using var acting = ClusterFixture.ActAs(_tenant);
