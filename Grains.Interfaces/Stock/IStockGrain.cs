@@ -71,6 +71,8 @@ public interface IStockGrain : ITenantScopedGrain
     /// <summary>
     /// Takes a confirmed reservation back (its payment was reversed): its units are on hand again. Idempotent: a
     /// retry answers <see cref="ReservationStatus.Returned"/> and adds nothing; any other reservation is left as it is.
+    /// Never refused: units that would take on-hand past <see cref="IdRules.MaxOnHand"/> are written off instead (the
+    /// ledger line says how many), as on-hand never passes it.
     /// </summary>
     [RetrySafe]
     [RequiresPermission(StorePermission.OrdersPay)]

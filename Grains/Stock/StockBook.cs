@@ -1,3 +1,4 @@
+using MultiStore.Grains.Interfaces.Common;
 using MultiStore.Grains.Interfaces.Stock;
 
 namespace MultiStore.Grains.Stock;
@@ -209,15 +210,25 @@ internal sealed class StockBook
                     return null;
                 }
 
-                OnHand += sold.Quantity;
+                var putBack = ReturnableUnits(sold.Quantity);
+                OnHand += putBack;
                 _settled[change.ReservationId!] = new SettledReservation(ReservationStatus.Returned, sold.Quantity, change.At);
                 _settledOrder.Enqueue((change.ReservationId!, change.At));
-                return Ledger(change, LedgerKinds.Return, sold.Quantity);
+                return Ledger(change, LedgerKinds.Return, putBack);
 
             default:
                 throw new InvalidOperationException($"Unknown stock change {change.Kind}.");
         }
     }
+
+    /// <summary>
+    /// How many of <paramref name="sold"/> returned units go back on hand: all of them, unless that would pass
+    /// <see cref="IdRules.MaxOnHand"/>, which no adjustment may pass either. A return is never refused (it undoes a sale
+    /// whose payment was reversed, and the order closing it must close), so the units above the cap are not put back;
+    /// an entry that near the cap holds more than any store sells, and on-hand stays what every admin endpoint accepts
+    /// and far from int overflow. Decided here, so a replay puts back exactly what the entry that wrote put back.
+    /// </summary>
+    public int ReturnableUnits(int sold) => (int)Math.Min(sold, Math.Max(0L, (long)IdRules.MaxOnHand - OnHand));
 
     /// <summary>
     /// The ids of the reservations whose deadline is at or before <paramref name="now"/>, earliest first, taken off

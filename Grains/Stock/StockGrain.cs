@@ -279,7 +279,15 @@ public sealed class StockGrain(
 
         if (_book.TryGetSettled(reservationId, out var settled) && settled.Status == ReservationStatus.Confirmed)
         {
-            Record(new StockChange(StockChangeKind.Return, Now, TenantContext.Actor, reservationId, Reason: "payment reversed"));
+            // Never refused, and never past the most on-hand an entry may hold (see StockBook.ReturnableUnits): the units
+            // that would pass it are written off, and the ledger line says so.
+            var writtenOff = settled.Quantity - _book.ReturnableUnits(settled.Quantity);
+            var reason = writtenOff == 0 ? "payment reversed" : $"payment reversed; {writtenOff} units above the maximum on-hand of {IdRules.MaxOnHand} written off";
+            Record(new StockChange(StockChangeKind.Return, Now, TenantContext.Actor, reservationId, Reason: reason));
+            if (writtenOff > 0)
+            {
+                logger.LogWarning("Stock {Stream} return of {Reservation} wrote off {Units} units above the maximum on-hand", _stream, reservationId, writtenOff);
+            }
         }
 
         return await AnswerDurablyAsync(NotHeld(reservationId));

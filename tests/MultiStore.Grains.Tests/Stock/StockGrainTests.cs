@@ -393,6 +393,29 @@ public sealed class StockGrainTests(ClusterFixture cluster)
     }
 
     [Fact]
+    public async Task ReturnAsync_WhenOnHandIsNearTheMaximum_PutsBackOnlyUpToIt_AndWritesTheRestOff()
+    {
+        var stock = await cluster.StockAsync(_tenant, Sku, 10);
+        using var _ = ClusterFixture.ActAs(_tenant);
+        await stock.ReserveAsync("r-1", 3, Ttl);
+        await stock.ConfirmAsync("r-1");
+        // Restocked to one unit below the cap after the sale; then the sale's payment is reversed.
+        await stock.AdjustAsync(ClusterFixture.SetOnHand(IdRules.MaxOnHand - 1));
+
+        var returned = await stock.ReturnAsync("r-1");
+        var again = await stock.ReturnAsync("r-1");
+
+        Assert.Equal(ReservationStatus.Returned, returned.Status);
+        Assert.Equal(ReservationStatus.Returned, again.Status);
+        Assert.Equal(IdRules.MaxOnHand, (await stock.GetAsync()).OnHand);
+        var line = (await stock.GetLedgerAsync(null, 10)).Entries[0];
+        Assert.Equal((LedgerKinds.Return, 1, IdRules.MaxOnHand), (line.Kind, line.Delta, line.OnHandAfter));
+        Assert.Contains("2 units above the maximum on-hand", line.Reason);
+        // Still within what adjustments accept, so an admin can move it down from there.
+        Assert.Equal(IdRules.MaxOnHand - 1, (await stock.AdjustAsync(ClusterFixture.Delta(-1))).OnHand);
+    }
+
+    [Fact]
     public async Task ConfirmReleaseExtend_UnknownId_AnswerUnknownAndChangeNothing()
     {
         var stock = await cluster.StockAsync(_tenant, Sku, 10);
