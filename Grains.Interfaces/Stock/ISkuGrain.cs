@@ -19,8 +19,19 @@ public interface ISkuGrain : ITenantScopedGrain
     Task AddZoneAsync(string zone);
 
     /// <summary>
-    /// Refuses, as <see cref="AddZoneAsync"/> would, a zone the SKU may not be stocked in; changes nothing. Asked before
-    /// a zone's stock entry is first set, so that a refused zone is not stocked either.
+    /// Applies <paramref name="adjustment"/> to the SKU's stock entry in <paramref name="zone"/> and lists the zone, as one
+    /// decision: a zone beyond the cap (see <see cref="AddZoneAsync"/>) is refused before its entry is touched, and no
+    /// other zone of this SKU is decided meanwhile, so concurrent requests for new zones never pass the cap together,
+    /// and a refused one stocks nothing. Answers the entry's level, as <see cref="IStockGrain.AdjustAsync"/> does.
+    /// </summary>
+    [RequiresPermission(StorePermission.StockWrite)]
+    [Alias("AdjustZone")]
+    Task<StockLevel> AdjustZoneAsync(string zone, StockAdjustment adjustment);
+
+    /// <summary>
+    /// Refuses, as <see cref="AddZoneAsync"/> would, a zone the SKU may not be stocked in; changes nothing. Kept for the
+    /// previous release's API, which asks it before setting an entry; this release sets entries through
+    /// <see cref="AdjustZoneAsync"/>, since an answer here no longer holds once another request lists a zone.
     /// </summary>
     [RetrySafe]
     [RequiresPermission(StorePermission.StockWrite)]

@@ -33,6 +33,20 @@ public sealed class SkuGrain([PersistentState("sku", StorageNames.Store)] IPersi
     }
 
     /// <inheritdoc />
+    public async Task<StockLevel> AdjustZoneAsync(string zone, StockAdjustment adjustment)
+    {
+        // The cap, the entry and the index in one call: the grain is not reentrant, so no other request for this SKU
+        // is looked at until the zone is listed. Checked in one call and listed in another, two requests for new zones
+        // could both pass the check at 49, and the one refused at the listing had already stocked its entry.
+        EnsureAllowed(zone);
+        var (tenant, skuId) = TenantKey.Parse(this.GetPrimaryKeyString());
+        var level = await GrainFactory.GetGrainByKey<IStockGrain>(TenantKey.For(tenant, StockEntryId.Format(skuId, zone))).AdjustAsync(adjustment);
+        // After the entry exists, so the SKU never lists a zone without stock.
+        await AddZoneAsync(zone);
+        return level;
+    }
+
+    /// <inheritdoc />
     public Task EnsureZoneAllowedAsync(string zone)
     {
         EnsureAllowed(zone);

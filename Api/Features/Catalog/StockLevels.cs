@@ -26,11 +26,9 @@ public static class StockLevels
         {
             try
             {
-                // As PUT /admin/stock does: a zone beyond the SKU's cap is refused before its entry is stocked.
-                var sku = grains.Sku(count.Sku);
-                await sku.EnsureZoneAllowedAsync(count.Zone);
-                await grains.Stock(count.Sku, count.Zone).AdjustAsync(new StockAdjustment(null, count.OnHand, count.SafetyStock, reason));
-                await sku.AddZoneAsync(count.Zone);
+                // As PUT /admin/stock does: a zone beyond the SKU's cap is refused before its entry is stocked, even
+                // when other counts of the same SKU run at the same time.
+                await grains.Sku(count.Sku).AdjustZoneAsync(count.Zone, new StockAdjustment(null, count.OnHand, count.SafetyStock, reason));
             }
             catch (Grains.Interfaces.Common.StoreRuleException refusal)
             {

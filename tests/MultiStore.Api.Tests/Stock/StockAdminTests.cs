@@ -69,6 +69,29 @@ public sealed class StockAdminTests(ApiFactory api)
     }
 
     [Fact]
+    public async Task SetLevel_ConcurrentNewZonesPastTheCap_StocksExactlyUpToIt_AndNoRefusedZone()
+    {
+        var store = StoreDriver.FiberX(api);
+        var sku = store.NewSku("ZRACE");
+        for (var index = 0; index < 45; index++)
+        {
+            await store.Owner.PutJsonAsync($"/admin/stock/{sku}/z{index:00}", new { onHand = 1 }).ExpectAsync(HttpStatusCode.OK);
+        }
+
+        var contenders = Enumerable.Range(0, 10).Select(index => $"new{index}").ToList();
+        var answers = await Task.WhenAll(contenders.Select(zone => store.Owner.PutJsonAsync($"/admin/stock/{sku}/{zone}", new { onHand = 1 })));
+
+        Assert.Equal(5, answers.Count(answer => answer.StatusCode == HttpStatusCode.OK));
+        Assert.Equal(5, answers.Count(answer => answer.StatusCode == HttpStatusCode.BadRequest));
+        Assert.Equal(50, (await store.StockAsync(sku))["zones"]!.AsArray().Count);
+        foreach (var zone in contenders.Where((_, index) => answers[index].StatusCode == HttpStatusCode.BadRequest))
+        {
+            // A refused zone's entry was never set: a reorder point finds no stock there.
+            await store.Owner.PutJsonAsync($"/admin/stock/{sku}/{zone}/reorder-point", new { reorderPoint = 1 }).ExpectProblemAsync(HttpStatusCode.NotFound);
+        }
+    }
+
+    [Fact]
     public async Task SetLevel_OfACatalogSkuInOtherLetterCase_IsRefusedAndStocksNothing()
     {
         var store = StoreDriver.FiberX(api);

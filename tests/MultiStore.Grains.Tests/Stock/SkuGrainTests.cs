@@ -89,4 +89,44 @@ public sealed class SkuGrainTests(ClusterFixture cluster)
         Assert.Equal(50, SkuGrain.MaxZones);
         Assert.Equal(zones, await sku.GetZonesAsync());
     }
+
+    [Fact]
+    public async Task AdjustZoneAsync_ConcurrentNewZonesNearTheCap_ListsExactlyUpToIt_AndStocksNoRefusedZone()
+    {
+        using var _ = ClusterFixture.ActAs(_tenant);
+        var sku = cluster.Sku(_tenant, "CAP-RACE");
+        var listed = SkuGrain.MaxZones - 10;
+        for (var index = 0; index < listed; index++)
+        {
+            await sku.AdjustZoneAsync($"z{index:00}", ClusterFixture.SetOnHand(1));
+        }
+
+        var contenders = Enumerable.Range(0, 20).Select(index => $"new{index:00}").ToList();
+        var outcomes = await AllAtOnce.RunAsync(contenders.Select(zone => (Func<Task<(string Zone, bool Stocked)>>)(async () =>
+        {
+            try
+            {
+                await sku.AdjustZoneAsync(zone, ClusterFixture.SetOnHand(1));
+                return (zone, true);
+            }
+            catch (StoreRuleException refusal) when (refusal.Code == RuleCodes.InvalidId)
+            {
+                return (zone, false);
+            }
+        })));
+
+        var won = outcomes.Where(outcome => outcome.Stocked).Select(outcome => outcome.Zone).ToList();
+        var lost = outcomes.Where(outcome => !outcome.Stocked).Select(outcome => outcome.Zone).ToList();
+        Assert.Equal(10, won.Count);
+        var zones = await sku.GetZonesAsync();
+        Assert.Equal(SkuGrain.MaxZones, zones.Count);
+        Assert.Subset(zones.ToHashSet(), won.ToHashSet());
+        // A refused zone stocked nothing: its entry was never set.
+        foreach (var zone in lost)
+        {
+            Assert.False((await cluster.Stock(_tenant, "CAP-RACE", zone).GetAsync()).IsStocked, zone);
+        }
+
+        Assert.All(await sku.GetLevelsAsync(), level => Assert.True(level.IsStocked, level.Zone));
+    }
 }

@@ -25,12 +25,9 @@ public sealed class Endpoint(TenantGrains grains) : Endpoint<Request, StockLevel
             return;
         }
 
-        // A zone beyond the SKU's cap is refused before its entry is stocked, so the refusal changes nothing.
-        var sku = grains.Sku(req.Sku);
-        await sku.EnsureZoneAllowedAsync(req.Zone);
-        var level = await grains.Stock(req.Sku, req.Zone).AdjustAsync(new StockAdjustment(null, req.OnHand, req.SafetyStock, "set"));
-        // After the entry exists, so the SKU never lists a zone without stock; AddZone is idempotent on a retry.
-        await sku.AddZoneAsync(req.Zone);
+        // Through the SKU, which decides its zone cap, sets the entry and lists the zone as one step: a zone beyond the
+        // cap is refused before its entry is stocked, so the refusal changes nothing, even among concurrent requests.
+        var level = await grains.Sku(req.Sku).AdjustZoneAsync(req.Zone, new StockAdjustment(null, req.OnHand, req.SafetyStock, "set"));
         await Send.OkAsync(StockLevelResponse.From(level), ct);
     }
 }
