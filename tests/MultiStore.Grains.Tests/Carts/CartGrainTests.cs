@@ -443,4 +443,34 @@ public sealed class CartGrainTests(ClusterFixture cluster)
         Assert.Equal(new StockLevel(Sku, Zone, 7, 0, 0, true), await cluster.Stock(_tenant, Sku).GetAsync());
     }
 
+    [Fact]
+    public async Task CheckoutAsync_ALineHeldUnderAnEarlierAttemptsId_OrderEndsNoLaterThanAnyHoldLessTheGrace()
+    {
+        await cluster.StockAsync(_tenant, Sku, 10);
+        await cluster.StockAsync(_tenant, OtherSku, 10);
+        using var _ = ClusterFixture.ActAs(_tenant);
+        var cartId = Guid.NewGuid().ToString("D");
+        var cart = cluster.Cart(_tenant, cartId);
+        await cart.SetItemAsync(Sku, Zone, 3);
+        await cart.SetItemAsync(OtherSku, Zone, 1);
+        // An earlier checkout held the line's next id for the payment window, then its cart write failed: the line
+        // still names its first id, now given back, and the next checkout finds the earlier hold under the cart's next id
+        // (one sequence per cart: the other line took the second).
+        await cluster.Stock(_tenant, Sku).ReleaseAsync($"cart:{cartId}:{Sku}:1");
+        var earlierHold = (await cluster.Stock(_tenant, Sku).ReserveAsync($"cart:{cartId}:{Sku}:3", 3, ClusterFixture.PaymentWindow + ClusterFixture.ExpiryGrace)).ExpiresAt!.Value;
+        // Less than half the grace later, that hold is taken as it stands (no extension): it ends before Now + hold.
+        cluster.Time.Advance(ClusterFixture.ExpiryGrace / 3);
+
+        var order = (await cart.CheckoutAsync()).Order!;
+
+        foreach (var line in order.Lines)
+        {
+            // A retry of the same reservation answers the hold as it stands, without changing it.
+            var holdEnds = (await cluster.Stock(_tenant, line.Sku).ReserveAsync(line.ReservationId, line.Quantity, ClusterFixture.CartHold)).ExpiresAt!.Value;
+            Assert.True(order.ExpiresAt <= holdEnds - ClusterFixture.ExpiryGrace, $"{line.Sku}: order ends {order.ExpiresAt:O}, hold {holdEnds:O}");
+        }
+
+        Assert.Equal($"cart:{cartId}:{Sku}:3", order.Lines.Single(line => line.Sku == Sku).ReservationId);
+        Assert.Equal(earlierHold - ClusterFixture.ExpiryGrace, order.ExpiresAt);
+    }
 }
