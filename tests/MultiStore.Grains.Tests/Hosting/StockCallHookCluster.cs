@@ -1,0 +1,85 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using MultiStore.Grains.Hosting;
+using MultiStore.Grains.Interfaces.Stock;
+using MultiStore.Grains.Interfaces.Tenancy;
+using Orleans.Configuration;
+using Orleans.TestingHost;
+
+namespace MultiStore.Grains.Tests.Hosting;
+
+/// <summary>
+/// One silo wired like production, on a fake clock, whose stock entries let a test act just before an extension is
+/// decided (<see cref="BeforeExtend"/>): what a cart's call meets when something happens between two of its calls.
+/// </summary>
+public sealed class StockCallHookCluster : IAsyncLifetime
+{
+    private readonly ExtendHook _hook = new();
+    private InProcessTestCluster? _cluster;
+
+    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2030, 1, 1, 8, 0, 0, TimeSpan.Zero));
+
+    public IClusterClient Client => _cluster?.Client ?? throw new InvalidOperationException("The cluster is not deployed.");
+
+    /// <summary>
+    /// Runs <paramref name="act"/> once, inside the stock entry, before the next extension of a reservation that
+    /// <paramref name="ofReservation"/> accepts is decided; then disarms.
+    /// </summary>
+    public void BeforeExtend(Func<string, bool> ofReservation, Action act) => _hook.Arm(ofReservation, act);
+
+    public async Task InitializeAsync()
+    {
+        var builder = new InProcessTestClusterBuilder(1);
+        builder.ConfigureSiloHost((_, host) => host.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            [$"{ReservationOptions.SectionName}:{nameof(ReservationOptions.CartHold)}"] = ClusterFixture.CartHold.ToString("c"),
+            [$"{ReservationOptions.SectionName}:{nameof(ReservationOptions.PaymentWindow)}"] = ClusterFixture.PaymentWindow.ToString("c"),
+            [$"{ReservationOptions.SectionName}:{nameof(ReservationOptions.ExpiryGrace)}"] = ClusterFixture.ExpiryGrace.ToString("c"),
+        }));
+        builder.ConfigureSilo((_, silo) =>
+        {
+            // As in ClusterFixture: grains follow the fake clock, the runtime stays on real time.
+            silo.Services.AddSingleton<TimeProvider>(Time);
+            silo.Services.UseTimeProviderForBackgroundAreas(TimeProvider.System);
+            silo.AddIncomingGrainCallFilter(_hook);
+            silo.AddMultiStoreGrains().UseEmbeddedStorage();
+        });
+        _cluster = builder.Build();
+        await _cluster.DeployAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_cluster is not null)
+        {
+            await _cluster.StopAllSilosAsync();
+            await _cluster.DisposeAsync();
+        }
+    }
+
+    public IStockGrain Stock(TenantId tenant, string sku, string zone = ClusterFixture.DefaultZone) =>
+        Client.GetGrain<IStockGrain>(TenantKey.For(tenant, StockEntryId.Format(sku, zone)));
+
+    private sealed class ExtendHook : IIncomingGrainCallFilter
+    {
+        private (Func<string, bool> OfReservation, Action Act)? _armed;
+
+        public void Arm(Func<string, bool> ofReservation, Action act) => _armed = (ofReservation, act);
+
+        public Task Invoke(IIncomingGrainCallContext context)
+        {
+            if (_armed is { } armed
+                && context.InterfaceMethod is { Name: nameof(IStockGrain.ExtendAsync) } method
+                && method.DeclaringType == typeof(IStockGrain)
+                && context.Request.GetArgument(0) is string reservationId
+                && armed.OfReservation(reservationId))
+            {
+                _armed = null;
+                armed.Act();
+            }
+
+            return context.Invoke();
+        }
+    }
+}
