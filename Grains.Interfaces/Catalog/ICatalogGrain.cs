@@ -63,6 +63,15 @@ public interface ICatalogGrain : ITenantScopedGrain
     Task<string?> FindSkuSpellingAsync(string sku);
 
     /// <summary>
+    /// Asked before an admin stocks <paramref name="sku"/>: the spelling the catalog issued it under, as
+    /// <see cref="FindSkuSpellingAsync"/> answers; null when it may be stocked as typed. A code of the form the catalog
+    /// issues but has not issued is then recorded as taken, so no later variant is given it (and its stock).
+    /// </summary>
+    [RetrySafe]
+    [RequiresPermission(StorePermission.StockWrite), Alias("ClaimSkuForStock")]
+    Task<string?> ClaimSkuForStockAsync(string sku);
+
+    /// <summary>
     /// Applies a whole import in one step: every product is validated first and, if any fails, nothing changes and
     /// the errors (with row numbers) are answered; otherwise everything is stored at once.
     /// </summary>

@@ -145,6 +145,34 @@ public sealed class CatalogGrain(
     }
 
     /// <inheritdoc />
+    public async Task<string?> ClaimSkuForStockAsync(string sku)
+    {
+        IdRules.EnsureSku(sku);
+        if (await FindSkuSpellingAsync(sku) is { } issued)
+        {
+            return issued;
+        }
+
+        // Only a code the issuer could produce can collide with a later variant; any other spelling needs no record.
+        if (!SkuCodes.CouldBeIssued(sku) || catalog.State.StockedOutside.Contains(sku))
+        {
+            return null;
+        }
+
+        if (catalog.State.StockedOutside.Count >= CatalogRules.MaxStockedOutside)
+        {
+            throw new StoreRuleException(
+                RuleCodes.InvalidId,
+                $"A store may stock at most {CatalogRules.MaxStockedOutside} SKUs of the catalog's own form that the catalog did not issue; stock '{sku}' under a code of another form.");
+        }
+
+        var next = catalog.State.Copy();
+        next.StockedOutside.Add(sku);
+        await CommitAsync(next);
+        return null;
+    }
+
+    /// <inheritdoc />
     public Task<IReadOnlyList<SkuInfo>> FindSkusAsync(IReadOnlyList<string> skus)
     {
         var state = catalog.State;
@@ -402,7 +430,7 @@ public sealed class CatalogGrain(
     private static string UniqueSku(CatalogState next, string candidate)
     {
         var sku = candidate;
-        for (var suffix = 2; next.Skus.ContainsKey(sku); suffix++)
+        for (var suffix = 2; next.IsSkuTaken(sku); suffix++)
         {
             sku = $"{candidate}-{suffix}";
         }

@@ -16,6 +16,12 @@ public static partial class CatalogRules
 
     /// <summary>Most category names a store may have used: each keeps its code for good, renamed or not.</summary>
     public const int MaxCategories = 10_000;
+
+    /// <summary>
+    /// Most codes of the catalog's own form a store may stock without the catalog having issued them (see
+    /// <see cref="CatalogState.StockedOutside"/>): each is kept in the catalog's state for good.
+    /// </summary>
+    public const int MaxStockedOutside = 1_000;
     public const int MaxAttributeNameLength = 32;
     public const int MaxAttributeValueLength = 40;
     public const decimal MaxPrice = 1_000_000m;

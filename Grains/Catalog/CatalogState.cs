@@ -26,6 +26,13 @@ public sealed class CatalogState
     /// <summary>Every SKU ever issued, with the handle of its product: the store-wide uniqueness index.</summary>
     [Id(6)] public Dictionary<string, string> Skus { get; set; } = [];
 
+    /// <summary>
+    /// Codes of the issued form (<see cref="SkuCodes.CouldBeIssued"/>) that an admin stocked before the catalog issued
+    /// them: never issued, so a new variant does not take over stock that is not its own. At most
+    /// <see cref="CatalogRules.MaxStockedOutside"/>.
+    /// </summary>
+    [Id(7)] public HashSet<string> StockedOutside { get; set; } = new(StringComparer.Ordinal);
+
     // Not persisted (CategoryCodes is the record): built on first use in each copy, then kept for that change.
     [NonSerialized]
     private CategoryCodeIssuer? _categoryCodeIssuer;
@@ -46,5 +53,9 @@ public sealed class CatalogState
         Products = new Dictionary<string, Product>(Products),
         Order = [.. Order],
         Skus = new Dictionary<string, string>(Skus),
+        StockedOutside = new HashSet<string>(StockedOutside, StringComparer.Ordinal),
     };
+
+    /// <summary>Whether <paramref name="sku"/> may not be issued: issued already, or stocked by hand before.</summary>
+    public bool IsSkuTaken(string sku) => Skus.ContainsKey(sku) || StockedOutside.Contains(sku);
 }

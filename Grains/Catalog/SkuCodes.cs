@@ -112,6 +112,20 @@ public static class SkuCodes
     public static string ProductCode(string prefix, string categoryCode, int number) =>
         $"{prefix}-{categoryCode}-{ProductNumber(number)}";
 
+    /// <summary>
+    /// Whether the issuer could produce <paramref name="sku"/>: a prefix, a category code and a product number of at least
+    /// four digits, then up to <see cref="MaxAttributes"/> attribute codes and a collision number, all in A-Z and 0-9.
+    /// </summary>
+    public static bool CouldBeIssued(string sku)
+    {
+        var parts = sku.Split('-');
+        return parts.Length is >= 3 and <= 3 + MaxAttributes + 1
+            && IsPrefix(parts[0])
+            && parts[1].Length is >= 1 and <= MaxCategoryCodeLength && parts[1].All(IsCodeChar)
+            && parts[2].Length >= 4 && parts[2].All(char.IsAsciiDigit)
+            && parts.Skip(3).All(part => part.Length is >= 1 and <= MaxAttributeCodeLength && part.All(IsCodeChar));
+    }
+
     /// <summary>A variant's SKU: the product code, then its attribute codes ordered by attribute name.</summary>
     public static string VariantSku(string productCode, IReadOnlyDictionary<string, string> attributes)
     {

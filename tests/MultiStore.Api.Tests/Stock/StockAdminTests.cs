@@ -108,6 +108,27 @@ public sealed class StockAdminTests(ApiFactory api)
     }
 
     [Fact]
+    public async Task SetLevel_OfACodeTheCatalogHasNotIssuedYet_IsNeverIssuedToANewVariant()
+    {
+        var id = $"cls-{Guid.NewGuid():N}"[..14];
+        using var platform = api.ClientFor("platform.test", api.PlatformToken());
+        await platform.PostJsonAsync("/platform/tenants", new { id, name = "Clash", domains = new[] { $"{id}.test" }, skuPrefix = "CLS" })
+            .ExpectAsync(HttpStatusCode.Created);
+        using var owner = api.ClientFor($"{id}.test", api.StoreToken(id, StoreRoles.Owner));
+        // Exactly the code the store's first product in "Hair" would be issued.
+        await owner.PutJsonAsync("/admin/stock/CLS-HAIR-0001/main", new { onHand = 7 }).ExpectAsync(HttpStatusCode.OK);
+
+        await owner.PostJsonAsync("/admin/products", new { handle = "brush", name = "Brush", category = "Hair", price = 5m }).ExpectAsync(HttpStatusCode.Created);
+
+        var variant = (await owner.GetAsync("/admin/products/brush").ExpectAsync(HttpStatusCode.OK))["variants"]![0]!;
+        Assert.Equal("CLS-HAIR-0001-2", variant.Value<string>("sku"));
+        var shopper = api.ClientFor($"{id}.test");
+        Assert.Equal(0, (await shopper.GetAsync("/api/products/brush").ExpectAsync(HttpStatusCode.OK))["variants"]![0]!.Value<int>("available"));
+        var handStocked = await owner.GetAsync("/admin/stock/CLS-HAIR-0001").ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(7, handStocked["zones"]![0]!.Value<int>("onHand"));
+    }
+
+    [Fact]
     public async Task SetLevel_BelowReserved_Returns409AndKeepsOnHand()
     {
         var store = StoreDriver.FiberX(api);

@@ -28,6 +28,29 @@ public sealed class CatalogGrainTests(ClusterFixture cluster)
     }
 
     [Fact]
+    public async Task ClaimSkuForStockAsync_CodesOfTheIssuersForm_AreNeverIssued_UpToTheCap()
+    {
+        using var _ = ClusterFixture.ActAs(_tenant);
+        await Catalog.ConfigureAsync("FBX", null);
+        // Stocked by hand: one of the issuer's form, one of another form (nothing to record), the cap filled.
+        Assert.Null(await Catalog.ClaimSkuForStockAsync("FBX-HAIR-0001"));
+        Assert.Null(await Catalog.ClaimSkuForStockAsync("WIDGET-1"));
+        for (var number = 2; number <= CatalogRules.MaxStockedOutside; number++)
+        {
+            Assert.Null(await Catalog.ClaimSkuForStockAsync($"FBX-GEN-{number:D4}"));
+        }
+
+        var refused = await Assert.ThrowsAsync<StoreRuleException>(() => Catalog.ClaimSkuForStockAsync("FBX-GEN-99999"));
+        var product = await Catalog.CreateProductAsync(Draft("brush", "Hair"));
+
+        Assert.Equal(RuleCodes.InvalidId, refused.Code);
+        Assert.Equal("FBX-HAIR-0001-2", Assert.Single(product.Variants).Sku);
+        // Asked again, a code already recorded (or of another form) is answered, not refused.
+        Assert.Null(await Catalog.ClaimSkuForStockAsync("FBX-GEN-0002"));
+        Assert.Null(await Catalog.ClaimSkuForStockAsync("WIDGET-2"));
+    }
+
+    [Fact]
     public async Task CreateProductAsync_Twice_NumbersProductsAndReusesTheCategoryCode()
     {
         using var _ = ClusterFixture.ActAs(_tenant);

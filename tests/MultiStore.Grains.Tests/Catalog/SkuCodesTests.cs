@@ -53,4 +53,20 @@ public sealed class SkuCodesTests
 
         Assert.True(IdRules.IsSku(sku), sku);
     }
+
+    [Theory]
+    [InlineData("FBX-HAIR-0042", true)]
+    [InlineData("FBX-HAIR-0042-BLK-250ML", true)]
+    [InlineData("FBX-HAIR-0042-2", true)]
+    [InlineData("GLW-HAIR12-1234567", true)]
+    [InlineData("FBX-HAIR-42", false)]
+    [InlineData("fbx-hair-0042", false)]
+    [InlineData("FBX-HAIR", false)]
+    [InlineData("FIBER-X-SKU-1a2b3c4d", false)]
+    [InlineData("1BX-HAIR-0042", false)]
+    [InlineData("FBX-HAIRCARE-0042", false)]
+    [InlineData("FBX--0042", false)]
+    [InlineData("WIDGET-1", false)]
+    public void CouldBeIssued_IsTrueOnlyForTheIssuersOwnForm(string sku, bool expected) =>
+        Assert.Equal(expected, SkuCodes.CouldBeIssued(sku));
 }

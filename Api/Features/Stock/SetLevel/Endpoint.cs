@@ -18,7 +18,9 @@ public sealed class Endpoint(TenantGrains grains) : Endpoint<Request, StockLevel
 
     public override async Task HandleAsync(Request req, CancellationToken ct)
     {
-        if (await grains.Catalog().FindSkuSpellingAsync(req.Sku) is { } issued && issued != req.Sku)
+        // Also keeps a code the catalog has not issued from being issued to a new variant later, which would take over
+        // this stock.
+        if (await grains.Catalog().ClaimSkuForStockAsync(req.Sku) is { } issued && issued != req.Sku)
         {
             await Send.ResultAsync(ApiProblem.Create(StatusCodes.Status409Conflict, ApiProblemCodes.SkuSpelling, "SKU spelled differently",
                 $"The catalog issued this SKU as '{issued}'; stock it under that spelling."));
