@@ -18,7 +18,7 @@ namespace MultiStore.Grains.Tests.Hosting;
 /// shared by every test class in <see cref="ClusterCollection"/>. All silos read the same <see cref="FakeTimeProvider"/>,
 /// so a test moves "now" for every grain at once and can predict each expiry to the tick.
 /// </summary>
-public sealed class ClusterFixture : IAsyncLifetime
+public sealed class ClusterFixture() : InProcessCluster(silos: 3)
 {
     public const string Actor = "test-actor";
     public const string DefaultZone = "main";
@@ -32,23 +32,16 @@ public sealed class ClusterFixture : IAsyncLifetime
     public static readonly TimeSpan ExpiryGrace = TimeSpan.FromSeconds(30);
     public static readonly TimeSpan ExpirySweepInterval = TimeSpan.FromSeconds(2);
 
-    private InProcessTestCluster? _cluster;
-
     /// <summary>The clock of every grain in the cluster; it only moves when a test advances it.</summary>
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2030, 1, 1, 8, 0, 0, TimeSpan.Zero));
 
     /// <summary>The stock journal every silo of this cluster shares; tests may watch a stream of their own.</summary>
     public ProbeJournal Journal { get; } = new();
 
-    public InProcessTestCluster Cluster => _cluster ?? throw new InvalidOperationException("The cluster is not deployed.");
-
-    public IClusterClient Client => Cluster.Client;
-
     public DateTimeOffset Now => Time.GetUtcNow();
 
-    public async Task InitializeAsync()
+    protected override void Configure(InProcessTestClusterBuilder builder)
     {
-        var builder = new InProcessTestClusterBuilder(3);
         builder.ConfigureSiloHost((_, host) => host.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             [$"{ReservationOptions.SectionName}:{nameof(ReservationOptions.CartHold)}"] = CartHold.ToString("c"),
@@ -71,18 +64,6 @@ public sealed class ClusterFixture : IAsyncLifetime
         });
         // A hung grain should fail its test, not stall the whole run for the default timeout.
         builder.ConfigureClient(client => client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(20)));
-
-        _cluster = builder.Build();
-        await _cluster.DeployAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_cluster is not null)
-        {
-            await _cluster.StopAllSilosAsync();
-            await _cluster.DisposeAsync();
-        }
     }
 
     /// <summary>A store nobody else uses: tests never see each other's grains.</summary>

@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.DependencyInjection;
+using MultiStore.Grains.Hosting;
 using Orleans.Storage;
 
 namespace MultiStore.Grains.Tests.Hosting;
@@ -142,4 +144,27 @@ public sealed class FlakyGrainStorage(IGrainStorageSerializer serializer) : IGra
             return _released.Task;
         }
     }
+}
+
+public static class FlakyGrainStorageRegistration
+{
+    /// <summary>
+    /// Puts one <see cref="FlakyGrainStorage"/>, made by the container once, behind both storage names, so a test arms
+    /// the very storage a grain writes to. After <c>AddMultiStoreGrains().UseEmbeddedStorage()</c>, whose registrations
+    /// these replace.
+    /// </summary>
+    public static ISiloBuilder UseFlakyStorage(this ISiloBuilder silo)
+    {
+        silo.Services.AddSingleton<FlakyGrainStorage>();
+        foreach (var name in new[] { StorageNames.Store, StorageNames.Shopping })
+        {
+            silo.Services.AddKeyedSingleton<IGrainStorage>(name, (services, _) => services.GetRequiredService<FlakyGrainStorage>());
+        }
+
+        return silo;
+    }
+
+    /// <summary>The flaky storage of the cluster's first silo.</summary>
+    public static FlakyGrainStorage FlakyStorage(this InProcessCluster cluster) =>
+        cluster.Cluster.Silos[0].SiloHost.Services.GetRequiredService<FlakyGrainStorage>();
 }

@@ -13,14 +13,11 @@ namespace MultiStore.Grains.Tests.Hosting;
 /// One silo wired like production, on a fake clock, whose stock entries let a test act just before an extension is
 /// decided (<see cref="BeforeExtend"/>): what a cart's call meets when something happens between two of its calls.
 /// </summary>
-public sealed class StockCallHookCluster : IAsyncLifetime
+public sealed class StockCallHookCluster : InProcessCluster
 {
     private readonly ExtendHook _hook = new();
-    private InProcessTestCluster? _cluster;
 
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2030, 1, 1, 8, 0, 0, TimeSpan.Zero));
-
-    public IClusterClient Client => _cluster?.Client ?? throw new InvalidOperationException("The cluster is not deployed.");
 
     /// <summary>
     /// Runs <paramref name="act"/> once, inside the stock entry, before the next extension of a reservation that
@@ -28,9 +25,8 @@ public sealed class StockCallHookCluster : IAsyncLifetime
     /// </summary>
     public void BeforeExtend(Func<string, bool> ofReservation, Action act) => _hook.Arm(ofReservation, act);
 
-    public async Task InitializeAsync()
+    protected override void Configure(InProcessTestClusterBuilder builder)
     {
-        var builder = new InProcessTestClusterBuilder(1);
         builder.ConfigureSiloHost((_, host) => host.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             [$"{ReservationOptions.SectionName}:{nameof(ReservationOptions.CartHold)}"] = ClusterFixture.CartHold.ToString("c"),
@@ -45,17 +41,6 @@ public sealed class StockCallHookCluster : IAsyncLifetime
             silo.AddIncomingGrainCallFilter(_hook);
             silo.AddMultiStoreGrains().UseEmbeddedStorage();
         });
-        _cluster = builder.Build();
-        await _cluster.DeployAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_cluster is not null)
-        {
-            await _cluster.StopAllSilosAsync();
-            await _cluster.DisposeAsync();
-        }
     }
 
     public IStockGrain Stock(TenantId tenant, string sku, string zone = ClusterFixture.DefaultZone) =>
