@@ -102,11 +102,10 @@ public static class StoreOnboarding
             }
         }
 
-        // Only entries never stocked: an onboarding asked again (its answer lost, or its filling failed part-way)
-        // finishes the store without resetting what it may have sold since.
-        var stocked = await Task.WhenAll(counts.Select(count => grains.Stock(count.Sku, count.Zone).IsStockedAsync()));
-        counts = [.. counts.Where((_, index) => !stocked[index])];
-        var failures = await StockLevels.ApplyAsync(grains, counts, "onboarding template", ct);
+        // Only entries never stocked, decided by each entry: an onboarding asked again (its answer lost, or its filling
+        // failed part-way), even while the first is still running, finishes the store without resetting what it may
+        // have sold since.
+        var failures = await StockLevels.ApplyAsync(grains, counts, "onboarding template", ct, onlyWhereNeverStocked: true);
         if (failures.Count > 0)
         {
             throw new InvalidOperationException($"Template '{name}' stock not applied: {failures[0].Message}");

@@ -10,13 +10,19 @@ namespace MultiStore.Grains.Interfaces.Stock;
 /// takes a key (an absolute on-hand repeats harmlessly, and safety stock is not part of what a key remembers); see
 /// <see cref="IsValidKey"/> for its form.
 /// </param>
+/// <param name="OnlyIfNeverStocked">
+/// An absolute on-hand that applies only to an entry never stocked (a store template's first stock): an entry stocked
+/// already, by anyone and however recently, answers its level unchanged, so a first count can never give back units
+/// sold since the entry was first stocked. Decided in the entry, so two such counts at once set it once.
+/// </param>
 [GenerateSerializer, Immutable, Alias("multistore.StockAdjustment")]
 public sealed record StockAdjustment(
     [property: Id(0)] int? Delta,
     [property: Id(1)] int? SetOnHand,
     [property: Id(2)] int? SafetyStock,
     [property: Id(3)] string Reason,
-    [property: Id(4)] string? IdempotencyKey = null)
+    [property: Id(4)] string? IdempotencyKey = null,
+    [property: Id(5)] bool OnlyIfNeverStocked = false)
 {
     /// <summary>Longest idempotency key: a UUID (36) or a client's own request id fits with room to spare.</summary>
     public const int MaxKeyLength = 100;

@@ -152,6 +152,15 @@ public sealed class StockGrain(
             return current;
         }
 
+        if (adjustment.OnlyIfNeverStocked && _book.IsStocked)
+        {
+            // Stocked already (an admin's count, or another first count a moment ago): setting it again would give
+            // back whatever sold since. Answered once what it saw is durable.
+            var current = Level();
+            await DurableAsync();
+            return current;
+        }
+
         var (onHand, safetyStock) = Target(adjustment);
         if (onHand < _book.Reserved)
         {
@@ -726,6 +735,11 @@ public sealed class StockGrain(
         if (adjustment.Delta.HasValue == adjustment.SetOnHand.HasValue)
         {
             throw new StoreRuleException(RuleCodes.InvalidQuantity, "An adjustment names either a delta or a new on-hand, not both or neither.");
+        }
+
+        if (adjustment.OnlyIfNeverStocked && adjustment.SetOnHand is null)
+        {
+            throw new StoreRuleException(RuleCodes.InvalidQuantity, "Only a new on-hand can be set where an entry was never stocked, not a delta.");
         }
 
         if (adjustment.Delta is 0)

@@ -19,7 +19,9 @@ public static class StockLevels
     /// <summary>Entries written at once: enough to keep a cluster busy, few enough not to flood one silo.</summary>
     public const int Parallelism = 32;
 
-    public static async Task<IReadOnlyList<StockCountFailure>> ApplyAsync(TenantGrains grains, IReadOnlyList<StockCount> counts, string reason, CancellationToken ct)
+    /// <param name="onlyWhereNeverStocked">Leaves entries stocked already as they are (see <see cref="StockAdjustment.OnlyIfNeverStocked"/>).</param>
+    public static async Task<IReadOnlyList<StockCountFailure>> ApplyAsync(
+        TenantGrains grains, IReadOnlyList<StockCount> counts, string reason, CancellationToken ct, bool onlyWhereNeverStocked = false)
     {
         var failures = new List<StockCountFailure>();
         await Parallel.ForEachAsync(counts, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = ct }, async (count, _) =>
@@ -28,7 +30,7 @@ public static class StockLevels
             {
                 // As PUT /admin/stock does: a zone beyond the SKU's cap is refused before its entry is stocked, even
                 // when other counts of the same SKU run at the same time.
-                await grains.Sku(count.Sku).AdjustZoneAsync(count.Zone, new StockAdjustment(null, count.OnHand, count.SafetyStock, reason));
+                await grains.Sku(count.Sku).AdjustZoneAsync(count.Zone, new StockAdjustment(null, count.OnHand, count.SafetyStock, reason, OnlyIfNeverStocked: onlyWhereNeverStocked));
             }
             catch (Grains.Interfaces.Common.StoreRuleException refusal)
             {

@@ -393,6 +393,26 @@ public sealed class StockGrainTests(ClusterFixture cluster)
     }
 
     [Fact]
+    public async Task AdjustAsync_OnlyIfNeverStocked_SetsAFreshEntryOnce_AndNeverGivesBackWhatSoldSince()
+    {
+        var stock = cluster.Stock(_tenant, Sku);
+        using var _ = ClusterFixture.ActAs(_tenant);
+        var firstCount = new StockAdjustment(null, 10, null, "onboarding template", OnlyIfNeverStocked: true);
+
+        // Two onboardings of the store at once: the entry sets itself once.
+        var levels = await Task.WhenAll(stock.AdjustAsync(firstCount), stock.AdjustAsync(firstCount));
+        await stock.ReserveAsync("r-1", 3, Ttl);
+        await stock.ConfirmAsync("r-1");
+        var afterSale = await stock.AdjustAsync(firstCount);
+
+        Assert.All(levels, level => Assert.Equal(10, level.OnHand));
+        Assert.Equal(7, afterSale.OnHand);
+        Assert.Equal(new StockLevel(Sku, ClusterFixture.DefaultZone, 7, 0, 0, true), await stock.GetAsync());
+        var delta = await Assert.ThrowsAsync<StoreRuleException>(() => stock.AdjustAsync(new StockAdjustment(5, null, null, "template", OnlyIfNeverStocked: true)));
+        Assert.Equal(RuleCodes.InvalidQuantity, delta.Code);
+    }
+
+    [Fact]
     public async Task ReturnAsync_WhenOnHandIsNearTheMaximum_PutsBackOnlyUpToIt_AndWritesTheRestOff()
     {
         var stock = await cluster.StockAsync(_tenant, Sku, 10);
