@@ -223,7 +223,7 @@ public sealed class CatalogGrain(
             try
             {
                 var before = next.Products.GetValueOrDefault(import.Handle);
-                var product = Apply(next, import, errors);
+                var product = Apply(next, import, skuByRow, errors);
                 if (product is null)
                 {
                     continue;
@@ -232,11 +232,6 @@ public sealed class CatalogGrain(
                 created += before is null ? 1 : 0;
                 updated += before is not null && before != product ? 1 : 0;
                 variantsCreated += product.Variants.Count - (before?.Variants.Count ?? 0);
-                var skus = SkusByVariant(product);
-                foreach (var variant in import.Variants)
-                {
-                    skuByRow[variant.Row] = skus[CatalogRules.VariantKey(variant.Attributes)];
-                }
             }
             catch (StoreRuleException refusal)
             {
@@ -249,8 +244,11 @@ public sealed class CatalogGrain(
             : (next, new CatalogImportResult([], created, updated, variantsCreated, skuByRow));
     }
 
-    /// <summary>One imported product onto <paramref name="next"/>; null (with errors added) when a variant row is wrong.</summary>
-    private Product? Apply(CatalogState next, ProductImport import, List<ImportError> errors)
+    /// <summary>
+    /// One imported product onto <paramref name="next"/>, each of its rows' SKU into <paramref name="skuByRow"/>; null
+    /// (with errors added) when a variant row is wrong.
+    /// </summary>
+    private Product? Apply(CatalogState next, ProductImport import, Dictionary<int, string> skuByRow, List<ImportError> errors)
     {
         CatalogRules.EnsureHandle(import.Handle);
         var variants = new List<Dictionary<string, string>>();
@@ -301,10 +299,11 @@ public sealed class CatalogGrain(
         }
 
         var skus = SkusByVariant(product);
-        foreach (var variant in import.Variants.Where(variant => variant.Sku is not null))
+        foreach (var variant in import.Variants)
         {
             var issued = skus[CatalogRules.VariantKey(variant.Attributes)];
-            if (issued != variant.Sku)
+            skuByRow[variant.Row] = issued;
+            if (variant.Sku is not null && issued != variant.Sku)
             {
                 errors.Add(new ImportError(variant.Row, "sku", next.Skus.ContainsKey(variant.Sku!)
                     ? $"SKU {variant.Sku} belongs to another variant or product; SKUs are issued by the store and never change."
