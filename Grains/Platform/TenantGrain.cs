@@ -65,11 +65,7 @@ public sealed class TenantGrain(
     /// <inheritdoc />
     public async Task MarkFilledAsync()
     {
-        if (tenant.State.Profile is null)
-        {
-            throw new StoreRuleException(RuleCodes.NotFound, "No store has this id.");
-        }
-
+        RequireProfile();
         if (tenant.State.FilledAt is null)
         {
             tenant.State.FilledAt = time.GetUtcNow();
@@ -80,14 +76,16 @@ public sealed class TenantGrain(
     /// <inheritdoc />
     public async Task<TenantProfile> SetStatusAsync(TenantStatus status)
     {
-        var profile = tenant.State.Profile
-            ?? throw new StoreRuleException(RuleCodes.NotFound, "No store has this id.");
+        var profile = RequireProfile();
         if (profile.Status != status)
         {
-            tenant.State.Profile = profile with { Status = status };
+            tenant.State.Profile = profile = profile with { Status = status };
             await tenant.WriteStateAsync();
         }
 
-        return tenant.State.Profile;
+        return profile;
     }
+
+    private TenantProfile RequireProfile() =>
+        tenant.State.Profile ?? throw new StoreRuleException(RuleCodes.NotFound, "No store has this id.");
 }

@@ -39,8 +39,7 @@ public sealed class SkuGrain([PersistentState("sku", StorageNames.Store)] IPersi
         // is looked at until the zone is listed. Checked in one call and listed in another, two requests for new zones
         // could both pass the check at 49, and the one refused at the listing had already stocked its entry.
         EnsureAllowed(zone);
-        var (tenant, skuId) = TenantKey.Parse(this.GetPrimaryKeyString());
-        var level = await GrainFactory.GetGrainByKey<IStockGrain>(TenantKey.For(tenant, StockEntryId.Format(skuId, zone))).AdjustAsync(adjustment);
+        var level = await Entry(zone).AdjustAsync(adjustment);
         // After the entry exists, so the SKU never lists a zone without stock.
         await AddZoneAsync(zone);
         return level;
@@ -60,11 +59,15 @@ public sealed class SkuGrain([PersistentState("sku", StorageNames.Store)] IPersi
     /// <inheritdoc />
     public async Task<IReadOnlyList<StockLevel>> GetLevelsAsync()
     {
-        var (tenant, skuId) = TenantKey.Parse(this.GetPrimaryKeyString());
-        var reads = sku.State.Zones
-            .Order(StringComparer.Ordinal)
-            .Select(zone => GrainFactory.GetGrainByKey<IStockGrain>(TenantKey.For(tenant, StockEntryId.Format(skuId, zone))).GetAsync());
+        var reads = sku.State.Zones.Order(StringComparer.Ordinal).Select(zone => Entry(zone).GetAsync());
         return await Task.WhenAll(reads);
+    }
+
+    /// <summary>This SKU's stock entry in <paramref name="zone"/>.</summary>
+    private IStockGrain Entry(string zone)
+    {
+        var (tenant, skuId) = TenantKey.Parse(this.GetPrimaryKeyString());
+        return GrainFactory.GetGrainByKey<IStockGrain>(TenantKey.For(tenant, StockEntryId.Format(skuId, zone)));
     }
 
     /// <summary>The same answer for <see cref="AddZoneAsync"/> and <see cref="EnsureZoneAllowedAsync"/>: the warehouse's, for its own cap.</summary>

@@ -156,9 +156,7 @@ public sealed class StockGrain(
         {
             // Stocked already (an admin's count, or another first count a moment ago): setting it again would give
             // back whatever sold since. Answered once what it saw is durable.
-            var current = Level();
-            await DurableAsync();
-            return current;
+            return await AnswerDurablyAsync(Level());
         }
 
         var (onHand, safetyStock) = Target(adjustment);
@@ -697,7 +695,7 @@ public sealed class StockGrain(
         StartWriting();
     }
 
-    private async Task<ReservationResult> AnswerDurablyAsync(ReservationResult result)
+    private async Task<T> AnswerDurablyAsync<T>(T result)
     {
         await DurableAsync();
         return result;
