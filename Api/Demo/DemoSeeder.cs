@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using MultiStore.Api.Features.Catalog;
 using MultiStore.Api.Hosting;
 using MultiStore.Api.Tenancy;
 using MultiStore.Grains.Interfaces.Common;
@@ -10,7 +11,8 @@ namespace MultiStore.Api.Demo;
 /// <summary>
 /// Seeds <see cref="DemoStores"/> after the silo has started, through the same grains and doors the endpoints use
 /// (the directory as platform, stock through <see cref="TenantGrains"/>). Idempotent: an existing store is not
-/// recreated and stock that is already stocked is not reset.
+/// recreated and stock that is already stocked is not reset. A store that holds a demo id under other domains is
+/// somebody's own store (a cluster seeded on request): it is left alone.
 /// </summary>
 public sealed partial class DemoSeeder(
     IServiceScopeFactory scopes,
@@ -19,6 +21,9 @@ public sealed partial class DemoSeeder(
     ILogger<DemoSeeder> logger) : IHostedService
 {
     private const string Actor = "system:demo-seed";
+
+    /// <summary>The stores to seed; tests swap in their own.</summary>
+    internal IReadOnlyList<DemoStore> Stores { get; set; } = DemoStores.All;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -29,12 +34,20 @@ public sealed partial class DemoSeeder(
 
         await using var scope = scopes.CreateAsyncScope();
         var platform = scope.ServiceProvider.GetRequiredService<PlatformGrains>();
-        var existing = (await platform.ListAsync(Actor)).Select(profile => profile.Id).ToHashSet(StringComparer.Ordinal);
+        var existing = (await platform.ListAsync(Actor)).ToDictionary(profile => profile.Id, StringComparer.Ordinal);
 
-        foreach (var store in DemoStores.All)
+        foreach (var store in Stores)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (!existing.Contains(store.Spec.Id))
+            if (existing.TryGetValue(store.Spec.Id, out var profile))
+            {
+                if (!profile.Domains.SequenceEqual(store.Spec.Domains, StringComparer.OrdinalIgnoreCase))
+                {
+                    LogSkipped(logger, store.Spec.Id, "a store with this id answers on other domains");
+                    continue;
+                }
+            }
+            else
             {
                 try
                 {
@@ -63,15 +76,12 @@ public sealed partial class DemoSeeder(
 
         using (TenantContext.ForTenant(tenant, Actor))
         {
-            foreach (var item in store.Stock)
+            // Only entries never stocked are set, decided in each entry: several API instances seeding at once, or a
+            // restart after shoppers bought, never give back units sold in between.
+            var counts = store.Stock.Select(item => new StockCount(item.Sku, item.Zone, item.OnHand, item.SafetyStock)).ToList();
+            foreach (var failure in await StockLevels.ApplyAsync(grains, counts, "demo seed", CancellationToken.None, onlyWhereNeverStocked: true))
             {
-                var stock = grains.Stock(item.Sku, item.Zone);
-                if (!(await stock.GetAsync()).IsStocked)
-                {
-                    await stock.AdjustAsync(new StockAdjustment(null, item.OnHand, item.SafetyStock, "demo seed"));
-                }
-
-                await grains.Sku(item.Sku).AddZoneAsync(item.Zone);
+                LogSkipped(logger, store.Spec.Id, $"{failure.Count.Sku} in {failure.Count.Zone}: {failure.Message}");
             }
         }
     }

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using MultiStore.Api.Auth;
 using MultiStore.Api.Hosting;
 using MultiStore.Api.Tenancy;
+using MultiStore.Grains.Interfaces.Platform;
 using Orleans.Configuration;
 
 namespace MultiStore.Api.Tests.Hosting;
@@ -54,6 +55,37 @@ public sealed class HostingTests(ApiFactory api)
 
         var after = await api.ClientFor("fiber-x.localhost", api.StoreToken("fiber-x", StoreRoles.Owner)).GetAsync("/admin/stock/FBX-HOODIE-GRY-L").ExpectAsync(HttpStatusCode.OK);
         Assert.Equal(before.ToJsonString(), after.ToJsonString());
+    }
+
+    [Fact]
+    public async Task DemoSeed_OfAnIdHeldByAnotherStore_LeavesThatStoreAlone()
+    {
+        var id = $"dmo-{Guid.NewGuid():N}"[..14];
+        using var platform = api.ClientFor("platform.test", api.PlatformToken());
+        await platform.PostJsonAsync("/platform/tenants", new { id, name = "Theirs", domains = new[] { $"{id}.test" } }).ExpectAsync(HttpStatusCode.Created);
+        var seeder = ActivatorUtilities.CreateInstance<Demo.DemoSeeder>(api.Services);
+        seeder.Stores = [new(new TenantSpec(id, "Demo", [$"{id}.localhost"], "{}"), [new("DMO-MUG", "main", 9)])];
+
+        await seeder.StartAsync(CancellationToken.None);
+
+        using var owner = api.ClientFor($"{id}.test", api.StoreToken(id, StoreRoles.Owner));
+        await owner.GetAsync("/admin/stock/DMO-MUG").ExpectProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task DemoSeed_AfterShoppersBought_GivesNoUnitsBack()
+    {
+        var id = $"dmo-{Guid.NewGuid():N}"[..14];
+        var seeder = ActivatorUtilities.CreateInstance<Demo.DemoSeeder>(api.Services);
+        seeder.Stores = [new(new TenantSpec(id, "Demo", [$"{id}.localhost"], "{}"), [new("DMO-MUG", "main", 9)])];
+        await seeder.StartAsync(CancellationToken.None);
+        using var owner = api.ClientFor($"{id}.localhost", api.StoreToken(id, StoreRoles.Owner));
+        await owner.PostJsonAsync("/admin/stock/DMO-MUG/main/adjustments", new { delta = -4, reason = "sold at the counter" }).ExpectAsync(HttpStatusCode.OK);
+
+        await seeder.StartAsync(CancellationToken.None);
+
+        var level = await owner.GetAsync("/admin/stock/DMO-MUG").ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(5, level["zones"]![0]!.Value<int>("onHand"));
     }
 
     [Fact]
