@@ -350,6 +350,35 @@ public sealed class CatalogImportTests(ApiFactory api, ITestOutputHelper output)
         await store.Owner.PostAsync("/admin/catalog/import", Http.Json(new { handle = "x" })).ExpectProblemAsync(HttpStatusCode.UnsupportedMediaType);
     }
 
+    [Fact]
+    public async Task Import_BytesThatAreNotUtf8_AreRefusedAndChangeNothing()
+    {
+        var store = await StoreDriver.OnboardAsync(api, "imp-latin");
+        var latin1 = Encoding.Latin1.GetBytes("handle,name,category,price,attributes\nmug,Cr\u00e8me mug,Misc,3.00,color=Cr\u00e8me\n");
+        using var content = new ByteArrayContent(latin1);
+        content.Headers.ContentType = new("text/csv");
+
+        var problem = await store.Owner.PostAsync("/admin/catalog/import", content).ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "invalid-import");
+
+        Assert.Contains("UTF-8", problem.Value<string>("detail"), StringComparison.Ordinal);
+        await store.Owner.GetAsync("/admin/products/mug").ExpectProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    [Theory]
+    [InlineData("windows-1252")]
+    [InlineData("iso-8859-1")]
+    [InlineData("utf-16")]
+    public async Task Import_DeclaredInAnotherCharset_Returns415AndChangesNothing(string charset)
+    {
+        var store = await StoreDriver.OnboardAsync(api, "imp-charset");
+        using var content = new ByteArrayContent(Encoding.UTF8.GetBytes("handle,name,category,price\nmug,Mug,Misc,3.00\n"));
+        content.Headers.ContentType = new("text/csv") { CharSet = charset };
+
+        await store.Owner.PostAsync("/admin/catalog/import", content).ExpectProblemAsync(HttpStatusCode.UnsupportedMediaType);
+
+        await store.Owner.GetAsync("/admin/products/mug").ExpectProblemAsync(HttpStatusCode.NotFound);
+    }
+
     private static StringContent Csv(string csv) => new(csv, Encoding.UTF8, "text/csv");
 
     private static async Task<string> ExportAsync(StoreDriver store)

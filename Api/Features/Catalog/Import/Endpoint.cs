@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text;
 using FastEndpoints;
 using Microsoft.Extensions.Options;
 using MultiStore.Api.Auth;
@@ -21,6 +23,8 @@ namespace MultiStore.Api.Features.Catalog.Import;
 public sealed class Endpoint(TenantGrains grains) : EndpointWithoutRequest<Response>
 {
     public const string InvalidImport = "invalid-import";
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
     public const string StoreColumnRefused = "store-column-refused";
     public const int MaxRows = 50_000;
     public const int MaxReportedErrors = 200;
@@ -42,10 +46,10 @@ public sealed class Endpoint(TenantGrains grains) : EndpointWithoutRequest<Respo
     public override async Task HandleAsync(CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
-        if (!string.Equals(HttpContext.Request.ContentType?.Split(';')[0].Trim(), CatalogCsv.ContentType, StringComparison.OrdinalIgnoreCase))
+        if (!IsUtf8Csv(HttpContext.Request.ContentType))
         {
             await Send.ResultAsync(ApiProblem.Create(StatusCodes.Status415UnsupportedMediaType, ApiProblemCodes.UnsupportedMediaType,
-                "Unsupported media type", $"Send the file as {CatalogCsv.ContentType}."));
+                "Unsupported media type", $"Send the file as {CatalogCsv.ContentType} in UTF-8 (charset=utf-8, or no charset)."));
             return;
         }
 
@@ -112,10 +116,20 @@ public sealed class Endpoint(TenantGrains grains) : EndpointWithoutRequest<Respo
             ct);
     }
 
+    /// <summary>
+    /// <c>text/csv</c> with no charset or with UTF-8: a file in another encoding would be read with its accented letters
+    /// replaced, and a changed attribute value makes a new variant with a SKU that is never given back.
+    /// </summary>
+    private static bool IsUtf8Csv(string? contentType) =>
+        MediaTypeHeaderValue.TryParse(contentType, out var media)
+        && string.Equals(media.MediaType, CatalogCsv.ContentType, StringComparison.OrdinalIgnoreCase)
+        && media.CharSet?.Trim('"').ToLowerInvariant() is null or "utf-8" or "utf8";
+
     /// <summary>Streams the CSV into rows; answers a problem for a file that cannot be read at all.</summary>
     private static async Task<ApiProblem?> ReadAsync(Stream body, List<CatalogCsv.Row> rows, List<ImportError> errors, CancellationToken ct)
     {
-        using var reader = new StreamReader(body, leaveOpen: true);
+        // Bytes that are not UTF-8 are refused, not replaced: the whole file is then refused and nothing changes.
+        using var reader = new StreamReader(body, StrictUtf8, leaveOpen: true);
         var number = 0;
         Dictionary<string, int>? header = null;
         try
@@ -156,6 +170,11 @@ public sealed class Endpoint(TenantGrains grains) : EndpointWithoutRequest<Respo
         {
             errors.Add(new ImportError(number + 1, null, $"The file is not valid CSV here: {malformed.Message}"));
             return Invalid(errors);
+        }
+        catch (DecoderFallbackException)
+        {
+            // Decoded a block ahead of the rows handed out, so no row number is exact.
+            return Problem(InvalidImport, $"The file is not UTF-8 text (after row {number}). Save it as CSV UTF-8 and send it again.");
         }
 
         return header is null ? Problem(InvalidImport, "The file is empty: it needs a header row.") : null;
