@@ -33,6 +33,13 @@ public sealed class HostTenantResolver(IGrainFactory grains, IOptions<TenancyOpt
 
     private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = options.Value.HostCacheSize });
 
+    // Counts invalidations. A lookup caches its answer only if none happened while it asked: a lookup that read
+    // "active" just before a suspension here must not put "active" back after the suspension cleared it.
+    private long _invalidations;
+
+    /// <summary>Runs between a lookup's answer and its caching; tests use it to land a change in that gap.</summary>
+    internal Func<Task>? AfterLookup { get; set; }
+
     public async Task<TenantResolution> ResolveAsync(string? hostHeader)
     {
         if (!HostNames.TryNormalize(hostHeader, out var host))
@@ -42,6 +49,7 @@ public sealed class HostTenantResolver(IGrainFactory grains, IOptions<TenancyOpt
 
         if (!_cache.TryGetValue(host, out TenantId tenant))
         {
+            var asked = Volatile.Read(ref _invalidations);
             var binding = await grains.GetGrainByKey<IHostNameGrain>(host).ResolveAsync();
             if (binding is null || !TenantId.TryParse(binding.TenantId, out tenant))
             {
@@ -49,7 +57,7 @@ public sealed class HostTenantResolver(IGrainFactory grains, IOptions<TenancyOpt
                 return TenantResolution.Unknown;
             }
 
-            Remember(host, tenant);
+            await RememberAsync(host, tenant, asked);
         }
 
         // A host only names its store; whether the store serves is its own record's to say, the one record a
@@ -71,6 +79,7 @@ public sealed class HostTenantResolver(IGrainFactory grains, IOptions<TenancyOpt
             return cached;
         }
 
+        var asked = Volatile.Read(ref _invalidations);
         TenantProfile? profile;
         // The store's own profile is readable by any caller acting for the store; no permission is needed or given.
         using (TenantContext.ForCaller(tenant, Actor, []))
@@ -84,7 +93,7 @@ public sealed class HostTenantResolver(IGrainFactory grains, IOptions<TenancyOpt
         }
 
         var resolution = new TenantResolution(profile.Status == TenantStatus.Active ? TenantResolutionStatus.Active : TenantResolutionStatus.Suspended, tenant);
-        Remember(key, resolution);
+        await RememberAsync(key, resolution, asked);
         return resolution;
     }
 
@@ -104,11 +113,16 @@ public sealed class HostTenantResolver(IGrainFactory grains, IOptions<TenancyOpt
     /// Forgets the cached status of <paramref name="tenantId"/> (after a status change made here). Its hosts keep their
     /// cached store: a host only names the store, whose status every resolution reads under the store's own key.
     /// </summary>
-    public void InvalidateStatus(string tenantId) => _cache.Remove(StoreKey(tenantId));
+    public void InvalidateStatus(string tenantId)
+    {
+        Interlocked.Increment(ref _invalidations);
+        _cache.Remove(StoreKey(tenantId));
+    }
 
     /// <summary>Forgets the cached store of <paramref name="domains"/> (after an onboarding made here).</summary>
     public void Invalidate(IEnumerable<string> domains)
     {
+        Interlocked.Increment(ref _invalidations);
         foreach (var domain in domains)
         {
             if (HostNames.TryNormalize(domain, out var host))
@@ -120,12 +134,28 @@ public sealed class HostTenantResolver(IGrainFactory grains, IOptions<TenancyOpt
 
     public void Dispose() => _cache.Dispose();
 
-    private void Remember<T>(string key, T value)
+    /// <summary>
+    /// Caches what a lookup that started at invalidation count <paramref name="asked"/> found, unless an invalidation
+    /// came since. Checked again after the write: an invalidation counts before it removes, so one that lands between
+    /// the first check and the write either removes the entry itself or is seen here.
+    /// </summary>
+    private async Task RememberAsync<T>(string key, T value, long asked)
     {
-        var ttl = options.Value.HostCacheTtl;
-        if (ttl > TimeSpan.Zero)
+        if (AfterLookup is { } hook)
         {
-            _cache.Set(key, value, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = ttl, Size = 1 });
+            await hook();
+        }
+
+        var ttl = options.Value.HostCacheTtl;
+        if (ttl <= TimeSpan.Zero || Volatile.Read(ref _invalidations) != asked)
+        {
+            return;
+        }
+
+        _cache.Set(key, value, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = ttl, Size = 1 });
+        if (Volatile.Read(ref _invalidations) != asked)
+        {
+            _cache.Remove(key);
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using MultiStore.Api.Auth;
+using MultiStore.Api.Tenancy;
 using MultiStore.Grains.Interfaces.Platform;
 using MultiStore.Grains.Interfaces.Tenancy;
 
@@ -81,6 +82,34 @@ public sealed class PlatformTenantTests(ApiFactory api)
         var resumed = await Platform.PostAsync($"/platform/tenants/{store.TenantId}/resume", null).ExpectAsync(HttpStatusCode.OK);
         Assert.Equal("active", resumed.Value<string>("status"));
         await store.Shopper.GetAsync($"/api/stock/{sku}").ExpectAsync(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task Suspension_LandingWhileAStatusLookupIsUnderWay_IsNotUndoneByThatLookup()
+    {
+        var store = await StoreDriver.OnboardAsync(api, "race");
+        var resolver = api.Services.GetRequiredService<HostTenantResolver>();
+        var tenant = TenantId.Parse(store.TenantId);
+        resolver.InvalidateStatus(store.TenantId);
+        var suspendOnce = 0;
+        resolver.AfterLookup = async () =>
+        {
+            if (Interlocked.Exchange(ref suspendOnce, 1) == 0)
+            {
+                await Platform.PostAsync($"/platform/tenants/{store.TenantId}/suspend", null).ExpectAsync(HttpStatusCode.OK);
+            }
+        };
+        try
+        {
+            // Read before the suspension was written, answered after it cleared the cache.
+            Assert.Equal(TenantResolutionStatus.Active, (await resolver.ResolveStoreAsync(tenant)).Status);
+        }
+        finally
+        {
+            resolver.AfterLookup = null;
+        }
+
+        await store.Shopper.GetAsync("/api/storefront").ExpectProblemAsync(HttpStatusCode.Forbidden, "store-suspended");
     }
 
     [Fact]
