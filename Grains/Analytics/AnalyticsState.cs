@@ -10,7 +10,10 @@ public sealed class AnalyticsState
     /// <summary>The currency of the revenue figures (the last order's).</summary>
     [Id(0)] public string? Currency { get; set; }
 
-    /// <summary>Figures by UTC day, keyed <c>yyyy-MM-dd</c>; the last <see cref="StoreAnalyticsRules.KeptDays"/> days.</summary>
+    /// <summary>
+    /// Figures by UTC day, keyed <c>yyyy-MM-dd</c>: the days from <see cref="ArchivedBefore"/> on (the days no report
+    /// can change any more are moved to the month archives, see <see cref="StoreAnalyticsRules.FinalBefore"/>).
+    /// </summary>
     [Id(1)] public Dictionary<string, AnalyticsDay> Days { get; set; } = new(StringComparer.Ordinal);
 
     /// <summary>
@@ -20,9 +23,16 @@ public sealed class AnalyticsState
     /// </summary>
     [Id(2)] public Dictionary<string, CountedOrder> Orders { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// The days before this one are in the store's month archives (<see cref="StoreAnalyticsMonthGrain"/>), not
+    /// here; null while nothing was archived (a state stored before archiving existed holds every kept day).
+    /// </summary>
+    [Id(3)] public DateOnly? ArchivedBefore { get; set; }
+
     public AnalyticsState Copy() => new()
     {
         Currency = Currency,
+        ArchivedBefore = ArchivedBefore,
         Days = Days.ToDictionary(day => day.Key, day => day.Value.Copy(), StringComparer.Ordinal),
         Orders = new Dictionary<string, CountedOrder>(Orders, StringComparer.Ordinal),
     };
@@ -50,6 +60,24 @@ public sealed class AnalyticsDay
     [Id(7)] public Dictionary<string, SkuTally> Skus { get; set; } = new(StringComparer.Ordinal);
 
     public SalesFigures Figures() => new(OrdersPlaced, OrdersPaid, OrdersCancelled, OrdersExpired, Revenue, UnitsSold, UnitsExpired);
+
+    /// <summary>The day as the month archive takes and gives it.</summary>
+    public DayFigures ToDayFigures(DateOnly date, bool withSkus = true) => new(
+        date,
+        Figures(),
+        withSkus ? [.. Skus.OrderBy(sku => sku.Key, StringComparer.Ordinal).Select(sku => new SkuSales(sku.Key, sku.Value.Units, sku.Value.Revenue))] : []);
+
+    public static AnalyticsDay From(DayFigures day) => new()
+    {
+        OrdersPlaced = day.Figures.OrdersPlaced,
+        OrdersPaid = day.Figures.OrdersPaid,
+        OrdersCancelled = day.Figures.OrdersCancelled,
+        OrdersExpired = day.Figures.OrdersExpired,
+        Revenue = day.Figures.Revenue,
+        UnitsSold = day.Figures.UnitsSold,
+        UnitsExpired = day.Figures.UnitsExpired,
+        Skus = day.Skus.ToDictionary(sku => sku.Sku, sku => new SkuTally(sku.Units, sku.Revenue), StringComparer.Ordinal),
+    };
 
     public AnalyticsDay Copy()
     {

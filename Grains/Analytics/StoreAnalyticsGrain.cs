@@ -3,6 +3,7 @@ using MultiStore.Grains.Hosting;
 using MultiStore.Grains.Interfaces.Analytics;
 using MultiStore.Grains.Interfaces.Common;
 using MultiStore.Grains.Interfaces.Orders;
+using MultiStore.Grains.Interfaces.Tenancy;
 using Orleans.Concurrency;
 
 namespace MultiStore.Grains.Analytics;
@@ -12,6 +13,14 @@ namespace MultiStore.Grains.Analytics;
 /// <c>await</c> between deciding and counting, so reports never interleave inside a decision); the grain is
 /// reentrant only so that reporters can wait together for one write. A reporter is answered once the write that holds
 /// its report is durable; the persisted state is touched only by that one writer, between writes.
+/// <para>
+/// Days no report can change any more (<see cref="StoreAnalyticsRules.FinalBefore"/>) move to the store's month
+/// archives (<see cref="IStoreAnalyticsMonthGrain"/>), so each write carries the last few days, not two years of SKU
+/// tallies. The move runs beside the reports, never in front of them: first the archive stores the days (setting a
+/// day is idempotent), then the next write drops them from the live state and records how far the archive reaches
+/// (<see cref="AnalyticsState.ArchivedBefore"/>). Should that write fail, the next activation finds the days still
+/// live and archives them again. Reads take the archived days from the month archives and the rest from memory.
+/// </para>
 /// </summary>
 [Reentrant]
 public sealed class StoreAnalyticsGrain(
@@ -30,10 +39,18 @@ public sealed class StoreAnalyticsGrain(
     private Task _write = Task.CompletedTask;
     private DateTimeOffset _prunedAt;
     private Exception? _broken;
+    private TenantId _tenant;
+
+    // Days the month archives hold durably that the next write drops from the persisted state, and how far the
+    // archive then reaches; the view has dropped them already.
+    private readonly List<string> _archived = [];
+    private DateOnly? _archivedBefore;
+    private Task _archiving = Task.CompletedTask;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _view = analytics.State.Copy();
+        _tenant = TenantKey.Parse(this.GetPrimaryKeyString()).Tenant;
         return Task.CompletedTask;
     }
 
@@ -52,8 +69,105 @@ public sealed class StoreAnalyticsGrain(
     }
 
     /// <inheritdoc />
-    public Task<StoreAnalytics> GetAsync(DateOnly from, DateOnly to, int topSkus) =>
-        Task.FromResult(StoreAnalyticsRules.Read(_view, from, to, topSkus));
+    public Task<StoreAnalytics> GetAsync(DateOnly from, DateOnly to, int topSkus)
+    {
+        StoreAnalyticsRules.EnsureRange(from, to);
+        StoreAnalyticsRules.EnsureTopSkus(topSkus);
+        // Archived days older than the kept days read as zeros, as they did when the live state dropped them.
+        var firstKept = StoreAnalyticsRules.FirstKeptDay(Now);
+        var archivedFrom = firstKept > from ? firstKept : from;
+        return _view.ArchivedBefore is { } archivedBefore && archivedFrom < archivedBefore && archivedFrom <= to
+            ? ReadWithArchiveAsync(archivedFrom, DateOnly.FromDayNumber(Math.Min(to.DayNumber, archivedBefore.DayNumber - 1)), from, to, topSkus)
+            : Task.FromResult(StoreAnalyticsRules.Read(_view, from, to, topSkus));
+    }
+
+    /// <summary>The figures of <paramref name="from"/>..<paramref name="to"/>, whose days <paramref name="archivedFrom"/>..<paramref name="archivedTo"/> are in the month archives.</summary>
+    private async Task<StoreAnalytics> ReadWithArchiveAsync(DateOnly archivedFrom, DateOnly archivedTo, DateOnly from, DateOnly to, int topSkus)
+    {
+        // The live days are taken before the archives are asked: an archive run while they answer may move some of
+        // them, and these day objects stay what they were. A day both live and archived (the live write that was to
+        // drop it failed) reads once, from the live copy; both copies are the same final figures.
+        var (first, last) = (StoreAnalyticsRules.DayKey(from), StoreAnalyticsRules.DayKey(to));
+        var days = _view.Days
+            .Where(day => string.CompareOrdinal(day.Key, first) >= 0 && string.CompareOrdinal(day.Key, last) <= 0)
+            .ToDictionary(day => day.Key, day => day.Value, StringComparer.Ordinal);
+        var currency = _view.Currency;
+        var months = new List<(DateOnly From, DateOnly To)>();
+        for (var month = new DateOnly(archivedFrom.Year, archivedFrom.Month, 1); month <= archivedTo; month = month.AddMonths(1))
+        {
+            var monthEnd = month.AddMonths(1).AddDays(-1);
+            months.Add((month < archivedFrom ? archivedFrom : month, monthEnd > archivedTo ? archivedTo : monthEnd));
+        }
+
+        IReadOnlyList<DayFigures>[] archived;
+        // On the store's own authority: the caller was admitted to this grain (perhaps as a platform operator, who has
+        // no store of its own), and the archive is part of it.
+        using (TenantContext.ForTenant(_tenant, "system:analytics"))
+        {
+            archived = await Task.WhenAll(months.Select(month => Month(month.From).GetDaysAsync(month.From, month.To, withSkus: topSkus > 0)));
+        }
+
+        foreach (var day in archived.SelectMany(month => month))
+        {
+            days.TryAdd(StoreAnalyticsRules.DayKey(day.Date), AnalyticsDay.From(day));
+        }
+
+        return StoreAnalyticsRules.Read(currency, days, from, to, topSkus);
+    }
+
+    /// <summary>
+    /// Moves the final days of the view to the month archives, then has the next write drop them. Runs beside the
+    /// reports (started after a write, never awaited by a reporter); a failure leaves the days live for the next run.
+    /// </summary>
+    private async Task ArchiveAsync()
+    {
+        // Off the write that started it: its reporters are answered first.
+        await Task.Yield();
+        try
+        {
+            EnsureUsable();
+            var finalBefore = StoreAnalyticsRules.FinalBefore(_view, Now);
+            var firstLive = StoreAnalyticsRules.DayKey(finalBefore);
+            // Final days never change again (MayCount refuses what would), so these copies stay exact while the
+            // archives store them, whatever reports come meanwhile.
+            var final = _view.Days
+                .Where(day => string.CompareOrdinal(day.Key, firstLive) < 0)
+                .Select(day => day.Value.ToDayFigures(StoreAnalyticsRules.ParseDayKey(day.Key)))
+                .ToList();
+            if (final.Count == 0)
+            {
+                return;
+            }
+
+            using (TenantContext.ForTenant(_tenant, "system:analytics"))
+            {
+                await Task.WhenAll(final
+                    .GroupBy(day => (day.Date.Year, day.Date.Month))
+                    .Select(month => Month(month.First().Date).SetDaysAsync([.. month])));
+            }
+
+            // Durable in the archives: the view lets them go now, the persisted state with the next write.
+            var archivedBefore = _view.ArchivedBefore is { } before && before > finalBefore ? before : finalBefore;
+            foreach (var day in final)
+            {
+                var key = StoreAnalyticsRules.DayKey(day.Date);
+                _view.Days.Remove(key);
+                _archived.Add(key);
+            }
+
+            _view.ArchivedBefore = _archivedBefore = archivedBefore;
+            _accepted++;
+            await DurableAsync(_accepted);
+            logger.LogInformation("Analytics of {Grain}: {Days} final days archived before {Day}", this.GetPrimaryKeyString(), final.Count, archivedBefore);
+        }
+        catch (Exception failure)
+        {
+            logger.LogWarning(failure, "Analytics of {Grain} could not archive its final days; they stay live until the next try", this.GetPrimaryKeyString());
+        }
+    }
+
+    private IStoreAnalyticsMonthGrain Month(DateOnly day) =>
+        GrainFactory.GetGrain<IStoreAnalyticsMonthGrain>(AnalyticsMonthKeys.For(_tenant, day));
 
     private async Task DurableAsync(long accepted)
     {
@@ -78,9 +192,18 @@ public sealed class StoreAnalyticsGrain(
         }
 
         _unwritten.Clear();
-        // The first write of an activation prunes, so a state stored with a longer memory shrinks on it. Both copies
-        // are pruned alike: the view equals the state here, every report being counted into both.
-        if (Now - _prunedAt > PruneEvery)
+        foreach (var day in _archived)
+        {
+            analytics.State.Days.Remove(day);
+        }
+
+        _archived.Clear();
+        analytics.State.ArchivedBefore = _archivedBefore ?? analytics.State.ArchivedBefore;
+        // The first write of an activation prunes and archives, so a state stored with a longer memory or with every
+        // kept day shrinks soon after it. Both copies are pruned alike: the view equals the state here, every report
+        // being counted into both, and archived days having left both.
+        var archiveDue = Now - _prunedAt > PruneEvery;
+        if (archiveDue)
         {
             _prunedAt = Now;
             StoreAnalyticsRules.Prune(analytics.State, Now);
@@ -100,6 +223,11 @@ public sealed class StoreAnalyticsGrain(
             logger.LogWarning(failure, "Analytics write of {Grain} failed; the activation is dropped", this.GetPrimaryKeyString());
             DeactivateOnIdle();
             throw new NotDurableException("The store's figures could not be stored; report again.");
+        }
+
+        if (archiveDue && _archiving.IsCompleted)
+        {
+            _archiving = ArchiveAsync();
         }
     }
 

@@ -8,6 +8,8 @@ namespace MultiStore.Grains.Analytics;
 /// <summary>How an order report changes a store's figures, and how figures are read. Pure functions of the state.</summary>
 public static class StoreAnalyticsRules
 {
+    private const string DayKeyFormat = "yyyy-MM-dd";
+
     /// <summary>
     /// A report of an order the memory does not hold counts only if the order was placed less than this ago, and a
     /// closed order is remembered until it was placed this long ago: so a report of a forgotten order is always too old
@@ -38,11 +40,57 @@ public static class StoreAnalyticsRules
     public const int KeptDays = 2 * IStoreAnalyticsGrain.MaxDays;
 
     /// <summary>
-    /// Whether a report of <paramref name="order"/> may count at <paramref name="now"/>: the memory holds the order,
-    /// or it was placed within <see cref="ReportWindow"/>. Decided before <see cref="Count"/>, which never forgets.
+    /// How much earlier than the report rules allow a day is still treated as open to change, before it is archived:
+    /// room for the clocks of the silos (an order's times are its own silo's) and for a day boundary.
     /// </summary>
-    public static bool MayCount(AnalyticsState state, OrderView order, DateTimeOffset now) =>
-        state.Orders.ContainsKey(order.OrderId) || order.CreatedAt >= now - ReportWindow;
+    public static readonly TimeSpan ArchiveMargin = TimeSpan.FromDays(1);
+
+    /// <summary>
+    /// Whether a report of <paramref name="order"/> may count at <paramref name="now"/>: the memory holds the order,
+    /// or it was placed within <see cref="ReportWindow"/>; and what it would count falls on a day not yet archived
+    /// (<see cref="FinalBefore"/> says that never happens; should it, the report counts nothing rather than put a
+    /// partial copy of an archived day in front of the archived one). Decided before <see cref="Count"/>, which never
+    /// forgets.
+    /// </summary>
+    public static bool MayCount(AnalyticsState state, OrderView order, DateTimeOffset now)
+    {
+        var known = state.Orders.ContainsKey(order.OrderId);
+        if (!known && order.CreatedAt < now - ReportWindow)
+        {
+            return false;
+        }
+
+        // A known order can only add its close; an unknown one adds its placing first, and closes no earlier.
+        var earliestDay = DayOf(known ? order.ClosedAt ?? order.CreatedAt : order.CreatedAt);
+        return state.ArchivedBefore is not { } archived || earliestDay >= archived;
+    }
+
+    /// <summary>
+    /// The first day a report may still change at <paramref name="now"/>; the days before it are final and may move
+    /// to the month archives. A report counts on its order's placing day or closing day (<see cref="Count"/>): an
+    /// order the memory does not hold counts only if placed within <see cref="ReportWindow"/>, so on a day no earlier
+    /// than that; an order it holds as open may close on any day from its placing on, and its close is counted on the
+    /// day it closed even when the report comes days later (analytics was unreachable meanwhile), so every open order
+    /// holds back the days from its placing. Both bounds get <see cref="ArchiveMargin"/> more. Orders are paid or
+    /// expired within minutes, so this is usually two days ago; an order left open holds it back at most
+    /// <see cref="OpenOrderMemory"/>.
+    /// </summary>
+    public static DateOnly FinalBefore(AnalyticsState state, DateTimeOffset now)
+    {
+        var earliest = now - ReportWindow;
+        foreach (var counted in state.Orders.Values)
+        {
+            if (counted.Status == OrderStatus.PendingPayment && counted.PlacedAt < earliest)
+            {
+                earliest = counted.PlacedAt;
+            }
+        }
+
+        return DayOf(earliest - ArchiveMargin);
+    }
+
+    /// <summary>The oldest day a store keeps figures of at <paramref name="now"/>: older days read as zeros.</summary>
+    public static DateOnly FirstKeptDay(DateTimeOffset now) => DayOf(now).AddDays(1 - KeptDays);
 
     /// <summary>Counts what <paramref name="order"/> adds to <paramref name="state"/>; false when it adds nothing.</summary>
     public static bool Count(AnalyticsState state, OrderView order)
@@ -111,7 +159,7 @@ public static class StoreAnalyticsRules
         }
 
         // Keys are yyyy-MM-dd, so ordinal order is date order.
-        var firstKept = DayKey(DayOf(now).AddDays(1 - KeptDays));
+        var firstKept = DayKey(FirstKeptDay(now));
         foreach (var day in state.Days.Keys.Where(day => string.CompareOrdinal(day, firstKept) < 0).ToList())
         {
             state.Days.Remove(day);
@@ -119,24 +167,28 @@ public static class StoreAnalyticsRules
     }
 
     /// <summary>The figures of <paramref name="from"/>..<paramref name="to"/> and the top <paramref name="topSkus"/> SKUs.</summary>
-    public static StoreAnalytics Read(AnalyticsState state, DateOnly from, DateOnly to, int topSkus)
+    public static StoreAnalytics Read(AnalyticsState state, DateOnly from, DateOnly to, int topSkus) =>
+        Read(state.Currency, state.Days, from, to, topSkus);
+
+    /// <summary>
+    /// The figures of <paramref name="from"/>..<paramref name="to"/> found in <paramref name="days"/> (keyed
+    /// <c>yyyy-MM-dd</c>, missing days read as zeros) and the top <paramref name="topSkus"/> SKUs.
+    /// </summary>
+    public static StoreAnalytics Read(string? currency, IReadOnlyDictionary<string, AnalyticsDay> days, DateOnly from, DateOnly to, int topSkus)
     {
         EnsureRange(from, to);
-        if (topSkus is < 0 or > IStoreAnalyticsGrain.MaxTopSkus)
-        {
-            throw new StoreRuleException(RuleCodes.InvalidQuantity, $"Top SKUs are 0 to {IStoreAnalyticsGrain.MaxTopSkus}, not {topSkus}.");
-        }
+        EnsureTopSkus(topSkus);
 
-        var days = new List<DaySales>();
+        var read = new List<DaySales>();
         var totals = SalesFigures.Zero;
         var skus = new Dictionary<string, SkuTally>(StringComparer.Ordinal);
         // Counted by day number: stepping a date past the calendar's last day (9999-12-31) would throw.
         for (var dayNumber = from.DayNumber; dayNumber <= to.DayNumber; dayNumber++)
         {
             var date = DateOnly.FromDayNumber(dayNumber);
-            var day = state.Days.GetValueOrDefault(DayKey(date));
+            var day = days.GetValueOrDefault(DayKey(date));
             var figures = day?.Figures() ?? SalesFigures.Zero;
-            days.Add(new DaySales(date, figures));
+            read.Add(new DaySales(date, figures));
             totals = totals.Plus(figures);
             foreach (var (sku, sold) in day?.Skus ?? [])
             {
@@ -151,7 +203,16 @@ public static class StoreAnalyticsRules
             .ThenBy(sku => sku.Key, StringComparer.Ordinal)
             .Take(topSkus)
             .Select(sku => new SkuSales(sku.Key, sku.Value.Units, sku.Value.Revenue));
-        return new StoreAnalytics(state.Currency, from, to, totals, days, [.. top]);
+        return new StoreAnalytics(currency, from, to, totals, read, [.. top]);
+    }
+
+    /// <summary>Refuses a number of top SKUs outside 0..<see cref="IStoreAnalyticsGrain.MaxTopSkus"/>.</summary>
+    public static void EnsureTopSkus(int topSkus)
+    {
+        if (topSkus is < 0 or > IStoreAnalyticsGrain.MaxTopSkus)
+        {
+            throw new StoreRuleException(RuleCodes.InvalidQuantity, $"Top SKUs are 0 to {IStoreAnalyticsGrain.MaxTopSkus}, not {topSkus}.");
+        }
     }
 
     /// <summary>Refuses a range that is reversed or longer than <see cref="IStoreAnalyticsGrain.MaxDays"/>.</summary>
@@ -176,5 +237,9 @@ public static class StoreAnalyticsRules
         return day;
     }
 
-    private static string DayKey(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+    /// <summary>The key of <paramref name="date"/> in a day dictionary (<c>yyyy-MM-dd</c>, so ordinal order is date order).</summary>
+    public static string DayKey(DateOnly date) => date.ToString(DayKeyFormat, CultureInfo.InvariantCulture);
+
+    public static DateOnly ParseDayKey(string key) => DateOnly.ParseExact(key, DayKeyFormat, CultureInfo.InvariantCulture);
+
 }

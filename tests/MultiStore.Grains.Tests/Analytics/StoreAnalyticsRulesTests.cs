@@ -58,6 +58,37 @@ public sealed class StoreAnalyticsRulesTests
         Assert.Equal(0, StoreAnalyticsRules.Read(state, oldestKept.AddDays(-1), oldestKept.AddDays(-1), 0).Totals.OrdersPlaced);
     }
 
+    [Fact]
+    public void FinalBefore_IsTwoDaysBack_UnlessAnOpenOrderCouldStillCloseOnAnEarlierDay()
+    {
+        var today = StoreAnalyticsRules.DayOf(Now);
+        var state = new AnalyticsState();
+        // Noon: six hours and a day of margin back is yesterday, so the day before yesterday is the last final one.
+        Assert.Equal(today.AddDays(-1), StoreAnalyticsRules.FinalBefore(state, Now));
+
+        StoreAnalyticsRules.Count(state, Report("paid-long-ago", Now - TimeSpan.FromDays(9), OrderStatus.Paid));
+        Assert.Equal(today.AddDays(-1), StoreAnalyticsRules.FinalBefore(state, Now));
+
+        // An order open for five days may close on any day since, and its late close counts on the day it closed.
+        var open = Report("open", Now - TimeSpan.FromDays(5), OrderStatus.PendingPayment);
+        StoreAnalyticsRules.Count(state, open);
+        Assert.Equal(today.AddDays(-6), StoreAnalyticsRules.FinalBefore(state, Now));
+        var closedFourDaysAgo = open with { Status = OrderStatus.Expired, ClosedAt = Now - TimeSpan.FromDays(4) };
+        Assert.True(StoreAnalyticsRules.MayCount(state, closedFourDaysAgo, Now));
+    }
+
+    [Fact]
+    public void MayCount_AReportOnAnArchivedDay_CountsNothing_AndOneOnALiveDayCounts()
+    {
+        var today = StoreAnalyticsRules.DayOf(Now);
+        var state = new AnalyticsState { ArchivedBefore = today.AddDays(-1) };
+        StoreAnalyticsRules.Count(state, Report("open", Now - TimeSpan.FromHours(1), OrderStatus.PendingPayment));
+
+        Assert.False(StoreAnalyticsRules.MayCount(state, Report("open", Now - TimeSpan.FromHours(1), OrderStatus.Paid) with { ClosedAt = Now - TimeSpan.FromDays(2) }, Now));
+        Assert.True(StoreAnalyticsRules.MayCount(state, Report("open", Now - TimeSpan.FromHours(1), OrderStatus.Paid), Now));
+        Assert.True(StoreAnalyticsRules.MayCount(state, Report("new", Now - TimeSpan.FromHours(2), OrderStatus.PendingPayment), Now));
+    }
+
     private static OrderView Report(string orderId, DateTimeOffset placedAt, OrderStatus status) => new(
         orderId,
         "cart",
