@@ -32,7 +32,20 @@ public sealed class OwnedStores(IGrainFactory grains, RequestAudit audit)
     /// Runs <paramref name="read"/> for every owned store that exists and is active (suspended stores are listed with
     /// their profile but not read), one store at a time, each in that store's own scope.
     /// </summary>
-    public async Task<IReadOnlyList<StoreRead<T>>> ReadEachAsync<T>(ClaimsPrincipal user, Func<TenantGrains, Task<T>> read)
+    public Task<IReadOnlyList<StoreRead<T>>> ReadEachAsync<T>(ClaimsPrincipal user, Func<TenantGrains, Task<T>> read) =>
+        ReadEachAsync(user, read, liveSettings: false);
+
+    /// <summary>
+    /// The owned stores that exist, ordered by id, suspended ones included, each profile with the store's live default
+    /// zone and theme (<see cref="LiveStoreSettings"/>), read in the store's own scope like every other read here.
+    /// </summary>
+    public async Task<IReadOnlyList<TenantProfile>> ProfilesAsync(ClaimsPrincipal user)
+    {
+        var reads = await ReadEachAsync(user, _ => Task.FromResult(true), liveSettings: true);
+        return [.. reads.Select(read => read.Profile).OfType<TenantProfile>()];
+    }
+
+    private async Task<IReadOnlyList<StoreRead<T>>> ReadEachAsync<T>(ClaimsPrincipal user, Func<TenantGrains, Task<T>> read, bool liveSettings)
     {
         var results = new List<StoreRead<T>>();
         foreach (var tenant in Of(user))
@@ -49,6 +62,10 @@ public sealed class OwnedStores(IGrainFactory grains, RequestAudit audit)
                 if (profile is not null)
                 {
                     audit.CrossStoreRead(tenant);
+                    if (liveSettings)
+                    {
+                        profile = await LiveStoreSettings.ApplyAsync(grains, profile);
+                    }
                 }
 
                 var value = profile is { Status: TenantStatus.Active } ? await read(tenantGrains) : default;

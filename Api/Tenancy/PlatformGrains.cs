@@ -10,7 +10,8 @@ namespace MultiStore.Api.Tenancy;
 /// <summary>
 /// The platform operator's door to the store directory. Every call runs in the platform scope of
 /// <see cref="TenantContext"/> (no store), status changes clear this process's host cache at once, and the store
-/// acted on is named for the request's audit entry (so it lands in that store's trail).
+/// acted on is named for the request's audit entry (so it lands in that store's trail). Profiles it answers with for
+/// a response show the store's live default zone and theme (<see cref="LiveStoreSettings"/>), never the onboarding ones.
 /// </summary>
 public sealed class PlatformGrains(IGrainFactory grains, HostTenantResolver resolver, RequestAudit audit)
 {
@@ -40,7 +41,9 @@ public sealed class PlatformGrains(IGrainFactory grains, HostTenantResolver reso
 
     /// <summary>
     /// Creates a store and fills it in the same call (catalog settings, a category template's zones, products and
-    /// stock), acting for the new store as trusted onboarding code. The store answers on its domains at once.
+    /// stock), acting for the new store as trusted onboarding code. The store answers on its domains at once. Answers the
+    /// profile with the settings the store has now: a template's first zone is its default, and an onboarding asked
+    /// again after the store's staff changed them shows their values.
     /// </summary>
     public async Task<TenantProfile> OnboardAsync(TenantSpec spec, OnboardingOptions options, string actor, CancellationToken ct)
     {
@@ -53,7 +56,7 @@ public sealed class PlatformGrains(IGrainFactory grains, HostTenantResolver reso
             // revert their changes. Asked again after a filling that failed part-way: every step is repeatable.
             if (await record.IsFilledAsync())
             {
-                return profile;
+                return await LiveStoreSettings.ApplyAsync(grains, profile);
             }
         }
 
@@ -67,16 +70,16 @@ public sealed class PlatformGrains(IGrainFactory grains, HostTenantResolver reso
         using (TenantContext.ForPlatform(actor))
         {
             await record.MarkFilledAsync();
+            return await LiveStoreSettings.ApplyAsync(grains, profile);
         }
-
-        return profile;
     }
 
+    /// <summary>Every store, ordered by id, with its live default zone and theme (read a bounded number of stores at a time).</summary>
     public async Task<IReadOnlyList<TenantProfile>> ListAsync(string actor)
     {
         using (TenantContext.ForPlatform(actor))
         {
-            return await Directory.ListAsync();
+            return await LiveStoreSettings.ApplyAsync(grains, await Directory.ListAsync());
         }
     }
 
@@ -109,6 +112,9 @@ public sealed class PlatformGrains(IGrainFactory grains, HostTenantResolver reso
         // not find entries from before it existed.
         audit.Target(tenant, AuditVia.Platform);
         resolver.InvalidateStatus(profile.Id);
-        return profile;
+        using (TenantContext.ForPlatform(actor))
+        {
+            return await LiveStoreSettings.ApplyAsync(grains, profile);
+        }
     }
 }

@@ -15,9 +15,12 @@ public interface IStorefrontGrain : ITenantScopedGrain
     /// <summary>The entity part of the storefront's key.</summary>
     const string EntityId = "storefront";
 
-    /// <summary>The theme as a JSON object, or null when none was set here.</summary>
+    /// <summary>
+    /// The theme as a JSON object, or null when none was set here. The platform reads it for its list of stores:
+    /// this grain, not the store's profile, holds the live theme.
+    /// </summary>
     [RetrySafe]
-    [AnyStoreCaller, ReadOnly, Alias("GetTheme")]
+    [PlatformAccess, AnyStoreCaller, ReadOnly, Alias("GetTheme")]
     Task<string?> GetThemeAsync();
 
     /// <summary>Replaces the theme; refused with <c>invalid-theme</c> unless it is a JSON object of at most 16 KiB.</summary>

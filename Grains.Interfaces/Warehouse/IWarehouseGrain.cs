@@ -21,9 +21,12 @@ public interface IWarehouseGrain : ITenantScopedGrain
     [AnyStoreCaller, ReadOnly, Alias("Get")]
     Task<WarehouseView> GetAsync();
 
-    /// <summary>The zone a storefront sells from when the shopper names none (what <see cref="GetAsync"/> shows as default).</summary>
+    /// <summary>
+    /// The zone a storefront sells from when the shopper names none (what <see cref="GetAsync"/> shows as default).
+    /// The platform reads it for its list of stores: this grain, not the store's profile, holds the live value.
+    /// </summary>
     [RetrySafe]
-    [AnyStoreCaller, ReadOnly, Alias("GetDefaultZone")]
+    [PlatformAccess, AnyStoreCaller, ReadOnly, Alias("GetDefaultZone")]
     Task<string> GetDefaultZoneAsync();
 
     /// <summary>Adds a zone or renames it; <paramref name="makeDefault"/> makes it the default. Idempotent.</summary>

@@ -113,6 +113,49 @@ public sealed class PlatformTenantTests(ApiFactory api)
     }
 
     [Fact]
+    public async Task TenantAnswers_AfterTheStoreChangedItsDefaultZoneAndTheme_ShowTheLiveValues()
+    {
+        // Both are set after onboarding, by the store's own admin routes: the platform's answers must show them, not
+        // the values the store's profile kept from its onboarding.
+        var store = await StoreDriver.OnboardAsync(api, "live");
+        await store.Owner.PutJsonAsync("/admin/zones/east", new { name = "East", isDefault = true }).ExpectAsync(HttpStatusCode.OK);
+        await store.Owner.PutJsonAsync("/admin/storefront/theme", new { theme = new { accent = "#abcdef", sections = new[] { "hero" } } })
+            .ExpectAsync(HttpStatusCode.OK);
+
+        var listed = (await Platform.GetAsync("/platform/tenants").ExpectAsync(HttpStatusCode.OK)).AsArray()
+            .Single(tenant => tenant!.Value<string>("id") == store.TenantId)!;
+        var suspended = await Platform.PostAsync($"/platform/tenants/{store.TenantId}/suspend", null).ExpectAsync(HttpStatusCode.OK);
+        var resumed = await Platform.PostAsync($"/platform/tenants/{store.TenantId}/resume", null).ExpectAsync(HttpStatusCode.OK);
+        // The same onboarding asked again (its answer lost) is answered with the store as it is now.
+        var onboardedAgain = await Platform.PostJsonAsync("/platform/tenants", new
+        {
+            id = store.TenantId,
+            name = $"Test store {store.TenantId}",
+            domains = new[] { store.Host },
+            theme = new { accent = "#123456" },
+        }).ExpectAsync(HttpStatusCode.Created);
+
+        Assert.All(new[] { listed, suspended, resumed, onboardedAgain }, tenant =>
+        {
+            Assert.Equal("east", tenant.Value<string>("defaultZone"));
+            Assert.Equal("#abcdef", tenant["theme"]!.Value<string>("accent"));
+            Assert.Equal(["hero"], tenant["theme"]!["sections"]!.AsArray().Select(section => section!.GetValue<string>()));
+        });
+    }
+
+    [Fact]
+    public async Task ListTenants_StoreThatNeverChangedItsSettings_ShowsItsOnboardingThemeAndMain()
+    {
+        var store = await StoreDriver.OnboardAsync(api, "still");
+
+        var listed = (await Platform.GetAsync("/platform/tenants").ExpectAsync(HttpStatusCode.OK)).AsArray()
+            .Single(tenant => tenant!.Value<string>("id") == store.TenantId)!;
+
+        Assert.Equal("main", listed.Value<string>("defaultZone"));
+        Assert.Equal("#123456", listed["theme"]!.Value<string>("accent"));
+    }
+
+    [Fact]
     public async Task Suspension_WrittenToTheStoreRecordAlone_IsAnsweredOnItsDomains()
     {
         // A suspension that reached the store's own record and nothing else (no domain's host binding was written):

@@ -62,6 +62,22 @@ public sealed class CrossStoreViewTests(ApiFactory api)
         Assert.Equal(3, view.Value<int>("onHand"));
     }
 
+    [Fact]
+    public async Task ListStores_AfterStoresChangedTheirDefaultZone_ShowsTheLiveZone_SuspendedStoresToo()
+    {
+        var (live, frozen, unchanged) = (await StoreDriver.OnboardAsync(api, "zone-a"), await StoreDriver.OnboardAsync(api, "zone-b"), await StoreDriver.OnboardAsync(api, "zone-c"));
+        await live.Owner.PutJsonAsync("/admin/zones/east", new { name = "East", isDefault = true }).ExpectAsync(HttpStatusCode.OK);
+        await frozen.Owner.PutJsonAsync("/admin/zones/west", new { name = "West", isDefault = true }).ExpectAsync(HttpStatusCode.OK);
+        using var platform = api.ClientFor("platform.test", api.PlatformToken());
+        await platform.PostAsync($"/platform/tenants/{frozen.TenantId}/suspend", null).ExpectAsync(HttpStatusCode.OK);
+
+        var stores = await api.ClientFor("admin.example.test", Token(Owner(live), Owner(frozen), Owner(unchanged)))
+            .GetAsync("/admin/stores").ExpectAsync(HttpStatusCode.OK);
+
+        string ZoneOf(StoreDriver store) => stores["stores"]!.AsArray().Single(listed => listed!.Value<string>("id") == store.TenantId)!.Value<string>("defaultZone");
+        Assert.Equal(("east", "west", "main"), (ZoneOf(live), ZoneOf(frozen), ZoneOf(unchanged)));
+    }
+
     [Theory]
     [InlineData(StoreRoles.BrandManager)]
     [InlineData(StoreRoles.Warehouse)]

@@ -2,7 +2,9 @@ using MultiStore.Grains.Interfaces.Carts;
 using MultiStore.Grains.Interfaces.Orders;
 using MultiStore.Grains.Interfaces.Platform;
 using MultiStore.Grains.Interfaces.Stock;
+using MultiStore.Grains.Interfaces.Storefront;
 using MultiStore.Grains.Interfaces.Tenancy;
+using MultiStore.Grains.Interfaces.Warehouse;
 using MultiStore.Grains.Tests.Hosting;
 
 namespace MultiStore.Grains.Tests.Tenancy;
@@ -219,6 +221,46 @@ public sealed class TenantIsolationTests(ClusterFixture cluster)
         {
             Assert.Equivalent(profile, await cluster.Store(_a).GetAsync());
             Assert.Null(await cluster.Store(_b).GetAsync());
+        }
+    }
+
+    [Fact]
+    public async Task StoreSettings_UnderPlatformScope_AreReadableButNotWritable()
+    {
+        // The platform's list of stores reads each store's live default zone and theme; nothing more opens to it.
+        var warehouse = cluster.Client.GetGrain<IWarehouseGrain>(TenantKey.For(_a, IWarehouseGrain.EntityId));
+        var storefront = cluster.Client.GetGrain<IStorefrontGrain>(TenantKey.For(_a, IStorefrontGrain.EntityId));
+        using (ClusterFixture.ActAs(_a))
+        {
+            await warehouse.PutZoneAsync("east", "East", makeDefault: true);
+            await storefront.SetThemeAsync("""{"accent":"#abcdef"}""");
+        }
+
+        using (ClusterFixture.ActAsPlatform())
+        {
+            Assert.Equal("east", await warehouse.GetDefaultZoneAsync());
+            Assert.Equal("""{"accent":"#abcdef"}""", await storefront.GetThemeAsync());
+            await Assert.ThrowsAsync<TenantIsolationException>(() => warehouse.GetAsync());
+            await Assert.ThrowsAsync<TenantIsolationException>(() => warehouse.PutZoneAsync("west", "West", makeDefault: true));
+            await Assert.ThrowsAsync<TenantIsolationException>(() => storefront.SetThemeAsync("{}"));
+        }
+
+        using (ClusterFixture.ActAs(_a))
+        {
+            Assert.Equal("east", await warehouse.GetDefaultZoneAsync());
+            Assert.Equal("""{"accent":"#abcdef"}""", await storefront.GetThemeAsync());
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Directions))]
+    public async Task StoreSettings_ReadForAnotherTenant_AreRefused(bool aCallsB)
+    {
+        var (caller, owner) = aCallsB ? (_a, _b) : (_b, _a);
+        using (ClusterFixture.ActAs(caller))
+        {
+            await Assert.ThrowsAsync<TenantIsolationException>(() => cluster.Client.GetGrain<IWarehouseGrain>(TenantKey.For(owner, IWarehouseGrain.EntityId)).GetDefaultZoneAsync());
+            await Assert.ThrowsAsync<TenantIsolationException>(() => cluster.Client.GetGrain<IStorefrontGrain>(TenantKey.For(owner, IStorefrontGrain.EntityId)).GetThemeAsync());
         }
     }
 

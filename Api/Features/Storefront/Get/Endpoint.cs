@@ -28,7 +28,7 @@ public sealed class Endpoint(TenantGrains grains) : EndpointWithoutRequest<Respo
             return;
         }
 
-        using var theme = JsonDocument.Parse(await themeRead ?? (string.IsNullOrWhiteSpace(profile.ThemeJson) ? "{}" : profile.ThemeJson));
+        using var theme = JsonDocument.Parse(LiveStoreSettings.Theme(profile, await themeRead));
         await Send.OkAsync(
             new Response(profile.Name, theme.RootElement.Clone(), (await settingsRead).Currency, warehouse.DefaultZone, [.. warehouse.Zones.Select(zone => zone.Id)]),
             ct);

@@ -19,7 +19,7 @@ public sealed class Endpoint(OwnedStores stores) : EndpointWithoutRequest<Respon
 
     public override async Task HandleAsync(CancellationToken ct)
     {
-        var reads = await stores.ReadEachAsync(User, _ => Task.FromResult(true));
-        await Send.OkAsync(new Response([.. reads.Where(read => read.Profile is not null).Select(read => OwnedStore.From(read.Profile!))]), ct);
+        var profiles = await stores.ProfilesAsync(User);
+        await Send.OkAsync(new Response([.. profiles.Select(OwnedStore.From)]), ct);
     }
 }
