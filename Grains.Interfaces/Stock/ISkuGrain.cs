@@ -22,7 +22,10 @@ public interface ISkuGrain : ITenantScopedGrain
     /// Applies <paramref name="adjustment"/> to the SKU's stock entry in <paramref name="zone"/> and lists the zone, as one
     /// decision: a zone beyond the cap (see <see cref="AddZoneAsync"/>) is refused before its entry is touched, and no
     /// other zone of this SKU is decided meanwhile, so concurrent requests for new zones never pass the cap together,
-    /// and a refused one stocks nothing. Answers the entry's level, as <see cref="IStockGrain.AdjustAsync"/> does.
+    /// and a refused one stocks nothing. The zone is listed durably before the entry is set, so an entry with stock is
+    /// never left unlisted: a call that fails may leave the zone listed with its entry never stocked (reads skip such
+    /// an entry; the zone keeps its place under the cap, and a retry stocks it), and an entry's refusal takes a zone
+    /// this call listed off again. Answers the entry's level, as <see cref="IStockGrain.AdjustAsync"/> does.
     /// </summary>
     [RequiresPermission(StorePermission.StockWrite)]
     [Alias("AdjustZone")]
@@ -38,13 +41,19 @@ public interface ISkuGrain : ITenantScopedGrain
     [Alias("EnsureZoneAllowed")]
     Task EnsureZoneAllowedAsync(string zone);
 
-    /// <summary>The zones the SKU is stocked in, ordered; empty when unknown. Reads no stock entry.</summary>
+    /// <summary>
+    /// The zones the SKU is listed in, ordered; empty when unknown. Reads no stock entry: every zone the SKU is stocked
+    /// in, and possibly one whose first stocking failed (see <see cref="AdjustZoneAsync"/>), whose entry reads as never stocked.
+    /// </summary>
     [RetrySafe]
     [RequiresPermission(StorePermission.StockRead, StorePermission.StockWrite)]
     [Alias("GetZones")]
     Task<IReadOnlyList<string>> GetZonesAsync();
 
-    /// <summary>The SKU's levels in every zone it is stocked in, ordered by zone; empty when unknown.</summary>
+    /// <summary>
+    /// The SKU's levels in every zone it is listed in, ordered by zone; empty when unknown. A zone whose first stocking
+    /// failed reads as never stocked (<see cref="StockLevel.IsStocked"/> false): readers show only stocked levels.
+    /// </summary>
     [RetrySafe]
     [RequiresPermission(StorePermission.StockRead, StorePermission.Shop)]
     [Alias("GetLevels")]

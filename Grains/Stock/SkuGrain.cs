@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using MultiStore.Grains.Hosting;
 using MultiStore.Grains.Interfaces.Common;
 using MultiStore.Grains.Interfaces.Stock;
@@ -14,7 +15,9 @@ public sealed class SkuState
 }
 
 /// <summary>A SKU across its zones: the index that lets a per-SKU read find every stock entry.</summary>
-public sealed class SkuGrain([PersistentState("sku", StorageNames.Store)] IPersistentState<SkuState> sku) : Grain, ISkuGrain
+public sealed class SkuGrain(
+    [PersistentState("sku", StorageNames.Store)] IPersistentState<SkuState> sku,
+    ILogger<SkuGrain> logger) : Grain, ISkuGrain
 {
     /// <summary>
     /// Most zones a SKU is stocked in: a warehouse lists at most as many, and <c>PUT /admin/stock/{sku}/{zone}</c>, which
@@ -35,14 +38,32 @@ public sealed class SkuGrain([PersistentState("sku", StorageNames.Store)] IPersi
     /// <inheritdoc />
     public async Task<StockLevel> AdjustZoneAsync(string zone, StockAdjustment adjustment)
     {
-        // The cap, the entry and the index in one call: the grain is not reentrant, so no other request for this SKU
-        // is looked at until the zone is listed. Checked in one call and listed in another, two requests for new zones
+        // The cap, the index and the entry in one call: the grain is not reentrant, so no other request for this SKU
+        // is looked at until the entry answers. Checked in one call and listed in another, two requests for new zones
         // could both pass the check at 49, and the one refused at the listing had already stocked its entry.
         EnsureAllowed(zone);
-        var level = await Entry(zone).AdjustAsync(adjustment);
-        // After the entry exists, so the SKU never lists a zone without stock.
-        await AddZoneAsync(zone);
-        return level;
+        // Listed durably before the entry is touched: a zone listed with no stock yet reads as never stocked, which
+        // every read skips, where an entry stocked first and then left unlisted by a failed write holds stock that
+        // carts sell but no per-SKU read or export shows. A failed write here stocks nothing (and the failure filter
+        // drops this activation, whose memory lists the zone).
+        var listedNow = sku.State.Zones.Add(zone);
+        if (listedNow)
+        {
+            await sku.WriteStateAsync();
+        }
+
+        try
+        {
+            return await Entry(zone).AdjustAsync(adjustment);
+        }
+        catch (StoreRuleException) when (listedNow)
+        {
+            // A refusal changed nothing in the entry: a zone this call listed gives its place under the cap back,
+            // unless the entry holds stock from before (stocked once and left unlisted), which must stay listed.
+            // Any other failure keeps the zone listed, as the entry may have been set before its answer was lost.
+            await UnlistIfNeverStockedAsync(zone);
+            throw;
+        }
     }
 
     /// <inheritdoc />
@@ -61,6 +82,30 @@ public sealed class SkuGrain([PersistentState("sku", StorageNames.Store)] IPersi
     {
         var reads = sku.State.Zones.Order(StringComparer.Ordinal).Select(zone => Entry(zone).GetAsync());
         return await Task.WhenAll(reads);
+    }
+
+    /// <summary>
+    /// Takes <paramref name="zone"/> off the list when its entry was never stocked. Best effort, on a refusal's way out:
+    /// if the write fails, storage still lists the zone, which is harmless (reads skip an entry never stocked; a
+    /// retried request stocks it), and this activation, whose memory no longer matches storage, goes.
+    /// </summary>
+    private async Task UnlistIfNeverStockedAsync(string zone)
+    {
+        if (await Entry(zone).IsStockedAsync())
+        {
+            return;
+        }
+
+        sku.State.Zones.Remove(zone);
+        try
+        {
+            await sku.WriteStateAsync();
+        }
+        catch (Exception failure)
+        {
+            logger.LogWarning(failure, "SKU {Sku} could not take zone {Zone}, refused and never stocked, off its list", this.GetPrimaryKeyString(), zone);
+            DeactivateOnIdle();
+        }
     }
 
     /// <summary>This SKU's stock entry in <paramref name="zone"/>.</summary>

@@ -129,4 +129,46 @@ public sealed class SkuGrainTests(ClusterFixture cluster)
 
         Assert.All(await sku.GetLevelsAsync(), level => Assert.True(level.IsStocked, level.Zone));
     }
+
+    [Fact]
+    public async Task AdjustZoneAsync_WhenTheEntryRefuses_ListsNothing_AndTheZonesPlaceUnderTheCapStaysFree()
+    {
+        using var _ = ClusterFixture.ActAs(_tenant);
+        var sku = cluster.Sku(_tenant, "CAP-REFUSED");
+        var zones = Enumerable.Range(0, SkuGrain.MaxZones - 1).Select(index => $"z{index:00}").ToList();
+        foreach (var zone in zones)
+        {
+            await sku.AdjustZoneAsync(zone, ClusterFixture.SetOnHand(1));
+        }
+
+        // The SKU lists the zone before it sets the entry; the entry's refusal (no reason given) changes nothing.
+        await StoreAssert.RefusedAsync(RuleCodes.InvalidQuantity, () => sku.AdjustZoneAsync("refused", new StockAdjustment(null, 4, null, "")));
+
+        Assert.Equal(zones, await sku.GetZonesAsync());
+        Assert.False((await cluster.Stock(_tenant, "CAP-REFUSED", "refused").GetAsync()).IsStocked);
+        Assert.Equal(1, (await sku.AdjustZoneAsync("last", ClusterFixture.SetOnHand(1))).OnHand);
+        Assert.Equal(SkuGrain.MaxZones, (await sku.GetZonesAsync()).Count);
+    }
+
+    [Fact]
+    public async Task AdjustZoneAsync_WhenTheEntrysWriteFails_KeepsTheZoneListed_ReadAsNeverStocked_AndTheRetryStocksIt()
+    {
+        const string sku = "CAP-JOURNAL";
+        using var _ = ClusterFixture.ActAs(_tenant);
+        var grain = cluster.Sku(_tenant, sku);
+        var probe = cluster.Journal.Watch(TenantKey.For(_tenant, StockEntryId.Format(sku, "east")));
+
+        probe.Failing = true;
+        await Assert.ThrowsAnyAsync<Exception>(() => grain.AdjustZoneAsync("east", ClusterFixture.SetOnHand(6)));
+        probe.Failing = false;
+
+        // The entry might have been set before its answer was lost: the zone stays listed, and reads see the entry as it is.
+        Assert.Equal(["east"], await grain.GetZonesAsync());
+        var level = Assert.Single(await NotDurableRetry.RunAsync(grain.GetLevelsAsync));
+        Assert.False(level.IsStocked);
+
+        Assert.Equal(6, (await NotDurableRetry.RunAsync(() => grain.AdjustZoneAsync("east", ClusterFixture.SetOnHand(6)))).OnHand);
+        Assert.Equal(["east"], await grain.GetZonesAsync());
+        Assert.True(Assert.Single(await grain.GetLevelsAsync()).IsStocked);
+    }
 }
