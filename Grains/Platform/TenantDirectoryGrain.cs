@@ -130,13 +130,13 @@ public sealed class TenantDirectoryGrain(
     private async Task<List<IHostNameGrain>> ClaimDomainsAsync(TenantId tenantId, TenantSpec spec)
     {
         var bound = new List<IHostNameGrain>();
-        IHostNameGrain? unanswered = null;
+        string? unanswered = null;
         try
         {
             foreach (var domain in spec.Domains)
             {
                 var host = GrainFactory.GetGrainByKey<IHostNameGrain>(domain);
-                unanswered = host;
+                unanswered = domain;
                 var claim = await host.BindAsync(new HostBinding(spec.Id));
                 unanswered = null;
                 if (claim == HostClaim.Bound)
@@ -156,10 +156,12 @@ public sealed class TenantDirectoryGrain(
             try
             {
                 // A claim that never answered may have bound its host, or found it held by a live store of this id
-                // the directory missed: it is given back only when no store exists under the id.
-                if (unanswered is not null && await StoreGrain(tenantId).GetAsync() is null)
+                // the directory missed: it is given back unless such a store lists it. Kept whenever a store merely
+                // existed, a new domain this call bound under that store's id stayed bound, serving the store on a
+                // domain its record does not name and refused to every other store.
+                if (unanswered is not null && (await StoreGrain(tenantId).GetAsync())?.Domains.Contains(unanswered) != true)
                 {
-                    bound.Add(unanswered);
+                    bound.Add(GrainFactory.GetGrainByKey<IHostNameGrain>(unanswered));
                 }
 
                 await ReleaseAsync(bound, spec.Id);

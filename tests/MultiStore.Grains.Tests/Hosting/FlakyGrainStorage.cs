@@ -15,12 +15,19 @@ public sealed class FlakyGrainStorage(IGrainStorageSerializer serializer) : IGra
     private readonly ConcurrentDictionary<(string State, GrainId Grain), (BinaryData Payload, int Version)> _rows = new();
     private readonly ConcurrentDictionary<GrainId, Failure> _failures = new();
     private readonly ConcurrentDictionary<string, bool> _stateFailures = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<GrainId, bool> _lostAnswers = new();
 
     /// <summary>The next write of <paramref name="grain"/>'s state, or the one after <paramref name="succeeding"/> more, fails; later ones succeed.</summary>
     public void FailNextWrite(GrainId grain, int succeeding = 0) => _failures[grain] = new Failure(succeeding, null);
 
     /// <summary>The next <paramref name="count"/> writes of <paramref name="grain"/>'s state fail; later ones succeed.</summary>
     public void FailWrites(GrainId grain, int count) => _failures[grain] = new Failure(0, null, count);
+
+    /// <summary>
+    /// The next write of <paramref name="grain"/>'s state is stored, then fails anyway, as a commit whose answer the
+    /// connection lost: the caller cannot tell it from a write that never happened.
+    /// </summary>
+    public void LoseNextWriteAnswer(GrainId grain) => _lostAnswers[grain] = true;
 
     /// <summary>Whether a write of <paramref name="grain"/>'s state is still set to fail.</summary>
     public bool WillFail(GrainId grain) => _failures.ContainsKey(grain);
@@ -111,6 +118,11 @@ public sealed class FlakyGrainStorage(IGrainStorageSerializer serializer) : IGra
 
         var version = stored is null ? 1 : row.Version + 1;
         _rows[(stateName, grainId)] = (serializer.Serialize(grainState.State), version);
+        if (_lostAnswers.TryRemove(grainId, out _))
+        {
+            throw new IOException($"Injected loss of the answer to a stored write of {stateName} of {grainId}.");
+        }
+
         grainState.ETag = version.ToString(System.Globalization.CultureInfo.InvariantCulture);
         grainState.RecordExists = true;
     }

@@ -1,6 +1,7 @@
 using MultiStore.Grains.Interfaces.Common;
 using MultiStore.Grains.Interfaces.Platform;
 using MultiStore.Grains.Interfaces.Tenancy;
+using MultiStore.Grains.Platform;
 using MultiStore.Grains.Tests.Hosting;
 
 namespace MultiStore.Grains.Tests.Platform;
@@ -60,6 +61,62 @@ public sealed class OnboardingFailureTests(FlakyStorageCluster cluster) : IClass
 
         Assert.Equal(TenantStatus.Suspended, suspended.Status);
         Assert.Equal(TenantStatus.Suspended, Assert.Single(await Directory.ListAsync(), profile => profile.Id == tenant.Value).Status);
+    }
+
+    [Fact]
+    public async Task CreateAsync_WhoseClaimWasStoredButItsAnswerLost_GivesTheDomainBack_AndARetryOnboardsTheStore()
+    {
+        using var _ = ClusterFixture.ActAsPlatform();
+        var tenant = ClusterFixture.NewTenant();
+        var domain = $"{tenant.Value}.lost.test";
+        var spec = new TenantSpec(tenant.Value, "Unanswered store", [domain], "{}");
+        cluster.Storage.LoseNextWriteAnswer(HostName(domain).GetGrainId());
+
+        await Assert.ThrowsAnyAsync<Exception>(() => Directory.CreateAsync(spec));
+
+        // No store was created, so the binding the claim stored is given back: the domain is free, not stuck.
+        Assert.Null(await cluster.Client.GetGrain<ITenantGrain>(TenantKey.For(tenant, ITenantGrain.EntityId)).GetAsync());
+        Assert.Null(await HostName(domain).ResolveAsync());
+        Assert.Equal(tenant.Value, (await Directory.CreateAsync(spec)).Id);
+        Assert.Equal(tenant.Value, (await HostName(domain).ResolveAsync())?.TenantId);
+    }
+
+    [Fact]
+    public async Task CreateAsync_UnderTheIdOfALiveStoreTheDirectoryMissed_WhoseNewDomainsClaimLostItsAnswer_GivesThatDomainBack()
+    {
+        using var _ = ClusterFixture.ActAsPlatform();
+        var tenant = ClusterFixture.NewTenant();
+        var (domain, extra) = ($"{tenant.Value}.live.test", $"{tenant.Value}.extra.test");
+        await CreateMissedByTheDirectoryAsync(new TenantSpec(tenant.Value, "Live store", [domain], "{}"));
+        cluster.Storage.LoseNextWriteAnswer(HostName(extra).GetGrainId());
+
+        await Assert.ThrowsAnyAsync<Exception>(() => Directory.CreateAsync(new TenantSpec(tenant.Value, "Impostor", [extra, domain], "{}")));
+
+        // The live store keeps the domain its record names; the one this call bound for it, which it does not name, is free.
+        Assert.Equal(tenant.Value, (await HostName(domain).ResolveAsync())?.TenantId);
+        Assert.Null(await HostName(extra).ResolveAsync());
+        var other = ClusterFixture.NewTenant();
+        Assert.Equal(other.Value, (await Directory.CreateAsync(new TenantSpec(other.Value, "Next owner", [extra], "{}"))).Id);
+    }
+
+    [Fact]
+    public async Task CreateAsync_RetriedForALiveStoreTheDirectoryMissed_WhoseClaimOfItsOwnDomainLostItsAnswer_LeavesTheStoreThatDomain()
+    {
+        using var _ = ClusterFixture.ActAsPlatform();
+        var tenant = ClusterFixture.NewTenant();
+        var domain = $"{tenant.Value}.kept.test";
+        var spec = new TenantSpec(tenant.Value, "Live store", [domain], "{}");
+        await CreateMissedByTheDirectoryAsync(spec);
+        // The host's binding is gone (so the retry's claim writes it again), and that write's answer is lost.
+        var host = HostName(domain);
+        await cluster.DeactivateAsync(host);
+        cluster.Storage.Overwrite("host", host.GetGrainId(), new HostNameState());
+        cluster.Storage.LoseNextWriteAnswer(host.GetGrainId());
+
+        await Assert.ThrowsAnyAsync<Exception>(() => Directory.CreateAsync(spec));
+
+        // The live store's record names the domain: the binding the claim may have made is the store's, and stays.
+        Assert.Equal(tenant.Value, (await host.ResolveAsync())?.TenantId);
     }
 
     private ITenantDirectoryGrain Directory => cluster.Client.GetGrain<ITenantDirectoryGrain>(ITenantDirectoryGrain.Key);
