@@ -34,14 +34,14 @@ public sealed partial class DemoSeeder(
 
         await using var scope = scopes.CreateAsyncScope();
         var platform = scope.ServiceProvider.GetRequiredService<PlatformGrains>();
-        var existing = (await platform.ListAsync(Actor)).ToDictionary(profile => profile.Id, StringComparer.Ordinal);
+        var existing = await platform.DomainsByStoreAsync(Actor);
 
         foreach (var store in Stores)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (existing.TryGetValue(store.Spec.Id, out var profile))
+            if (existing.TryGetValue(store.Spec.Id, out var domains))
             {
-                if (!profile.Domains.SequenceEqual(store.Spec.Domains, StringComparer.OrdinalIgnoreCase))
+                if (!domains.SequenceEqual(store.Spec.Domains, StringComparer.OrdinalIgnoreCase))
                 {
                     LogSkipped(logger, store.Spec.Id, "a store with this id answers on other domains");
                     continue;

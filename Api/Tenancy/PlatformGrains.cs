@@ -83,6 +83,18 @@ public sealed class PlatformGrains(IGrainFactory grains, HostTenantResolver reso
         }
     }
 
+    /// <summary>
+    /// Every store's domains by its id, as the directory keeps them: one call, for code that needs no store's settings
+    /// (the demo seed), where <see cref="ListAsync"/> reads two grains per store.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> DomainsByStoreAsync(string actor)
+    {
+        using (TenantContext.ForPlatform(actor))
+        {
+            return (await Directory.ListAsync()).ToDictionary(profile => profile.Id, profile => profile.Domains, StringComparer.Ordinal);
+        }
+    }
+
     /// <summary>Every store's figures of <paramref name="from"/>..<paramref name="to"/>, rolled up (a fan-out on the silo).</summary>
     public async Task<CrossStoreAnalytics> AnalyticsAsync(DateOnly from, DateOnly to, int topStores, string actor)
     {
