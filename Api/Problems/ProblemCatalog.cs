@@ -17,6 +17,7 @@ public static class ProblemCatalog
         RuleCodes.IdempotencyKeyReused => StatusCodes.Status422UnprocessableEntity,
         RuleCodes.InsufficientStock
             or RuleCodes.OnHandBelowReserved
+            or RuleCodes.StockChanged
             or RuleCodes.ReservationIdReused
             or RuleCodes.CartClosed
             or RuleCodes.CartEmpty
@@ -40,6 +41,7 @@ public static class ProblemCatalog
         RuleCodes.InvalidQuantity => "Invalid quantity",
         RuleCodes.InsufficientStock => "Insufficient stock",
         RuleCodes.OnHandBelowReserved => "On hand would drop below reserved",
+        RuleCodes.StockChanged => "Stock changed since it was read",
         RuleCodes.ReservationIdReused => "Reservation id reused",
         RuleCodes.IdempotencyKeyReused => "Idempotency key already used for a different request",
         RuleCodes.CartClosed => "Cart already checked out",

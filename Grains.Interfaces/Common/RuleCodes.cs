@@ -12,6 +12,13 @@ public static class RuleCodes
 
     /// <summary>An idempotency key already applied to a different request (another delta or reason): nothing is applied.</summary>
     public const string IdempotencyKeyReused = "idempotency-key-reused";
+
+    /// <summary>
+    /// A count made against an on-hand the entry no longer has (see <see cref="Stock.StockAdjustment.OnHandBasis"/>):
+    /// units moved since it was read, so the count is not applied.
+    /// </summary>
+    public const string StockChanged = "stock-changed";
+
     public const string CartClosed = "cart-checked-out";
     public const string CartEmpty = "cart-empty";
     public const string OrderNotPending = "order-not-pending";

@@ -15,6 +15,14 @@ namespace MultiStore.Grains.Interfaces.Stock;
 /// already, by anyone and however recently, answers its level unchanged, so a first count can never give back units
 /// sold since the entry was first stocked. Decided in the entry, so two such counts at once set it once.
 /// </param>
+/// <param name="OnHandBasis">
+/// The on-hand a new <see cref="SetOnHand"/> was counted against (what an export showed): the count applies only while
+/// the entry still has that on-hand, or has the count already (the same file sent again). When units moved since (a
+/// sale, a return, another count), a count equal to its basis (the number was not edited) keeps the current on-hand and
+/// applies only the safety stock, and any other count is refused with <see cref="RuleCodes.StockChanged"/>, changing
+/// nothing: an old number is never written over the sales made since it was read. Decided in the entry, so no sale can
+/// fall between the comparison and the set. Null: an absolute count, as before.
+/// </param>
 [GenerateSerializer, Immutable, Alias("multistore.StockAdjustment")]
 public sealed record StockAdjustment(
     [property: Id(0)] int? Delta,
@@ -22,7 +30,8 @@ public sealed record StockAdjustment(
     [property: Id(2)] int? SafetyStock,
     [property: Id(3)] string Reason,
     [property: Id(4)] string? IdempotencyKey = null,
-    [property: Id(5)] bool OnlyIfNeverStocked = false)
+    [property: Id(5)] bool OnlyIfNeverStocked = false,
+    [property: Id(6)] int? OnHandBasis = null)
 {
     /// <summary>Longest idempotency key: a UUID (36) or a client's own request id fits with room to spare.</summary>
     public const int MaxKeyLength = 100;

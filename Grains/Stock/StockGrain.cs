@@ -159,7 +159,7 @@ public sealed class StockGrain(
             return await AnswerDurablyAsync(Level());
         }
 
-        var (onHand, safetyStock) = Target(adjustment);
+        var (onHand, safetyStock) = Target(OnCurrentStock(adjustment));
         if (onHand < _book.Reserved)
         {
             throw new StoreRuleException(
@@ -740,6 +740,12 @@ public sealed class StockGrain(
             throw new StoreRuleException(RuleCodes.InvalidQuantity, "Only a new on-hand can be set where an entry was never stocked, not a delta.");
         }
 
+        if (adjustment.OnHandBasis is { } basis && (adjustment.SetOnHand is null || adjustment.OnlyIfNeverStocked || basis is < 0 or > IdRules.MaxOnHand))
+        {
+            throw new StoreRuleException(
+                RuleCodes.InvalidQuantity, $"An on-hand basis goes with a new on-hand only (not a delta or a first count), between 0 and {IdRules.MaxOnHand}.");
+        }
+
         if (adjustment.Delta is 0)
         {
             throw new StoreRuleException(RuleCodes.InvalidQuantity, "A delta of 0 changes nothing.");
@@ -758,6 +764,29 @@ public sealed class StockGrain(
                 throw new StoreRuleException(RuleCodes.InvalidQuantity, "An idempotency key goes with a delta adjustment only, without safety stock.");
             }
         }
+    }
+
+    /// <summary>
+    /// A count with an <see cref="StockAdjustment.OnHandBasis"/>, held to the entry's on-hand as it is now: as it came when
+    /// the on-hand is still its basis (or is the count already: the same count sent again); with the current on-hand
+    /// kept when units moved but the count is its basis unedited; refused when units moved and the count differs.
+    /// </summary>
+    private StockAdjustment OnCurrentStock(StockAdjustment adjustment)
+    {
+        if (adjustment.OnHandBasis is not { } basis || _book.OnHand == basis || _book.OnHand == adjustment.SetOnHand)
+        {
+            return adjustment;
+        }
+
+        if (adjustment.SetOnHand != basis)
+        {
+            throw new StoreRuleException(
+                RuleCodes.StockChanged,
+                $"Stock of {_sku} in {_zone} changed since the count was read: on hand is now {_book.OnHand}, not {basis}. Read it again and count from there.");
+        }
+
+        // Nobody edited the number that was read; the units sold or returned since are real and stay as they are.
+        return adjustment with { SetOnHand = _book.OnHand };
     }
 
     /// <summary>The on-hand and safety stock the adjustment leads to, within their limits.</summary>

@@ -8,9 +8,11 @@ namespace MultiStore.Api.Features.Catalog;
 
 /// <summary>
 /// The catalog's CSV format, shared by import and export. One row is one variant (optionally in one zone):
-/// <c>handle,name,category,price,status,attributes,sku,zone,on_hand,safety_stock</c>. Product fields may be left
-/// empty on a product's later rows; attributes read <c>color=Black;size=250ml</c>; <c>sku</c> is issued by the store
-/// (empty for a new variant, or the SKU already issued for it); <c>zone</c>/<c>on_hand</c> set an absolute stock count.
+/// <c>handle,name,category,price,status,attributes,sku,zone,on_hand,safety_stock,on_hand_basis</c>. Product fields may
+/// be left empty on a product's later rows; attributes read <c>color=Black;size=250ml</c>; <c>sku</c> is issued by the
+/// store (empty for a new variant, or the SKU already issued for it); <c>zone</c>/<c>on_hand</c> set an absolute stock
+/// count, unless <c>on_hand_basis</c> gives the on-hand the count was made against (the export writes the on-hand it
+/// read): then the count applies only where stock has not moved since (see <see cref="OnHandBasis"/>).
 /// The store is never a column: it is the one the request's host belongs to. Free-text cells (name, category,
 /// attributes) that would start with a formula character are written after a <c>'</c> (see <see cref="EscapeText"/>).
 /// </summary>
@@ -27,10 +29,19 @@ public static class CatalogCsv
     public const string OnHand = "on_hand";
     public const string SafetyStock = "safety_stock";
 
+    /// <summary>
+    /// The on-hand the row's <c>on_hand</c> was counted against: the export writes the on-hand it read in both cells.
+    /// Importing the row then leaves alone an entry whose units moved since (a sale between the export and the import),
+    /// when <c>on_hand</c> was not edited, and refuses the count when it was; see
+    /// <see cref="Grains.Interfaces.Stock.StockAdjustment.OnHandBasis"/>. Last in the format, and optional: a file
+    /// without it (a hand-made one, or an export from before it) sets absolute counts.
+    /// </summary>
+    public const string OnHandBasis = "on_hand_basis";
+
     public const string ContentType = "text/csv";
 
     /// <summary>Every column, in the order export writes them.</summary>
-    public static IReadOnlyList<string> Columns { get; } = [Handle, Name, Category, Price, Status, Attributes, Sku, Zone, OnHand, SafetyStock];
+    public static IReadOnlyList<string> Columns { get; } = [Handle, Name, Category, Price, Status, Attributes, Sku, Zone, OnHand, SafetyStock, OnHandBasis];
 
     /// <summary>Columns that would name a store: refused outright, since the store comes from the request only.</summary>
     public static IReadOnlySet<string> StoreColumns { get; } = new HashSet<string>(
@@ -65,7 +76,8 @@ public static class CatalogCsv
         string? Sku,
         string? Zone,
         int? OnHand,
-        int? SafetyStock);
+        int? SafetyStock,
+        int? OnHandBasis);
 
     /// <summary>Parses the fields of one data row by header position; adds an error per bad field.</summary>
     public static Row? Parse(int number, IReadOnlyDictionary<string, int> header, string[] fields, List<ImportError> errors)
@@ -136,12 +148,21 @@ public static class CatalogCsv
             Error(SafetyStock, "safety_stock needs on_hand on the same row.");
         }
 
+        var basis = Count(Field(OnHandBasis), OnHandBasis, Error);
+        if (basis is not null && onHand is null)
+        {
+            Error(OnHandBasis, "on_hand_basis needs on_hand on the same row.");
+        }
+
         return errors.Count == before
-            ? new Row(number, handle!, UnescapeText(Field(Name)), UnescapeText(Field(Category)), price, status, attributes, sku, zone, onHand, safety)
+            ? new Row(number, handle!, UnescapeText(Field(Name)), UnescapeText(Field(Category)), price, status, attributes, sku, zone, onHand, safety, basis)
             : null;
     }
 
-    /// <summary>Formats one export row in <see cref="Columns"/> order.</summary>
+    /// <summary>
+    /// Formats one export row in <see cref="Columns"/> order; the on-hand read is written as the count and as its basis,
+    /// so the row imported again never sets a number that sales have moved since.
+    /// </summary>
     public static string[] Format(Product product, Variant variant, string? zone, int? onHand, int? safetyStock) =>
     [
         product.Handle,
@@ -154,6 +175,7 @@ public static class CatalogCsv
         zone ?? string.Empty,
         onHand?.ToString(CultureInfo.InvariantCulture) ?? string.Empty,
         safetyStock?.ToString(CultureInfo.InvariantCulture) ?? string.Empty,
+        onHand?.ToString(CultureInfo.InvariantCulture) ?? string.Empty,
     ];
 
     private static int? Count(string? text, string column, Action<string, string> error)

@@ -13,7 +13,7 @@ namespace MultiStore.Api.Tests.Catalog;
 [Collection(ApiCollection.Name)]
 public sealed class CatalogImportTests(ApiFactory api, ITestOutputHelper output)
 {
-    private const string Header = "handle,name,category,price,status,attributes,sku,zone,on_hand,safety_stock";
+    private const string Header = "handle,name,category,price,status,attributes,sku,zone,on_hand,safety_stock,on_hand_basis";
 
     [Fact]
     public async Task Import_5000Rows_ImportsProductsVariantsAndStockWellUnderAMinute()
@@ -219,10 +219,72 @@ public sealed class CatalogImportTests(ApiFactory api, ITestOutputHelper output)
 
         var result = await store.Owner.PostAsync("/admin/catalog/import", Csv(exported)).ExpectAsync(HttpStatusCode.OK);
 
-        Assert.Contains($"{handle},Tee {handle},Tees,25.00,active,color=Black,{skus[0]},main,7,1", exported, StringComparison.Ordinal);
-        Assert.Contains($"{handle},Tee {handle},Tees,25.00,active,color=White,{skus[1]},,,", exported, StringComparison.Ordinal);
+        Assert.Contains($"{handle},Tee {handle},Tees,25.00,active,color=Black,{skus[0]},main,7,1,7\r\n", exported, StringComparison.Ordinal);
+        Assert.Contains($"{handle},Tee {handle},Tees,25.00,active,color=White,{skus[1]},,,,\r\n", exported, StringComparison.Ordinal);
         Assert.Equal((0, 0, 0), (result.Value<int>("productsCreated"), result.Value<int>("productsUpdated"), result.Value<int>("variantsCreated")));
         Assert.Equal(exported, await ExportAsync(store));
+    }
+
+    [Fact]
+    public async Task ExportThenImport_WithAPriceFixedAfterASale_KeepsTheUnitsSold()
+    {
+        // The everyday round trip: export, sell, fix a price in the spreadsheet, import the file again.
+        var (store, handle, sku) = await StockedProductAsync("imp-sold", 10);
+        var exported = await ExportAsync(store);
+        await SellAsync(store, sku, 4);
+
+        var result = await store.Owner.PostAsync("/admin/catalog/import", Csv(exported.Replace(",25.00,", ",27.50,", StringComparison.Ordinal))).ExpectAsync(HttpStatusCode.OK);
+
+        Assert.Empty(result["stockErrors"]!.AsArray());
+        Assert.Equal(1, result.Value<int>("productsUpdated"));
+        Assert.Equal(27.50m, (await store.ProductAsync(handle)).Value<decimal>("price"));
+        Assert.Equal((6, 0, 6), await LevelAsync(store, sku));
+    }
+
+    [Fact]
+    public async Task ExportThenImport_CountEditedAfterASale_IsListedUnderStockErrorsAndChangesNoStock()
+    {
+        var (store, _, sku) = await StockedProductAsync("imp-moved", 10);
+        var exported = await ExportAsync(store);
+        await SellAsync(store, sku, 4);
+        var edited = EditCount(exported, sku, 10, 15);
+
+        var result = await store.Owner.PostAsync("/admin/catalog/import", Csv(edited)).ExpectAsync(HttpStatusCode.OK);
+
+        var error = Assert.Single(result["stockErrors"]!.AsArray())!;
+        Assert.Equal((RowOf(edited, sku), "on_hand", "stock-changed"), (error.Value<int>("row"), error.Value<string>("column"), error.Value<string>("code")));
+        Assert.Contains("on hand is now 6", error.Value<string>("message"), StringComparison.Ordinal);
+        Assert.Equal(0, result.Value<int>("stockCountsApplied"));
+        Assert.Equal((6, 0, 6), await LevelAsync(store, sku));
+    }
+
+    [Fact]
+    public async Task ExportThenImport_CountEditedWithNoSaleSince_IsApplied()
+    {
+        var (store, _, sku) = await StockedProductAsync("imp-recount", 10);
+        var exported = await ExportAsync(store);
+
+        var result = await store.Owner.PostAsync("/admin/catalog/import", Csv(EditCount(exported, sku, 10, 15))).ExpectAsync(HttpStatusCode.OK);
+
+        Assert.Empty(result["stockErrors"]!.AsArray());
+        Assert.Equal(1, result.Value<int>("stockCountsApplied"));
+        Assert.Equal((15, 0, 15), await LevelAsync(store, sku));
+    }
+
+    [Fact]
+    public async Task Import_AFileWithoutAnOnHandBasis_SetsAbsoluteCountsAsBefore()
+    {
+        // An export from before the column, or a hand-made file: its counts are the admin's, sales or not.
+        var (store, _, sku) = await StockedProductAsync("imp-absolute", 10);
+        var exported = await ExportAsync(store);
+        await SellAsync(store, sku, 4);
+        var withoutBasis = string.Concat(exported.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Select(line => line[..line.LastIndexOf(',')] + "\r\n"));
+
+        var result = await store.Owner.PostAsync("/admin/catalog/import", Csv(withoutBasis)).ExpectAsync(HttpStatusCode.OK);
+
+        Assert.StartsWith("handle,name,category,price,status,attributes,sku,zone,on_hand,safety_stock\r\n", withoutBasis, StringComparison.Ordinal);
+        Assert.Empty(result["stockErrors"]!.AsArray());
+        Assert.Equal((10, 0, 10), await LevelAsync(store, sku));
     }
 
     [Fact]
@@ -239,7 +301,7 @@ public sealed class CatalogImportTests(ApiFactory api, ITestOutputHelper output)
 
         var result = await store.Owner.PostAsync("/admin/catalog/import", Csv(exported)).ExpectAsync(HttpStatusCode.OK);
 
-        Assert.Contains($",{skus[0]},east,3,1", exported, StringComparison.Ordinal);
+        Assert.Contains($",{skus[0]},east,3,1,3\r\n", exported, StringComparison.Ordinal);
         Assert.Equal((0, 2), (result.Value<int>("productsUpdated"), result.Value<int>("stockCountsApplied")));
         Assert.Equal(exported, await ExportAsync(store));
         Assert.Equal(levels, (await store.StockAsync(skus[0])).ToJsonString());
@@ -380,6 +442,41 @@ public sealed class CatalogImportTests(ApiFactory api, ITestOutputHelper output)
     }
 
     private static StringContent Csv(string csv) => new(csv, Encoding.UTF8, "text/csv");
+
+    /// <summary>A new store with a new product whose first variant is stocked in main.</summary>
+    private async Task<(StoreDriver Store, string Handle, string Sku)> StockedProductAsync(string prefix, int onHand)
+    {
+        var store = await StoreDriver.OnboardAsync(api, prefix);
+        var handle = await store.NewProductAsync();
+        var sku = (await store.ProductAsync(handle))["variants"]![0]!.Value<string>("sku")!;
+        await store.SetStockAsync(sku, onHand);
+        return (store, handle, sku);
+    }
+
+    /// <summary>A sale through the shop: cart, checkout, payment.</summary>
+    private static async Task SellAsync(StoreDriver store, string sku, int quantity)
+    {
+        var orderId = await store.NewPendingOrderAsync(sku, quantity);
+        await store.Owner.PostJsonAsync($"/admin/orders/{orderId}/pay", new { paymentReference = "psp" }).ExpectAsync(HttpStatusCode.OK);
+    }
+
+    /// <summary>The exported file with the SKU's count in main changed in the spreadsheet (its basis left as exported).</summary>
+    private static string EditCount(string exported, string sku, int from, int to)
+    {
+        var row = $",{sku},main,{from},0,{from}\r\n";
+        Assert.Contains(row, exported, StringComparison.Ordinal);
+        return exported.Replace(row, $",{sku},main,{to},0,{from}\r\n", StringComparison.Ordinal);
+    }
+
+    /// <summary>The row number a spreadsheet shows for the SKU's line (the header is row 1).</summary>
+    private static int RowOf(string csv, string sku) =>
+        csv.Split("\r\n").Select((line, index) => (line, index)).Single(pair => pair.line.Contains($",{sku},", StringComparison.Ordinal)).index + 1;
+
+    private static async Task<(int OnHand, int Reserved, int Available)> LevelAsync(StoreDriver store, string sku)
+    {
+        var level = (await store.StockAsync(sku))["zones"]!.AsArray().Single(zone => zone!.Value<string>("zone") == "main")!;
+        return (level.Value<int>("onHand"), level.Value<int>("reserved"), level.Value<int>("available"));
+    }
 
     private static async Task<string> ExportAsync(StoreDriver store)
     {

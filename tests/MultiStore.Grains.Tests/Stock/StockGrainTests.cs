@@ -413,6 +413,41 @@ public sealed class StockGrainTests(ClusterFixture cluster)
     }
 
     [Fact]
+    public async Task AdjustAsync_WithAnOnHandBasis_WhileOnHandIsStillTheBasis_SetsTheCount()
+    {
+        var stock = await cluster.StockAsync(_tenant, Sku, 10);
+        using var _ = ClusterFixture.ActAs(_tenant);
+
+        var level = await stock.AdjustAsync(new StockAdjustment(null, 12, 2, "catalog import", OnHandBasis: 10));
+        // The same count sent again (a retried import) finds its own result, not a moved on-hand.
+        var again = await stock.AdjustAsync(new StockAdjustment(null, 12, 2, "catalog import", OnHandBasis: 10));
+
+        Assert.Equal((12, 2), (level.OnHand, level.SafetyStock));
+        Assert.Equal(new StockLevel(Sku, ClusterFixture.DefaultZone, 12, 0, 2, true), again);
+    }
+
+    [Fact]
+    public async Task AdjustAsync_WithAnOnHandBasis_AfterASale_KeepsWhatSoldAndRefusesAnEditedCount()
+    {
+        var stock = await cluster.StockAsync(_tenant, Sku, 10);
+        using var _ = ClusterFixture.ActAs(_tenant);
+        // Counted (exported) at 10; then 4 sold.
+        await stock.ReserveAsync("r-1", 4, Ttl);
+        await stock.ConfirmAsync("r-1");
+
+        // The count as read, unedited: the 4 sold stay sold; the row's safety stock is still the admin's to set.
+        var unedited = await stock.AdjustAsync(new StockAdjustment(null, 10, 1, "catalog import", OnHandBasis: 10));
+        var edited = await StoreAssert.RefusedAsync(
+            RuleCodes.StockChanged, () => stock.AdjustAsync(new StockAdjustment(null, 12, 3, "catalog import", OnHandBasis: 10)));
+
+        Assert.Equal(new StockLevel(Sku, ClusterFixture.DefaultZone, 6, 0, 1, true), unedited);
+        Assert.Contains("on hand is now 6, not 10", edited.Message, StringComparison.Ordinal);
+        Assert.Equal(new StockLevel(Sku, ClusterFixture.DefaultZone, 6, 0, 1, true), await stock.GetAsync());
+        // A count made against the on-hand as it is now applies.
+        Assert.Equal(12, (await stock.AdjustAsync(new StockAdjustment(null, 12, null, "recount", OnHandBasis: 6))).OnHand);
+    }
+
+    [Fact]
     public async Task ReturnAsync_WhenOnHandIsNearTheMaximum_PutsBackOnlyUpToIt_AndWritesTheRestOff()
     {
         var stock = await cluster.StockAsync(_tenant, Sku, 10);
@@ -575,6 +610,10 @@ public sealed class StockGrainTests(ClusterFixture cluster)
             ["delta-int-max"] = new(int.MaxValue, null, null, "overflow"),
             ["negative-safety-stock"] = new(null, 100, -1, "negative safety"),
             ["safety-stock-above-max-on-hand"] = new(null, 100, IdRules.MaxOnHand + 1, "too many"),
+            ["basis-with-a-delta"] = new(5, null, null, "counted", OnHandBasis: 100),
+            ["basis-with-a-first-count"] = new(null, 5, null, "counted", OnlyIfNeverStocked: true, OnHandBasis: 100),
+            ["negative-basis"] = new(null, 5, null, "counted", OnHandBasis: -1),
+            ["basis-above-max-on-hand"] = new(null, 5, null, "counted", OnHandBasis: IdRules.MaxOnHand + 1),
         };
     }
 }

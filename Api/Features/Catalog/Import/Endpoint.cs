@@ -110,7 +110,7 @@ public sealed class Endpoint(TenantGrains grains) : EndpointWithoutRequest<Respo
                 result.ProductsUpdated,
                 result.VariantsCreated,
                 stock.Count - failures.Count,
-                [.. failures.Select(failure => new RowError(failure.Count.Row, CatalogCsv.OnHand, failure.Message))],
+                [.. failures.Select(failure => new StockRowError(failure.Count.Row, CatalogCsv.OnHand, failure.Code, failure.Message))],
                 false,
                 clock.ElapsedMilliseconds),
             ct);
@@ -301,7 +301,7 @@ public sealed class Endpoint(TenantGrains grains) : EndpointWithoutRequest<Respo
                 else
                 {
                     counted[key] = row.Number;
-                    counts.Add(new StockCount(string.Empty, zone, onHand, row.SafetyStock, row.Number));
+                    counts.Add(new StockCount(string.Empty, zone, onHand, row.SafetyStock, row.Number, row.OnHandBasis));
                 }
             }
         }
