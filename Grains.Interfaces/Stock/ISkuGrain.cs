@@ -1,5 +1,6 @@
 using MultiStore.Grains.Interfaces.Common;
 using MultiStore.Grains.Interfaces.Tenancy;
+using Orleans.Concurrency;
 
 namespace MultiStore.Grains.Interfaces.Stock;
 
@@ -46,6 +47,7 @@ public interface ISkuGrain : ITenantScopedGrain
     /// in, and possibly one whose first stocking failed (see <see cref="AdjustZoneAsync"/>), whose entry reads as never stocked.
     /// </summary>
     [RetrySafe]
+    [ReadOnly]
     [RequiresPermission(StorePermission.StockRead, StorePermission.StockWrite)]
     [Alias("GetZones")]
     Task<IReadOnlyList<string>> GetZonesAsync();
@@ -53,8 +55,11 @@ public interface ISkuGrain : ITenantScopedGrain
     /// <summary>
     /// The SKU's levels in every zone it is listed in, ordered by zone; empty when unknown. A zone whose first stocking
     /// failed reads as never stocked (<see cref="StockLevel.IsStocked"/> false): readers show only stocked levels.
+    /// Read-only, so reads run side by side: each waits for its entries' writes in flight, and during a flash sale a hot
+    /// SKU's product page would otherwise be read one shopper at a time, a journal write each.
     /// </summary>
     [RetrySafe]
+    [ReadOnly]
     [RequiresPermission(StorePermission.StockRead, StorePermission.Shop)]
     [Alias("GetLevels")]
     Task<IReadOnlyList<StockLevel>> GetLevelsAsync();

@@ -22,6 +22,36 @@ public sealed class SkuGrainTests(ClusterFixture cluster)
     }
 
     [Fact]
+    public async Task Reads_WhileOneWaitsForAnEntrysWrite_AreAnsweredBesideIt()
+    {
+        var stock = await cluster.StockAsync(_tenant, Sku, 10);
+        using var _ = ClusterFixture.ActAs(_tenant);
+        var sku = cluster.Sku(_tenant, Sku);
+        await sku.AddZoneAsync(ClusterFixture.DefaultZone);
+        var probe = cluster.Journal.Watch(TenantKey.For(_tenant, StockEntryId.Format(Sku, ClusterFixture.DefaultZone)));
+        probe.Close();
+        try
+        {
+            var reserving = stock.ReserveAsync("r-held", 1, TimeSpan.FromMinutes(5));
+            await Eventually.HoldsAsync(() => !probe.Attempts.IsEmpty);
+            var waiting = sku.GetLevelsAsync();
+
+            // The level read waits for the held write; the zone list, asked after it, needs no entry.
+            var zones = await sku.GetZonesAsync().WaitAsync(TimeSpan.FromSeconds(10));
+
+            Assert.Equal([ClusterFixture.DefaultZone], zones);
+            Assert.False(waiting.IsCompleted);
+            probe.Open();
+            Assert.Equal(1, Assert.Single(await waiting).Reserved);
+            Assert.True((await reserving).IsHeld);
+        }
+        finally
+        {
+            probe.Open();
+        }
+    }
+
+    [Fact]
     public async Task AddZoneAsync_Repeated_ListsTheZoneOnce()
     {
         await cluster.StockAsync(_tenant, Sku, 4);
