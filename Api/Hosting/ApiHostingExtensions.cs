@@ -59,7 +59,8 @@ public static class ApiHostingExtensions
         app.UseMultiStoreMetrics();
         app.UseExceptionHandler();
         app.UseMiddleware<HeaderSanityMiddleware>();
-        // The client's address as the rate limits see it: X-Forwarded-For only from trusted proxies (RateLimits:TrustedProxies).
+        // The client's address as the rate limits see it, and the scheme it used: X-Forwarded-For and X-Forwarded-Proto
+        // only from trusted proxies (RateLimits:TrustedProxies).
         app.UseForwardedHeaders();
         // Empty-bodied errors (401/403 from auth, 404/405 from routing) become problems too.
         app.UseStatusCodePages(context => ProblemCatalog.ForStatus(context.HttpContext.Response.StatusCode).ExecuteAsync(context.HttpContext));

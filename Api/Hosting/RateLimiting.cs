@@ -55,7 +55,8 @@ public sealed class RateLimitOptions
 
     /// <summary>
     /// Proxies (addresses or CIDR networks, e.g. the ingress controller's pod network) whose <c>X-Forwarded-For</c>
-    /// names the real client; loopback is always trusted. Without this, every client behind a proxy shares one budget.
+    /// names the real client and whose <c>X-Forwarded-Proto</c> the scheme it used; loopback is always trusted.
+    /// Without this, every client behind a proxy shares one budget, and storefront URLs say http.
     /// </summary>
     public List<string> TrustedProxies { get; set; } = [];
 }
@@ -117,7 +118,9 @@ public static class RateLimitingExtensions
         var options = configuration.GetSection(RateLimitOptions.SectionName).Get<RateLimitOptions>() ?? new RateLimitOptions();
         services.Configure<ForwardedHeadersOptions>(forwarded =>
         {
-            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor;
+            // The scheme too: behind a proxy that ends TLS, the storefront's absolute URLs (robots.txt, sitemaps) must
+            // say https. Both headers count only from the proxies below; from anyone else they are left as sent.
+            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
             foreach (var proxy in options.TrustedProxies ?? [])
             {
                 if (System.Net.IPNetwork.TryParse(proxy, out var network))

@@ -197,6 +197,26 @@ public sealed class AbuseLimitsTests(LimitsApiFactory api) : IClassFixture<Limit
         Assert.Equal(0, await store.ReservedAsync(skus[0]));
     }
 
+    [Fact]
+    public async Task Storefront_ForwardedProto_FromATrustedProxyMakesItsUrlsHttps_FromAnyoneElseChangesNothing()
+    {
+        var store = await StoreDriver.OnboardAsync(api, "rl-proto");
+        using var proxied = Shop(store, "10.9.0.7", forwardedFor: "203.0.113.80");
+        proxied.DefaultRequestHeaders.Add("X-Forwarded-Proto", "https");
+        using var direct = Shop(store, "192.0.2.80");
+        direct.DefaultRequestHeaders.Add("X-Forwarded-Proto", "https");
+
+        var proxiedRobots = await proxied.GetStringAsync("/robots.txt");
+        var proxiedSitemap = await proxied.GetStringAsync("/sitemap.xml");
+        var directRobots = await direct.GetStringAsync("/robots.txt");
+        var directSitemap = await direct.GetStringAsync("/sitemap.xml");
+
+        Assert.Contains($"Sitemap: https://{store.Host}/sitemap.xml", proxiedRobots, StringComparison.Ordinal);
+        Assert.Contains($"<loc>https://{store.Host}/</loc>", proxiedSitemap, StringComparison.Ordinal);
+        Assert.Contains($"Sitemap: http://{store.Host}/sitemap.xml", directRobots, StringComparison.Ordinal);
+        Assert.Contains($"<loc>http://{store.Host}/</loc>", directSitemap, StringComparison.Ordinal);
+    }
+
     private async Task<string> StockedAsync(StoreDriver store)
     {
         var sku = store.NewSku("RL");
