@@ -37,7 +37,7 @@ public static class ApiHostingExtensions
             HeaderBoundProperties.LeaveOutOfBodies(json.SerializerOptions);
         });
         services.AddMultiStoreOpenApi();
-        services.AddSingleton<Features.Storefront.Sitemap.SitemapCache>();
+        services.AddSingleton(_ => new Features.Storefront.Sitemap.SitemapCache());
         services.AddSingleton<ClusterHealthCheck>();
         services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"]);
 

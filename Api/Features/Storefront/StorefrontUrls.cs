@@ -12,4 +12,6 @@ public static class StorefrontUrls
     }
 
     public static string Product(string origin, string handle) => $"{origin}/products/{Uri.EscapeDataString(handle)}";
+
+    public static string SitemapPage(string origin, int page) => $"{origin}/sitemaps/{page.ToString(System.Globalization.CultureInfo.InvariantCulture)}.xml";
 }

@@ -18,7 +18,7 @@ public sealed class OpenApiDocumentTests(ApiFactory api)
         "POST /admin/products", "GET /admin/products/{handle}", "PUT /admin/products/{handle}", "POST /admin/products/{handle}/archive",
         "POST /admin/products/{handle}/variants", "GET /admin/zones", "PUT /admin/zones/{zone}",
         // Issue 6: storefront settings.
-        "GET /api/storefront", "GET /robots.txt", "GET /sitemap.xml", "PUT /admin/storefront/theme",
+        "GET /api/storefront", "GET /robots.txt", "GET /sitemap.xml", "GET /sitemaps/{page}.xml", "PUT /admin/storefront/theme",
         // Issue 6: bulk import and export.
         "POST /admin/catalog/import", "GET /admin/catalog/export",
         // Issue 6: stock ledger.

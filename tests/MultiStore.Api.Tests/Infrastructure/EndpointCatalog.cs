@@ -92,6 +92,7 @@ public static class EndpointCatalog
         new("GET", "/api/storefront", Access.Storefront, _ => Request(HttpMethod.Get, "/api/storefront"), NamesNoEntity: true),
         new("GET", "/robots.txt", Access.Storefront, _ => Request(HttpMethod.Get, "/robots.txt"), NamesNoEntity: true),
         new("GET", "/sitemap.xml", Access.Storefront, _ => Request(HttpMethod.Get, "/sitemap.xml"), NamesNoEntity: true) { InSnapshot = false },
+        new("GET", "/sitemaps/{page}.xml", Access.Storefront, _ => Request(HttpMethod.Get, "/sitemaps/1.xml"), NamesNoEntity: true) { InSnapshot = false },
         new("PUT", "/admin/storefront/theme", Access.StoreAdmin, _ => Request(HttpMethod.Put, "/admin/storefront/theme", new { theme = new { accent = "#123456" } }), NamesNoEntity: true),
 
         new("POST", "/admin/products", Access.StoreAdmin, _ => Request(HttpMethod.Post, "/admin/products", new { handle = $"new-{Guid.NewGuid():N}", name = "New", category = "Misc", price = 9.5m }), NamesNoEntity: true) { Accepts = Kinds("non-ascii:name", "traversal:name", "non-ascii:category", "traversal:category") },

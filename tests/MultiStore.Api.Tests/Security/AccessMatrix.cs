@@ -140,6 +140,7 @@ public static class AccessMatrix
         ["GET /api/storefront"] = Storefront,
         ["GET /robots.txt"] = Storefront,
         ["GET /sitemap.xml"] = Storefront,
+        ["GET /sitemaps/{page}.xml"] = Storefront,
 
         // Admin routes: the permission(s) a role must grant in the store the request acts for.
         ["PUT /admin/storefront/theme"] = Store("storefront.write"),

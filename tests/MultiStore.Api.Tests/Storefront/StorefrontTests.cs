@@ -103,15 +103,55 @@ public sealed class StorefrontTests(ApiFactory api)
     }
 
     [Fact]
+    public async Task Sitemap_OnManyPortsOfTheHost_IsBuiltFromOneCatalogPass_AndAnotherStoresSitemapStays()
+    {
+        var store = await StoreDriver.OnboardAsync(api, "sf-ports");
+        var other = await StoreDriver.OnboardAsync(api, "sf-ports-other");
+        var product = await store.NewProductAsync();
+        var foreign = await other.NewProductAsync();
+        var othersBefore = await SitemapUrlsAsync(other);
+        await SitemapUrlsAsync(store);
+
+        // Archived after the pass: every port asked within the lifetime must be served from that pass, not read anew.
+        await store.Owner.PostAsync($"/admin/products/{product}/archive", null).ExpectAsync(HttpStatusCode.OK);
+        await other.Owner.PostAsync($"/admin/products/{foreign}/archive", null).ExpectAsync(HttpStatusCode.OK);
+        foreach (var port in Enumerable.Range(1, 30))
+        {
+            using var client = api.ClientFor($"{store.Host}:{port}");
+            Assert.Equal([$"http://{store.Host}:{port}/", $"http://{store.Host}:{port}/products/{product}"], await SitemapUrlsAsync(client));
+        }
+
+        Assert.Equal([$"http://{other.Host}/", $"http://{other.Host}/products/{foreign}"], othersBefore);
+        Assert.Equal(othersBefore, await SitemapUrlsAsync(other));
+    }
+
+    [Fact]
+    public async Task SitemapPage_OfAStoreWhoseUrlsFitInOneDocument_IsPage1Only()
+    {
+        var store = await StoreDriver.OnboardAsync(api, "sf-page1");
+        var product = await store.NewProductAsync();
+
+        using var response = await store.Shopper.GetAsync("/sitemaps/1.xml");
+        var urls = XDocument.Parse(await response.Content.ReadAsStringAsync()).Descendants(Sitemap + "loc").Select(loc => loc.Value);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal([$"http://{store.Host}/", $"http://{store.Host}/products/{product}"], urls);
+        await store.Shopper.GetAsync("/sitemaps/2.xml").ExpectProblemAsync(HttpStatusCode.NotFound, "not-found");
+    }
+
+    [Fact]
     public async Task RobotsAndSitemap_OnAHostOfNoStore_Return404Problem()
     {
         await api.ClientFor("nobody-here.test").GetAsync("/robots.txt").ExpectProblemAsync(HttpStatusCode.NotFound, "store-not-found");
         await api.ClientFor("nobody-here.test").GetAsync("/sitemap.xml").ExpectProblemAsync(HttpStatusCode.NotFound, "store-not-found");
+        await api.ClientFor("nobody-here.test").GetAsync("/sitemaps/1.xml").ExpectProblemAsync(HttpStatusCode.NotFound, "store-not-found");
     }
 
-    private static async Task<List<string>> SitemapUrlsAsync(StoreDriver store)
+    private static Task<List<string>> SitemapUrlsAsync(StoreDriver store) => SitemapUrlsAsync(store.Shopper);
+
+    private static async Task<List<string>> SitemapUrlsAsync(HttpClient client)
     {
-        using var response = await store.Shopper.GetAsync("/sitemap.xml");
+        using var response = await client.GetAsync("/sitemap.xml");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return [.. XDocument.Parse(await response.Content.ReadAsStringAsync()).Descendants(Sitemap + "loc").Select(loc => loc.Value)];
     }

@@ -21,6 +21,7 @@ public sealed class BadInputTests(ApiFactory api)
         ["orderId"] = ["not-a-uuid", "..%2F..", new string('x', 200), "%C3%A4", "{3f2504e0-4f89-11d3-9a0c-0305e82c3301}"],
         ["id"] = ["X", "..%2F..", new string('a', 60), "%C3%A4", "a_b"],
         ["handle"] = ["UPPER", "..%2F..", new string('h', 65), "%C3%A4", "a_b", "-lead", "a%40b"],
+        ["page"] = ["0", "-1", "abc", "1.5", "99999999999", "%C3%A4", "..%2F..", "1%20", "1%0A", "01"],
     };
 
     /// <summary>Bad bodies per endpoint; an endpoint with route values only is still listed (bodies it must not choke on).</summary>
@@ -53,6 +54,7 @@ public sealed class BadInputTests(ApiFactory api)
             """{"delta":-100000,"reason":"more than on hand"}""", """{"delta":5,"reason":"x","kind":"theft"}""", """{"delta":5,"reason":"x","kind":5}""",
         ],
         ["GET /admin/stock/{sku}/{zone}/ledger"] = [],
+        ["GET /sitemaps/{page}.xml"] = [],
         // An empty object is valid here: it clears the threshold.
         ["PUT /admin/stock/{sku}/{zone}/reorder-point"] =
         [
@@ -227,6 +229,7 @@ public sealed class BadInputTests(ApiFactory api)
                 "orderId" => ids.PayOrderId,
                 "id" => ids.TenantId,
                 "handle" => ids.Handle,
+                "page" => "1",
                 _ => throw new InvalidOperationException($"No sample value for route parameter '{parameter}'."),
             };
             url = url.Replace($"{{{parameter}}}", value, StringComparison.Ordinal);

@@ -1,35 +1,72 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Caching.Memory;
 using MultiStore.Grains.Interfaces.Tenancy;
 
 namespace MultiStore.Api.Features.Storefront.Sitemap;
 
 /// <summary>
-/// The sitemaps this Api process built lately, keyed by store and origin (a store's documents name its own host, and
-/// no store's document is ever another's). Anyone may ask for a sitemap as often as the storefront's limits allow, and
-/// building one pages through the store's whole catalog: asked again within <see cref="Lifetime"/>, the same document
-/// is sent. Bounded by the characters it holds.
+/// The sitemaps this Api process built lately, one per store (<see cref="StoreSitemap"/>). Anyone may ask for a
+/// sitemap as often as the storefront's limits allow, on any port they write into the Host header, and building one
+/// pages through the store's whole catalog, through the one grain that also prices every checkout: so a store's
+/// catalog is read at most once per <see cref="Lifetime"/> whatever the origins asked, and requests that arrive while
+/// it is read wait for that one read. Bounded by the characters it holds; a store's entry is charged, when made, for
+/// its catalog and the rendered documents it may keep, so no origin asked of one store evicts another store's sitemap.
 /// </summary>
-public sealed class SitemapCache : IDisposable
+/// <param name="urlsPerDocument">URLs in one document; lower only in tests, to see paging without 50,000 products.</param>
+/// <param name="maxCharacters">What all stores' entries may hold together; lower only in tests.</param>
+public sealed class SitemapCache(int urlsPerDocument = SitemapCache.MaxUrlsPerDocument, long maxCharacters = SitemapCache.DefaultMaxCharacters)
+    : IDisposable
 {
-    /// <summary>How long a built sitemap is sent again (crawlers read it daily; a new product shows within this).</summary>
+    /// <summary>How long a catalog pass is used again (crawlers read sitemaps daily; a new product shows within this).</summary>
     public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(1);
 
-    private const long MaxCharacters = 64L * 1024 * 1024;
+    /// <summary>The sitemaps.org limit of URLs in one document.</summary>
+    public const int MaxUrlsPerDocument = 50_000;
 
-    private readonly MemoryCache _documents = new(new MemoryCacheOptions { SizeLimit = MaxCharacters });
+    public const long DefaultMaxCharacters = 64L * 1024 * 1024;
 
-    public async Task<string> GetOrBuildAsync(TenantId tenant, string origin, Func<Task<string>> build)
+    private readonly MemoryCache _stores = new(new MemoryCacheOptions { SizeLimit = maxCharacters });
+    private readonly ConcurrentDictionary<string, Lazy<Task<StoreSitemap>>> _passes = new(StringComparer.Ordinal);
+
+    /// <summary>The store's sitemap, from the last pass over its catalog if younger than <see cref="Lifetime"/>.</summary>
+    /// <param name="loadProducts">One pass over the store's catalog; called by at most one request at a time per store.</param>
+    public async Task<StoreSitemap> GetAsync(TenantId tenant, Func<Task<IReadOnlyList<SitemapProduct>>> loadProducts)
     {
-        var key = $"{tenant.Value}|{origin}";
-        if (_documents.TryGetValue(key, out string? cached) && cached is not null)
+        var key = tenant.Value;
+        if (_stores.TryGetValue(key, out StoreSitemap? cached) && cached is not null)
         {
             return cached;
         }
 
-        var document = await build();
-        _documents.Set(key, document, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = Lifetime, Size = Math.Max(1, document.Length) });
-        return document;
+        // Lazy: GetOrAdd may run its factory on several threads at once, but only the Lazy it keeps is started.
+        var pass = _passes.GetOrAdd(key, _ => new Lazy<Task<StoreSitemap>>(() => BuildAsync(key, loadProducts)));
+        try
+        {
+            return await pass.Value;
+        }
+        finally
+        {
+            // Only this pass: a later one for the store may already be under way.
+            _passes.TryRemove(KeyValuePair.Create(key, pass));
+        }
     }
 
-    public void Dispose() => _documents.Dispose();
+    private async Task<StoreSitemap> BuildAsync(string key, Func<Task<IReadOnlyList<SitemapProduct>>> loadProducts)
+    {
+        // A pass that ended between this request's miss and its joining would otherwise be followed by a second one.
+        if (_stores.TryGetValue(key, out StoreSitemap? cached) && cached is not null)
+        {
+            return cached;
+        }
+
+        var sitemap = new StoreSitemap(await loadProducts(), urlsPerDocument);
+        _stores.Set(key, sitemap, new MemoryCacheEntryOptions
+        {
+            AbsoluteExpirationRelativeToNow = Lifetime,
+            Size = sitemap.CatalogCharacters + sitemap.RenderedBudget,
+        });
+        return sitemap;
+    }
+
+    public void Dispose() => _stores.Dispose();
 }
