@@ -68,6 +68,24 @@ public sealed class SitemapCacheTests
         Assert.Equal(1, other.Passes);
     }
 
+    [Fact]
+    public async Task GetAsync_StoreWhoseDocumentsWouldOutgrowTheCache_KeepsItsCatalogPass()
+    {
+        var products = Products(20);
+        var entry = new StoreSitemap(products, SitemapCache.MaxUrlsPerDocument);
+        // The catalog's part fits with room to spare; the documents of four origins would not.
+        using var cache = new SitemapCache(maxCharacters: 4 * entry.CatalogCharacters);
+        Assert.True(entry.CatalogCharacters + entry.RenderedBudget > 4 * entry.CatalogCharacters);
+        var catalog = new CountingCatalog(products);
+
+        for (var port = 1; port <= 10; port++)
+        {
+            await RenderAsync(cache, Store, () => catalog.LoadAsync(Task.CompletedTask), $"http://store.test:{port}");
+        }
+
+        Assert.Equal(1, catalog.Passes);
+    }
+
     private static async Task<string> RenderAsync(SitemapCache cache, TenantId tenant, Func<Task<IReadOnlyList<SitemapProduct>>> load, string origin) =>
         (await cache.GetAsync(tenant, load)).Document(origin, StoreSitemap.Root)!;
 

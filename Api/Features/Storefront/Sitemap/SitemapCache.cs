@@ -59,7 +59,9 @@ public sealed class SitemapCache(int urlsPerDocument = SitemapCache.MaxUrlsPerDo
             return cached;
         }
 
-        var sitemap = new StoreSitemap(await loadProducts(), urlsPerDocument);
+        // Rendered documents get at most a quarter of the cache: an entry the cache could not take would be built
+        // again on every request, and the catalog's part of a big store must stay kept.
+        var sitemap = new StoreSitemap(await loadProducts(), urlsPerDocument, maxCharacters / 4);
         _stores.Set(key, sitemap, new MemoryCacheEntryOptions
         {
             AbsoluteExpirationRelativeToNow = Lifetime,

@@ -24,7 +24,10 @@ public sealed class StoreSitemap
     private readonly HashSet<string> _origins = new(StringComparer.Ordinal);
     private long _renderedCharacters;
 
-    public StoreSitemap(IReadOnlyList<SitemapProduct> products, int urlsPerDocument)
+    /// <param name="maxRenderedCharacters">
+    /// The most the rendered documents may take whatever the catalog's size, so a big store's entry still fits its cache.
+    /// </param>
+    public StoreSitemap(IReadOnlyList<SitemapProduct> products, int urlsPerDocument, long maxRenderedCharacters = long.MaxValue)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(urlsPerDocument, 2);
         _products = products;
@@ -32,7 +35,7 @@ public sealed class StoreSitemap
         var urls = products.Count + 1;
         PageCount = (urls + urlsPerDocument - 1) / urlsPerDocument;
         CatalogCharacters = 64 + products.Sum(product => (long)product.Handle.Length + 32);
-        RenderedBudget = MaxCachedOrigins * (512 + products.Sum(product => (long)product.Handle.Length + CharactersPerUrl));
+        RenderedBudget = Math.Min(maxRenderedCharacters, MaxCachedOrigins * (512 + products.Sum(product => (long)product.Handle.Length + CharactersPerUrl)));
     }
 
     public int UrlsPerDocument { get; }
