@@ -48,6 +48,13 @@ public sealed class RateLimitOptions
     public WindowLimit AdminClient { get; set; } = new() { PermitLimit = 600, Window = TimeSpan.FromMinutes(1) };
 
     /// <summary>
+    /// Host headers of one client address that name no store. Each costs a lookup in the cluster (a host-name grain
+    /// and a storage read), and unknown hosts are not cached; a client past this is refused any host not cached, so
+    /// made-up Host headers cannot keep the cluster busy. Shoppers and admins meet none of it.
+    /// </summary>
+    public WindowLimit UnknownHosts { get; set; } = new() { PermitLimit = 60, Window = TimeSpan.FromMinutes(1) };
+
+    /// <summary>
     /// Requests from the machine itself (health probes, local tools, load tests on loopback) are not limited per
     /// client; the per-store limits still apply. Behind a reverse proxy, list it in <see cref="TrustedProxies"/>.
     /// </summary>
@@ -69,6 +76,7 @@ public sealed class RateLimitOptionsValidator : IValidateOptions<RateLimitOption
         Check(options.StorefrontClient, nameof(RateLimitOptions.StorefrontClient));
         Check(options.StorefrontStore, nameof(RateLimitOptions.StorefrontStore));
         Check(options.AdminClient, nameof(RateLimitOptions.AdminClient));
+        Check(options.UnknownHosts, nameof(RateLimitOptions.UnknownHosts));
         if (options.StoreConcurrency < 1)
         {
             failures.Add($"{RateLimitOptions.SectionName}:{nameof(RateLimitOptions.StoreConcurrency)} must be at least 1.");
@@ -177,7 +185,7 @@ public static class RateLimitingExtensions
                 options.AdminClient)
             : RateLimitPartition.GetNoLimiter(string.Empty);
 
-    private static bool IsLimitedClient(HttpContext context, RateLimitOptions options) =>
+    internal static bool IsLimitedClient(HttpContext context, RateLimitOptions options) =>
         options.Enabled && !(options.ExemptLoopback && context.Connection.RemoteIpAddress is { } address && IPAddress.IsLoopback(address));
 
     private static RateLimitPartition<string> StoreRatePartition(HttpContext context, RateLimitOptions options) =>
@@ -220,16 +228,20 @@ public static class RateLimitingExtensions
 
     internal static string StoreOf(HttpContext context) => context.RequestServices.GetRequiredService<RequestTenant>().Id.Value;
 
-    private static async ValueTask RejectAsync(OnRejectedContext rejected, CancellationToken cancellationToken)
+    private static ValueTask RejectAsync(OnRejectedContext rejected, CancellationToken cancellationToken) =>
+        new(TooManyAsync(rejected.HttpContext, rejected.Lease));
+
+    /// <summary>The 429 problem of every limit, with the lease's <c>Retry-After</c> (at least a second).</summary>
+    internal static Task TooManyAsync(HttpContext context, RateLimitLease lease)
     {
-        var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
+        var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
         var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
-        rejected.HttpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-        await ApiProblem.Create(
+        context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        return ApiProblem.Create(
             StatusCodes.Status429TooManyRequests,
             Code,
             "Too many requests",
-            $"This client or this store is over its request limit; retry in {seconds} second(s).").ExecuteAsync(rejected.HttpContext);
+            $"This client or this store is over its request limit; retry in {seconds} second(s).").ExecuteAsync(context);
     }
 }
 

@@ -66,6 +66,9 @@ public sealed class HostTenantResolver(IGrainFactory grains, IOptions<TenancyOpt
         return await ResolveStoreAsync(tenant);
     }
 
+    /// <summary>Whether <paramref name="hostHeader"/> resolves without a lookup in the cluster: a host cached as a store's.</summary>
+    public bool IsCached(string? hostHeader) => HostNames.TryNormalize(hostHeader, out var host) && _cache.TryGetValue(host, out TenantId _);
+
     /// <summary>
     /// The status of the store <paramref name="tenant"/> (the store a host names, or an admin's <c>X-Tenant-ID</c>
     /// switch, already checked against the token), from the store's own record: active, suspended, or unknown when no

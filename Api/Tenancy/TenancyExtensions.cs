@@ -9,6 +9,7 @@ public static class TenancyExtensions
         services.AddOptions<TenancyOptions>().BindConfiguration(TenancyOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<TenancyOptions>, TenancyOptionsValidator>();
         services.AddSingleton<HostTenantResolver>();
+        services.AddSingleton<UnknownHostBudget>();
         services.AddScoped<RequestTenant>();
         services.AddScoped<TenantGrains>();
         services.AddScoped<PlatformGrains>();

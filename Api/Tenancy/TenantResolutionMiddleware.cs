@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authorization;
 using MultiStore.Api.Audit;
 using MultiStore.Api.Auth;
+using MultiStore.Api.Hosting;
 using MultiStore.Api.Problems;
 using MultiStore.Grains.Interfaces.Tenancy;
 
@@ -21,7 +22,11 @@ namespace MultiStore.Api.Tenancy;
 /// <see cref="RequestTenant"/> and goes, with the caller's permissions, into Orleans' <c>RequestContext</c>, where
 /// the silo checks both again. Platform, OpenAPI, health and the owner's cross-store paths have no store.
 /// </summary>
-public sealed partial class TenantResolutionMiddleware(RequestDelegate next, HostTenantResolver resolver, ILogger<TenantResolutionMiddleware> logger)
+public sealed partial class TenantResolutionMiddleware(
+    RequestDelegate next,
+    HostTenantResolver resolver,
+    UnknownHostBudget unknownHosts,
+    ILogger<TenantResolutionMiddleware> logger)
 {
     /// <summary>The header that switches an admin request to another store the caller holds a role in.</summary>
     public const string TenantHeader = "X-Tenant-ID";
@@ -46,10 +51,25 @@ public sealed partial class TenantResolutionMiddleware(RequestDelegate next, Hos
         TenantResolution resolution;
         if (storefront || !context.Request.Headers.TryGetValue(TenantHeader, out var switchTo))
         {
-            resolution = await resolver.ResolveAsync(context.Request.Headers.Host.ToString());
+            var host = context.Request.Headers.Host.ToString();
+            if (!resolver.IsCached(host) && unknownHosts.Exhausted(context) is { } refused)
+            {
+                using (refused)
+                {
+                    await RateLimitingExtensions.TooManyAsync(context, refused);
+                }
+
+                return;
+            }
+
+            resolution = await resolver.ResolveAsync(host);
             if (resolution.Status != TenantResolutionStatus.Unknown)
             {
                 audit.Target(resolution.Tenant, AuditVia.Host);
+            }
+            else
+            {
+                unknownHosts.Charge(context);
             }
         }
         else if (await RefuseSwitchAsync(context, switchTo, audit) is { } switched)

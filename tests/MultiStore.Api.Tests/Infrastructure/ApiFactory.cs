@@ -46,7 +46,7 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Webhooks:Timeout", "00:00:05");
         // The shared API is one client to itself (TestServer has no remote address): limits far above what any test
         // sends keep the production limiter in the pipeline without throttling. LimitsTests has a fixture of its own.
-        foreach (var limit in new[] { "StorefrontClient", "StorefrontStore", "AdminClient" })
+        foreach (var limit in new[] { "StorefrontClient", "StorefrontStore", "AdminClient", "UnknownHosts" })
         {
             builder.UseSetting($"RateLimits:{limit}:PermitLimit", "100000000");
         }

@@ -224,6 +224,31 @@ public sealed class AbuseLimitsTests(LimitsApiFactory api) : IClassFixture<Limit
         return sku;
     }
 
+    [Fact]
+    public async Task UnknownHosts_OfOneClientPastItsBudget_AreRefusedBeforeAnyLookup_WhileItsCachedStoreAndOtherClientsAreServed()
+    {
+        var store = await StoreDriver.OnboardAsync(api, "rl-u");
+        var sku = await StockedAsync(store);
+        using var shopper = Shop(store, "203.0.113.90");
+        await shopper.GetAsync($"/api/stock/{sku}").ExpectAsync(HttpStatusCode.OK);
+
+        for (var i = 0; i < LimitsApiFactory.UnknownHostLimit; i++)
+        {
+            using var madeUp = Client($"made-up-{i}.test", "203.0.113.90", token: null);
+            await madeUp.GetAsync("/api/storefront").ExpectProblemAsync(HttpStatusCode.NotFound, "store-not-found");
+        }
+
+        using var next = Client("made-up-next.test", "203.0.113.90", token: null);
+        using var refused = await next.GetAsync("/api/storefront");
+        await refused.ExpectProblemAsync(HttpStatusCode.TooManyRequests, RateLimitingExtensions.Code);
+        Assert.True(refused.Headers.RetryAfter is not null);
+
+        // Its store, cached, still answers it; another client's unknown host is still looked up.
+        await shopper.GetAsync($"/api/stock/{sku}").ExpectAsync(HttpStatusCode.OK);
+        using var other = Client("made-up-next.test", "203.0.113.91", token: null);
+        await other.GetAsync("/api/storefront").ExpectProblemAsync(HttpStatusCode.NotFound, "store-not-found");
+    }
+
     private HttpClient Shop(StoreDriver store, string address, string? forwardedFor = null) => Client(store.Host, address, token: null, forwardedFor);
 
     private HttpClient Client(string host, string address, string? token, string? forwardedFor = null)
@@ -278,6 +303,7 @@ public sealed class LimitsApiFactory : ApiFactory
     public const int AdminLimit = 6;
     public const int MaxQuantity = 3;
     public const int MaxLines = 2;
+    public const int UnknownHostLimit = 4;
 
     protected override void ConfigureSettings(IWebHostBuilder builder)
     {
@@ -289,6 +315,10 @@ public sealed class LimitsApiFactory : ApiFactory
         builder.UseSetting("RateLimits:StoreQueue", "0");
         builder.UseSetting("RateLimits:AdminClient:PermitLimit", AdminLimit.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("RateLimits:AdminClient:Window", "01:00:00");
+        builder.UseSetting("RateLimits:UnknownHosts:PermitLimit", UnknownHostLimit.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseSetting("RateLimits:UnknownHosts:Window", "01:00:00");
+        // A store's host stays cached through a test, however slow the machine: the unknown-host test relies on it.
+        builder.UseSetting("Tenancy:HostCacheTtl", "00:01:00");
         builder.UseSetting("RateLimits:TrustedProxies:0", "10.9.0.0/16");
         builder.UseSetting("CartLimits:MaxQuantityPerLine", MaxQuantity.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("CartLimits:MaxLinesPerCart", MaxLines.ToString(System.Globalization.CultureInfo.InvariantCulture));
