@@ -33,6 +33,14 @@ public sealed class HostTenantResolver(IGrainFactory grains, IOptions<TenancyOpt
 
     private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = options.Value.HostCacheSize });
 
+    // Hosts found to name a store lately, kept far longer than the cache above (which a host's binding or a store's
+    // status may outdate in seconds): only to tell a client over its unknown-host budget which hosts still deserve a
+    // lookup. Bounded like the cache.
+    private readonly MemoryCache _storeHosts = new(new MemoryCacheOptions { SizeLimit = options.Value.HostCacheSize });
+
+    /// <summary>How long a host found to name a store counts as one (<see cref="NamedAStoreLately"/>).</summary>
+    public static readonly TimeSpan StoreHostMemory = TimeSpan.FromMinutes(10);
+
     // Counts invalidations. A lookup caches its answer only if none happened while it asked: a lookup that read
     // "active" just before a suspension here must not put "active" back after the suspension cleared it.
     private long _invalidations;
@@ -57,6 +65,7 @@ public sealed class HostTenantResolver(IGrainFactory grains, IOptions<TenancyOpt
                 return TenantResolution.Unknown;
             }
 
+            _storeHosts.Set(host, true, new MemoryCacheEntryOptions { SlidingExpiration = StoreHostMemory, Size = 1 });
             await RememberAsync(host, tenant, asked);
         }
 
@@ -66,8 +75,12 @@ public sealed class HostTenantResolver(IGrainFactory grains, IOptions<TenancyOpt
         return await ResolveStoreAsync(tenant);
     }
 
-    /// <summary>Whether <paramref name="hostHeader"/> resolves without a lookup in the cluster: a host cached as a store's.</summary>
-    public bool IsCached(string? hostHeader) => HostNames.TryNormalize(hostHeader, out var host) && _cache.TryGetValue(host, out TenantId _);
+    /// <summary>
+    /// Whether <paramref name="hostHeader"/> named a store in the last <see cref="StoreHostMemory"/> (looked up here):
+    /// a client out of unknown-host budget still reaches the stores it shops at.
+    /// </summary>
+    public bool NamedAStoreLately(string? hostHeader) =>
+        HostNames.TryNormalize(hostHeader, out var host) && (_cache.TryGetValue(host, out TenantId _) || _storeHosts.TryGetValue(host, out _));
 
     /// <summary>
     /// The status of the store <paramref name="tenant"/> (the store a host names, or an admin's <c>X-Tenant-ID</c>
@@ -135,7 +148,11 @@ public sealed class HostTenantResolver(IGrainFactory grains, IOptions<TenancyOpt
         }
     }
 
-    public void Dispose() => _cache.Dispose();
+    public void Dispose()
+    {
+        _cache.Dispose();
+        _storeHosts.Dispose();
+    }
 
     /// <summary>
     /// Caches what a lookup that started at invalidation count <paramref name="asked"/> found, unless an invalidation

@@ -52,7 +52,7 @@ public sealed partial class TenantResolutionMiddleware(
         if (storefront || !context.Request.Headers.TryGetValue(TenantHeader, out var switchTo))
         {
             var host = context.Request.Headers.Host.ToString();
-            if (!resolver.IsCached(host) && unknownHosts.Exhausted(context) is { } refused)
+            if (!resolver.NamedAStoreLately(host) && unknownHosts.Exhausted(context) is { } refused)
             {
                 using (refused)
                 {

@@ -7,9 +7,9 @@ namespace MultiStore.Api.Tenancy;
 /// <summary>
 /// How many Host headers naming no store each client address may send (<see cref="RateLimitOptions.UnknownHosts"/>).
 /// A host the resolver has not cached costs a lookup in the cluster whether or not a store answers on it, and unknown
-/// hosts are never cached; so only a miss is charged, and a client with nothing left is refused every host that
-/// would need a lookup. Hosts the resolver has cached are still served to it, so a shopper who mistyped a few hosts
-/// keeps shopping.
+/// hosts are never cached; so only a miss is charged, and a client with nothing left is refused every host not known
+/// to name a store. Hosts that named a store lately (<see cref="HostTenantResolver.NamedAStoreLately"/>) are still
+/// looked up for it, so a shopper who mistyped a few hosts, or many shoppers behind one address, keep shopping.
 /// </summary>
 public sealed class UnknownHostBudget(IOptions<RateLimitOptions> options) : IDisposable
 {
