@@ -1,7 +1,11 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text;
+using Microsoft.Extensions.DependencyInjection;
 using MultiStore.Grains.Catalog;
+using MultiStore.Grains.Interfaces.Common;
+using MultiStore.Grains.Interfaces.Stock;
+using MultiStore.Grains.Interfaces.Tenancy;
 using Xunit.Abstractions;
 
 namespace MultiStore.Api.Tests.Catalog;
@@ -312,6 +316,27 @@ public sealed class CatalogImportTests(ApiFactory api, ITestOutputHelper output)
         var error = Assert.Single(problem["errors"]!.AsArray())!;
         Assert.Equal((2, "zone"), (error.Value<int>("row"), error.Value<string>("column")));
         Assert.Equal(exported, await ExportAsync(store));
+    }
+
+    [Fact]
+    public async Task Import_InAZoneTheWarehouseDoesNotList_WhereTheSkuIsListedButWasNeverStocked_IsARowError()
+    {
+        // A PUT /admin/stock whose entry failed after the SKU listed the zone leaves it listed, never stocked.
+        var store = await StoreDriver.OnboardAsync(api, "imp-halfzone");
+        var handle = await store.NewProductAsync();
+        var sku = (await store.ProductAsync(handle))["variants"]![0]!.Value<string>("sku")!;
+        var grains = api.Services.GetRequiredService<IGrainFactory>();
+        var tenant = TenantId.Parse(store.TenantId);
+        using (TenantContext.ForTenant(tenant, "test:failed-put"))
+        {
+            await grains.GetGrainByKey<ISkuGrain>(TenantKey.For(tenant, sku)).AddZoneAsync("east");
+        }
+
+        var csv = $"{Header}\n{handle},,,,,color=Black,{sku},east,5,\n";
+        var problem = await store.Owner.PostAsync("/admin/catalog/import", Csv(csv)).ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "invalid-import");
+
+        Assert.Equal((2, "zone"), (problem["errors"]![0]!.Value<int>("row"), problem["errors"]![0]!.Value<string>("column")));
+        await store.Owner.GetAsync($"/admin/stock/{sku}").ExpectProblemAsync(HttpStatusCode.NotFound);
     }
 
     [Fact]

@@ -224,10 +224,11 @@ public sealed class Endpoint(TenantGrains grains) : EndpointWithoutRequest<Respo
         var stocked = new HashSet<(string Sku, string Zone)>();
         await Parallel.ForEachAsync(skus, new ParallelOptions { MaxDegreeOfParallelism = StockLevels.Parallelism, CancellationToken = ct }, async (sku, _) =>
         {
-            var zones = await grains.Sku(sku).GetZonesAsync();
+            // Levels, not the SKU's zone list: a zone whose first stocking failed is listed but was never stocked.
+            var levels = await grains.Sku(sku).GetLevelsAsync();
             lock (stocked)
             {
-                stocked.UnionWith(zones.Select(zone => (sku, zone)));
+                stocked.UnionWith(levels.Where(level => level.IsStocked).Select(level => (sku, level.Zone)));
             }
         });
 
