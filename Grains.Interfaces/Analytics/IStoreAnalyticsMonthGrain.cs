@@ -19,6 +19,10 @@ public interface IStoreAnalyticsMonthGrain : ITenantScopedGrain
     [RequiresPermission(StorePermission.AnalyticsWrite), Alias("SetDays")]
     Task SetDaysAsync(IReadOnlyList<DayFigures> days);
 
+    /// <summary>Deletes the month's stored days, once all of them are older than the days a store keeps.</summary>
+    [RequiresPermission(StorePermission.AnalyticsWrite), Alias("Clear")]
+    Task ClearAsync();
+
     /// <summary>
     /// The month's stored days from <paramref name="from"/> to <paramref name="to"/> (inclusive), oldest first; days
     /// without figures are left out. Without <paramref name="withSkus"/> each day's SKU tallies are left out too.

@@ -29,10 +29,17 @@ public sealed class AnalyticsState
     /// </summary>
     [Id(3)] public DateOnly? ArchivedBefore { get; set; }
 
+    /// <summary>
+    /// The first day of the oldest month whose archive may still hold days; null while nothing was archived. Months
+    /// that end before the kept days are cleared, and this moves on past them.
+    /// </summary>
+    [Id(4)] public DateOnly? ArchivedFrom { get; set; }
+
     public AnalyticsState Copy() => new()
     {
         Currency = Currency,
         ArchivedBefore = ArchivedBefore,
+        ArchivedFrom = ArchivedFrom,
         Days = Days.ToDictionary(day => day.Key, day => day.Value.Copy(), StringComparer.Ordinal),
         Orders = new Dictionary<string, CountedOrder>(Orders, StringComparer.Ordinal),
     };

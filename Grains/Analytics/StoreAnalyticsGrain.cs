@@ -31,6 +31,9 @@ public sealed class StoreAnalyticsGrain(
     // Pruning walks the whole memory; hourly is often enough for windows of hours and years.
     private static readonly TimeSpan PruneEvery = TimeSpan.FromHours(1);
 
+    // A store that comes back after years clears its expired months over a few runs, not in one fan-out.
+    private const int MonthsClearedPerRun = 12;
+
     // What reads and decisions see; analytics.State lags it by the reports of the write to come.
     private AnalyticsState _view = new();
     private readonly List<OrderView> _unwritten = [];
@@ -126,45 +129,91 @@ public sealed class StoreAnalyticsGrain(
         try
         {
             EnsureUsable();
-            var finalBefore = StoreAnalyticsRules.FinalBefore(_view, Now);
-            var firstLive = StoreAnalyticsRules.DayKey(finalBefore);
-            // Final days never change again (MayCount refuses what would), so these copies stay exact while the
-            // archives store them, whatever reports come meanwhile.
-            var final = _view.Days
-                .Where(day => string.CompareOrdinal(day.Key, firstLive) < 0)
-                .Select(day => day.Value.ToDayFigures(StoreAnalyticsRules.ParseDayKey(day.Key)))
-                .ToList();
-            if (final.Count == 0)
+            var archived = await ArchiveFinalDaysAsync();
+            var cleared = await ClearExpiredMonthsAsync();
+            if (archived + cleared == 0)
             {
                 return;
             }
 
-            using (TenantContext.ForTenant(_tenant, "system:analytics"))
-            {
-                await Task.WhenAll(final
-                    .GroupBy(day => (day.Date.Year, day.Date.Month))
-                    .Select(month => Month(month.First().Date).SetDaysAsync([.. month])));
-            }
-
-            // Durable in the archives: the view lets them go now, the persisted state with the next write.
-            var archivedBefore = _view.ArchivedBefore is { } before && before > finalBefore ? before : finalBefore;
-            foreach (var day in final)
-            {
-                var key = StoreAnalyticsRules.DayKey(day.Date);
-                _view.Days.Remove(key);
-                _archived.Add(key);
-            }
-
-            _view.ArchivedBefore = _archivedBefore = archivedBefore;
             _accepted++;
             await DurableAsync(_accepted);
-            logger.LogInformation("Analytics of {Grain}: {Days} final days archived before {Day}", this.GetPrimaryKeyString(), final.Count, archivedBefore);
+            logger.LogInformation(
+                "Analytics of {Grain}: {Days} final days archived before {Day}, {Months} expired months cleared",
+                this.GetPrimaryKeyString(), archived, _view.ArchivedBefore, cleared);
         }
         catch (Exception failure)
         {
             logger.LogWarning(failure, "Analytics of {Grain} could not archive its final days; they stay live until the next try", this.GetPrimaryKeyString());
         }
     }
+
+    /// <summary>Stores the view's final days in their months, then lets the view go of them; how many moved.</summary>
+    private async Task<int> ArchiveFinalDaysAsync()
+    {
+        var finalBefore = StoreAnalyticsRules.FinalBefore(_view, Now);
+        var firstLive = StoreAnalyticsRules.DayKey(finalBefore);
+        // Final days never change again (MayCount refuses what would), so these copies stay exact while the
+        // archives store them, whatever reports come meanwhile.
+        var final = _view.Days
+            .Where(day => string.CompareOrdinal(day.Key, firstLive) < 0)
+            .Select(day => day.Value.ToDayFigures(StoreAnalyticsRules.ParseDayKey(day.Key)))
+            .ToList();
+        if (final.Count == 0)
+        {
+            return 0;
+        }
+
+        using (TenantContext.ForTenant(_tenant, "system:analytics"))
+        {
+            await Task.WhenAll(final
+                .GroupBy(day => (day.Date.Year, day.Date.Month))
+                .Select(month => Month(month.First().Date).SetDaysAsync([.. month])));
+        }
+
+        // Durable in the archives: the view lets them go now, the persisted state with the next write.
+        var archivedBefore = _view.ArchivedBefore is { } before && before > finalBefore ? before : finalBefore;
+        foreach (var day in final)
+        {
+            var key = StoreAnalyticsRules.DayKey(day.Date);
+            _view.Days.Remove(key);
+            _archived.Add(key);
+        }
+
+        var oldestMonth = MonthOf(final.Min(day => day.Date));
+        _view.ArchivedFrom = _view.ArchivedFrom is { } from && from < oldestMonth ? from : oldestMonth;
+        _view.ArchivedBefore = _archivedBefore = archivedBefore;
+        return final.Count;
+    }
+
+    /// <summary>
+    /// Clears the month archives that end before the first kept day (no read reaches them), oldest first, at most
+    /// <see cref="MonthsClearedPerRun"/> a run; how many were cleared.
+    /// </summary>
+    private async Task<int> ClearExpiredMonthsAsync()
+    {
+        var firstKeptMonth = MonthOf(StoreAnalyticsRules.FirstKeptDay(Now));
+        if (_view.ArchivedFrom is not { } from || from >= firstKeptMonth)
+        {
+            return 0;
+        }
+
+        var expired = new List<DateOnly>();
+        for (var month = from; month < firstKeptMonth && expired.Count < MonthsClearedPerRun; month = month.AddMonths(1))
+        {
+            expired.Add(month);
+        }
+
+        using (TenantContext.ForTenant(_tenant, "system:analytics"))
+        {
+            await Task.WhenAll(expired.Select(month => Month(month).ClearAsync()));
+        }
+
+        _view.ArchivedFrom = expired[^1].AddMonths(1);
+        return expired.Count;
+    }
+
+    private static DateOnly MonthOf(DateOnly day) => new(day.Year, day.Month, 1);
 
     private IStoreAnalyticsMonthGrain Month(DateOnly day) =>
         GrainFactory.GetGrain<IStoreAnalyticsMonthGrain>(AnalyticsMonthKeys.For(_tenant, day));
@@ -199,6 +248,8 @@ public sealed class StoreAnalyticsGrain(
 
         _archived.Clear();
         analytics.State.ArchivedBefore = _archivedBefore ?? analytics.State.ArchivedBefore;
+        // Moved on only once the months it passed were stored (archived) or cleared: safe in any write.
+        analytics.State.ArchivedFrom = _view.ArchivedFrom;
         // The first write of an activation prunes and archives, so a state stored with a longer memory or with every
         // kept day shrinks soon after it. Both copies are pruned alike: the view equals the state here, every report
         // being counted into both, and archived days having left both.

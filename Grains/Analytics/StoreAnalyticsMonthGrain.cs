@@ -23,6 +23,17 @@ public sealed class StoreAnalyticsMonthGrain(
     }
 
     /// <inheritdoc />
+    public async Task ClearAsync()
+    {
+        if (month.RecordExists)
+        {
+            await month.ClearStateAsync();
+        }
+
+        DeactivateOnIdle();
+    }
+
+    /// <inheritdoc />
     public Task<IReadOnlyList<DayFigures>> GetDaysAsync(DateOnly from, DateOnly to, bool withSkus)
     {
         // Keys are yyyy-MM-dd, so ordinal order is date order; the month's own days bound the work, not the range.

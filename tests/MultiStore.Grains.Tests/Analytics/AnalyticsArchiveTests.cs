@@ -139,6 +139,36 @@ public sealed class AnalyticsArchiveTests(FlakyStorageCluster cluster) : IClassF
         AssertSame(StoreAnalyticsRules.Read(expected, older.AddDays(1), Today, 20), await Analytics.GetAsync(older.AddDays(1), Today, 20));
     }
 
+    [Fact]
+    public async Task Archive_ClearsTheMonthsThatEndBeforeTheKeptDays_AndKeepsTheRest()
+    {
+        var firstKept = StoreAnalyticsRules.FirstKeptDay(_now);
+        var expired = firstKept.AddMonths(-3);
+        var kept = Today.AddDays(-40);
+        cluster.Storage.Overwrite(State, Analytics.GetGrainId(), new AnalyticsState
+        {
+            Currency = "EUR",
+            ArchivedBefore = Today.AddDays(-3),
+            ArchivedFrom = new DateOnly(expired.Year, expired.Month, 1),
+        });
+        foreach (var day in new[] { expired, expired.AddMonths(1), kept })
+        {
+            var month = new AnalyticsMonthState();
+            month.Days[StoreAnalyticsRules.DayKey(day)] = new AnalyticsDay { OrdersPlaced = 1 };
+            cluster.Storage.Overwrite(MonthState, MonthGrain(day), month);
+        }
+
+        using var _ = ClusterFixture.ActAs(_tenant);
+        await Analytics.RecordAsync(Placed("today-1"));
+
+        await Eventually.ReadAsync(
+            () => Task.FromResult(cluster.Storage.Stored<AnalyticsState>(State, Analytics.GetGrainId())!),
+            state => state.ArchivedFrom == new DateOnly(firstKept.Year, firstKept.Month, 1));
+        Assert.Null(StoredMonth(expired));
+        Assert.Null(StoredMonth(expired.AddMonths(1)));
+        Assert.NotNull(StoredMonth(kept));
+    }
+
     /// <summary>
     /// Stores a state as the grain wrote it before archiving: <paramref name="days"/> days up to today, each with a
     /// few SKUs whose sales vary by day, and no archive. Returns a copy to count the test's reports into.
@@ -176,8 +206,9 @@ public sealed class AnalyticsArchiveTests(FlakyStorageCluster cluster) : IClassF
         return stored;
     }
 
-    private AnalyticsMonthState? StoredMonth(DateOnly day) =>
-        cluster.Storage.Stored<AnalyticsMonthState>(MonthState, cluster.Client.GetGrain<IStoreAnalyticsMonthGrain>(AnalyticsMonthKeys.For(_tenant, day)).GetGrainId());
+    private AnalyticsMonthState? StoredMonth(DateOnly day) => cluster.Storage.Stored<AnalyticsMonthState>(MonthState, MonthGrain(day));
+
+    private GrainId MonthGrain(DateOnly day) => cluster.Client.GetGrain<IStoreAnalyticsMonthGrain>(AnalyticsMonthKeys.For(_tenant, day)).GetGrainId();
 
     /// <summary>Reads ranges that lie in the archive, span archive and live days, and cover the longest read.</summary>
     private async Task AssertReadsAsync(AnalyticsState expected, OrderView? without = null)
