@@ -49,8 +49,9 @@ public sealed class RateLimitOptions
 
     /// <summary>
     /// Host headers of one client address that name no store. Each costs a lookup in the cluster (a host-name grain
-    /// and a storage read), and unknown hosts are not cached; a client past this is refused any host not cached, so
-    /// made-up Host headers cannot keep the cluster busy. Shoppers and admins meet none of it.
+    /// and a storage read), and unknown hosts are not cached; a client past this is refused any host not known to name
+    /// a store (<see cref="Tenancy.UnknownHostBudget"/>), so made-up Host headers cannot keep the cluster busy. Shoppers
+    /// and admins meet none of it.
     /// </summary>
     public WindowLimit UnknownHosts { get; set; } = new() { PermitLimit = 60, Window = TimeSpan.FromMinutes(1) };
 

@@ -96,7 +96,7 @@ public sealed class StoreAnalyticsGrain(
             .ToDictionary(day => day.Key, day => day.Value, StringComparer.Ordinal);
         var currency = _view.Currency;
         var months = new List<(DateOnly From, DateOnly To)>();
-        for (var month = new DateOnly(archivedFrom.Year, archivedFrom.Month, 1); month <= archivedTo; month = month.AddMonths(1))
+        for (var month = MonthOf(archivedFrom); month <= archivedTo; month = month.AddMonths(1))
         {
             var monthEnd = month.AddMonths(1).AddDays(-1);
             months.Add((month < archivedFrom ? archivedFrom : month, monthEnd > archivedTo ? archivedTo : monthEnd));

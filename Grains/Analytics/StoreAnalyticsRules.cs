@@ -241,5 +241,4 @@ public static class StoreAnalyticsRules
     public static string DayKey(DateOnly date) => date.ToString(DayKeyFormat, CultureInfo.InvariantCulture);
 
     public static DateOnly ParseDayKey(string key) => DateOnly.ParseExact(key, DayKeyFormat, CultureInfo.InvariantCulture);
-
 }

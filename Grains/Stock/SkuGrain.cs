@@ -26,14 +26,7 @@ public sealed class SkuGrain(
     public const int MaxZones = WarehouseGrain.MaxZones;
 
     /// <inheritdoc />
-    public async Task AddZoneAsync(string zone)
-    {
-        EnsureAllowed(zone);
-        if (sku.State.Zones.Add(zone))
-        {
-            await sku.WriteStateAsync();
-        }
-    }
+    public Task AddZoneAsync(string zone) => ListAsync(zone);
 
     /// <inheritdoc />
     public async Task<StockLevel> AdjustZoneAsync(string zone, StockAdjustment adjustment)
@@ -41,16 +34,11 @@ public sealed class SkuGrain(
         // The cap, the index and the entry in one call: the grain is not reentrant, so no other request for this SKU
         // is looked at until the entry answers. Checked in one call and listed in another, two requests for new zones
         // could both pass the check at 49, and the one refused at the listing had already stocked its entry.
-        EnsureAllowed(zone);
         // Listed durably before the entry is touched: a zone listed with no stock yet reads as never stocked, which
         // every read skips, where an entry stocked first and then left unlisted by a failed write holds stock that
         // carts sell but no per-SKU read or export shows. A failed write here stocks nothing (and the failure filter
         // drops this activation, whose memory lists the zone).
-        var listedNow = sku.State.Zones.Add(zone);
-        if (listedNow)
-        {
-            await sku.WriteStateAsync();
-        }
+        var listedNow = await ListAsync(zone);
 
         try
         {
@@ -106,6 +94,19 @@ public sealed class SkuGrain(
             logger.LogWarning(failure, "SKU {Sku} could not take zone {Zone}, refused and never stocked, off its list", this.GetPrimaryKeyString(), zone);
             DeactivateOnIdle();
         }
+    }
+
+    /// <summary>Lists <paramref name="zone"/> durably, within the cap; whether this call listed it (false: it was already).</summary>
+    private async Task<bool> ListAsync(string zone)
+    {
+        EnsureAllowed(zone);
+        if (!sku.State.Zones.Add(zone))
+        {
+            return false;
+        }
+
+        await sku.WriteStateAsync();
+        return true;
     }
 
     /// <summary>This SKU's stock entry in <paramref name="zone"/>.</summary>

@@ -19,7 +19,7 @@ public sealed class Endpoint(TenantGrains grains, SitemapCache cache) : Endpoint
 
     public override async Task HandleAsync(CancellationToken ct)
     {
-        var sitemap = await cache.GetAsync(grains.Tenant, () => SitemapProduct.LoadAllAsync(grains.Catalog()));
+        var sitemap = await cache.GetAsync(grains);
         var body = sitemap.Document(StorefrontUrls.Origin(HttpContext.Request), StoreSitemap.Root)!;
         await Send.StringAsync(body, contentType: "application/xml; charset=utf-8", cancellation: ct);
     }

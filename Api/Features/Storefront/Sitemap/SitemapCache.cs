@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Caching.Memory;
+using MultiStore.Api.Tenancy;
 using MultiStore.Grains.Interfaces.Tenancy;
 
 namespace MultiStore.Api.Features.Storefront.Sitemap;
@@ -27,6 +28,10 @@ public sealed class SitemapCache(int urlsPerDocument = SitemapCache.MaxUrlsPerDo
 
     private readonly MemoryCache _stores = new(new MemoryCacheOptions { SizeLimit = maxCharacters });
     private readonly ConcurrentDictionary<string, Lazy<Task<StoreSitemap>>> _passes = new(StringComparer.Ordinal);
+
+    /// <summary>The sitemap of the request's store, passing over its catalog when the last pass is older than <see cref="Lifetime"/>.</summary>
+    public Task<StoreSitemap> GetAsync(TenantGrains grains) =>
+        GetAsync(grains.Tenant, () => SitemapProduct.LoadAllAsync(grains.Catalog()));
 
     /// <summary>The store's sitemap, from the last pass over its catalog if younger than <see cref="Lifetime"/>.</summary>
     /// <param name="loadProducts">One pass over the store's catalog; called by at most one request at a time per store.</param>

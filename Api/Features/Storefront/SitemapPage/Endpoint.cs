@@ -21,7 +21,7 @@ public sealed class Endpoint(TenantGrains grains, SitemapCache cache) : Endpoint
 
     public override async Task HandleAsync(Request req, CancellationToken ct)
     {
-        var sitemap = await cache.GetAsync(grains.Tenant, () => SitemapProduct.LoadAllAsync(grains.Catalog()));
+        var sitemap = await cache.GetAsync(grains);
         if (sitemap.Document(StorefrontUrls.Origin(HttpContext.Request), req.PageNumber) is not { } body)
         {
             await Send.ResultAsync(ApiProblem.NotFound("sitemap page"));
