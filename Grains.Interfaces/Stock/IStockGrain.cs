@@ -17,9 +17,9 @@ public interface IStockGrain : ITenantScopedGrain
     Task<StockLevel> GetAsync();
 
     /// <summary>
-    /// Whether the entry is stocked at all, as decided so far — without waiting for the batch in flight to become
-    /// durable, as <see cref="GetAsync"/> does. For a gate in front of a reservation (which is itself durable before
-    /// it is answered), never for showing numbers.
+    /// Whether the entry is stocked at all, answered once what was decided before the call is durable (a first
+    /// adjustment still on its way to the journal is not stocked yet). For a gate in front of a reservation or a
+    /// listing, never for showing numbers (<see cref="GetAsync"/>).
     /// </summary>
     [RetrySafe]
     [RequiresPermission(StorePermission.StockRead, StorePermission.Shop)]
