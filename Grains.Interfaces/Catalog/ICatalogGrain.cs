@@ -8,6 +8,11 @@ namespace MultiStore.Grains.Interfaces.Catalog;
 /// One store's catalog (key <c>tenantId/catalog</c>): products, variants, and the SKUs it issues. It is the only
 /// issuer of SKUs in the store, so a SKU is unique within the store and, once issued, never regenerated or reused
 /// (renaming a product or its category keeps its SKUs; an archived product keeps them too).
+/// <para>
+/// Changes run one at a time. The reads marked <see cref="AlwaysInterleaveAttribute"/> run between them and answer the
+/// catalog as last stored, never a change still being worked out or written: a shopper's cart asks whether a SKU is for
+/// sale on every add, and would otherwise wait behind an admin's import of thousands of rows, past the call timeout.
+/// </para>
 /// </summary>
 [Alias("multistore.ICatalogGrain")]
 public interface ICatalogGrain : ITenantScopedGrain
@@ -16,7 +21,7 @@ public interface ICatalogGrain : ITenantScopedGrain
     const string EntityId = "catalog";
 
     [RetrySafe]
-    [AnyStoreCaller, ReadOnly, Alias("GetSettings")]
+    [AnyStoreCaller, ReadOnly, AlwaysInterleave, Alias("GetSettings")]
     Task<CatalogSettings> GetSettingsAsync();
 
     /// <summary>
@@ -40,17 +45,17 @@ public interface ICatalogGrain : ITenantScopedGrain
 
     /// <summary>The product, archived or not, or null.</summary>
     [RetrySafe]
-    [RequiresPermission(StorePermission.Shop, StorePermission.CatalogRead), ReadOnly, Alias("GetProduct")]
+    [RequiresPermission(StorePermission.Shop, StorePermission.CatalogRead), ReadOnly, AlwaysInterleave, Alias("GetProduct")]
     Task<Product?> GetProductAsync(string handle);
 
     /// <summary>A page of products in creation order.</summary>
     [RetrySafe]
-    [RequiresPermission(StorePermission.Shop, StorePermission.CatalogRead), ReadOnly, Alias("List")]
+    [RequiresPermission(StorePermission.Shop, StorePermission.CatalogRead), ReadOnly, AlwaysInterleave, Alias("List")]
     Task<ProductPage> ListAsync(ProductQuery query);
 
     /// <summary>The catalog's entry of each SKU it issued; SKUs it never issued are left out.</summary>
     [RetrySafe]
-    [RequiresPermission(StorePermission.Shop, StorePermission.CatalogRead), ReadOnly, Alias("FindSkus")]
+    [RequiresPermission(StorePermission.Shop, StorePermission.CatalogRead), ReadOnly, AlwaysInterleave, Alias("FindSkus")]
     Task<IReadOnlyList<SkuInfo>> FindSkusAsync(IReadOnlyList<string> skus);
 
     /// <summary>
@@ -59,7 +64,7 @@ public interface ICatalogGrain : ITenantScopedGrain
     /// sold at no price and whatever the product's status.
     /// </summary>
     [RetrySafe]
-    [RequiresPermission(StorePermission.CatalogRead, StorePermission.StockWrite), ReadOnly, Alias("FindSkuSpelling")]
+    [RequiresPermission(StorePermission.CatalogRead, StorePermission.StockWrite), ReadOnly, AlwaysInterleave, Alias("FindSkuSpelling")]
     Task<string?> FindSkuSpellingAsync(string sku);
 
     /// <summary>

@@ -8,8 +8,10 @@ using MultiStore.Grains.Interfaces.Tenancy;
 namespace MultiStore.Grains.Catalog;
 
 /// <summary>
-/// A store's catalog. Every change is worked out on a copy of the state and becomes the state only once it was
-/// written, so a refused request or a failed write leaves nothing half-done; an import is one such change.
+/// A store's catalog. Every change is worked out on a copy of the published catalog and is published only once it was
+/// written, so a refused request or a failed write leaves nothing half-done; an import is one such change. Changes run
+/// one at a time, while reads (<c>[AlwaysInterleave]</c> on the contract) answer from the published catalog in between:
+/// shoppers' carts and product pages never wait behind a change being worked out or written, such as a big import.
 /// </summary>
 public sealed class CatalogGrain(
     [PersistentState("catalog", StorageNames.Store)] IPersistentState<CatalogState> catalog,
@@ -18,19 +20,27 @@ public sealed class CatalogGrain(
 {
     private TenantId _tenant;
 
+    /// <summary>
+    /// The catalog as storage holds it: what reads answer and changes start from. Never changed in place, only replaced
+    /// by a change once written, so a read that runs while a change is written, or an import planned off the grain's
+    /// thread, sees one whole durable catalog. (<c>catalog.State</c> is the one being written.)
+    /// </summary>
+    private CatalogState _published = null!;
+
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _tenant = TenantKey.Parse(this.GetPrimaryKeyString()).Tenant;
+        _published = catalog.State;
         return Task.CompletedTask;
     }
 
     /// <inheritdoc />
-    public Task<CatalogSettings> GetSettingsAsync() => Task.FromResult(Settings(catalog.State));
+    public Task<CatalogSettings> GetSettingsAsync() => Task.FromResult(Settings(_published));
 
     /// <inheritdoc />
     public async Task<CatalogSettings> ConfigureAsync(string? skuPrefix, string? currency)
     {
-        var next = catalog.State.Copy();
+        var next = _published.Copy();
         if (skuPrefix is not null && skuPrefix != Settings(next).SkuPrefix)
         {
             if (!SkuCodes.IsPrefix(skuPrefix))
@@ -68,7 +78,7 @@ public sealed class CatalogGrain(
     /// <inheritdoc />
     public async Task<Product> CreateProductAsync(ProductDraft draft)
     {
-        var next = catalog.State.Copy();
+        var next = _published.Copy();
         var product = Create(next, draft);
         await CommitAsync(next);
         logger.LogInformation("Product {Handle} ({Code}) created in {Tenant} by {Actor}", product.Handle, product.Code, _tenant, TenantContext.Actor);
@@ -78,7 +88,7 @@ public sealed class CatalogGrain(
     /// <inheritdoc />
     public async Task<Product> UpdateProductAsync(string handle, ProductChange change)
     {
-        var next = catalog.State.Copy();
+        var next = _published.Copy();
         var product = Update(next, Require(next, handle), change);
         await CommitAsync(next);
         return product;
@@ -87,7 +97,7 @@ public sealed class CatalogGrain(
     /// <inheritdoc />
     public async Task<Product> AddVariantAsync(string handle, IReadOnlyDictionary<string, string> attributes)
     {
-        var next = catalog.State.Copy();
+        var next = _published.Copy();
         var product = Require(next, handle);
         var normalized = CatalogRules.Attributes(attributes);
         if (product.Variants.Any(variant => CatalogRules.SameVariant(variant.Attributes, normalized)))
@@ -102,12 +112,12 @@ public sealed class CatalogGrain(
 
     /// <inheritdoc />
     public Task<Product?> GetProductAsync(string handle) =>
-        Task.FromResult(catalog.State.Products.GetValueOrDefault(handle));
+        Task.FromResult(_published.Products.GetValueOrDefault(handle));
 
     /// <inheritdoc />
     public Task<ProductPage> ListAsync(ProductQuery query)
     {
-        var state = catalog.State;
+        var state = _published;
         var category = query.Category?.Trim().Normalize(NormalizationForm.FormC);
         bool Matches(Product product) =>
             (query.Status is null || product.Status == query.Status)
@@ -139,7 +149,7 @@ public sealed class CatalogGrain(
     public Task<string?> FindSkuSpellingAsync(string sku)
     {
         // A scan, not a second index: only an admin's stock count asks, and only for a SKU the catalog lacks as typed.
-        var skus = catalog.State.Skus;
+        var skus = _published.Skus;
         var issued = skus.ContainsKey(sku) ? sku : skus.Keys.FirstOrDefault(known => string.Equals(known, sku, StringComparison.OrdinalIgnoreCase));
         return Task.FromResult(issued);
     }
@@ -154,19 +164,19 @@ public sealed class CatalogGrain(
         }
 
         // Only a code the issuer could produce can collide with a later variant; any other spelling needs no record.
-        if (!SkuCodes.CouldBeIssued(sku) || catalog.State.StockedOutside.Contains(sku))
+        if (!SkuCodes.CouldBeIssued(sku) || _published.StockedOutside.Contains(sku))
         {
             return null;
         }
 
-        if (catalog.State.StockedOutside.Count >= CatalogRules.MaxStockedOutside)
+        if (_published.StockedOutside.Count >= CatalogRules.MaxStockedOutside)
         {
             throw new StoreRuleException(
                 RuleCodes.InvalidId,
                 $"A store may stock at most {CatalogRules.MaxStockedOutside} SKUs of the catalog's own form that the catalog did not issue; stock '{sku}' under a code of another form.");
         }
 
-        var next = catalog.State.Copy();
+        var next = _published.Copy();
         next.StockedOutside.Add(sku);
         await CommitAsync(next);
         return null;
@@ -175,7 +185,7 @@ public sealed class CatalogGrain(
     /// <inheritdoc />
     public Task<IReadOnlyList<SkuInfo>> FindSkusAsync(IReadOnlyList<string> skus)
     {
-        var state = catalog.State;
+        var state = _published;
         var found = new List<SkuInfo>();
         foreach (var sku in skus.Distinct(StringComparer.Ordinal))
         {
@@ -191,7 +201,10 @@ public sealed class CatalogGrain(
     /// <inheritdoc />
     public async Task<CatalogImportResult> ImportAsync(IReadOnlyList<ProductImport> products)
     {
-        var (next, result) = PlanImport(products);
+        // Working out a big import is most of its time (about 2 s of CPU for 50,000 rows, its write a fifth of that):
+        // off the grain's thread, so reads keep answering meanwhile. The next change waits all the same.
+        var published = _published;
+        var (next, result) = await Task.Run(() => PlanImport(published, products));
         if (result.Errors.Count > 0)
         {
             return result;
@@ -205,15 +218,20 @@ public sealed class CatalogGrain(
     }
 
     /// <inheritdoc />
-    public Task<CatalogImportResult> CheckImportAsync(IReadOnlyList<ProductImport> products) => Task.FromResult(PlanImport(products).Result);
+    public async Task<CatalogImportResult> CheckImportAsync(IReadOnlyList<ProductImport> products)
+    {
+        var published = _published;
+        return (await Task.Run(() => PlanImport(published, products))).Result;
+    }
 
     /// <summary>
-    /// The catalog an import would make, on a copy, and what it would answer: the same checks for a dry run as for
-    /// the import itself, so a file that passes the one passes the other.
+    /// The catalog an import would make of <paramref name="published"/>, on a copy, and what it would answer: the same
+    /// checks for a dry run as for the import itself, so a file that passes the one passes the other. Touches no field
+    /// that changes, so it may run off the grain's thread.
     /// </summary>
-    private (CatalogState Next, CatalogImportResult Result) PlanImport(IReadOnlyList<ProductImport> products)
+    private (CatalogState Next, CatalogImportResult Result) PlanImport(CatalogState published, IReadOnlyList<ProductImport> products)
     {
-        var next = catalog.State.Copy();
+        var next = published.Copy();
         var errors = new List<ImportError>();
         var skuByRow = new Dictionary<int, string>();
         int created = 0, updated = 0, variantsCreated = 0;
@@ -462,10 +480,9 @@ public sealed class CatalogGrain(
 
     private CatalogSettings Settings(CatalogState state) => new(state.SkuPrefix ?? SkuCodes.DefaultPrefix(_tenant), state.Currency);
 
-    /// <summary>Makes <paramref name="next"/> the catalog once it is stored.</summary>
+    /// <summary>Writes <paramref name="next"/> and publishes it once it is stored; reads answer the previous catalog until then.</summary>
     private async Task CommitAsync(CatalogState next)
     {
-        var previous = catalog.State;
         catalog.State = next;
         try
         {
@@ -473,10 +490,13 @@ public sealed class CatalogGrain(
         }
         catch
         {
-            // Storage may or may not hold the write: put back what it surely held, and the failure filter
-            // (DeactivateOnFailureCallFilter) ends the activation, so the next call starts again from storage.
-            catalog.State = previous;
+            // Storage may or may not hold the write: nothing is published, the state to write goes back to what storage
+            // surely held, and the failure filter (DeactivateOnFailureCallFilter) ends the activation, so the next call
+            // starts again from storage.
+            catalog.State = _published;
             throw;
         }
+
+        _published = next;
     }
 }

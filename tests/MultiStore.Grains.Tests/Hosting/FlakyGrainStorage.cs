@@ -16,6 +16,7 @@ public sealed class FlakyGrainStorage(IGrainStorageSerializer serializer) : IGra
     private readonly ConcurrentDictionary<GrainId, Failure> _failures = new();
     private readonly ConcurrentDictionary<string, bool> _stateFailures = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<GrainId, bool> _lostAnswers = new();
+    private readonly ConcurrentDictionary<GrainId, HeldWrite> _slowWrites = new();
 
     /// <summary>The next write of <paramref name="grain"/>'s state, or the one after <paramref name="succeeding"/> more, fails; later ones succeed.</summary>
     public void FailNextWrite(GrainId grain, int succeeding = 0) => _failures[grain] = new Failure(succeeding, null);
@@ -43,6 +44,17 @@ public sealed class FlakyGrainStorage(IGrainStorageSerializer serializer) : IGra
     {
         var held = new HeldWrite();
         _failures[grain] = new Failure(0, held);
+        return held;
+    }
+
+    /// <summary>
+    /// The next write of <paramref name="grain"/>'s state waits for the test's go-ahead, then goes on as any write (and
+    /// fails if a failure is armed too): a slow write, during which the grain is inside the writing call.
+    /// </summary>
+    public HeldWrite HoldNextWrite(GrainId grain)
+    {
+        var held = new HeldWrite();
+        _slowWrites[grain] = held;
         return held;
     }
 
@@ -80,6 +92,11 @@ public sealed class FlakyGrainStorage(IGrainStorageSerializer serializer) : IGra
 
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
+        if (_slowWrites.TryRemove(grainId, out var slow))
+        {
+            await slow.ReachedAndWaitAsync();
+        }
+
         if (_stateFailures.TryRemove(stateName, out _))
         {
             throw new IOException($"Injected storage failure writing {stateName} of {grainId}.");
@@ -139,7 +156,7 @@ public sealed class FlakyGrainStorage(IGrainStorageSerializer serializer) : IGra
     /// <summary>Per grain: how many more writes succeed before the ones that fail, whether the first waits to be released, how many fail.</summary>
     private sealed record Failure(int Succeeding, HeldWrite? Held, int Failing = 1);
 
-    /// <summary>A failing write that waits for the test's go-ahead.</summary>
+    /// <summary>A write that waits for the test's go-ahead.</summary>
     public sealed class HeldWrite
     {
         private readonly TaskCompletionSource _reached = new(TaskCreationOptions.RunContinuationsAsynchronously);
