@@ -20,6 +20,12 @@ public interface ICatalogGrain : ITenantScopedGrain
     /// <summary>The entity part of the catalog's key.</summary>
     const string EntityId = "catalog";
 
+    /// <summary>
+    /// How long an import (or its dry run) may take before its caller gives up: working out 50,000 rows takes seconds
+    /// of CPU, past the Api's 3 s call timeout, which would answer 503 for an import that is then applied all the same.
+    /// </summary>
+    const string ImportTimeout = "00:02:00";
+
     [RetrySafe]
     [AnyStoreCaller, ReadOnly, AlwaysInterleave, Alias("GetSettings")]
     Task<CatalogSettings> GetSettingsAsync();
@@ -81,10 +87,12 @@ public interface ICatalogGrain : ITenantScopedGrain
     /// the errors (with row numbers) are answered; otherwise everything is stored at once.
     /// </summary>
     [RequiresPermission(StorePermission.CatalogWrite), Alias("Import")]
+    [ResponseTimeout(ImportTimeout)]
     Task<CatalogImportResult> ImportAsync(IReadOnlyList<ProductImport> products);
 
     /// <summary>What <see cref="ImportAsync"/> would answer for <paramref name="products"/>, with the same checks; changes nothing.</summary>
     [RetrySafe]
     [RequiresPermission(StorePermission.CatalogWrite), ReadOnly, Alias("CheckImport")]
+    [ResponseTimeout(ImportTimeout)]
     Task<CatalogImportResult> CheckImportAsync(IReadOnlyList<ProductImport> products);
 }
