@@ -49,6 +49,7 @@ public sealed class SkuGrain(
             // A refusal changed nothing in the entry: a zone this call listed gives its place under the cap back,
             // unless the entry holds stock from before (stocked once and left unlisted), which must stay listed.
             // Any other failure keeps the zone listed, as the entry may have been set before its answer was lost.
+            // Best effort: whatever happens there, the caller gets this refusal.
             await UnlistIfNeverStockedAsync(zone);
             throw;
         }
@@ -73,14 +74,25 @@ public sealed class SkuGrain(
     }
 
     /// <summary>
-    /// Takes <paramref name="zone"/> off the list when its entry was never stocked. Best effort, on a refusal's way out:
-    /// if the write fails, storage still lists the zone, which is harmless (reads skip an entry never stocked; a
-    /// retried request stocks it), and this activation, whose memory no longer matches storage, goes.
+    /// Takes <paramref name="zone"/> off the list when its entry was never stocked. Best effort, on a refusal's way out,
+    /// and never throws: the caller is owed the entry's refusal (a 4xx), not this cleanup's failure (a 5xx). A zone left
+    /// listed is harmless and left for the next write: reads skip an entry never stocked, and a retried request stocks
+    /// it (it holds a place under the cap meanwhile, as after any failed write). If the entry cannot say whether it is
+    /// stocked, nothing changed here yet, so memory and storage still agree; if the write fails, storage still lists
+    /// the zone, and this activation, whose memory no longer does, goes.
     /// </summary>
     private async Task UnlistIfNeverStockedAsync(string zone)
     {
-        if (await Entry(zone).IsStockedAsync())
+        try
         {
+            if (await Entry(zone).IsStockedAsync())
+            {
+                return;
+            }
+        }
+        catch (Exception failure)
+        {
+            logger.LogWarning(failure, "SKU {Sku} could not ask whether zone {Zone}, refused, was ever stocked; it stays listed", this.GetPrimaryKeyString(), zone);
             return;
         }
 

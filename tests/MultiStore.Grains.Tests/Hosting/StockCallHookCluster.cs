@@ -11,11 +11,13 @@ namespace MultiStore.Grains.Tests.Hosting;
 
 /// <summary>
 /// One silo wired like production, on a fake clock, whose stock entries let a test act just before an extension is
-/// decided (<see cref="BeforeExtend"/>): what a cart's call meets when something happens between two of its calls.
+/// decided (<see cref="BeforeExtend"/>): what a cart's call meets when something happens between two of its calls;
+/// and whose entries can fail a call outright (<see cref="FailNextIsStocked"/>), as an unreachable silo would.
 /// </summary>
 public sealed class StockCallHookCluster : InProcessCluster
 {
     private readonly ExtendHook _hook = new();
+    private readonly IsStockedFailure _isStockedFailure = new();
 
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2030, 1, 1, 8, 0, 0, TimeSpan.Zero));
 
@@ -24,6 +26,9 @@ public sealed class StockCallHookCluster : InProcessCluster
     /// <paramref name="ofReservation"/> accepts is decided; then disarms.
     /// </summary>
     public void BeforeExtend(Func<string, bool> ofReservation, Action act) => _hook.Arm(ofReservation, act);
+
+    /// <summary>Fails the next <see cref="IStockGrain.IsStockedAsync"/> call to <paramref name="entry"/>; then disarms.</summary>
+    public void FailNextIsStocked(IStockGrain entry) => _isStockedFailure.Arm(entry.GetGrainId());
 
     protected override void Configure(InProcessTestClusterBuilder builder)
     {
@@ -39,6 +44,7 @@ public sealed class StockCallHookCluster : InProcessCluster
             silo.Services.AddSingleton<TimeProvider>(Time);
             silo.Services.UseTimeProviderForBackgroundAreas(TimeProvider.System);
             silo.AddIncomingGrainCallFilter(_hook);
+            silo.AddIncomingGrainCallFilter(_isStockedFailure);
             silo.AddMultiStoreGrains().UseEmbeddedStorage();
         });
     }
@@ -62,6 +68,27 @@ public sealed class StockCallHookCluster : InProcessCluster
             {
                 _armed = null;
                 armed.Act();
+            }
+
+            return context.Invoke();
+        }
+    }
+
+    private sealed class IsStockedFailure : IIncomingGrainCallFilter
+    {
+        private GrainId? _armed;
+
+        public void Arm(GrainId entry) => _armed = entry;
+
+        public Task Invoke(IIncomingGrainCallContext context)
+        {
+            if (_armed is { } entry
+                && context.TargetId == entry
+                && context.InterfaceMethod is { Name: nameof(IStockGrain.IsStockedAsync) } method
+                && method.DeclaringType == typeof(IStockGrain))
+            {
+                _armed = null;
+                throw new TimeoutException("The stock entry did not answer (test).");
             }
 
             return context.Invoke();
