@@ -31,6 +31,8 @@ public interface IStockGrain : ITenantScopedGrain
     /// when on-hand would drop below the units currently reserved. A delta with an
     /// <see cref="StockAdjustment.IdempotencyKey"/> is applied once per key: a repeat answers the current level and
     /// applies nothing, and the key with another delta or reason is refused with <c>idempotency-key-reused</c>.
+    /// An adjustment that leaves a stocked entry's on-hand and safety stock as they are (an unedited export imported
+    /// again) writes nothing, no ledger line either, and answers the level.
     /// </summary>
     [RequiresPermission(StorePermission.StockWrite)]
     [Alias("Adjust")]

@@ -23,6 +23,12 @@ namespace MultiStore.Grains.Interfaces.Stock;
 /// nothing: an old number is never written over the sales made since it was read. Decided in the entry, so no sale can
 /// fall between the comparison and the set. Null: an absolute count, as before.
 /// </param>
+/// <param name="SafetyStockBasis">
+/// The safety stock a new <see cref="SafetyStock"/> was read against (what an export showed), held to the entry's safety
+/// stock as <see cref="OnHandBasis"/> is to its on-hand: a safety stock an admin changed since the export is kept when
+/// the row's value is its basis unedited, and an edited one is refused with <see cref="RuleCodes.StockChanged"/>,
+/// changing nothing. Null: the safety stock is set as given, as before.
+/// </param>
 [GenerateSerializer, Immutable, Alias("multistore.StockAdjustment")]
 public sealed record StockAdjustment(
     [property: Id(0)] int? Delta,
@@ -31,7 +37,8 @@ public sealed record StockAdjustment(
     [property: Id(3)] string Reason,
     [property: Id(4)] string? IdempotencyKey = null,
     [property: Id(5)] bool OnlyIfNeverStocked = false,
-    [property: Id(6)] int? OnHandBasis = null)
+    [property: Id(6)] int? OnHandBasis = null,
+    [property: Id(7)] int? SafetyStockBasis = null)
 {
     /// <summary>Longest idempotency key: a UUID (36) or a client's own request id fits with room to spare.</summary>
     public const int MaxKeyLength = 100;

@@ -167,6 +167,13 @@ public sealed class StockGrain(
                 $"On-hand {onHand} would be below the {_book.Reserved} units currently reserved for {_sku} in {_zone}.");
         }
 
+        if (_book.IsStocked && onHand == _book.OnHand && safetyStock == _book.SafetyStock && adjustment.IdempotencyKey is null)
+        {
+            // Nothing would change: a re-imported export would otherwise write a zero line into every entry's ledger.
+            // Nor is it an admin's restock that re-arms a low-stock alert (StockBook.LowAlerted): no number moved.
+            return await AnswerDurablyAsync(Level());
+        }
+
         // The key travels in the change itself: the batch that makes the adjustment durable remembers the key.
         Record(new StockChange(
             StockChangeKind.Set, Now, TenantContext.Actor, OnHand: onHand, SafetyStock: safetyStock, Reason: adjustment.Reason, IdempotencyKey: adjustment.IdempotencyKey));
@@ -746,6 +753,14 @@ public sealed class StockGrain(
                 RuleCodes.InvalidQuantity, $"An on-hand basis goes with a new on-hand only (not a delta or a first count), between 0 and {IdRules.MaxOnHand}.");
         }
 
+        if (adjustment.SafetyStockBasis is { } safetyBasis
+            && (adjustment.SetOnHand is null || adjustment.SafetyStock is null || adjustment.OnlyIfNeverStocked || safetyBasis is < 0 or > IdRules.MaxOnHand))
+        {
+            throw new StoreRuleException(
+                RuleCodes.InvalidQuantity,
+                $"A safety stock basis goes with a new on-hand and safety stock only (not a delta or a first count), between 0 and {IdRules.MaxOnHand}.");
+        }
+
         if (adjustment.Delta is 0)
         {
             throw new StoreRuleException(RuleCodes.InvalidQuantity, "A delta of 0 changes nothing.");
@@ -770,23 +785,36 @@ public sealed class StockGrain(
     /// A count with an <see cref="StockAdjustment.OnHandBasis"/>, held to the entry's on-hand as it is now: as it came when
     /// the on-hand is still its basis (or is the count already: the same count sent again); with the current on-hand
     /// kept when units moved but the count is its basis unedited; refused when units moved and the count differs.
+    /// A safety stock with a <see cref="StockAdjustment.SafetyStockBasis"/> is held to the entry's safety stock the same
+    /// way. Both are checked before either applies, so refusing one changes neither.
     /// </summary>
-    private StockAdjustment OnCurrentStock(StockAdjustment adjustment)
+    private StockAdjustment OnCurrentStock(StockAdjustment adjustment) => adjustment with
     {
-        if (adjustment.OnHandBasis is not { } basis || _book.OnHand == basis || _book.OnHand == adjustment.SetOnHand)
+        SetOnHand = OnCurrent(adjustment.SetOnHand, adjustment.OnHandBasis, _book.OnHand, "on hand"),
+        SafetyStock = OnCurrent(adjustment.SafetyStock, adjustment.SafetyStockBasis, _book.SafetyStock, "safety stock"),
+    };
+
+    /// <summary>
+    /// One number read against <paramref name="basis"/>: as it came while the entry still has the basis (or has the number
+    /// already); the entry's <paramref name="current"/> value when that moved and the number is its basis unedited;
+    /// refused when it moved and the number was edited.
+    /// </summary>
+    private int? OnCurrent(int? value, int? basis, int current, string what)
+    {
+        if (basis is not { } read || current == read || current == value)
         {
-            return adjustment;
+            return value;
         }
 
-        if (adjustment.SetOnHand != basis)
+        if (value != read)
         {
             throw new StoreRuleException(
                 RuleCodes.StockChanged,
-                $"Stock of {_sku} in {_zone} changed since the count was read: on hand is now {_book.OnHand}, not {basis}. Read it again and count from there.");
+                $"Stock of {_sku} in {_zone} changed since the count was read: {what} is now {current}, not {read}. Read it again and count from there.");
         }
 
-        // Nobody edited the number that was read; the units sold or returned since are real and stay as they are.
-        return adjustment with { SetOnHand = _book.OnHand };
+        // Nobody edited the number that was read; the sales, returns or settings made since are real and stay as they are.
+        return current;
     }
 
     /// <summary>The on-hand and safety stock the adjustment leads to, within their limits.</summary>

@@ -8,11 +8,12 @@ namespace MultiStore.Api.Features.Catalog;
 
 /// <summary>
 /// The catalog's CSV format, shared by import and export. One row is one variant (optionally in one zone):
-/// <c>handle,name,category,price,status,attributes,sku,zone,on_hand,safety_stock,on_hand_basis</c>. Product fields may
+/// <c>handle,name,category,price,status,attributes,sku,zone,on_hand,safety_stock,on_hand_basis,safety_stock_basis</c>. Product fields may
 /// be left empty on a product's later rows; attributes read <c>color=Black;size=250ml</c>; <c>sku</c> is issued by the
 /// store (empty for a new variant, or the SKU already issued for it); <c>zone</c>/<c>on_hand</c> set an absolute stock
 /// count, unless <c>on_hand_basis</c> gives the on-hand the count was made against (the export writes the on-hand it
-/// read): then the count applies only where stock has not moved since (see <see cref="OnHandBasis"/>).
+/// read): then the count applies only where stock has not moved since (see <see cref="OnHandBasis"/>), and likewise
+/// <c>safety_stock</c> with <c>safety_stock_basis</c>.
 /// The store is never a column: it is the one the request's host belongs to. Free-text cells (name, category,
 /// attributes) that would start with a formula character are written after a <c>'</c> (see <see cref="EscapeText"/>).
 /// </summary>
@@ -38,10 +39,19 @@ public static class CatalogCsv
     /// </summary>
     public const string OnHandBasis = "on_hand_basis";
 
+    /// <summary>
+    /// The safety stock the row's <c>safety_stock</c> was read against, as <see cref="OnHandBasis"/> is for on-hand: the
+    /// export writes the safety stock it read in both cells, so an old export imported again keeps a safety stock an
+    /// admin changed since (unedited cell) or refuses the row (edited cell); see
+    /// <see cref="Grains.Interfaces.Stock.StockAdjustment.SafetyStockBasis"/>. Optional: without it, safety stock is set
+    /// as given.
+    /// </summary>
+    public const string SafetyStockBasis = "safety_stock_basis";
+
     public const string ContentType = "text/csv";
 
     /// <summary>Every column, in the order export writes them.</summary>
-    public static IReadOnlyList<string> Columns { get; } = [Handle, Name, Category, Price, Status, Attributes, Sku, Zone, OnHand, SafetyStock, OnHandBasis];
+    public static IReadOnlyList<string> Columns { get; } = [Handle, Name, Category, Price, Status, Attributes, Sku, Zone, OnHand, SafetyStock, OnHandBasis, SafetyStockBasis];
 
     /// <summary>Columns that would name a store: refused outright, since the store comes from the request only.</summary>
     public static IReadOnlySet<string> StoreColumns { get; } = new HashSet<string>(
@@ -77,7 +87,8 @@ public static class CatalogCsv
         string? Zone,
         int? OnHand,
         int? SafetyStock,
-        int? OnHandBasis);
+        int? OnHandBasis,
+        int? SafetyStockBasis = null);
 
     /// <summary>Parses the fields of one data row by header position; adds an error per bad field.</summary>
     public static Row? Parse(int number, IReadOnlyDictionary<string, int> header, string[] fields, List<ImportError> errors)
@@ -154,14 +165,20 @@ public static class CatalogCsv
             Error(OnHandBasis, "on_hand_basis needs on_hand on the same row.");
         }
 
+        var safetyBasis = Count(Field(SafetyStockBasis), SafetyStockBasis, Error);
+        if (safetyBasis is not null && safety is null)
+        {
+            Error(SafetyStockBasis, "safety_stock_basis needs safety_stock on the same row.");
+        }
+
         return errors.Count == before
-            ? new Row(number, handle!, UnescapeText(Field(Name)), UnescapeText(Field(Category)), price, status, attributes, sku, zone, onHand, safety, basis)
+            ? new Row(number, handle!, UnescapeText(Field(Name)), UnescapeText(Field(Category)), price, status, attributes, sku, zone, onHand, safety, basis, safetyBasis)
             : null;
     }
 
     /// <summary>
-    /// Formats one export row in <see cref="Columns"/> order; the on-hand read is written as the count and as its basis,
-    /// so the row imported again never sets a number that sales have moved since.
+    /// Formats one export row in <see cref="Columns"/> order; the on-hand and safety stock read are written as the values
+    /// and as their bases, so the row imported again never sets a number that sales or an admin have moved since.
     /// </summary>
     public static string[] Format(Product product, Variant variant, string? zone, int? onHand, int? safetyStock) =>
     [
@@ -176,6 +193,7 @@ public static class CatalogCsv
         onHand?.ToString(CultureInfo.InvariantCulture) ?? string.Empty,
         safetyStock?.ToString(CultureInfo.InvariantCulture) ?? string.Empty,
         onHand?.ToString(CultureInfo.InvariantCulture) ?? string.Empty,
+        safetyStock?.ToString(CultureInfo.InvariantCulture) ?? string.Empty,
     ];
 
     private static int? Count(string? text, string column, Action<string, string> error)

@@ -6,7 +6,8 @@ namespace MultiStore.Api.Features.Catalog;
 
 /// <summary>One absolute stock count to apply: a SKU's on-hand (and optionally safety stock) in a zone.</summary>
 /// <param name="OnHandBasis">The on-hand the count was made against, if known (see <see cref="StockAdjustment.OnHandBasis"/>).</param>
-public sealed record StockCount(string Sku, string Zone, int OnHand, int? SafetyStock, int Row = 0, int? OnHandBasis = null);
+/// <param name="SafetyStockBasis">The safety stock it was read against, if known (see <see cref="StockAdjustment.SafetyStockBasis"/>).</param>
+public sealed record StockCount(string Sku, string Zone, int OnHand, int? SafetyStock, int Row = 0, int? OnHandBasis = null, int? SafetyStockBasis = null);
 
 /// <summary>A stock count that could not be applied, and why.</summary>
 public sealed record StockCountFailure(StockCount Count, string Code, string Message);
@@ -15,7 +16,8 @@ public sealed record StockCountFailure(StockCount Count, string Code, string Mes
 /// Applies absolute stock counts the way <c>PUT /admin/stock/{sku}/{zone}</c> does (set on-hand, then record the zone
 /// in the SKU's index), many entries at a time. Counts are absolute, so applying the same counts again is harmless:
 /// an import or onboarding interrupted half-way is completed by running it again. A count with a basis is compared
-/// with the entry's on-hand in the entry itself; one overtaken by a sale is a failure (<see cref="RuleCodes.StockChanged"/>).
+/// with the entry's on-hand in the entry itself (a safety stock with a basis likewise); one overtaken by a sale is a
+/// failure (<see cref="RuleCodes.StockChanged"/>).
 /// </summary>
 public static class StockLevels
 {
@@ -34,7 +36,7 @@ public static class StockLevels
                 // As PUT /admin/stock does: a zone beyond the SKU's cap is refused before its entry is stocked, even
                 // when other counts of the same SKU run at the same time.
                 await grains.Sku(count.Sku).AdjustZoneAsync(count.Zone, new StockAdjustment(
-                    null, count.OnHand, count.SafetyStock, reason, OnlyIfNeverStocked: onlyWhereNeverStocked, OnHandBasis: count.OnHandBasis));
+                    null, count.OnHand, count.SafetyStock, reason, OnlyIfNeverStocked: onlyWhereNeverStocked, OnHandBasis: count.OnHandBasis, SafetyStockBasis: count.SafetyStockBasis));
             }
             catch (StoreRuleException refusal)
             {

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text;
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using MultiStore.Grains.Catalog;
 using MultiStore.Grains.Interfaces.Common;
@@ -17,7 +18,7 @@ namespace MultiStore.Api.Tests.Catalog;
 [Collection(ApiCollection.Name)]
 public sealed class CatalogImportTests(ApiFactory api, ITestOutputHelper output)
 {
-    private const string Header = "handle,name,category,price,status,attributes,sku,zone,on_hand,safety_stock,on_hand_basis";
+    private const string Header = "handle,name,category,price,status,attributes,sku,zone,on_hand,safety_stock,on_hand_basis,safety_stock_basis";
 
     [Fact]
     public async Task Import_5000Rows_ImportsProductsVariantsAndStockWellUnderAMinute()
@@ -223,10 +224,66 @@ public sealed class CatalogImportTests(ApiFactory api, ITestOutputHelper output)
 
         var result = await store.Owner.PostAsync("/admin/catalog/import", Csv(exported)).ExpectAsync(HttpStatusCode.OK);
 
-        Assert.Contains($"{handle},Tee {handle},Tees,25.00,active,color=Black,{skus[0]},main,7,1,7\r\n", exported, StringComparison.Ordinal);
-        Assert.Contains($"{handle},Tee {handle},Tees,25.00,active,color=White,{skus[1]},,,,\r\n", exported, StringComparison.Ordinal);
+        Assert.Contains($"{handle},Tee {handle},Tees,25.00,active,color=Black,{skus[0]},main,7,1,7,1\r\n", exported, StringComparison.Ordinal);
+        Assert.Contains($"{handle},Tee {handle},Tees,25.00,active,color=White,{skus[1]},,,,,\r\n", exported, StringComparison.Ordinal);
         Assert.Equal((0, 0, 0), (result.Value<int>("productsCreated"), result.Value<int>("productsUpdated"), result.Value<int>("variantsCreated")));
         Assert.Equal(exported, await ExportAsync(store));
+    }
+
+    [Fact]
+    public async Task ExportThenImport_Unedited_WritesNoLedgerLine()
+    {
+        // Each stock row of an unedited export changes nothing: no zero line in any entry's history.
+        var (store, _, sku) = await StockedProductAsync("imp-noop", 10);
+        await store.SetStockAsync(sku, 10, safetyStock: 2);
+        var exported = await ExportAsync(store);
+        await SellAsync(store, sku, 3);
+        var before = await LedgerAsync(store, sku);
+
+        var result = await store.Owner.PostAsync("/admin/catalog/import", Csv(exported)).ExpectAsync(HttpStatusCode.OK);
+
+        Assert.Empty(result["stockErrors"]!.AsArray());
+        Assert.Equal(1, result.Value<int>("stockCountsApplied"));
+        Assert.Equal(3, before.AsArray().Count);
+        Assert.Equal(before.ToJsonString(), (await LedgerAsync(store, sku)).ToJsonString());
+        Assert.Equal((7, 0, 5), await LevelAsync(store, sku));
+    }
+
+    [Fact]
+    public async Task ExportThenImport_SafetyStockChangedSinceTheExport_IsKeptUnlessEdited_AndAnEditedOneIsRefused()
+    {
+        var (store, _, sku) = await StockedProductAsync("imp-safety", 10);
+        await store.SetStockAsync(sku, 10, safetyStock: 2);
+        var exported = await ExportAsync(store);
+        await store.SetStockAsync(sku, 10, safetyStock: 5);
+        var row = $",{sku},main,10,2,10,2\r\n";
+        var edited = exported.Replace(row, $",{sku},main,10,3,10,2\r\n", StringComparison.Ordinal);
+
+        var unedited = await store.Owner.PostAsync("/admin/catalog/import", Csv(exported)).ExpectAsync(HttpStatusCode.OK);
+        var refused = await store.Owner.PostAsync("/admin/catalog/import", Csv(edited)).ExpectAsync(HttpStatusCode.OK);
+
+        Assert.Contains(row, exported, StringComparison.Ordinal);
+        Assert.Empty(unedited["stockErrors"]!.AsArray());
+        var error = Assert.Single(refused["stockErrors"]!.AsArray())!;
+        Assert.Equal("stock-changed", error.Value<string>("code"));
+        Assert.Contains("safety stock is now 5, not 2", error.Value<string>("message"), StringComparison.Ordinal);
+        Assert.Equal((10, 0, 5), await LevelAsync(store, sku));
+    }
+
+    [Fact]
+    public async Task Import_AFileWithoutASafetyStockBasis_SetsTheSafetyStockAsGiven()
+    {
+        // An export from before the column: its safety stock is the admin's, changed since or not.
+        var (store, _, sku) = await StockedProductAsync("imp-safety-old", 10);
+        var exported = await ExportAsync(store);
+        await store.SetStockAsync(sku, 10, safetyStock: 5);
+        var withoutBasis = string.Concat(exported.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Select(line => line[..line.LastIndexOf(',')] + "\r\n"));
+
+        var result = await store.Owner.PostAsync("/admin/catalog/import", Csv(withoutBasis)).ExpectAsync(HttpStatusCode.OK);
+
+        Assert.StartsWith(Header[..Header.LastIndexOf(',')] + "\r\n", withoutBasis, StringComparison.Ordinal);
+        Assert.Empty(result["stockErrors"]!.AsArray());
+        Assert.Equal((10, 0, 10), await LevelAsync(store, sku));
     }
 
     [Fact]
@@ -282,7 +339,7 @@ public sealed class CatalogImportTests(ApiFactory api, ITestOutputHelper output)
         var (store, _, sku) = await StockedProductAsync("imp-absolute", 10);
         var exported = await ExportAsync(store);
         await SellAsync(store, sku, 4);
-        var withoutBasis = string.Concat(exported.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Select(line => line[..line.LastIndexOf(',')] + "\r\n"));
+        var withoutBasis = string.Concat(exported.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Select(line => string.Join(',', line.Split(',')[..^2]) + "\r\n"));
 
         var result = await store.Owner.PostAsync("/admin/catalog/import", Csv(withoutBasis)).ExpectAsync(HttpStatusCode.OK);
 
@@ -305,7 +362,7 @@ public sealed class CatalogImportTests(ApiFactory api, ITestOutputHelper output)
 
         var result = await store.Owner.PostAsync("/admin/catalog/import", Csv(exported)).ExpectAsync(HttpStatusCode.OK);
 
-        Assert.Contains($",{skus[0]},east,3,1,3\r\n", exported, StringComparison.Ordinal);
+        Assert.Contains($",{skus[0]},east,3,1,3,1\r\n", exported, StringComparison.Ordinal);
         Assert.Equal((0, 2), (result.Value<int>("productsUpdated"), result.Value<int>("stockCountsApplied")));
         Assert.Equal(exported, await ExportAsync(store));
         Assert.Equal(levels, (await store.StockAsync(skus[0])).ToJsonString());
@@ -488,9 +545,9 @@ public sealed class CatalogImportTests(ApiFactory api, ITestOutputHelper output)
     /// <summary>The exported file with the SKU's count in main changed in the spreadsheet (its basis left as exported).</summary>
     private static string EditCount(string exported, string sku, int from, int to)
     {
-        var row = $",{sku},main,{from},0,{from}\r\n";
+        var row = $",{sku},main,{from},0,{from},0\r\n";
         Assert.Contains(row, exported, StringComparison.Ordinal);
-        return exported.Replace(row, $",{sku},main,{to},0,{from}\r\n", StringComparison.Ordinal);
+        return exported.Replace(row, $",{sku},main,{to},0,{from},0\r\n", StringComparison.Ordinal);
     }
 
     /// <summary>The row number a spreadsheet shows for the SKU's line (the header is row 1).</summary>
@@ -502,6 +559,10 @@ public sealed class CatalogImportTests(ApiFactory api, ITestOutputHelper output)
         var level = (await store.StockAsync(sku))["zones"]!.AsArray().Single(zone => zone!.Value<string>("zone") == "main")!;
         return (level.Value<int>("onHand"), level.Value<int>("reserved"), level.Value<int>("available"));
     }
+
+    /// <summary>The SKU's ledger lines in main, newest first.</summary>
+    private static async Task<JsonNode> LedgerAsync(StoreDriver store, string sku) =>
+        (await store.Owner.GetAsync($"/admin/stock/{sku}/main/ledger?take=50").ExpectAsync(HttpStatusCode.OK))["entries"]!;
 
     private static async Task<string> ExportAsync(StoreDriver store)
     {

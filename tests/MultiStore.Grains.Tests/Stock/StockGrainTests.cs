@@ -448,6 +448,55 @@ public sealed class StockGrainTests(ClusterFixture cluster)
     }
 
     [Fact]
+    public async Task AdjustAsync_ThatChangesNothing_WritesNoLedgerLine_AndAnswersTheLevel()
+    {
+        var stock = cluster.Stock(_tenant, Sku);
+        using var _ = ClusterFixture.ActAs(_tenant);
+        await stock.AdjustAsync(ClusterFixture.SetOnHand(10, safetyStock: 2));
+        await stock.ReserveAsync("r-1", 4, Ttl);
+        await stock.ConfirmAsync("r-1");
+        var before = (await stock.GetLedgerAsync(null, 10)).Entries;
+
+        // The same numbers again, a safety stock left as it is, and an unedited count (basis 10) made before the sale.
+        var levels = new[]
+        {
+            await stock.AdjustAsync(new StockAdjustment(null, 6, 2, "set")),
+            await stock.AdjustAsync(new StockAdjustment(null, 6, null, "set")),
+            await stock.AdjustAsync(new StockAdjustment(null, 10, 2, "catalog import", OnHandBasis: 10)),
+        };
+
+        Assert.All(levels, level => Assert.Equal(new StockLevel(Sku, ClusterFixture.DefaultZone, 6, 0, 2, true), level));
+        Assert.Equal(before, (await stock.GetLedgerAsync(null, 10)).Entries);
+        Assert.Equal(2, before.Count);
+        // A change of the safety stock alone is a change, and is written.
+        Assert.Equal(3, (await stock.AdjustAsync(ClusterFixture.SetOnHand(6, safetyStock: 3))).SafetyStock);
+        Assert.Equal(3, (await stock.GetLedgerAsync(null, 10)).Entries.Count);
+    }
+
+    [Fact]
+    public async Task AdjustAsync_WithASafetyStockBasis_AfterTheAdminChangedIt_KeepsItUnlessEditedAndRefusesAnEditedOne()
+    {
+        var stock = cluster.Stock(_tenant, Sku);
+        using var _ = ClusterFixture.ActAs(_tenant);
+        // Exported at on-hand 10, safety stock 2; then the admin raises the safety stock to 5.
+        await stock.AdjustAsync(ClusterFixture.SetOnHand(10, safetyStock: 2));
+        await stock.AdjustAsync(ClusterFixture.SetOnHand(10, safetyStock: 5));
+
+        var unedited = await stock.AdjustAsync(new StockAdjustment(null, 10, 2, "catalog import", OnHandBasis: 10, SafetyStockBasis: 2));
+        var edited = await StoreAssert.RefusedAsync(
+            RuleCodes.StockChanged, () => stock.AdjustAsync(new StockAdjustment(null, 12, 3, "catalog import", OnHandBasis: 10, SafetyStockBasis: 2)));
+        var afterRefusal = await stock.GetAsync();
+        var countEdited = await stock.AdjustAsync(new StockAdjustment(null, 12, 2, "catalog import", OnHandBasis: 10, SafetyStockBasis: 2));
+        var readNow = await stock.AdjustAsync(new StockAdjustment(null, 12, 1, "catalog import", OnHandBasis: 12, SafetyStockBasis: 5));
+
+        Assert.Equal((10, 5), (unedited.OnHand, unedited.SafetyStock));
+        Assert.Contains("safety stock is now 5, not 2", edited.Message, StringComparison.Ordinal);
+        Assert.Equal((10, 5), (afterRefusal.OnHand, afterRefusal.SafetyStock));
+        Assert.Equal((12, 5), (countEdited.OnHand, countEdited.SafetyStock));
+        Assert.Equal((12, 1), (readNow.OnHand, readNow.SafetyStock));
+    }
+
+    [Fact]
     public async Task ReturnAsync_WhenOnHandIsNearTheMaximum_PutsBackOnlyUpToIt_AndWritesTheRestOff()
     {
         var stock = await cluster.StockAsync(_tenant, Sku, 10);
@@ -614,6 +663,10 @@ public sealed class StockGrainTests(ClusterFixture cluster)
             ["basis-with-a-first-count"] = new(null, 5, null, "counted", OnlyIfNeverStocked: true, OnHandBasis: 100),
             ["negative-basis"] = new(null, 5, null, "counted", OnHandBasis: -1),
             ["basis-above-max-on-hand"] = new(null, 5, null, "counted", OnHandBasis: IdRules.MaxOnHand + 1),
+            ["safety-basis-without-safety-stock"] = new(null, 5, null, "counted", SafetyStockBasis: 2),
+            ["safety-basis-with-a-delta"] = new(5, null, 2, "counted", SafetyStockBasis: 2),
+            ["safety-basis-with-a-first-count"] = new(null, 5, 2, "counted", OnlyIfNeverStocked: true, SafetyStockBasis: 2),
+            ["negative-safety-basis"] = new(null, 5, 2, "counted", SafetyStockBasis: -1),
         };
     }
 }

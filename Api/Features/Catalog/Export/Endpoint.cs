@@ -10,7 +10,8 @@ namespace MultiStore.Api.Features.Catalog.Export;
 /// GET /admin/catalog/export: the whole catalog (archived products too) as CSV in the import's format, streamed a page
 /// of products at a time: one row per variant and stocked zone with its on-hand and safety stock, or one row without a
 /// zone for a variant stocked nowhere. Importing the export again changes nothing, even after sales made since: each
-/// on-hand is also written as its count's basis (<see cref="CatalogCsv.OnHandBasis"/>).
+/// on-hand is also written as its count's basis (<see cref="CatalogCsv.OnHandBasis"/>), each safety stock as its own
+/// (<see cref="CatalogCsv.SafetyStockBasis"/>).
 /// </summary>
 public sealed class Endpoint(TenantGrains grains) : EndpointWithoutRequest
 {

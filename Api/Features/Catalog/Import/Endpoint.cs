@@ -302,7 +302,7 @@ public sealed class Endpoint(TenantGrains grains) : EndpointWithoutRequest<Respo
                 else
                 {
                     counted[key] = row.Number;
-                    counts.Add(new StockCount(string.Empty, zone, onHand, row.SafetyStock, row.Number, row.OnHandBasis));
+                    counts.Add(new StockCount(string.Empty, zone, onHand, row.SafetyStock, row.Number, row.OnHandBasis, row.SafetyStockBasis));
                 }
             }
         }
