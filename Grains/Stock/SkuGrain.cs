@@ -20,8 +20,9 @@ public sealed class SkuGrain(
     ILogger<SkuGrain> logger) : Grain, ISkuGrain
 {
     /// <summary>
-    /// Most zones a SKU is stocked in: a warehouse lists at most as many, and <c>PUT /admin/stock/{sku}/{zone}</c>, which
-    /// takes zones the warehouse does not list, must not grow the index (and every per-SKU read) without bound.
+    /// Most zones a SKU is stocked in: a warehouse lists at most as many, and stock in zones it does not list (which
+    /// <c>PUT /admin/stock/{sku}/{zone}</c> of earlier releases took) must not grow the index (and every per-SKU read)
+    /// without bound.
     /// </summary>
     public const int MaxZones = WarehouseGrain.MaxZones;
 

@@ -118,7 +118,8 @@ public sealed class CheckoutWalkthroughTests(ApiFactory api)
     [Fact]
     public async Task SetItem_NamedSecondZone_ReservesThere()
     {
-        var store = StoreDriver.FiberX(api);
+        var store = await StoreDriver.OnboardAsync(api, "cart-zone");
+        await store.AddZoneAsync("east");
         var sku = store.NewSku("ZONE");
         await store.SetStockAsync(sku, 3, zone: "east");
         var cartId = Guid.NewGuid().ToString("D");

@@ -1,7 +1,11 @@
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using MultiStore.Api.Auth;
+using MultiStore.Grains.Interfaces.Common;
+using MultiStore.Grains.Interfaces.Stock;
+using MultiStore.Grains.Interfaces.Tenancy;
 
 namespace MultiStore.Api.Tests.Infrastructure;
 
@@ -51,6 +55,24 @@ public sealed class StoreDriver
 
     public Task<JsonNode> SetStockAsync(string sku, int onHand, string zone = "main", int? safetyStock = null) =>
         Owner.PutJsonAsync($"/admin/stock/{sku}/{zone}", new { onHand, safetyStock }).ExpectAsync(HttpStatusCode.OK);
+
+    /// <summary>Lists <paramref name="zone"/> in the store's warehouse, so that stock can be set there.</summary>
+    public Task<JsonNode> AddZoneAsync(string zone) =>
+        Owner.PutJsonAsync($"/admin/zones/{zone}", new { name = zone }).ExpectAsync(HttpStatusCode.OK);
+
+    /// <summary>
+    /// Stocks <paramref name="sku"/> in a zone the warehouse does not list, as <c>PUT /admin/stock/{sku}/{zone}</c> of an
+    /// earlier release did (this one refuses such a zone): stock that stores hold today, set through the grains.
+    /// </summary>
+    public async Task StockUnlistedZoneAsync(string sku, string zone, int onHand, int safetyStock = 0)
+    {
+        var grains = _api.Services.GetRequiredService<IGrainFactory>();
+        var tenant = Grains.Interfaces.Tenancy.TenantId.Parse(TenantId);
+        using (TenantContext.ForTenant(tenant, "test:earlier-release"))
+        {
+            await grains.GetGrainByKey<ISkuGrain>(TenantKey.For(tenant, sku)).AdjustZoneAsync(zone, new StockAdjustment(null, onHand, safetyStock, "set"));
+        }
+    }
 
     public async Task<string> NewCartAsync(string sku, int quantity, string? zone = null)
     {

@@ -10,7 +10,8 @@ public sealed class StockAdminTests(ApiFactory api)
     [Fact]
     public async Task SetLevel_NewSkuInTwoZones_IsListedPerZoneForAdminsAndSummedForShoppers()
     {
-        var store = StoreDriver.FiberX(api);
+        var store = await StoreDriver.OnboardAsync(api, "lvl");
+        await store.AddZoneAsync("east");
         var sku = store.NewSku("LVL");
 
         var main = await store.Owner.PutJsonAsync($"/admin/stock/{sku}/main", new { onHand = 10, safetyStock = 2 }).ExpectAsync(HttpStatusCode.OK);
@@ -34,7 +35,9 @@ public sealed class StockAdminTests(ApiFactory api)
     [Fact]
     public async Task Availability_OfFullZonesBeyondWhatAnIntHolds_IsSummedExactly()
     {
-        var store = StoreDriver.FiberX(api);
+        var store = await StoreDriver.OnboardAsync(api, "huge");
+        await store.AddZoneAsync("east");
+        await store.AddZoneAsync("west");
         var sku = store.NewSku("HUGE");
         foreach (var zone in new[] { "main", "east", "west" })
         {
@@ -49,14 +52,50 @@ public sealed class StockAdminTests(ApiFactory api)
     }
 
     [Fact]
+    public async Task SetLevel_InAZoneTheWarehouseDoesNotList_Is422AndChangesNothing()
+    {
+        var store = await StoreDriver.OnboardAsync(api, "typo");
+        var stocked = store.NewSku("TYPO");
+        await store.SetStockAsync(stocked, 5);
+        var levels = (await store.StockAsync(stocked)).ToJsonString();
+        var fresh = store.NewSku("TYPO");
+
+        var problem = await store.Owner.PutJsonAsync($"/admin/stock/{stocked}/mian", new { onHand = 5 }).ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "unknown-zone");
+        await store.Owner.PutJsonAsync($"/admin/stock/{fresh}/mian", new { onHand = 5 }).ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "unknown-zone");
+
+        Assert.Contains("no zone 'mian'", problem.Value<string>("detail"), StringComparison.Ordinal);
+        Assert.Equal(levels, (await store.StockAsync(stocked)).ToJsonString());
+        await store.Owner.GetAsync($"/admin/stock/{fresh}").ExpectProblemAsync(HttpStatusCode.NotFound);
+        await store.Owner.GetAsync($"/admin/stock/{stocked}/mian/ledger").ExpectProblemAsync(HttpStatusCode.NotFound);
+        // Once the warehouse lists the zone, stock can be set there.
+        await store.AddZoneAsync("mian");
+        await store.SetStockAsync(fresh, 5, "mian");
+    }
+
+    [Fact]
+    public async Task SetLevel_InAZoneTheSkuIsStockedInButTheWarehouseDoesNotList_IsApplied()
+    {
+        // Stock an earlier release put in an unlisted zone stays countable (and its export imports again).
+        var store = await StoreDriver.OnboardAsync(api, "legacy");
+        var sku = store.NewSku("OLD");
+        await store.StockUnlistedZoneAsync(sku, "back-room", 4);
+
+        var level = await store.SetStockAsync(sku, 9, "back-room");
+
+        Assert.Equal(9, level.Value<int>("onHand"));
+    }
+
+    [Fact]
     public async Task SetLevel_InA51stZoneOfOneSku_IsRefusedAndStocksNothing()
     {
-        // Zones the warehouse does not list are taken (the route's contract), but one SKU is stocked in at most 50.
-        var store = StoreDriver.FiberX(api);
+        // A warehouse lists at most 50 zones, but stock an earlier release put in unlisted zones counts too: one SKU
+        // is stocked in at most 50, whichever they are.
+        var store = await StoreDriver.OnboardAsync(api, "zones");
+        await store.AddZoneAsync("one-more");
         var sku = store.NewSku("ZONES");
         for (var index = 0; index < 50; index++)
         {
-            await store.Owner.PutJsonAsync($"/admin/stock/{sku}/z{index:00}", new { onHand = 1 }).ExpectAsync(HttpStatusCode.OK);
+            await store.StockUnlistedZoneAsync(sku, $"z{index:00}", 1);
         }
 
         var problem = await store.Owner.PutJsonAsync($"/admin/stock/{sku}/one-more", new { onHand = 1 }).ExpectProblemAsync(HttpStatusCode.BadRequest, "invalid-id");
@@ -71,14 +110,19 @@ public sealed class StockAdminTests(ApiFactory api)
     [Fact]
     public async Task SetLevel_ConcurrentNewZonesPastTheCap_StocksExactlyUpToIt_AndNoRefusedZone()
     {
-        var store = StoreDriver.FiberX(api);
+        var store = await StoreDriver.OnboardAsync(api, "zrace");
         var sku = store.NewSku("ZRACE");
         for (var index = 0; index < 45; index++)
         {
-            await store.Owner.PutJsonAsync($"/admin/stock/{sku}/z{index:00}", new { onHand = 1 }).ExpectAsync(HttpStatusCode.OK);
+            await store.StockUnlistedZoneAsync(sku, $"z{index:00}", 1);
         }
 
         var contenders = Enumerable.Range(0, 10).Select(index => $"new{index}").ToList();
+        foreach (var zone in contenders)
+        {
+            await store.AddZoneAsync(zone);
+        }
+
         var answers = await Task.WhenAll(contenders.Select(zone => store.Owner.PutJsonAsync($"/admin/stock/{sku}/{zone}", new { onHand = 1 })));
 
         Assert.Equal(5, answers.Count(answer => answer.StatusCode == HttpStatusCode.OK));

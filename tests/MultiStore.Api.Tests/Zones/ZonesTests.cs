@@ -23,6 +23,7 @@ public sealed class ZonesTests(ApiFactory api)
     {
         var store = await StoreDriver.OnboardAsync(api, "zones-default");
         var sku = store.NewSku();
+        await store.AddZoneAsync("east");
         await store.SetStockAsync(sku, 5, "east");
 
         var zones = await store.Owner.PutJsonAsync("/admin/zones/east", new { name = "East", isDefault = true }).ExpectAsync(HttpStatusCode.OK);

@@ -5,6 +5,7 @@ using System.Text;
 using FastEndpoints;
 using Microsoft.Extensions.Options;
 using MultiStore.Api.Auth;
+using MultiStore.Api.Features.Stock;
 using MultiStore.Api.Hosting;
 using MultiStore.Api.Problems;
 using MultiStore.Api.Tenancy;
@@ -207,10 +208,10 @@ public sealed class Endpoint(TenantGrains grains) : EndpointWithoutRequest<Respo
     }
 
     /// <summary>
-    /// The (SKU, zone) pairs of rows that count a zone the warehouse does not list, for a SKU already stocked there.
-    /// <c>PUT /admin/stock/{sku}/{zone}</c> accepts any zone, and the export writes every zone a SKU is stocked in: such
-    /// a row is the export of stock that exists, and importing the export again must change nothing. A zone new to
-    /// the SKU must still be added to the warehouse first. Only rows naming an unlisted zone are looked up (once per
+    /// The (SKU, zone) pairs of rows that count a zone the warehouse does not list, for a SKU already stocked there
+    /// (<see cref="StockZones"/>, looked up in bulk). An earlier release's <c>PUT /admin/stock/{sku}/{zone}</c> accepted
+    /// any zone, and the export writes every zone a SKU is stocked in: such a row is the export of stock that exists,
+    /// and importing the export again must change nothing. A zone new to the SKU must still be added to the warehouse first. Only rows naming an unlisted zone are looked up (once per
     /// SKU), so a file within the warehouse's zones costs no lookup.
     /// </summary>
     private async Task<HashSet<(string Sku, string Zone)>> StockedInUnlistedZonesAsync(
@@ -293,7 +294,7 @@ public sealed class Endpoint(TenantGrains grains) : EndpointWithoutRequest<Respo
                 var key = (row.Handle, variantKey, zone);
                 if (!zoneAccepted(row, zone))
                 {
-                    errors.Add(new ImportError(row.Number, CatalogCsv.Zone, $"The store has no zone '{zone}'; add it first (PUT /admin/zones/{zone})."));
+                    errors.Add(new ImportError(row.Number, CatalogCsv.Zone, StockZones.Unknown(zone)));
                 }
                 else if (counted.TryGetValue(key, out var earlier))
                 {

@@ -6,18 +6,29 @@ using MultiStore.Grains.Interfaces.Stock;
 
 namespace MultiStore.Api.Features.Stock.SetLevel;
 
-/// <summary>PUT /admin/stock/{sku}/{zone}: sets on-hand (a stock count); this is also how a SKU is first stocked in a zone.</summary>
+/// <summary>
+/// PUT /admin/stock/{sku}/{zone}: sets on-hand (a stock count); this is also how a SKU is first stocked in a zone, one the
+/// warehouse lists (see <see cref="StockZones"/>).
+/// </summary>
 public sealed class Endpoint(TenantGrains grains) : Endpoint<Request, StockLevelResponse>
 {
     public override void Configure()
     {
         Put("/admin/stock/{sku}/{zone}");
         Policies(StorePermissions.Policy(StorePermissions.StockWrite));
-        Description(endpoint => endpoint.WithTags("Store admin").WithSummary("Set on-hand (and safety stock) of a SKU in a zone").ProducesProblem(409));
+        Description(endpoint => endpoint.WithTags("Store admin").WithSummary("Set on-hand (and safety stock) of a SKU in a zone").ProducesProblem(409).ProducesProblem(422));
     }
 
     public override async Task HandleAsync(Request req, CancellationToken ct)
     {
+        // Before the SKU is claimed below: a refused zone changes nothing, not even the catalog's claims.
+        if (!await StockZones.AcceptsAsync(grains, req.Sku, req.Zone))
+        {
+            await Send.ResultAsync(ApiProblem.Create(
+                StatusCodes.Status422UnprocessableEntity, StockZones.UnknownZone, "Unknown zone", StockZones.Unknown(req.Zone)));
+            return;
+        }
+
         // Also keeps a code the catalog has not issued from being issued to a new variant later, which would take over
         // this stock.
         if (await grains.Catalog().ClaimSkuForStockAsync(req.Sku) is { } issued && issued != req.Sku)
