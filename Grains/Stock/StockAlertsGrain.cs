@@ -26,6 +26,9 @@ public sealed class StockAlertsState
     [Id(2)] public long LastId { get; set; }
 
     [Id(3)] public StoreWebhook? Webhook { get; set; }
+
+    /// <summary>A copy to hand to storage: the entries are immutable, so copying the list is enough.</summary>
+    public StockAlertsState Copy() => new() { Entries = [.. Entries], LastId = LastId, Webhook = Webhook };
 }
 
 /// <summary>A store's webhook and the secret its deliveries are signed with.</summary>
@@ -45,6 +48,12 @@ public sealed record StoreWebhook(
 /// A tick sends its deliveries at once and lets the grain's calls run while it waits for the receiver: a receiver
 /// that answers slowly, or not at all, must not hold up the stock entries raising alerts (whose calls would time
 /// out, and the alerts be lost) or an admin removing that very webhook.
+/// </para>
+/// <para>
+/// So a call can change the alerts while a tick's write is in flight, and the reverse. The PostgreSQL provider reads
+/// the state off the grain's scheduler once its connection is open, so it must never be handed the live alerts: every
+/// writer goes through <see cref="StoreAsync"/>, which hands storage a copy, keeps one write in flight at a time (the
+/// copy is untouched until it is done) and lets a change made meanwhile join the next write.
 /// </para>
 /// </summary>
 public sealed class StockAlertsGrain(
@@ -75,39 +84,51 @@ public sealed class StockAlertsGrain(
 
     private TenantId _tenant;
 
-    private StockAlertsState State => alerts.State;
+    // What calls and ticks read and change. Storage is handed a copy per write, so a change made while a write is in
+    // flight never reaches that write half-made, whenever the provider serializes.
+    private StockAlertsState _view = new();
+
+    // How many changes the view has had, how many of them storage holds, and the one write in flight (carrying the
+    // first _writing of them).
+    private long _changed;
+    private long _stored;
+    private long _writing;
+    private Task _write = Task.CompletedTask;
 
     private WebhookOptions Options => webhookOptions.Value;
 
-    private bool HasPending => State.Entries.Exists(entry => entry.Delivery == AlertDelivery.Pending);
+    private bool HasPending => _view.Entries.Exists(entry => entry.Delivery == AlertDelivery.Pending);
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _tenant = TenantKey.Parse(this.GetPrimaryKeyString()).Tenant;
+        _view = alerts.State.Copy();
         await WatchAsync();
     }
 
     /// <inheritdoc />
     public async Task RaiseAsync(LowStockAlert alert)
     {
-        if (State.Entries.Any(entry => entry.Alert == alert))
+        if (_view.Entries.Any(entry => entry.Alert == alert))
         {
             // A retry of a raise that was stored (its answer was lost), or an entry raising again an alert whose
-            // acknowledgement it never journaled (its silo died first): the alert is there once, delivered once.
+            // acknowledgement it never journaled (its silo died first): the alert is there once, delivered once. It
+            // is answered once storage has it, as the first raise would have been.
+            await DurableAsync();
             return;
         }
 
-        var delivers = State.Webhook is not null;
-        State.Entries.Add(new AlertEntry(++State.LastId, alert, delivers ? AlertDelivery.Pending : AlertDelivery.None, 0, delivers ? Now : null, null, null));
+        var delivers = _view.Webhook is not null;
+        _view.Entries.Add(new AlertEntry(++_view.LastId, alert, delivers ? AlertDelivery.Pending : AlertDelivery.None, 0, delivers ? Now : null, null, null));
         Trim();
 
-        // Should this write fail, the activation ends (DeactivateOnFailureCallFilter): a retry must not find the alert
-        // here, ahead of storage, and stop.
-        await alerts.WriteStateAsync();
+        // Should this write fail, the caller hears of it and the activation ends (DeactivateOnFailureCallFilter); a
+        // retry that still finds the alert here is answered only once a later write has stored it.
+        await StoreAsync();
 
         logger.LogInformation(
             "Low stock in {Tenant}: {Sku}@{Zone} available {Available} at or below {ReorderPoint} (alert {Id})",
-            _tenant, alert.Sku, alert.Zone, alert.Available, alert.ReorderPoint, State.LastId);
+            _tenant, alert.Sku, alert.Zone, alert.Available, alert.ReorderPoint, _view.LastId);
         await WatchAsync();
     }
 
@@ -115,14 +136,14 @@ public sealed class StockAlertsGrain(
     public Task<IReadOnlyList<LowStockAlert>> ListAsync(int take)
     {
         EnsureTake(take);
-        return Task.FromResult<IReadOnlyList<LowStockAlert>>([.. Enumerable.Reverse(State.Entries).Take(take).Select(entry => entry.Alert)]);
+        return Task.FromResult<IReadOnlyList<LowStockAlert>>([.. Enumerable.Reverse(_view.Entries).Take(take).Select(entry => entry.Alert)]);
     }
 
     /// <inheritdoc />
     public Task<AlertPage> PageAsync(long? before, int take)
     {
         EnsureTake(take);
-        var older = Enumerable.Reverse(State.Entries).Where(entry => before is null || entry.Id < before).ToList();
+        var older = Enumerable.Reverse(_view.Entries).Where(entry => before is null || entry.Id < before).ToList();
         var page = older.Take(take).ToList();
         return Task.FromResult(new AlertPage(page, older.Count > page.Count ? page[^1].Id : null));
     }
@@ -134,34 +155,36 @@ public sealed class StockAlertsGrain(
         // 256 random bits from the OS generator, as hex: the store's signing key.
         var secret = "whsec_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
         var webhook = new StoreWebhook(uri.AbsoluteUri, secret, Now);
-        State.Webhook = webhook;
-        await alerts.WriteStateAsync();
+        _view.Webhook = webhook;
+        await StoreAsync();
         logger.LogInformation("Webhook of {Tenant} set to {Url} by {Actor}; a new secret was issued", _tenant, webhook.Url, TenantContext.Actor);
         return new WebhookSecret(webhook.Url, webhook.Secret, webhook.CreatedAt);
     }
 
     /// <inheritdoc />
     public Task<WebhookView?> GetWebhookAsync() =>
-        Task.FromResult(State.Webhook is { } webhook ? new WebhookView(webhook.Url, webhook.CreatedAt) : null);
+        Task.FromResult(_view.Webhook is { } webhook ? new WebhookView(webhook.Url, webhook.CreatedAt) : null);
 
     /// <inheritdoc />
     public async Task RemoveWebhookAsync()
     {
-        if (State.Webhook is null)
+        if (_view.Webhook is null)
         {
+            // Removed already, though perhaps not yet stored: answered once it is.
+            await DurableAsync();
             return;
         }
 
-        State.Webhook = null;
-        for (var index = 0; index < State.Entries.Count; index++)
+        _view.Webhook = null;
+        for (var index = 0; index < _view.Entries.Count; index++)
         {
-            if (State.Entries[index].Delivery == AlertDelivery.Pending)
+            if (_view.Entries[index].Delivery == AlertDelivery.Pending)
             {
-                State.Entries[index] = State.Entries[index] with { Delivery = AlertDelivery.Failed, NextAttemptAt = null, LastError = "webhook removed" };
+                _view.Entries[index] = _view.Entries[index] with { Delivery = AlertDelivery.Failed, NextAttemptAt = null, LastError = "webhook removed" };
             }
         }
 
-        await alerts.WriteStateAsync();
+        await StoreAsync();
         logger.LogInformation("Webhook of {Tenant} removed by {Actor}", _tenant, TenantContext.Actor);
         await WatchAsync();
     }
@@ -180,8 +203,8 @@ public sealed class StockAlertsGrain(
     /// </summary>
     private async Task DeliverDueAsync()
     {
-        var webhook = State.Webhook;
-        var due = State.Entries
+        var webhook = _view.Webhook;
+        var due = _view.Entries
             .Where(entry => entry.Delivery == AlertDelivery.Pending && entry.NextAttemptAt <= Now && !_sending.Contains(entry.Id))
             .Take(DeliveriesPerTick)
             .ToList();
@@ -203,18 +226,67 @@ public sealed class StockAlertsGrain(
 
         for (var index = 0; index < due.Count; index++)
         {
-            var at = State.Entries.FindIndex(candidate => candidate.Id == due[index].Id);
+            var at = _view.Entries.FindIndex(candidate => candidate.Id == due[index].Id);
             // A delivery that got through is recorded whatever happened meanwhile; a failed attempt only if the alert
             // is still waiting for one.
-            if (at >= 0 && (errors[index] is null || State.Entries[at].Delivery == AlertDelivery.Pending))
+            if (at >= 0 && (errors[index] is null || _view.Entries[at].Delivery == AlertDelivery.Pending))
             {
-                State.Entries[at] = Outcome(State.Entries[at], errors[index]);
-                Log(State.Entries[at]);
+                _view.Entries[at] = Outcome(_view.Entries[at], errors[index]);
+                Log(_view.Entries[at]);
             }
         }
 
-        await alerts.WriteStateAsync();
+        await StoreAsync();
         await WatchAsync();
+    }
+
+    /// <summary>Returns once storage holds the change just made to the view, and every change before it.</summary>
+    private Task StoreAsync()
+    {
+        _changed++;
+        return DurableAsync();
+    }
+
+    /// <summary>
+    /// Returns once storage holds every change made to the view so far; throws if the write that carried them failed.
+    /// A write in flight that started before the last change is waited for, whatever its outcome (its own writers hear
+    /// of a failure), then one more write carries the rest; writers that arrive meanwhile join that one.
+    /// </summary>
+    private async Task DurableAsync()
+    {
+        var changed = _changed;
+        while (_stored < changed)
+        {
+            if (_write.IsCompleted)
+            {
+                _writing = _changed;
+                _write = WriteAsync(_writing);
+            }
+
+            var write = _write;
+            if (_writing >= changed)
+            {
+                await write;
+                continue;
+            }
+
+            try
+            {
+                await write;
+            }
+            catch (Exception failure)
+            {
+                // Not this writer's changes: the next write carries them along with those the failed one held.
+                logger.LogDebug(failure, "A write of the alerts of {Tenant} failed; the next one carries its changes", _tenant);
+            }
+        }
+    }
+
+    private async Task WriteAsync(long carrying)
+    {
+        alerts.State = _view.Copy();
+        await alerts.WriteStateAsync();
+        _stored = carrying;
     }
 
     private AlertEntry Outcome(AlertEntry entry, string? error)
@@ -233,19 +305,19 @@ public sealed class StockAlertsGrain(
     /// </summary>
     private void Trim()
     {
-        var excess = State.Entries.Count - Kept;
+        var excess = _view.Entries.Count - Kept;
         if (excess <= 0)
         {
             return;
         }
 
-        var settled = State.Entries.Where(entry => entry.Delivery != AlertDelivery.Pending).Take(excess).ToHashSet();
-        State.Entries.RemoveAll(settled.Contains);
+        var settled = _view.Entries.Where(entry => entry.Delivery != AlertDelivery.Pending).Take(excess).ToHashSet();
+        _view.Entries.RemoveAll(settled.Contains);
         excess -= settled.Count;
         if (excess > 0)
         {
             logger.LogWarning("Store {Tenant} dropped {Count} undelivered alerts: more than {Kept} are waiting for its webhook", _tenant, excess, Kept);
-            State.Entries.RemoveRange(0, excess);
+            _view.Entries.RemoveRange(0, excess);
         }
     }
 

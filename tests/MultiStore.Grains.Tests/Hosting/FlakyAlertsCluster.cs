@@ -9,7 +9,8 @@ namespace MultiStore.Grains.Tests.Hosting;
 /// <summary>
 /// One silo wired like production whose grain state lives in a <see cref="FlakyGrainStorage"/>, on a fake clock and a
 /// <see cref="ProbeJournal"/>: a store that cannot store alerts for longer than a stock entry keeps retrying (the
-/// entry's pauses pass only when the test moves the clock), and a journal that fails when the test says so.
+/// entry's pauses pass only when the test moves the clock), and a journal that fails when the test says so. Webhook
+/// deliveries reach a <see cref="WebhookProbe"/>, never the network.
 /// </summary>
 public sealed class FlakyAlertsCluster : InProcessCluster
 {
@@ -17,6 +18,8 @@ public sealed class FlakyAlertsCluster : InProcessCluster
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2030, 1, 1, 8, 0, 0, TimeSpan.Zero));
 
     public ProbeJournal Journal { get; } = new();
+
+    public WebhookProbe Webhooks { get; } = new();
 
     public FlakyGrainStorage Storage => this.FlakyStorage();
 
@@ -28,5 +31,7 @@ public sealed class FlakyAlertsCluster : InProcessCluster
             silo.Services.AddSingleton<IStockJournal>(Journal);
             silo.Services.UseTimeProviderForBackgroundAreas(TimeProvider.System);
             silo.AddMultiStoreGrains().UseEmbeddedStorage().UseFlakyStorage();
+            // After AddMultiStoreGrains: the last primary handler configured for the client is the one used.
+            silo.Services.AddHttpClient(WebhookOptions.HttpClientName).ConfigurePrimaryHttpMessageHandler(Webhooks.NewHandler);
         });
 }

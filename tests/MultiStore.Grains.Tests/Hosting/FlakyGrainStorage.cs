@@ -16,7 +16,7 @@ public sealed class FlakyGrainStorage(IGrainStorageSerializer serializer) : IGra
     private readonly ConcurrentDictionary<GrainId, Failure> _failures = new();
     private readonly ConcurrentDictionary<string, bool> _stateFailures = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<GrainId, bool> _lostAnswers = new();
-    private readonly ConcurrentDictionary<GrainId, HeldWrite> _slowWrites = new();
+    private readonly ConcurrentDictionary<GrainId, ConcurrentQueue<HeldWrite>> _holds = new();
 
     /// <summary>The next write of <paramref name="grain"/>'s state, or the one after <paramref name="succeeding"/> more, fails; later ones succeed.</summary>
     public void FailNextWrite(GrainId grain, int succeeding = 0) => _failures[grain] = new Failure(succeeding, null);
@@ -48,15 +48,19 @@ public sealed class FlakyGrainStorage(IGrainStorageSerializer serializer) : IGra
     }
 
     /// <summary>
-    /// The next write of <paramref name="grain"/>'s state waits for the test's go-ahead, then goes on as any write (and
-    /// fails if a failure is armed too): a slow write, during which the grain is inside the writing call.
+    /// The next <paramref name="count"/> writes of <paramref name="grain"/>'s state each wait for the test's release,
+    /// then read the state and store it, off the grain's scheduler, as the ADO.NET provider serializes only once its
+    /// connection is open: what a write stores shows whether the grain changed the state while the write was in flight.
     /// </summary>
-    public HeldWrite HoldNextWrite(GrainId grain)
+    public IReadOnlyList<HeldWrite> HoldNextWrites(GrainId grain, int count)
     {
-        var held = new HeldWrite();
-        _slowWrites[grain] = held;
+        var held = Enumerable.Range(0, count).Select(_ => new HeldWrite()).ToList();
+        _holds[grain] = new ConcurrentQueue<HeldWrite>(held);
         return held;
     }
+
+    /// <summary>The next write of <paramref name="grain"/>'s state waits for the test's release (see <see cref="HoldNextWrites"/>).</summary>
+    public HeldWrite HoldNextWrite(GrainId grain) => HoldNextWrites(grain, 1)[0];
 
     /// <summary>
     /// Another activation of <paramref name="grain"/> (a duplicate, briefly possible around a silo's failure) stores
@@ -92,11 +96,6 @@ public sealed class FlakyGrainStorage(IGrainStorageSerializer serializer) : IGra
 
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        if (_slowWrites.TryRemove(grainId, out var slow))
-        {
-            await slow.ReachedAndWaitAsync();
-        }
-
         if (_stateFailures.TryRemove(stateName, out _))
         {
             throw new IOException($"Injected storage failure writing {stateName} of {grainId}.");
@@ -124,6 +123,13 @@ public sealed class FlakyGrainStorage(IGrainStorageSerializer serializer) : IGra
             }
 
             _failures[grainId] = failure with { Succeeding = failure.Succeeding - 1 };
+        }
+
+        if (_holds.TryGetValue(grainId, out var holds) && holds.TryDequeue(out var hold))
+        {
+            // Resumed off the grain's scheduler, as the ADO.NET provider is once its connection is open: it reads the
+            // state only then, while the grain may be running other turns.
+            await hold.ReachedAndWaitAsync().ConfigureAwait(false);
         }
 
         var stored = _rows.TryGetValue((stateName, grainId), out var row) ? row.Version.ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
@@ -162,7 +168,7 @@ public sealed class FlakyGrainStorage(IGrainStorageSerializer serializer) : IGra
         private readonly TaskCompletionSource _reached = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        /// <summary>Completes once the write has begun (and the grain is inside the failing call).</summary>
+        /// <summary>Completes once the write has begun (and the grain is inside the call that writes).</summary>
         public Task Reached => _reached.Task;
 
         public void Release() => _released.TrySetResult();

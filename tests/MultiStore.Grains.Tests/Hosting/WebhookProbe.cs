@@ -1,0 +1,72 @@
+using System.Net;
+
+namespace MultiStore.Grains.Tests.Hosting;
+
+/// <summary>
+/// Stands in for every store's webhook receiver: answers each delivery 200 and counts it, and can keep the next one
+/// waiting for the test's release, so a test knows the delivery tick is out of the grain's turn, waiting on the network.
+/// </summary>
+public sealed class WebhookProbe
+{
+    private readonly Lock _lock = new();
+    private HeldDelivery? _next;
+    private int _received;
+
+    public int Received => Volatile.Read(ref _received);
+
+    /// <summary>The next delivery waits until released, then is answered 200.</summary>
+    public HeldDelivery HoldNext()
+    {
+        var held = new HeldDelivery();
+        lock (_lock)
+        {
+            _next = held;
+        }
+
+        return held;
+    }
+
+    /// <summary>A primary handler for the webhook client; the factory may dispose it, the probe lives on.</summary>
+    public HttpMessageHandler NewHandler() => new Handler(this);
+
+    private async Task<HttpResponseMessage> ReceiveAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _received);
+        HeldDelivery? held;
+        lock (_lock)
+        {
+            (held, _next) = (_next, null);
+        }
+
+        if (held is not null)
+        {
+            await held.ReachedAndWaitAsync().WaitAsync(cancellationToken);
+        }
+
+        return new HttpResponseMessage(HttpStatusCode.OK) { RequestMessage = request };
+    }
+
+    /// <summary>A delivery that waits for the test's go-ahead.</summary>
+    public sealed class HeldDelivery
+    {
+        private readonly TaskCompletionSource _reached = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>Completes once the delivery has been sent and waits for its answer.</summary>
+        public Task Reached => _reached.Task;
+
+        public void Release() => _released.TrySetResult();
+
+        internal Task ReachedAndWaitAsync()
+        {
+            _reached.TrySetResult();
+            return _released.Task;
+        }
+    }
+
+    private sealed class Handler(WebhookProbe probe) : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            probe.ReceiveAsync(request, cancellationToken);
+    }
+}
