@@ -25,10 +25,37 @@ public interface IStockJournal
     Task<IReadOnlyList<LedgerEntry>> ReadLedgerAsync(string stream, long? before, int take, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Streams whose last written wake-up time is at or before <paramref name="by"/>, earliest first (at most
+    /// Streams whose wake-up time is at or before <paramref name="by"/>, earliest first (at most
     /// <paramref name="take"/>): entries holding a reservation that is due, whether or not any silo has them active.
+    /// With a <paramref name="share"/>, only the streams that fall in it (the whole service when null).
     /// </summary>
-    Task<IReadOnlyList<string>> DueAsync(DateTimeOffset by, int take, CancellationToken cancellationToken = default);
+    Task<IReadOnlyList<DueWakeUp>> DueAsync(DateTimeOffset by, int take, WakeUpShare? share = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Moves the wake-up time of entries whose wake failed to their retry time and stores their failure count, each
+    /// only if no batch has written a newer wake-up time since it was read (its version is still the one read).
+    /// </summary>
+    Task PostponeAsync(IReadOnlyList<PostponedWakeUp> wakeUps, CancellationToken cancellationToken = default);
+}
+
+/// <summary>
+/// A due wake-up: the entry's stream, the version of the batch that wrote its wake-up time, and how many wakes
+/// have failed since that batch (a newer wake-up time starts the count again).
+/// </summary>
+public sealed record DueWakeUp(string Stream, long Version, int Failures);
+
+/// <summary>A wake that failed: the row read, its failure count now, and when to try again.</summary>
+public sealed record PostponedWakeUp(string Stream, long Version, int Failures, DateTimeOffset RetryAt);
+
+/// <summary>
+/// One of <paramref name="Count"/> disjoint parts of the service's streams, chosen by a hash of the stream name that
+/// every reader of one journal computes alike: silos that take different indexes of the same count read different
+/// rows, and together every row.
+/// </summary>
+public readonly record struct WakeUpShare(int Index, int Count)
+{
+    /// <summary>The whole service.</summary>
+    public static WakeUpShare All { get; } = new(0, 1);
 }
 
 /// <summary>One atomic write: the changes of a group commit, their ledger lines and, now and then, a snapshot.</summary>

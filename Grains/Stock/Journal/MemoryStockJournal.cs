@@ -66,6 +66,7 @@ public sealed class MemoryStockJournal : IStockJournal
             if (batch.WakeUp is { } wakeUp)
             {
                 entry.WakeUpAt = wakeUp.At;
+                entry.WakeUpVersion = batch.Version;
             }
 
             if (batch.Snapshot is null)
@@ -95,21 +96,61 @@ public sealed class MemoryStockJournal : IStockJournal
     }
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<string>> DueAsync(DateTimeOffset by, int take, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<DueWakeUp>> DueAsync(DateTimeOffset by, int take, WakeUpShare? share = null, CancellationToken cancellationToken = default)
     {
+        var (index, count) = share ?? WakeUpShare.All;
         lock (_lock)
         {
-            IReadOnlyList<string> due =
+            IReadOnlyList<DueWakeUp> due =
             [
-                .. _streams.Where(stream => stream.Value.WakeUpAt <= by).OrderBy(stream => stream.Value.WakeUpAt).Take(take).Select(stream => stream.Key),
+                .. _streams
+                    .Where(stream => stream.Value.WakeUpAt <= by && ShareOf(stream.Key, count) == index)
+                    .OrderBy(stream => stream.Value.WakeUpAt)
+                    .Take(take)
+                    .Select(stream => new DueWakeUp(stream.Key, stream.Value.WakeUpVersion, stream.Value.FailuresOfWakeUp)),
             ];
             return Task.FromResult(due);
         }
     }
 
+    /// <inheritdoc />
+    public Task PostponeAsync(IReadOnlyList<PostponedWakeUp> wakeUps, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            foreach (var wakeUp in wakeUps)
+            {
+                if (_streams.TryGetValue(wakeUp.Stream, out var entry) && entry.WakeUpVersion == wakeUp.Version)
+                {
+                    entry.WakeUpAt = wakeUp.RetryAt;
+                    entry.Failures = wakeUp.Failures;
+                    entry.FailedVersion = wakeUp.Version;
+                }
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// The share a stream falls in. Every silo of a process shares this journal, so the process's string hash is
+    /// the same for all of them (it differs between processes, which never share a memory journal).
+    /// </summary>
+    private static int ShareOf(string stream, int count) => (StringComparer.Ordinal.GetHashCode(stream) & int.MaxValue) % count;
+
     private sealed class Stream
     {
         public DateTimeOffset? WakeUpAt { get; set; }
+
+        /// <summary>The version of the batch that last wrote <see cref="WakeUpAt"/>.</summary>
+        public long WakeUpVersion { get; set; }
+
+        public int Failures { get; set; }
+
+        /// <summary>The wake-up version <see cref="Failures"/> were counted against: a newer one counts afresh.</summary>
+        public long FailedVersion { get; set; }
+
+        public int FailuresOfWakeUp => FailedVersion == WakeUpVersion ? Failures : 0;
 
         public long Version { get; set; }
 

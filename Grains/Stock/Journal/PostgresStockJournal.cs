@@ -88,26 +88,60 @@ public sealed class PostgresStockJournal : IStockJournal, IAsyncDisposable
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<string>> DueAsync(DateTimeOffset by, int take, CancellationToken cancellationToken = default)
+    /// <remarks>
+    /// A share is taken by <c>hashtext</c> of the stream, PostgreSQL's own string hash: every silo asks the same
+    /// database, so every silo computes it alike. The due index yields rows earliest first and the share filters
+    /// them, so a share of n reads about n times the rows it returns.
+    /// </remarks>
+    public async Task<IReadOnlyList<DueWakeUp>> DueAsync(DateTimeOffset by, int take, WakeUpShare? share = null, CancellationToken cancellationToken = default)
     {
+        var (index, count) = share ?? WakeUpShare.All;
         await using var read = _dataSource.CreateCommand(
             """
-            SELECT stream FROM multistore_stock_wakeups
-            WHERE service_id = @service AND wake_at <= @by
+            SELECT stream, version, CASE WHEN failed_version = version THEN failures ELSE 0 END
+            FROM multistore_stock_wakeups
+            WHERE service_id = @service AND wake_at <= @by AND (@count = 1 OR (hashtext(stream) & 2147483647) % @count = @index)
             ORDER BY wake_at
             LIMIT @take
             """);
         read.Parameters.AddWithValue("service", _serviceId);
         read.Parameters.AddWithValue("by", by);
+        read.Parameters.AddWithValue("count", count);
+        read.Parameters.AddWithValue("index", index);
         read.Parameters.AddWithValue("take", take);
-        var streams = new List<string>();
+        var due = new List<DueWakeUp>();
         await using var reader = await read.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            streams.Add(reader.GetString(0));
+            due.Add(new DueWakeUp(reader.GetString(0), reader.GetInt64(1), reader.GetInt32(2)));
         }
 
-        return streams;
+        return due;
+    }
+
+    /// <inheritdoc />
+    public async Task PostponeAsync(IReadOnlyList<PostponedWakeUp> wakeUps, CancellationToken cancellationToken = default)
+    {
+        if (wakeUps.Count == 0)
+        {
+            return;
+        }
+
+        // The version condition is the same fence as the journal's upsert: a batch that wrote a newer wake-up time
+        // while the wake was failing (the entry did wake after all) keeps it.
+        await using var update = _dataSource.CreateCommand(
+            """
+            UPDATE multistore_stock_wakeups w
+            SET wake_at = p.at, failures = p.f, failed_version = p.v
+            FROM unnest(@streams, @versions, @failures, @ats) AS p(s, v, f, at)
+            WHERE w.service_id = @service AND w.stream = p.s AND w.version = p.v
+            """);
+        update.Parameters.AddWithValue("service", _serviceId);
+        update.Parameters.Add(PostgresArrays.Of("streams", NpgsqlDbType.Text, wakeUps.Select(wakeUp => wakeUp.Stream)));
+        update.Parameters.Add(PostgresArrays.Of("versions", NpgsqlDbType.Bigint, wakeUps.Select(wakeUp => wakeUp.Version)));
+        update.Parameters.Add(PostgresArrays.Of("failures", NpgsqlDbType.Integer, wakeUps.Select(wakeUp => wakeUp.Failures)));
+        update.Parameters.Add(PostgresArrays.Of("ats", NpgsqlDbType.TimestampTz, wakeUps.Select(wakeUp => wakeUp.RetryAt)));
+        await update.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public async ValueTask DisposeAsync()

@@ -67,8 +67,11 @@ public sealed class ProbeJournal : IStockJournal
     public Task<IReadOnlyList<LedgerEntry>> ReadLedgerAsync(string stream, long? before, int take, CancellationToken cancellationToken = default) =>
         _inner.ReadLedgerAsync(stream, before, take, cancellationToken);
 
-    public Task<IReadOnlyList<string>> DueAsync(DateTimeOffset by, int take, CancellationToken cancellationToken = default) =>
-        _inner.DueAsync(by, take, cancellationToken);
+    public Task<IReadOnlyList<DueWakeUp>> DueAsync(DateTimeOffset by, int take, WakeUpShare? share = null, CancellationToken cancellationToken = default) =>
+        _inner.DueAsync(by, take, share, cancellationToken);
+
+    public Task PostponeAsync(IReadOnlyList<PostponedWakeUp> wakeUps, CancellationToken cancellationToken = default) =>
+        _inner.PostponeAsync(wakeUps, cancellationToken);
 }
 
 /// <summary>What one watched stream saw, and the switches a test turns.</summary>
