@@ -317,6 +317,52 @@ public sealed class PostgresStockJournalTests : IAsyncLifetime
         Assert.Empty(await journal.ReadLedgerAsync(Stream, before: null, take: 10));
     }
 
+    [Fact]
+    public async Task DueAsync_OfTwoShares_ReturnsEveryDueStreamOfItsServiceOnceBetweenThem()
+    {
+        await using var journal = Journal("svc-shares");
+        await using var otherService = Journal("svc-shares-b");
+        var due = Enumerable.Range(0, 40).Select(i => $"t-share/SKU-{i}@main").ToList();
+        foreach (var stream in due)
+        {
+            await journal.AppendAsync(WakeUpBatch(stream, 1, Start.AddMinutes(-1)));
+        }
+
+        await journal.AppendAsync(WakeUpBatch("t-share/LATER@main", 1, Start.AddMinutes(1)));
+        await otherService.AppendAsync(WakeUpBatch("t-share/SKU-0@main", 1, Start.AddMinutes(-1)));
+
+        var first = (await journal.DueAsync(Start, 100, new WakeUpShare(0, 2))).Select(wakeUp => wakeUp.Stream).ToList();
+        var second = (await journal.DueAsync(Start, 100, new WakeUpShare(1, 2))).Select(wakeUp => wakeUp.Stream).ToList();
+
+        Assert.NotEmpty(first);
+        Assert.NotEmpty(second);
+        Assert.Empty(first.Intersect(second));
+        Assert.Equal(due.Order(StringComparer.Ordinal), first.Concat(second).Order(StringComparer.Ordinal));
+        Assert.Equal(due.Order(StringComparer.Ordinal), (await journal.DueAsync(Start, 100)).Select(wakeUp => wakeUp.Stream).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task PostponeAsync_MovesTheRowOnlyAtTheVersionRead_AndANewerWakeUpCountsAfresh()
+    {
+        await using var journal = Journal("svc-postpone");
+        await journal.AppendAsync(WakeUpBatch(Stream, 1, Start.AddMinutes(-1)));
+        var read = Assert.Single(await journal.DueAsync(Start, 10));
+        Assert.Equal(new DueWakeUp(Stream, 1, 0), read);
+
+        await journal.PostponeAsync([new PostponedWakeUp(Stream, 1, 1, Start.AddSeconds(10))]);
+        Assert.Empty(await journal.DueAsync(Start, 10));
+        Assert.Equal(new DueWakeUp(Stream, 1, 1), Assert.Single(await journal.DueAsync(Start.AddSeconds(10), 10)));
+
+        // A batch wrote a newer wake-up time meanwhile: a postponement read before it changes nothing, and the new
+        // wake-up time starts with no failures.
+        await journal.AppendAsync(WakeUpBatch(Stream, 2, Start.AddSeconds(-5)));
+        await journal.PostponeAsync([new PostponedWakeUp(Stream, 1, 2, Start.AddMinutes(5))]);
+        Assert.Equal(new DueWakeUp(Stream, 2, 0), Assert.Single(await journal.DueAsync(Start, 10)));
+    }
+
+    private static StockJournalBatch WakeUpBatch(string stream, long version, DateTimeOffset? at) =>
+        new(stream, version, [], [], null, new StockWakeUp(at));
+
     private static StockChange Set(int onHand) => new(StockChangeKind.Set, Start, "user:journal-tests", OnHand: onHand, Reason: "recount");
 
     private PostgresStockJournal Journal(string serviceId) => new(Database.DataSource, serviceId, NullLogger<PostgresStockJournal>.Instance);
