@@ -31,6 +31,7 @@ public static class SiloBuilderExtensions
     {
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.TryAddSingleton<ReservationCoalescer>();
+        silo.Services.TryAddSingleton(new StockEntryLimits());
         silo.Services.AddOptions<ReservationOptions>().BindConfiguration(ReservationOptions.SectionName);
         silo.Services.AddWebhookDelivery();
         // Holds of entries that no silo has active still expire: every silo wakes what the journal says is due.

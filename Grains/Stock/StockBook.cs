@@ -14,6 +14,9 @@ internal sealed class StockBook
     private readonly Dictionary<string, SettledReservation> _settled = [];
     private readonly PriorityQueue<string, DateTimeOffset> _deadlines = new();
     private readonly Queue<(string Id, DateTimeOffset SettledAt)> _settledOrder = new();
+    private readonly int _settledLimit;
+    // The latest settlement time given so far: each one gets a later time than every earlier one (see RememberSettled).
+    private DateTimeOffset _newestSettledAt = DateTimeOffset.MinValue;
     private readonly Dictionary<string, KeyedAdjustment> _keyed = new(StringComparer.Ordinal);
     private readonly Queue<KeyedAdjustment> _keyedOrder = new();
     private readonly List<OutstandingAlert> _outstandingAlerts = [];
@@ -27,11 +30,31 @@ internal sealed class StockBook
     public const int MaxKeyedAdjustments = 1_000;
 
     /// <summary>
+    /// Most settled reservations an entry remembers; a newer settlement makes it forget the oldest. Applied in
+    /// <see cref="Apply"/>, so a replay forgets exactly what the entry that wrote forgot, and a snapshot (which carries
+    /// them all, ~130 bytes each as JSON: ~6.5 MB at most) never holds more, however busy the SKU is; unbounded, a SKU
+    /// churned by abandoned carts (3 holds a second) piled up 2 million in the 7 days of
+    /// <see cref="StockGrain.SettledRetention"/>, a snapshot past PostgreSQL's jsonb limit. The outcome is asked again
+    /// only within minutes of settling: a payment retried, or the order closing unpaid, within its payment window and
+    /// grace (15.5 minutes by default) and the minute of its reminder; a cart's release or re-reservation within its
+    /// 15-minute hold. Forgetting one of those this early takes 50,000 newer settlements of one SKU in one zone within
+    /// about 20 minutes, over 40 a second sustained, 14 times the busy SKU above (which it covers for 4.6 hours).
+    /// </summary>
+    public const int MaxSettledReservations = 50_000;
+
+    /// <summary>
     /// Most alerts an entry keeps waiting for the store's acknowledgement; a newer one makes it forget the oldest. Each
     /// needs an admin's restock after the one before, so this many only pile up while the store has been unable to
     /// store alerts for a long time, and the newest tell it what it needs to know.
     /// </summary>
     public const int MaxOutstandingAlerts = 20;
+
+    /// <param name="settledLimit">Most settled reservations remembered (<see cref="MaxSettledReservations"/>; smaller in tests).</param>
+    public StockBook(int settledLimit = MaxSettledReservations)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(settledLimit, 1);
+        _settledLimit = settledLimit;
+    }
 
     public int OnHand { get; private set; }
 
@@ -70,6 +93,12 @@ internal sealed class StockBook
 
     /// <summary>Reservations whose outcome is remembered (for idempotent retries): part of every snapshot.</summary>
     public int SettledCount => _settled.Count;
+
+    /// <summary>
+    /// When the newest outcome forgotten for <see cref="MaxSettledReservations"/> newer ones had settled; null when none
+    /// was. Memory only, for logs: a call about a reservation the entry does not know may be about one of those.
+    /// </summary>
+    public DateTimeOffset? SettledForgottenThrough { get; private set; }
 
     /// <summary>Idempotency keys remembered (for retry-safe adjustments): part of every snapshot.</summary>
     public int KeyedCount => _keyed.Count;
@@ -191,8 +220,7 @@ internal sealed class StockBook
                     OnHand -= held.Quantity;
                 }
 
-                _settled[change.ReservationId!] = new SettledReservation(change.Outcome, held.Quantity, change.At);
-                _settledOrder.Enqueue((change.ReservationId!, change.At));
+                RememberSettled(change.ReservationId!, change.Outcome, held.Quantity, change.At);
                 return change.Outcome switch
                 {
                     ReservationStatus.Confirmed => Ledger(change, LedgerKinds.Sale, -held.Quantity),
@@ -205,15 +233,20 @@ internal sealed class StockBook
                 return null;
 
             case StockChangeKind.Return:
-                if (!_settled.TryGetValue(change.ReservationId!, out var sold) || sold.Status != ReservationStatus.Confirmed)
+                // The change names the units sold, so a replay puts back what the entry that wrote did even if it no
+                // longer remembers the sale (a build with a smaller limit). Returns journaled before they did are
+                // replayed from memory, as they were decided.
+                var sold = change.Quantity > 0
+                    ? change.Quantity
+                    : _settled.TryGetValue(change.ReservationId!, out var confirmed) && confirmed.Status == ReservationStatus.Confirmed ? confirmed.Quantity : 0;
+                if (sold == 0)
                 {
                     return null;
                 }
 
-                var putBack = ReturnableUnits(sold.Quantity);
+                var putBack = ReturnableUnits(sold);
                 OnHand += putBack;
-                _settled[change.ReservationId!] = new SettledReservation(ReservationStatus.Returned, sold.Quantity, change.At);
-                _settledOrder.Enqueue((change.ReservationId!, change.At));
+                RememberSettled(change.ReservationId!, ReservationStatus.Returned, sold, change.At);
                 return Ledger(change, LedgerKinds.Return, putBack);
 
             default:
@@ -279,7 +312,7 @@ internal sealed class StockBook
             IsStocked,
             LedgerSequence,
             new Dictionary<string, HeldReservation>(_held),
-            new Dictionary<string, SettledReservation>(_settled),
+            SettledOldestFirst(),
             ReorderPoint,
             // Left out when empty, so the snapshot of an entry that never saw a key is what it was before keys existed.
             _keyedOrder.Count > 0 ? [.. _keyedOrder] : null,
@@ -289,9 +322,10 @@ internal sealed class StockBook
             // Left out when none, so the snapshot of an entry whose alerts were all stored is what it was before.
             _outstandingAlerts.Count > 0 ? [.. _outstandingAlerts] : null);
 
-    public static StockBook From(StockSnapshot? snapshot)
+    /// <param name="settledLimit">Most settled reservations remembered: a snapshot written with more (an older build's) keeps its newest.</param>
+    public static StockBook From(StockSnapshot? snapshot, int settledLimit = MaxSettledReservations)
     {
-        var book = new StockBook();
+        var book = new StockBook(settledLimit);
         if (snapshot is null)
         {
             return book;
@@ -309,11 +343,16 @@ internal sealed class StockBook
             book.Reserved += held.Quantity;
         }
 
+        // Written oldest first, each at a later time than the one before (see RememberSettled); older snapshots are in
+        // no order and may share times, hence the (stable) sort.
         foreach (var (id, settled) in snapshot.Settled.OrderBy(entry => entry.Value.SettledAt))
         {
             book._settled[id] = settled;
             book._settledOrder.Enqueue((id, settled.SettledAt));
+            book._newestSettledAt = settled.SettledAt;
         }
+
+        book.ForgetSettledBeyondLimit();
 
         foreach (var keyed in snapshot.KeyedAdjustments ?? [])
         {
@@ -326,6 +365,50 @@ internal sealed class StockBook
         book._outstandingAlerts.AddRange(snapshot.OutstandingAlerts ?? []);
 
         return book;
+    }
+
+    /// <summary>
+    /// Remembers how a reservation ended as the newest outcome, forgetting the oldest beyond the limit. Its time is the
+    /// change's, or a tick after the newest outcome's when that is not earlier (several expiries of one moment, a clock
+    /// set back): so the order outcomes are forgotten in is their order in time, which a snapshot keeps and a reload
+    /// rebuilds by sorting, and the entry that wrote and its replay forget the very same ones.
+    /// </summary>
+    private void RememberSettled(string id, ReservationStatus outcome, int quantity, DateTimeOffset at)
+    {
+        var settledAt = at > _newestSettledAt ? at : _newestSettledAt.AddTicks(1);
+        _newestSettledAt = settledAt;
+        _settled[id] = new SettledReservation(outcome, quantity, settledAt);
+        _settledOrder.Enqueue((id, settledAt));
+        ForgetSettledBeyondLimit();
+    }
+
+    private void ForgetSettledBeyondLimit()
+    {
+        while (_settled.Count > _settledLimit)
+        {
+            var (id, settledAt) = _settledOrder.Dequeue();
+            // A returned sale left its earlier place in the queue behind: only the place of the current outcome counts.
+            if (_settled.TryGetValue(id, out var settled) && settled.SettledAt == settledAt)
+            {
+                _settled.Remove(id);
+                SettledForgottenThrough = settledAt;
+            }
+        }
+    }
+
+    /// <summary>The outcomes remembered, oldest first, as a fresh dictionary (which enumerates in the order it was filled).</summary>
+    private Dictionary<string, SettledReservation> SettledOldestFirst()
+    {
+        var settled = new Dictionary<string, SettledReservation>(_settled.Count, StringComparer.Ordinal);
+        foreach (var (id, settledAt) in _settledOrder)
+        {
+            if (_settled.TryGetValue(id, out var current) && current.SettledAt == settledAt)
+            {
+                settled[id] = current;
+            }
+        }
+
+        return settled;
     }
 
     /// <summary>Leaves the alert <paramref name="raising"/> raises outstanding (the numbers are those after it).</summary>

@@ -19,11 +19,13 @@ namespace MultiStore.Grains.Stock;
 public sealed class StockGrain(
     IStockJournal journal,
     TimeProvider time,
+    StockEntryLimits limits,
     ILogger<StockGrain> logger) : Grain, IStockGrain, IRemindable
 {
     /// <summary>
-    /// How long a settled reservation's outcome is remembered: a retry of the same id within this window
-    /// answers its final status and never reserves again. Far longer than any hold may last.
+    /// How long a settled reservation's outcome is remembered: a retry of the same id within this window (and within
+    /// <see cref="StockBook.MaxSettledReservations"/> newer settlements of the entry) answers its final status and never
+    /// reserves again. Far longer than any hold may last.
     /// </summary>
     public static readonly TimeSpan SettledRetention = TimeSpan.FromDays(7);
 
@@ -84,7 +86,7 @@ public sealed class StockGrain(
         _stream = this.GetPrimaryKeyString();
         (_sku, _zone) = StockEntryId.Parse(TenantKey.Parse(_stream).EntityId);
         var history = await journal.LoadAsync(_stream, cancellationToken);
-        _book = StockBook.From(history.Snapshot);
+        _book = StockBook.From(history.Snapshot, limits.SettledReservations);
         foreach (var change in history.ChangesAfterSnapshot)
         {
             _book.Apply(change);
@@ -294,14 +296,24 @@ public sealed class StockGrain(
         if (_book.TryGetSettled(reservationId, out var settled) && settled.Status == ReservationStatus.Confirmed)
         {
             // Never refused, and never past the most on-hand an entry may hold (see StockBook.ReturnableUnits): the units
-            // that would pass it are written off, and the ledger line says so.
+            // that would pass it are written off, and the ledger line says so. The change names the units sold, so its
+            // replay never depends on the sale still being remembered.
             var writtenOff = settled.Quantity - _book.ReturnableUnits(settled.Quantity);
             var reason = writtenOff == 0 ? "payment reversed" : $"payment reversed; {writtenOff} units above the maximum on-hand of {IdRules.MaxOnHand} written off";
-            Record(new StockChange(StockChangeKind.Return, Now, TenantContext.Actor, reservationId, Reason: reason));
+            Record(new StockChange(StockChangeKind.Return, Now, TenantContext.Actor, reservationId, settled.Quantity, Reason: reason));
             if (writtenOff > 0)
             {
                 logger.LogWarning("Stock {Stream} return of {Reservation} wrote off {Units} units above the maximum on-hand", _stream, reservationId, writtenOff);
             }
+        }
+        else if (!_book.TryGetSettled(reservationId, out _))
+        {
+            // Only a sale the entry remembers is taken back: units put back for a sale it cannot see could be put back
+            // twice (the sale returned already, then forgotten) or never have left (it never sold). The order asking
+            // saw the sale a moment ago, so this is rare enough to need a person: a count puts right units left out.
+            logger.LogWarning(
+                "Stock {Stream} was asked to return {Reservation}, which it does not remember (outcomes forgotten for newer ones through {ForgottenThrough}): nothing put back; count the stock if it was sold",
+                _stream, reservationId, _book.SettledForgottenThrough);
         }
 
         return await AnswerDurablyAsync(NotHeld(reservationId));
@@ -417,6 +429,14 @@ public sealed class StockGrain(
         if (_book.TryGetHeld(reservationId, out _))
         {
             Record(new StockChange(StockChangeKind.Settle, Now, TenantContext.Actor, reservationId, Outcome: outcome));
+        }
+        else if (outcome == ReservationStatus.Confirmed && !_book.TryGetSettled(reservationId, out _))
+        {
+            // Answered "unknown", so nothing is sold twice: the order paying for it closes unpaid. It held the units a
+            // moment ago, so the hold ended and its outcome was forgotten, which the limits make rare.
+            logger.LogWarning(
+                "Stock {Stream} was asked to confirm {Reservation}, which it neither holds nor remembers (outcomes forgotten for newer ones through {ForgottenThrough}): nothing sold",
+                _stream, reservationId, _book.SettledForgottenThrough);
         }
 
         return await AnswerDurablyAsync(NotHeld(reservationId));
