@@ -7,7 +7,27 @@ public static class Actors
 {
     public const string Anonymous = "anonymous";
 
-    /// <summary><c>user:&lt;sub&gt;</c> for a token holder, <see cref="Anonymous"/> for shoppers.</summary>
+    /// <summary>Most characters of a token's subject an actor name keeps.</summary>
+    public const int MaxSubjectLength = 200;
+
+    /// <summary>
+    /// <c>user:&lt;sub&gt;</c> for a token holder, <see cref="Anonymous"/> for shoppers. The subject is the identity
+    /// provider's text, written into every ledger line and audit record the holder causes: control characters become
+    /// <c>?</c> (a NUL would make PostgreSQL refuse the stock journal's whole transaction) and it is cut at
+    /// <see cref="MaxSubjectLength"/> characters.
+    /// </summary>
     public static string ActorName(this ClaimsPrincipal user) =>
-        user.FindFirst(AuthClaims.Subject)?.Value is { Length: > 0 } subject ? $"user:{subject}" : Anonymous;
+        user.FindFirst(AuthClaims.Subject)?.Value is { Length: > 0 } subject ? $"user:{Printable(subject)}" : Anonymous;
+
+    private static string Printable(string subject)
+    {
+        var kept = subject.Length > MaxSubjectLength ? subject[..MaxSubjectLength] : subject;
+        return kept.Any(char.IsControl) ? string.Create(kept.Length, kept, static (span, text) =>
+        {
+            for (var index = 0; index < text.Length; index++)
+            {
+                span[index] = char.IsControl(text[index]) ? '?' : text[index];
+            }
+        }) : kept;
+    }
 }

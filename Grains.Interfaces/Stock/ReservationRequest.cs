@@ -39,6 +39,13 @@ public sealed record ReservationRequest(
         {
             throw new StoreRuleException(RuleCodes.InvalidId, $"A reservation id has 1 to {MaxIdLength} characters.");
         }
+
+        // The id is written into the journal's text, which PostgreSQL refuses with a NUL in it: one such id would fail
+        // the batches of every entry committed in the same transaction, on every retry.
+        if (reservationId.AsSpan().ContainsAnyInRange('\0', '\u001f') || reservationId.AsSpan().ContainsAnyInRange('\u007f', '\u009f'))
+        {
+            throw new StoreRuleException(RuleCodes.InvalidId, "A reservation id has no control characters.");
+        }
     }
 
     public static void EnsureTtl(TimeSpan ttl)

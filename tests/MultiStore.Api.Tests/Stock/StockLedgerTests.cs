@@ -116,6 +116,24 @@ public sealed class StockLedgerTests(ApiFactory api)
         Assert.DoesNotContain(entries, entry => entry.Value<string>("actor")!.Contains(subject, StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Ledger_OfAnAdjustmentByATokenWhoseSubjectHasControlCharacters_NamesItPrintably()
+    {
+        var store = await StoreDriver.OnboardAsync(api, "ledger");
+        var sku = store.NewSku("ACTOR");
+        await store.SetStockAsync(sku, 5);
+        // An identity provider's subject is its own text: a NUL in it would make PostgreSQL refuse the journal's write.
+        var subject = "a\u0000b\u001bc" + new string('x', 300);
+        using var staff = store.ClientWith(api.StoreToken(store.TenantId, StoreRoles.Owner, subject));
+
+        await staff.PostJsonAsync($"/admin/stock/{sku}/main/adjustments", new { delta = 1, reason = "delivery" }).ExpectAsync(HttpStatusCode.OK);
+
+        var entries = await ReadWholeLedgerAsync(store, sku, pageSize: 50);
+        var actor = entries[0].Value<string>("actor")!;
+        Assert.StartsWith("user:a?b?cxxx", actor, StringComparison.Ordinal);
+        Assert.DoesNotContain(actor, char.IsControl);
+    }
+
     private static async Task<List<JsonNode>> ReadWholeLedgerAsync(StoreDriver store, string sku, int pageSize)
     {
         var entries = new List<JsonNode>();

@@ -81,6 +81,21 @@ public sealed class StockGrainTests(ClusterFixture cluster)
         Assert.Equal(95, (await stock.GetAsync()).OnHand);
     }
 
+    [Theory]
+    [InlineData("r-\u0000")]
+    [InlineData("r-\u001b[31m")]
+    [InlineData("r-\u007f")]
+    [InlineData("r-\u0085")]
+    public async Task ReserveAsync_IdWithAControlCharacter_IsRefusedAndHoldsNothing(string reservationId)
+    {
+        var stock = await cluster.StockAsync(_tenant, Sku, 10);
+        using var _ = ClusterFixture.ActAs(_tenant);
+
+        await StoreAssert.RefusedAsync(RuleCodes.InvalidId, () => stock.ReserveAsync(reservationId, 1, Ttl));
+
+        Assert.Equal(0, (await stock.GetAsync()).Reserved);
+    }
+
     [Fact]
     public async Task AdjustAsync_SafetyStock_IsKeptOutOfAvailable()
     {
