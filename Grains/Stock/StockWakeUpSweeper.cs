@@ -71,16 +71,19 @@ public sealed partial class StockWakeUpSweeper(
     public async Task<int> SweepIntervalAsync(WakeUpShare share, CancellationToken cancellationToken)
     {
         var started = time.GetTimestamp();
+        // An entry woken in this interval is not woken again in it: one whose wake succeeded but left its row due (a
+        // silo's clock a little ahead of the entry's) would otherwise come back at the head of every read.
+        var woken = new HashSet<string>(StringComparer.Ordinal);
         var tried = 0;
         for (var sweep = 0; sweep < MostSweepsPerInterval; sweep++)
         {
-            var due = await SweepAsync(time.GetUtcNow(), share, cancellationToken);
-            tried += due;
-            if (due < MostPerSweep)
+            var (due, fresh) = await SweepAsync(time.GetUtcNow(), share, woken, cancellationToken);
+            tried += fresh;
+            if (due < MostPerSweep || fresh == 0)
             {
                 if (share != WakeUpShare.All)
                 {
-                    tried += await SweepAsync(time.GetUtcNow() - OrphanGrace, WakeUpShare.All, cancellationToken);
+                    tried += (await SweepAsync(time.GetUtcNow() - OrphanGrace, WakeUpShare.All, woken, cancellationToken)).Fresh;
                 }
 
                 break;
@@ -102,13 +105,18 @@ public sealed partial class StockWakeUpSweeper(
         return delay < MostRetryDelay ? delay : MostRetryDelay;
     }
 
-    /// <summary>Wakes the entries of <paramref name="share"/> due by <paramref name="by"/> (earliest first, at most <see cref="MostPerSweep"/>); answers how many were due.</summary>
-    private async Task<int> SweepAsync(DateTimeOffset by, WakeUpShare share, CancellationToken cancellationToken)
+    /// <summary>
+    /// Wakes the entries of <paramref name="share"/> due by <paramref name="by"/> (earliest first, at most
+    /// <see cref="MostPerSweep"/>) that are not in <paramref name="woken"/> yet, and adds them; answers how many were due
+    /// and how many of them it tried to wake.
+    /// </summary>
+    private async Task<(int Due, int Fresh)> SweepAsync(DateTimeOffset by, WakeUpShare share, HashSet<string> woken, CancellationToken cancellationToken)
     {
         var due = await journal.DueAsync(by, MostPerSweep, share, cancellationToken);
+        var fresh = due.Where(wakeUp => woken.Add(wakeUp.Stream)).ToList();
         var failed = new ConcurrentBag<DueWakeUp>();
         await Parallel.ForEachAsync(
-            due,
+            fresh,
             new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
             async (wakeUp, _) =>
             {
@@ -135,7 +143,7 @@ public sealed partial class StockWakeUpSweeper(
                 cancellationToken);
         }
 
-        return due.Count;
+        return (due.Count, fresh.Count);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -70,6 +70,34 @@ public sealed class StockWakeUpSweeperTests(ClusterFixture cluster)
     }
 
     [Fact]
+    public async Task SweepIntervalAsync_EntriesWhoseWakeLeavesThemDue_AreWokenOnceAnInterval()
+    {
+        // Active entries that know their own wake-up time, whose rows say due all the same (here written behind their
+        // back; in production a sweeper's clock a little ahead of the entry's): a wake succeeds and writes nothing.
+        var streams = await DueStreamsAsync(PerSweep, cluster.Now.AddMinutes(-1));
+        await Sweeper().SweepIntervalAsync(WakeUpShare.All, CancellationToken.None);
+        foreach (var stream in streams)
+        {
+            await WriteWakeUpAsync(stream, 3, cluster.Now.AddMinutes(-1));
+        }
+
+        try
+        {
+            var tried = await Sweeper().SweepIntervalAsync(WakeUpShare.All, CancellationToken.None);
+
+            Assert.Equal(PerSweep, tried);
+            Assert.Equal(streams.Order(), (await StillDueAsync(streams)).Order());
+        }
+        finally
+        {
+            foreach (var stream in streams)
+            {
+                await WriteWakeUpAsync(stream, 4, null);
+            }
+        }
+    }
+
+    [Fact]
     public void RetryDelay_GrowsFromOneIntervalAndStopsAtTheMost()
     {
         var sweeper = Sweeper();
