@@ -43,4 +43,17 @@ public static class PostgresDataSource
         }
         return builder.Build();
     }
+
+    /// <summary>
+    /// After PostgreSQL refused a statement, has the pool open fresh connections. An auto-prepared statement can be left
+    /// corrupt on the connection that ran it (npgsql/npgsql#6391, open in Npgsql 10.0.3): run there again, it failed with
+    /// "Received unexpected backend message DataRow", so one refused journal transaction made every later one fail.
+    /// </summary>
+    public static void ReplaceConnectionsAfter(this NpgsqlDataSource dataSource, Exception failure)
+    {
+        if (failure is PostgresException)
+        {
+            dataSource.Clear();
+        }
+    }
 }

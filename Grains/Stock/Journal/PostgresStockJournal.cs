@@ -239,6 +239,7 @@ public sealed class PostgresStockJournal : IStockJournal, IAsyncDisposable
             // Nothing of this transaction is durable: the batcher fails every caller in it, none is acknowledged.
             MultiStoreMetrics.Stock.RecordJournalWrite([.. batches.Select(batch => batch.Changes.Count)], started, succeeded: false);
             _logger.LogWarning(exception, "Stock journal transaction of {Count} batches failed", batches.Count);
+            _dataSource.ReplaceConnectionsAfter(exception);
             throw;
         }
 

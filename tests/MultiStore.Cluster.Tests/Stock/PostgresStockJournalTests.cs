@@ -55,6 +55,23 @@ public sealed class PostgresStockJournalTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AppendAsync_AfterTransactionsPostgreSqlRefused_WritesTheNextOne()
+    {
+        await using var journal = Journal("svc-refused");
+        // PostgreSQL refuses text with a NUL in it; callers cannot send one any more (ReservationRequest.EnsureId,
+        // Actors.ActorName), but any refused statement must leave the writer able to go on.
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            await Assert.ThrowsAnyAsync<Exception>(() => journal.AppendAsync(Batch("t-refused/SKU-1@main", 1, [Line(1, delta: 1, reason: "bad\u0000reason")])));
+        }
+
+        var line = Line(1, delta: 5);
+        await journal.AppendAsync(Batch("t-refused/SKU-2@main", 1, [line]));
+
+        Assert.Equal([line], await journal.ReadLedgerAsync("t-refused/SKU-2@main", before: null, take: 100));
+    }
+
+    [Fact]
     public async Task ReadLedgerAsync_ReadsOnlyTheGivenStreamOfItsOwnService()
     {
         await using var journal = Journal("svc-a");
