@@ -12,7 +12,8 @@ namespace MultiStore.Api.Demo;
 /// Seeds <see cref="DemoStores"/> after the silo has started, through the same grains and doors the endpoints use
 /// (the directory as platform, stock through <see cref="TenantGrains"/>). Idempotent: an existing store is not
 /// recreated and stock that is already stocked is not reset. A store that holds a demo id under other domains is
-/// somebody's own store (a cluster seeded on request): it is left alone.
+/// somebody's own store (a cluster seeded on request): it is left alone. A seeded store is marked filled, as onboarding
+/// marks the stores it fills.
 /// </summary>
 public sealed partial class DemoSeeder(
     IServiceScopeFactory scopes,
@@ -60,6 +61,9 @@ public sealed partial class DemoSeeder(
                 }
             }
 
+            // The seed is the store's filling: an onboarding sent later with the same body must not fill it again
+            // (a template's currency or zones over the demo's).
+            await platform.MarkFilledAsync(TenantId.Parse(store.Spec.Id), Actor);
             await SeedStockAsync(store);
             LogSeeded(logger, store.Spec.Id, string.Join(", ", store.Spec.Domains));
         }

@@ -74,6 +74,18 @@ public sealed class PlatformGrains(IGrainFactory grains, HostTenantResolver reso
         }
     }
 
+    /// <summary>
+    /// Records that <paramref name="tenant"/> is filled without onboarding having filled it (the demo seed fills its
+    /// stores itself): an onboarding sent for it later answers the store and fills nothing.
+    /// </summary>
+    public async Task MarkFilledAsync(TenantId tenant, string actor)
+    {
+        using (TenantContext.ForPlatform(actor))
+        {
+            await grains.GetGrainByKey<ITenantGrain>(TenantKey.For(tenant, ITenantGrain.EntityId)).MarkFilledAsync();
+        }
+    }
+
     /// <summary>Every store, ordered by id, with its live default zone and theme (read a bounded number of stores at a time).</summary>
     public async Task<IReadOnlyList<TenantProfile>> ListAsync(string actor)
     {

@@ -13,6 +13,13 @@ public sealed class TenantState
 
     /// <summary>When onboarding finished filling the store (template, catalog settings), or null while it has not.</summary>
     [Id(1)] public DateTimeOffset? FilledAt { get; set; }
+
+    /// <summary>
+    /// Whether this record was created by a release that marks a filling's end (<see cref="FilledAt"/>). A record
+    /// without it predates the marker: its store was filled (or left empty) long ago and is its staff's, so it counts
+    /// as filled and an onboarding sent again fills nothing.
+    /// </summary>
+    [Id(2)] public bool TracksFilling { get; set; }
 }
 
 /// <summary>One store's own record; only the platform directory changes it.</summary>
@@ -42,6 +49,7 @@ public sealed class TenantGrain(
 
         tenant.State.Profile = new TenantProfile(
             spec.Id, spec.Name, spec.Domains, spec.ThemeJson, TenantStatus.Active, time.GetUtcNow(), DefaultZone);
+        tenant.State.TracksFilling = true;
         await tenant.WriteStateAsync();
         return tenant.State.Profile;
     }
@@ -60,7 +68,8 @@ public sealed class TenantGrain(
     public Task<TenantProfile?> GetAsync() => Task.FromResult(tenant.State.Profile);
 
     /// <inheritdoc />
-    public Task<bool> IsFilledAsync() => Task.FromResult(tenant.State.FilledAt is not null);
+    public Task<bool> IsFilledAsync() =>
+        Task.FromResult(tenant.State.FilledAt is not null || (tenant.State.Profile is not null && !tenant.State.TracksFilling));
 
     /// <inheritdoc />
     public async Task MarkFilledAsync()

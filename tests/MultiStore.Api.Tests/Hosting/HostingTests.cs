@@ -89,6 +89,27 @@ public sealed class HostingTests(ApiFactory api)
     }
 
     [Fact]
+    public async Task DemoSeed_ThenTheSameStoreOnboarded_FillsNothing()
+    {
+        var id = $"dmo-{Guid.NewGuid():N}"[..14];
+        var seeder = ActivatorUtilities.CreateInstance<Demo.DemoSeeder>(api.Services);
+        seeder.Stores = [new(new TenantSpec(id, "Demo", [$"{id}.localhost"], "{}"), [new("DMO-MUG", "main", 9)])];
+        await seeder.StartAsync(CancellationToken.None);
+        var shopper = api.ClientFor($"{id}.localhost");
+        var before = await shopper.GetAsync("/api/storefront").ExpectAsync(HttpStatusCode.OK);
+
+        // The demo's own body with catalog settings of its own: answered as a retry, it must not fill.
+        using var platform = api.ClientFor("platform.test", api.PlatformToken());
+        await platform.PostJsonAsync("/platform/tenants", new
+        {
+            id, name = "Demo", domains = new[] { $"{id}.localhost" }, theme = new { }, currency = "JPY", skuPrefix = "ZZZ",
+        }).ExpectAsync(HttpStatusCode.Created);
+
+        var after = await shopper.GetAsync("/api/storefront").ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(before.ToJsonString(), after.ToJsonString());
+    }
+
+    [Fact]
     public void OptionsValidators_NameTheBadKey()
     {
         var auth = new AuthOptionsValidator(publicKeyHarmless: false).Validate(null, new AuthOptions { SigningKey = "too-short", Issuer = "", Audience = "a" });
