@@ -7,8 +7,10 @@ using MultiStore.Grains.Interfaces.Warehouse;
 namespace MultiStore.Api.Tenancy;
 
 /// <summary>
-/// A store's default zone and theme as they are now, for every answer built from its <see cref="TenantProfile"/>.
-/// The profile keeps both as they were at onboarding; the warehouse owns the default zone (<c>PUT /admin/zones</c>)
+/// A store's status, default zone and theme as they are now, for every answer built from its <see cref="TenantProfile"/>.
+/// The status is the store's own record's (<see cref="ITenantGrain"/>), which its hosts obey: the directory keeps a
+/// copy, written after the record, that a failed write leaves stale. The profile keeps zone and theme as they were at
+/// onboarding; the warehouse owns the default zone (<c>PUT /admin/zones</c>)
 /// and the storefront the theme (<c>PUT /admin/storefront/theme</c>), and carts and the storefront use theirs.
 /// <para>
 /// Why read them rather than copy each change into the profile: a copy is a second write in another grain, and after a
@@ -30,14 +32,20 @@ public static class LiveStoreSettings
     public static string Theme(TenantProfile profile, string? storefrontTheme) =>
         storefrontTheme ?? (string.IsNullOrWhiteSpace(profile.ThemeJson) ? "{}" : profile.ThemeJson);
 
-    /// <summary><paramref name="profile"/> with its live default zone and theme (two reads, in parallel).</summary>
+    /// <summary><paramref name="profile"/> with its live status, default zone and theme (three reads, in parallel).</summary>
     public static async Task<TenantProfile> ApplyAsync(IGrainFactory grains, TenantProfile profile)
     {
         var tenant = TenantId.Parse(profile.Id);
+        var recordRead = grains.GetGrainByKey<ITenantGrain>(TenantKey.For(tenant, ITenantGrain.EntityId)).GetAsync();
         var zoneRead = grains.GetGrainByKey<IWarehouseGrain>(TenantKey.For(tenant, IWarehouseGrain.EntityId)).GetDefaultZoneAsync();
         var themeRead = grains.GetGrainByKey<IStorefrontGrain>(TenantKey.For(tenant, IStorefrontGrain.EntityId)).GetThemeAsync();
-        await Task.WhenAll((Task)zoneRead, themeRead);
-        return profile with { DefaultZone = await zoneRead, ThemeJson = Theme(profile, await themeRead) };
+        await Task.WhenAll(recordRead, zoneRead, themeRead);
+        return profile with
+        {
+            Status = (await recordRead)?.Status ?? profile.Status,
+            DefaultZone = await zoneRead,
+            ThemeJson = Theme(profile, await themeRead),
+        };
     }
 
     /// <summary>

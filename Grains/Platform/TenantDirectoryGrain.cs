@@ -31,10 +31,12 @@ public sealed class TenantDirectoryGrain(
     {
         EnsurePlatform("onboard a store");
         var (tenantId, normalized) = Validate(spec);
-        if (directory.State.Tenants.TryGetValue(tenantId.Value, out var existing))
+        if (directory.State.Tenants.TryGetValue(tenantId.Value, out var listed))
         {
             // The same onboarding asked again is answered with its store, so that the caller can finish filling it;
-            // any other store under this id is a clash.
+            // any other store under this id is a clash. Judged by the store's own record: the copy here is written
+            // after it, and a failed write (a suspension) leaves the copy stale.
+            var existing = await StoreGrain(tenantId).GetAsync() ?? listed;
             return TenantGrain.IsRetryOf(existing, normalized)
                 ? existing
                 : throw new StoreRuleException(RuleCodes.TenantExists, $"Store '{tenantId}' already exists.");

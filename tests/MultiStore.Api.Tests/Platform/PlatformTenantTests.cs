@@ -172,6 +172,32 @@ public sealed class PlatformTenantTests(ApiFactory api)
     }
 
     [Fact]
+    public async Task ListTenants_AfterASuspensionTheDirectoryMissed_ShowsTheRecordsStatus_AndAResumeConverges()
+    {
+        // The record says suspended (its hosts answer 403) while the directory's copy still says active, as when the
+        // directory's write failed after the record's.
+        var store = await StoreDriver.OnboardAsync(api, "miss");
+        var grains = api.Services.GetRequiredService<IGrainFactory>();
+        using (TenantContext.ForPlatform("test-operator"))
+        {
+            await grains.GetGrain<ITenantGrain>(TenantKey.For(TenantId.Parse(store.TenantId), ITenantGrain.EntityId)).SetStatusAsync(TenantStatus.Suspended);
+        }
+
+        Assert.Equal("suspended", await ListedStatusAsync(store.TenantId));
+
+        // The operator's retry repairs the directory's copy; a resume then shows everywhere.
+        await Platform.PostAsync($"/platform/tenants/{store.TenantId}/suspend", null).ExpectAsync(HttpStatusCode.OK);
+        using (TenantContext.ForPlatform("test-operator"))
+        {
+            var listed = await grains.GetGrain<ITenantDirectoryGrain>(ITenantDirectoryGrain.Key).ListAsync();
+            Assert.Equal(TenantStatus.Suspended, listed.Single(profile => profile.Id == store.TenantId).Status);
+        }
+
+        await Platform.PostAsync($"/platform/tenants/{store.TenantId}/resume", null).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("active", await ListedStatusAsync(store.TenantId));
+    }
+
+    [Fact]
     public async Task PlatformRoutes_AnswerOnAnyHost_ButOnlyToOperators()
     {
         await api.ClientFor("fiber-x.localhost", api.PlatformToken()).GetAsync("/platform/tenants").ExpectAsync(HttpStatusCode.OK);
@@ -181,4 +207,10 @@ public sealed class PlatformTenantTests(ApiFactory api)
     }
 
     private static string NewId(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 9)];
+
+    private async Task<string?> ListedStatusAsync(string tenantId)
+    {
+        var stores = await Platform.GetAsync("/platform/tenants").ExpectAsync(HttpStatusCode.OK);
+        return stores.AsArray().Single(tenant => tenant!.Value<string>("id") == tenantId)!.Value<string>("status");
+    }
 }

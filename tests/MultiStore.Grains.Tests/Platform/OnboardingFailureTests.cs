@@ -119,6 +119,23 @@ public sealed class OnboardingFailureTests(FlakyStorageCluster cluster) : IClass
         Assert.Equal(tenant.Value, (await host.ResolveAsync())?.TenantId);
     }
 
+    [Fact]
+    public async Task CreateAsync_RetriedAfterASuspensionTheDirectoryMissed_IsRefused_AndARetriedSuspensionConverges()
+    {
+        using var _ = ClusterFixture.ActAsPlatform();
+        var tenant = ClusterFixture.NewTenant();
+        var spec = new TenantSpec(tenant.Value, "Suspended store", [$"{tenant.Value}.susp.test"], "{}");
+        await Directory.CreateAsync(spec);
+        cluster.Storage.FailNextWrite(Directory.GetGrainId());
+        await Assert.ThrowsAnyAsync<Exception>(() => Directory.SetStatusAsync(tenant.Value, TenantStatus.Suspended));
+
+        // The store's record says suspended, the directory's copy still active: the record decides.
+        await StoreAssert.RefusedAsync(RuleCodes.TenantExists, () => Directory.CreateAsync(spec));
+
+        await Directory.SetStatusAsync(tenant.Value, TenantStatus.Suspended);
+        Assert.Equal(TenantStatus.Suspended, Assert.Single(await Directory.ListAsync(), profile => profile.Id == tenant.Value).Status);
+    }
+
     private ITenantDirectoryGrain Directory => cluster.Client.GetGrain<ITenantDirectoryGrain>(ITenantDirectoryGrain.Key);
 
     private IHostNameGrain HostName(string host) => cluster.Client.GetGrain<IHostNameGrain>(host);
