@@ -59,6 +59,23 @@ public static class StoreOnboarding
         return theme.ToJsonString(ThemeWriting);
     }
 
+    /// <summary>
+    /// Whether <paramref name="theme"/> can be stored as text: a JSON escape may name half of a surrogate pair
+    /// (<c>"\ud800"</c>), which parses but is no Unicode text, so it cannot be written back out.
+    /// </summary>
+    public static bool IsWritable(JsonElement theme)
+    {
+        try
+        {
+            JsonNode.Parse(theme.GetRawText())?.ToJsonString(ThemeWriting);
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Applies catalog settings and the template to the store <paramref name="grains"/> is bound to.</summary>
     public static async Task ApplyAsync(TenantGrains grains, OnboardingOptions options, CancellationToken ct)
     {

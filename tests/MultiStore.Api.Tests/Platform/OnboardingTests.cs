@@ -193,13 +193,30 @@ public sealed class OnboardingTests(ApiFactory api)
     [InlineData("""{"theme":{"a":1,"a":2},"brandColors":{"primary":"#123"}}""")]
     [InlineData("""{"theme":{"colors":{"x":1,"x":1}},"template":"fashion"}""")]
     [InlineData("""{"theme":{"layout":[{"b":1,"b":2}]}}""")]
+    [InlineData("""{"theme":{"a":"\ud800"},"currency":"EUR"}""")]
+    [InlineData("""{"theme":{"\udc00":1},"brandColors":{"primary":"#123"},"skuPrefix":"BAD"}""")]
+    [InlineData("""{"theme":{"layout":["x\ud83d"]},"template":"fashion"}""")]
     public async Task Onboard_BadOnboardingFields_Returns400AndCreatesNothing(string extra)
     {
         var id = $"bad-{Guid.NewGuid():N}"[..14];
-        var body = extra.TrimEnd('}') + $$""","id":"{{id}}","name":"Bad","domains":["{{id}}.test"]}""";
+        var body = extra[..^1] + $$""","id":"{{id}}","name":"Bad","domains":["{{id}}.test"]}""";
 
         await Platform.PostAsync("/platform/tenants", Http.Json(body)).ExpectProblemAsync(HttpStatusCode.BadRequest);
 
         await api.ClientFor($"{id}.test").GetAsync("/api/products").ExpectProblemAsync(HttpStatusCode.NotFound, "store-not-found");
+    }
+
+    [Fact]
+    public async Task Onboard_ThemeWithALoneSurrogate_Returns400NamingTheTheme_AndTheStoresOwnThemeRefusesItToo()
+    {
+        var id = $"bad-{Guid.NewGuid():N}"[..14];
+        var body = $$$"""{"id":"{{{id}}}","name":"Bad","domains":["{{{id}}}.test"],"theme":{"a":"\ud800"}}""";
+
+        var problem = await Platform.PostAsync("/platform/tenants", Http.Json(body)).ExpectProblemAsync(HttpStatusCode.BadRequest, "invalid-request");
+
+        Assert.Contains("theme", problem.ToJsonString(), StringComparison.OrdinalIgnoreCase);
+        await api.ClientFor($"{id}.test").GetAsync("/api/products").ExpectProblemAsync(HttpStatusCode.NotFound, "store-not-found");
+        var store = await StoreDriver.OnboardAsync(api, "srg");
+        await store.Owner.PutAsync("/admin/storefront/theme", Http.Json("""{"theme":{"a":"\ud800"}}""")).ExpectProblemAsync(HttpStatusCode.UnprocessableEntity);
     }
 }

@@ -59,6 +59,8 @@ public sealed partial class RequestValidator : Validator<Request>
             .WithMessage("The theme must be a JSON object.");
         RuleFor(request => request.Theme).Must(theme => theme is null || theme.Value.GetRawText().Length <= MaxThemeLength)
             .WithMessage($"The theme may have at most {MaxThemeLength} characters of JSON.");
+        RuleFor(request => request.Theme).Must(theme => theme is not { ValueKind: JsonValueKind.Object } value || StoreOnboarding.IsWritable(value))
+            .WithMessage("The theme's text must be Unicode: an escape names half of a surrogate pair.");
         RuleFor(request => request.BrandColors).Must(colors => colors is null || (colors.Count <= MaxBrandColors && colors.All(IsBrandColor)))
             .WithMessage($"Give at most {MaxBrandColors} colours, each a role of a-z, 0-9, '-' with a #rgb or #rrggbb value.");
         RuleFor(request => request.Template).Must(template => template is null || StoreTemplates.IsTemplate(template))
