@@ -24,8 +24,9 @@ public enum TenantResolutionStatus
 /// normalizing it with <see cref="HostNames"/>, the same rule the directory applies to the domains it binds, and
 /// takes its status from the store's own record (<see cref="ITenantGrain"/>).
 /// Fails closed: a malformed host, an IP literal, an unknown host, a binding with a bad tenant id or one naming a
-/// store that does not exist all resolve to <see cref="TenantResolution.Unknown"/>. Known hosts (host → store id) and
-/// known stores (store → status) are cached briefly, each keyed by its normalized name only.
+/// store that does not exist or whose record does not name the host all resolve to <see cref="TenantResolution.Unknown"/>.
+/// Known hosts (host → store id) and known stores (store → status and domains) are cached briefly, each keyed by its
+/// normalized name only.
 /// </summary>
 public sealed class HostTenantResolver(IGrainFactory grains, IOptions<TenancyOptions> options) : IDisposable
 {
@@ -55,24 +56,33 @@ public sealed class HostTenantResolver(IGrainFactory grains, IOptions<TenancyOpt
             return TenantResolution.Unknown;
         }
 
-        if (!_cache.TryGetValue(host, out TenantId tenant))
+        if (_cache.TryGetValue(host, out TenantId tenant))
         {
-            var asked = Volatile.Read(ref _invalidations);
-            var binding = await grains.GetGrainByKey<IHostNameGrain>(host).ResolveAsync();
-            if (binding is null || !TenantId.TryParse(binding.TenantId, out tenant))
-            {
-                // Unknown hosts are not cached: arbitrary Host headers must not fill the cache.
-                return TenantResolution.Unknown;
-            }
-
-            _storeHosts.Set(host, true, new MemoryCacheEntryOptions { SlidingExpiration = StoreHostMemory, Size = 1 });
-            await RememberAsync(host, tenant, asked);
+            // A host only names its store; whether the store serves is its own record's to say, the one record a
+            // suspension writes. Copied onto every host binding, it could stay half-applied (a binding whose write
+            // failed kept serving a suspended store).
+            return (await StoreAsync(tenant))?.Resolution ?? TenantResolution.Unknown;
         }
 
-        // A host only names its store; whether the store serves is its own record's to say, the one record a
-        // suspension writes. Copied onto every host binding, it could stay half-applied (a binding whose write failed
-        // kept serving a suspended store).
-        return await ResolveStoreAsync(tenant);
+        var asked = Volatile.Read(ref _invalidations);
+        var binding = await grains.GetGrainByKey<IHostNameGrain>(host).ResolveAsync();
+        if (binding is null || !TenantId.TryParse(binding.TenantId, out tenant))
+        {
+            // Unknown hosts are not cached: arbitrary Host headers must not fill the cache.
+            return TenantResolution.Unknown;
+        }
+
+        // The binding must agree with the store's record: one a failed release left behind would otherwise serve the
+        // store on a domain it never named.
+        var store = await StoreAsync(tenant);
+        if (store is null || !store.Domains.Contains(host, StringComparer.Ordinal))
+        {
+            return TenantResolution.Unknown;
+        }
+
+        _storeHosts.Set(host, true, new MemoryCacheEntryOptions { SlidingExpiration = StoreHostMemory, Size = 1 });
+        await RememberAsync(host, tenant, asked);
+        return store.Resolution;
     }
 
     /// <summary>
@@ -87,10 +97,14 @@ public sealed class HostTenantResolver(IGrainFactory grains, IOptions<TenancyOpt
     /// switch, already checked against the token), from the store's own record: active, suspended, or unknown when no
     /// such store exists. Cached like host names.
     /// </summary>
-    public async Task<TenantResolution> ResolveStoreAsync(TenantId tenant)
+    public async Task<TenantResolution> ResolveStoreAsync(TenantId tenant) =>
+        (await StoreAsync(tenant))?.Resolution ?? TenantResolution.Unknown;
+
+    /// <summary>The store's status and domains from its own record (null when no such store exists), cached like host names.</summary>
+    private async Task<StoreEntry?> StoreAsync(TenantId tenant)
     {
         var key = StoreKey(tenant.Value);
-        if (_cache.TryGetValue(key, out TenantResolution cached))
+        if (_cache.TryGetValue(key, out StoreEntry? cached))
         {
             return cached;
         }
@@ -105,12 +119,14 @@ public sealed class HostTenantResolver(IGrainFactory grains, IOptions<TenancyOpt
 
         if (profile is null)
         {
-            return TenantResolution.Unknown;
+            return null;
         }
 
-        var resolution = new TenantResolution(profile.Status == TenantStatus.Active ? TenantResolutionStatus.Active : TenantResolutionStatus.Suspended, tenant);
-        await RememberAsync(key, resolution, asked);
-        return resolution;
+        var entry = new StoreEntry(
+            new TenantResolution(profile.Status == TenantStatus.Active ? TenantResolutionStatus.Active : TenantResolutionStatus.Suspended, tenant),
+            profile.Domains);
+        await RememberAsync(key, entry, asked);
+        return entry;
     }
 
     /// <summary>
@@ -178,6 +194,9 @@ public sealed class HostTenantResolver(IGrainFactory grains, IOptions<TenancyOpt
             _cache.Remove(key);
         }
     }
+
+    /// <summary>What a store's record says for resolution: its status, and the domains it names.</summary>
+    private sealed record StoreEntry(TenantResolution Resolution, IReadOnlyList<string> Domains);
 
     // Host names never contain ':', so store ids and hosts share the cache without colliding.
     private static string StoreKey(string tenantId) => "store:" + tenantId;

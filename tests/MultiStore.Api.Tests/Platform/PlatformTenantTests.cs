@@ -198,6 +198,18 @@ public sealed class PlatformTenantTests(ApiFactory api)
     }
 
     [Fact]
+    public async Task Host_BoundToAStoreWhoseRecordDoesNotNameIt_IsAnUnknownHost()
+    {
+        // A binding a failed release left behind: the host names the store, the store's record never named the host.
+        var store = await StoreDriver.OnboardAsync(api, "stray");
+        var stray = $"{store.TenantId}.stray.test";
+        await api.Services.GetRequiredService<IGrainFactory>().GetGrain<IHostNameGrain>(stray).BindAsync(new HostBinding(store.TenantId));
+
+        await api.ClientFor(stray).GetAsync("/api/storefront").ExpectProblemAsync(HttpStatusCode.NotFound, "store-not-found");
+        await store.Shopper.GetAsync("/api/storefront").ExpectAsync(HttpStatusCode.OK);
+    }
+
+    [Fact]
     public async Task PlatformRoutes_AnswerOnAnyHost_ButOnlyToOperators()
     {
         await api.ClientFor("fiber-x.localhost", api.PlatformToken()).GetAsync("/platform/tenants").ExpectAsync(HttpStatusCode.OK);
