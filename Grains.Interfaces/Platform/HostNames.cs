@@ -34,6 +34,14 @@ public static partial class HostNames
             candidate = candidate[..colon];
         }
 
+        // ASCII only, checked before lower-casing: the invariant culture folds some other letters to ASCII ones (the
+        // Kelvin sign to 'k'), so "\u212Akumo.test" would become kkumo.test, a domain it is not. An internationalized
+        // name is given in its ASCII form (xn--…).
+        if (!System.Text.Ascii.IsValid(candidate))
+        {
+            return false;
+        }
+
         // One trailing dot is the DNS root ("shop.example."); two are no name at all.
         candidate = (candidate.EndsWith('.') ? candidate[..^1] : candidate).ToLowerInvariant();
         // An all-digit last label means an IP literal: stores are found by name only.

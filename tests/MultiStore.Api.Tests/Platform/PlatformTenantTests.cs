@@ -210,6 +210,17 @@ public sealed class PlatformTenantTests(ApiFactory api)
     }
 
     [Fact]
+    public async Task Create_DomainWithAKelvinSign_Returns400_AndBindsNothing()
+    {
+        // U+212A lower-cases to 'k' under the invariant culture: taken as is, it would claim k{id}.test.
+        var id = NewId("kelv");
+        await Platform.PostJsonAsync("/platform/tenants", new { id, name = "Kelvin", domains = new[] { $"\u212A{id}.test" } })
+            .ExpectProblemAsync(HttpStatusCode.BadRequest, "invalid-request");
+
+        await api.ClientFor($"k{id}.test").GetAsync("/api/storefront").ExpectProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
     public async Task PlatformRoutes_AnswerOnAnyHost_ButOnlyToOperators()
     {
         await api.ClientFor("fiber-x.localhost", api.PlatformToken()).GetAsync("/platform/tenants").ExpectAsync(HttpStatusCode.OK);
