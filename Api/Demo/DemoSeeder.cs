@@ -80,6 +80,13 @@ public sealed partial class DemoSeeder(
 
         using (TenantContext.ForTenant(tenant, Actor))
         {
+            // The warehouse lists every zone the demo stocks, as it must for an admin's count (PUT /admin/stock).
+            var warehouse = await grains.Warehouse().GetAsync();
+            foreach (var zone in store.Stock.Select(item => item.Zone).Distinct(StringComparer.Ordinal).Where(zone => !warehouse.Has(zone)))
+            {
+                await grains.Warehouse().PutZoneAsync(zone, char.ToUpperInvariant(zone[0]) + zone[1..], makeDefault: false);
+            }
+
             // Only entries never stocked are set, decided in each entry: several API instances seeding at once, or a
             // restart after shoppers bought, never give back units sold in between.
             var counts = store.Stock.Select(item => new StockCount(item.Sku, item.Zone, item.OnHand, item.SafetyStock)).ToList();

@@ -43,6 +43,9 @@ public sealed class HostingTests(ApiFactory api)
         await api.ClientFor("suzume.localhost").GetAsync("/api/stock/FBX-TEE-BLK-M").ExpectProblemAsync(HttpStatusCode.NotFound);
         var twoZones = await api.ClientFor("fiber-x.localhost").GetAsync("/api/stock/FBX-TEE-BLK-M").ExpectAsync(HttpStatusCode.OK);
         Assert.Equal(["east", "main"], twoZones["zones"]!.AsArray().Select(zone => zone!.Value<string>("zone")));
+        // Every zone the demo stocks is one the store's warehouse lists.
+        var zones = await api.ClientFor("fiber-x.localhost", api.StoreToken("fiber-x", StoreRoles.Owner)).GetAsync("/admin/zones").ExpectAsync(HttpStatusCode.OK);
+        Assert.Contains("east", zones["zones"]!.AsArray().Select(zone => zone!.Value<string>("zone")));
     }
 
     [Fact]
