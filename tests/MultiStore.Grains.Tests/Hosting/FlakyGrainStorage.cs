@@ -16,7 +16,7 @@ public sealed class FlakyGrainStorage(IGrainStorageSerializer serializer) : IGra
     private readonly ConcurrentDictionary<GrainId, Failure> _failures = new();
     private readonly ConcurrentDictionary<string, bool> _stateFailures = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<GrainId, bool> _lostAnswers = new();
-    private readonly ConcurrentDictionary<GrainId, ConcurrentQueue<HeldWrite>> _holds = new();
+    private readonly ConcurrentDictionary<GrainId, ConcurrentQueue<HeldStep>> _holds = new();
 
     /// <summary>The next write of <paramref name="grain"/>'s state, or the one after <paramref name="succeeding"/> more, fails; later ones succeed.</summary>
     public void FailNextWrite(GrainId grain, int succeeding = 0) => _failures[grain] = new Failure(succeeding, null);
@@ -40,9 +40,9 @@ public sealed class FlakyGrainStorage(IGrainStorageSerializer serializer) : IGra
     /// The next write of <paramref name="grain"/>'s state fails, but only once the test releases it: until then the
     /// grain is busy with the failing call, and calls to it queue up behind it.
     /// </summary>
-    public HeldWrite HoldNextWriteThenFail(GrainId grain)
+    public HeldStep HoldNextWriteThenFail(GrainId grain)
     {
-        var held = new HeldWrite();
+        var held = new HeldStep();
         _failures[grain] = new Failure(0, held);
         return held;
     }
@@ -52,15 +52,15 @@ public sealed class FlakyGrainStorage(IGrainStorageSerializer serializer) : IGra
     /// then read the state and store it, off the grain's scheduler, as the ADO.NET provider serializes only once its
     /// connection is open: what a write stores shows whether the grain changed the state while the write was in flight.
     /// </summary>
-    public IReadOnlyList<HeldWrite> HoldNextWrites(GrainId grain, int count)
+    public IReadOnlyList<HeldStep> HoldNextWrites(GrainId grain, int count)
     {
-        var held = Enumerable.Range(0, count).Select(_ => new HeldWrite()).ToList();
-        _holds[grain] = new ConcurrentQueue<HeldWrite>(held);
+        var held = Enumerable.Range(0, count).Select(_ => new HeldStep()).ToList();
+        _holds[grain] = new ConcurrentQueue<HeldStep>(held);
         return held;
     }
 
     /// <summary>The next write of <paramref name="grain"/>'s state waits for the test's release (see <see cref="HoldNextWrites"/>).</summary>
-    public HeldWrite HoldNextWrite(GrainId grain) => HoldNextWrites(grain, 1)[0];
+    public HeldStep HoldNextWrite(GrainId grain) => HoldNextWrites(grain, 1)[0];
 
     /// <summary>
     /// Another activation of <paramref name="grain"/> (a duplicate, briefly possible around a silo's failure) stores
@@ -160,25 +160,7 @@ public sealed class FlakyGrainStorage(IGrainStorageSerializer serializer) : IGra
     }
 
     /// <summary>Per grain: how many more writes succeed before the ones that fail, whether the first waits to be released, how many fail.</summary>
-    private sealed record Failure(int Succeeding, HeldWrite? Held, int Failing = 1);
-
-    /// <summary>A write that waits for the test's go-ahead.</summary>
-    public sealed class HeldWrite
-    {
-        private readonly TaskCompletionSource _reached = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        /// <summary>Completes once the write has begun (and the grain is inside the call that writes).</summary>
-        public Task Reached => _reached.Task;
-
-        public void Release() => _released.TrySetResult();
-
-        internal Task ReachedAndWaitAsync()
-        {
-            _reached.TrySetResult();
-            return _released.Task;
-        }
-    }
+    private sealed record Failure(int Succeeding, HeldStep? Held, int Failing = 1);
 }
 
 public static class FlakyGrainStorageRegistration

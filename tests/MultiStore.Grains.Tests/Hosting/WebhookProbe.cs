@@ -9,15 +9,15 @@ namespace MultiStore.Grains.Tests.Hosting;
 public sealed class WebhookProbe
 {
     private readonly Lock _lock = new();
-    private HeldDelivery? _next;
+    private HeldStep? _next;
     private int _received;
 
     public int Received => Volatile.Read(ref _received);
 
     /// <summary>The next delivery waits until released, then is answered 200.</summary>
-    public HeldDelivery HoldNext()
+    public HeldStep HoldNext()
     {
-        var held = new HeldDelivery();
+        var held = new HeldStep();
         lock (_lock)
         {
             _next = held;
@@ -32,7 +32,7 @@ public sealed class WebhookProbe
     private async Task<HttpResponseMessage> ReceiveAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _received);
-        HeldDelivery? held;
+        HeldStep? held;
         lock (_lock)
         {
             (held, _next) = (_next, null);
@@ -44,24 +44,6 @@ public sealed class WebhookProbe
         }
 
         return new HttpResponseMessage(HttpStatusCode.OK) { RequestMessage = request };
-    }
-
-    /// <summary>A delivery that waits for the test's go-ahead.</summary>
-    public sealed class HeldDelivery
-    {
-        private readonly TaskCompletionSource _reached = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        /// <summary>Completes once the delivery has been sent and waits for its answer.</summary>
-        public Task Reached => _reached.Task;
-
-        public void Release() => _released.TrySetResult();
-
-        internal Task ReachedAndWaitAsync()
-        {
-            _reached.TrySetResult();
-            return _released.Task;
-        }
     }
 
     private sealed class Handler(WebhookProbe probe) : HttpMessageHandler
