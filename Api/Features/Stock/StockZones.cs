@@ -27,8 +27,14 @@ public static class StockZones
             return true;
         }
 
+        return (await StockedZonesAsync(grains, sku)).Contains(zone);
+    }
+
+    /// <summary>The zones <paramref name="sku"/> is stocked in, whether or not the warehouse lists them.</summary>
+    public static async Task<IReadOnlyList<string>> StockedZonesAsync(TenantGrains grains, string sku)
+    {
         // Levels, not the SKU's zone list: a zone whose first stocking failed is listed but was never stocked.
         var levels = await grains.Sku(sku).GetLevelsAsync();
-        return levels.Any(level => level.IsStocked && level.Zone == zone);
+        return [.. levels.Where(level => level.IsStocked).Select(level => level.Zone)];
     }
 }

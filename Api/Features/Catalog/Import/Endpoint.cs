@@ -225,11 +225,10 @@ public sealed class Endpoint(TenantGrains grains) : EndpointWithoutRequest<Respo
         var stocked = new HashSet<(string Sku, string Zone)>();
         await Parallel.ForEachAsync(skus, new ParallelOptions { MaxDegreeOfParallelism = StockLevels.Parallelism, CancellationToken = ct }, async (sku, _) =>
         {
-            // Levels, not the SKU's zone list: a zone whose first stocking failed is listed but was never stocked.
-            var levels = await grains.Sku(sku).GetLevelsAsync();
+            var zones = await StockZones.StockedZonesAsync(grains, sku);
             lock (stocked)
             {
-                stocked.UnionWith(levels.Where(level => level.IsStocked).Select(level => (sku, level.Zone)));
+                stocked.UnionWith(zones.Select(zone => (sku, zone)));
             }
         });
 
