@@ -10,12 +10,14 @@ namespace MultiStore.Grains.Tenancy;
 /// (1) the caller acts for the store named in the grain's key, and (2) a call from outside the cluster holds one of
 /// the permissions the method declares (<see cref="RequiresPermissionAttribute"/>), even when the store matches.
 /// The one cross-store exception is a <see cref="PlatformAccessAttribute"/> method called by a platform operator,
-/// which is logged. Grains marked <see cref="IClusterInternalGrain"/> answer other grains only. System calls (reminders,
+/// which is logged. Grains marked <see cref="IClusterInternalGrain"/>, and methods marked
+/// <see cref="ClusterInternalAttribute"/>, answer other grains only. System calls (reminders,
 /// deactivation) use other interfaces and pass untouched.
 /// </summary>
 internal sealed class TenantIsolationCallFilter(ILogger<TenantIsolationCallFilter> logger) : IIncomingGrainCallFilter
 {
     private static readonly ConcurrentDictionary<MethodInfo, MethodAccess> Rules = new();
+    private static readonly ConcurrentDictionary<MethodInfo, bool> GrainCallersOnly = new();
 
     public Task Invoke(IIncomingGrainCallContext context)
     {
@@ -26,10 +28,10 @@ internal sealed class TenantIsolationCallFilter(ILogger<TenantIsolationCallFilte
             {
                 Authorize(context, method);
             }
-            else if (typeof(IClusterInternalGrain).IsAssignableFrom(contract) && !IsFromGrain(context))
+            else if (IsClusterInternal(contract, method) && !IsFromGrain(context))
             {
                 logger.LogWarning("Refused call {Interface}.{Method} from outside the cluster (actor {Actor})", contract.Name, method.Name, TenantContext.Actor);
-                throw new TenantIsolationException($"{contract.Name} is reached only through the grain that owns it.");
+                throw new TenantIsolationException($"{contract.Name}.{method.Name} is called only by the cluster's own grains.");
             }
         }
 
@@ -116,6 +118,10 @@ internal sealed class TenantIsolationCallFilter(ILogger<TenantIsolationCallFilte
             method.DeclaringType!.Name, method.Name, owner, TenantContext.Actor, reason);
         throw new StorePermissionException(reason);
     }
+
+    private static bool IsClusterInternal(Type contract, MethodInfo method) =>
+        typeof(IClusterInternalGrain).IsAssignableFrom(contract)
+        || GrainCallersOnly.GetOrAdd(method, static candidate => candidate.IsDefined(typeof(ClusterInternalAttribute), inherit: true));
 
     private static bool IsFromGrain(IIncomingGrainCallContext context) =>
         context.SourceId is { IsDefault: false } source

@@ -2,8 +2,11 @@ using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using MultiStore.Api.Auth;
 using MultiStore.Api.Tenancy;
+using MultiStore.Grains.Hosting;
 using MultiStore.Grains.Interfaces.Platform;
 using MultiStore.Grains.Interfaces.Tenancy;
+using MultiStore.Grains.Platform;
+using Orleans.Storage;
 
 namespace MultiStore.Api.Tests.Platform;
 
@@ -203,7 +206,10 @@ public sealed class PlatformTenantTests(ApiFactory api)
         // A binding a failed release left behind: the host names the store, the store's record never named the host.
         var store = await StoreDriver.OnboardAsync(api, "stray");
         var stray = $"{store.TenantId}.stray.test";
-        await api.Services.GetRequiredService<IGrainFactory>().GetGrain<IHostNameGrain>(stray).BindAsync(new HostBinding(store.TenantId));
+        // Written to storage: no caller outside the cluster may bind a host, only the platform directory.
+        var hostName = api.Services.GetRequiredService<IGrainFactory>().GetGrain<IHostNameGrain>(stray).GetGrainId();
+        var binding = new HostNameState { Binding = new HostBinding(store.TenantId) };
+        await api.Services.GetRequiredKeyedService<IGrainStorage>(StorageNames.Store).WriteStateAsync("host", hostName, new GrainState<HostNameState>(binding));
 
         await api.ClientFor(stray).GetAsync("/api/storefront").ExpectProblemAsync(HttpStatusCode.NotFound, "store-not-found");
         await store.Shopper.GetAsync("/api/storefront").ExpectAsync(HttpStatusCode.OK);

@@ -133,12 +133,41 @@ public sealed class TenantDirectoryGrainTests(ClusterFixture cluster)
     public async Task HostName_ThePreviousReleasesClaim_StillAnswersWhetherTheHostIsTheStores()
     {
         using var _ = ClusterFixture.ActAsPlatform();
-        var host = cluster.HostName($"{_id}.compat.shop.test");
+        var domain = $"{_id}.compat.shop.test";
+        var directory = cluster.Client.GetGrain<IHostNameRelayGrain>(domain);
 
-        Assert.True(await host.ClaimAsync(new HostBinding(_id)));
-        Assert.True(await host.ClaimAsync(new HostBinding(_id)));
-        Assert.False(await host.ClaimAsync(new HostBinding("another-store")));
+        Assert.True(await directory.ClaimAsync(new HostBinding(_id)));
+        Assert.True(await directory.ClaimAsync(new HostBinding(_id)));
+        Assert.False(await directory.ClaimAsync(new HostBinding("another-store")));
+        Assert.Equal(new HostBinding(_id), await cluster.HostName(domain).ResolveAsync());
+    }
+
+    [Fact]
+    public async Task HostName_WritesFromOutsideTheCluster_AreRefused_EvenForAPlatformOperator()
+    {
+        // Any cluster client (an Api, a tool with the cluster's address) could otherwise point a live store's domain
+        // at another store, or free it for anyone to claim: only the directory changes host names.
+        var spec = Spec(_id, $"{_id}.shop.test");
+        await CreateAsync(spec);
+        var host = cluster.HostName(spec.Domains[0]);
+        var stray = cluster.HostName($"{_id}.stray.shop.test");
+
+        using (ClusterFixture.ActAsPlatform())
+        {
+            await Assert.ThrowsAsync<TenantIsolationException>(() => host.ReleaseAsync(_id));
+            await Assert.ThrowsAsync<TenantIsolationException>(() => host.SetStatusAsync(_id, TenantStatus.Suspended));
+            await Assert.ThrowsAsync<TenantIsolationException>(() => stray.BindAsync(new HostBinding(_id)));
+            await Assert.ThrowsAsync<TenantIsolationException>(() => stray.ClaimAsync(new HostBinding(_id)));
+        }
+
+        using (ClusterFixture.ActAs(TenantId.Parse(_id)))
+        {
+            await Assert.ThrowsAsync<TenantIsolationException>(() => host.ReleaseAsync(_id));
+        }
+
         Assert.Equal(new HostBinding(_id), await host.ResolveAsync());
+        Assert.Null(await stray.ResolveAsync());
+        Assert.Equal(HostClaim.Bound, await cluster.Client.GetGrain<IHostNameRelayGrain>($"{_id}.stray.shop.test").BindAsync(new HostBinding(_id)));
     }
 
     [Fact]
