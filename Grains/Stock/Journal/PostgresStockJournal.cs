@@ -240,9 +240,64 @@ public sealed class PostgresStockJournal : IStockJournal, IAsyncDisposable
             MultiStoreMetrics.Stock.RecordJournalWrite([.. batches.Select(batch => batch.Changes.Count)], started, succeeded: false);
             _logger.LogWarning(exception, "Stock journal transaction of {Count} batches failed", batches.Count);
             _dataSource.ReplaceConnectionsAfter(exception);
+            if (batches.Count > 1 && IsRefusedValue(exception))
+            {
+                CommitApart(batches, sent, exception);
+                return;
+            }
+
             throw;
         }
 
+        Answer(sent, written, started, batches);
+    }
+
+    /// <summary>
+    /// A value PostgreSQL refuses (text it cannot store, a field past its limit) fails the whole statement, and so every
+    /// entry that shared the transaction. Those entries did nothing wrong: the halves are committed apart, down to the
+    /// refused batch alone, which alone fails. The statement was refused, so nothing of it is durable and each batch is
+    /// sent again with its own version fence.
+    /// </summary>
+    private void CommitApart(List<StockJournalBatch> batches, List<OpenStockBatch> sent, Exception refusal)
+    {
+        if (batches.Count == 1)
+        {
+            _logger.LogError(refusal, "Stock journal refused the batch of {Stream} at version {Version}", batches[0].Stream, batches[0].Version);
+            sent[0].Fail(refusal);
+            return;
+        }
+
+        var half = batches.Count / 2;
+        foreach (var (part, owners) in new[] { (batches[..half], sent[..half]), (batches[half..], sent[half..]) })
+        {
+            var started = Stopwatch.GetTimestamp();
+            try
+            {
+                Answer(owners, Commit(part), started, part);
+            }
+            catch (Exception exception)
+            {
+                MultiStoreMetrics.Stock.RecordJournalWrite([.. part.Select(batch => batch.Changes.Count)], started, succeeded: false);
+                _dataSource.ReplaceConnectionsAfter(exception);
+                if (IsRefusedValue(exception))
+                {
+                    CommitApart(part, owners, exception);
+                }
+                else
+                {
+                    // PostgreSQL or the connection failed for another reason: these batches fail as the whole group would.
+                    owners.ForEach(owner => owner.Fail(exception));
+                }
+            }
+        }
+    }
+
+    /// <summary>Whether PostgreSQL refused one of the statement's values (classes 22 and 54), rather than failing as a whole.</summary>
+    private static bool IsRefusedValue(Exception exception) =>
+        exception is PostgresException { SqlState: var state } && (state.StartsWith("22", StringComparison.Ordinal) || state.StartsWith("54", StringComparison.Ordinal));
+
+    private static void Answer(List<OpenStockBatch> sent, bool[] written, long started, List<StockJournalBatch> batches)
+    {
         for (var i = 0; i < sent.Count; i++)
         {
             if (written[i])

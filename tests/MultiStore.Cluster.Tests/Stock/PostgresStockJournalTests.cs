@@ -205,6 +205,33 @@ public sealed class PostgresStockJournalTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AppendAsync_OneBatchPostgreSqlRefusesAmongMany_FailsOnlyThatOne()
+    {
+        // Appends queued together share transactions. A value PostgreSQL refuses (a NUL; callers cannot send one, but
+        // any refused value would do the same) fails the whole statement: its neighbours must still be written.
+        await using var journal = Journal("svc-poison");
+        var streams = Enumerable.Range(0, 200).Select(i => $"t-poison/SKU-{i}@main").ToList();
+        var poisoned = streams[137];
+        var appends = streams
+            .Select(stream => (Stream: stream, Write: journal.AppendAsync(Batch(stream, 1, [Line(1, delta: 3, reason: stream == poisoned ? "bad\u0000reason" : "ok")]))))
+            .ToList();
+
+        foreach (var (stream, write) in appends)
+        {
+            if (stream == poisoned)
+            {
+                await Assert.ThrowsAnyAsync<Exception>(() => write);
+                Assert.Empty(await journal.ReadLedgerAsync(stream, before: null, take: 10));
+            }
+            else
+            {
+                await write;
+                Assert.Equal([(1L, 3)], Deltas(await journal.ReadLedgerAsync(stream, before: null, take: 10)));
+            }
+        }
+    }
+
+    [Fact]
     public async Task AppendAsync_ManyEntriesAtOnceSomeFenced_FailsExactlyTheFencedOnes()
     {
         // Appends queued together share transactions; each caller must hear of its own batch, never a neighbour's.
