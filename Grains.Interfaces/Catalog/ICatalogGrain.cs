@@ -90,9 +90,12 @@ public interface ICatalogGrain : ITenantScopedGrain
     [ResponseTimeout(ImportTimeout)]
     Task<CatalogImportResult> ImportAsync(IReadOnlyList<ProductImport> products);
 
-    /// <summary>What <see cref="ImportAsync"/> would answer for <paramref name="products"/>, with the same checks; changes nothing.</summary>
+    /// <summary>
+    /// What <see cref="ImportAsync"/> would answer for <paramref name="products"/> against the catalog as stored, with the
+    /// same checks; changes nothing. A read: it answers while a change is under way rather than after it.
+    /// </summary>
     [RetrySafe]
-    [RequiresPermission(StorePermission.CatalogWrite), ReadOnly, Alias("CheckImport")]
+    [RequiresPermission(StorePermission.CatalogWrite), ReadOnly, AlwaysInterleave, Alias("CheckImport")]
     [ResponseTimeout(ImportTimeout)]
     Task<CatalogImportResult> CheckImportAsync(IReadOnlyList<ProductImport> products);
 }

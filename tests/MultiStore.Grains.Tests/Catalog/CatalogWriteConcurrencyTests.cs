@@ -66,6 +66,32 @@ public sealed class CatalogWriteConcurrencyTests(CatalogWriteCluster cluster) : 
     }
 
     [Fact]
+    public async Task ADryRun_WhileAnImportIsWritten_AnswersAgainstTheCatalogAsStoredBeforeIt()
+    {
+        // An admin checking a file must not wait behind another admin's import of 50,000 rows (seconds).
+        using var _ = ClusterFixture.ActAs(_tenant);
+        await SetUpAsync();
+        var held = cluster.Storage.HoldNextWrite(Catalog.GetGrainId());
+
+        var import = Catalog.ImportAsync(Rows());
+        await held.Reached.WaitAsync(ReadLimit);
+        CatalogImportResult checkedDuring;
+        try
+        {
+            checkedDuring = await Catalog.CheckImportAsync(Rows()).WaitAsync(ReadLimit);
+        }
+        finally
+        {
+            held.Release();
+        }
+
+        Assert.Equal((1, 1), (checkedDuring.ProductsCreated, checkedDuring.ProductsUpdated));
+        Assert.Empty((await import).Errors);
+        var checkedAfter = await Catalog.CheckImportAsync(Rows());
+        Assert.Equal((0, 0), (checkedAfter.ProductsCreated, checkedAfter.ProductsUpdated));
+    }
+
+    [Fact]
     public async Task AnImportWhoseWriteFailed_IsNeverVisible_AndItsRetryIssuesTheSameSkus()
     {
         using var _ = ClusterFixture.ActAs(_tenant);
