@@ -34,10 +34,15 @@ public sealed record AlertEntry(
 
 /// <summary>A page of alerts, newest first.</summary>
 /// <param name="NextBefore">Pass as <c>before</c> for the next (older) page; null on the last page.</param>
+/// <param name="DroppedAlerts">
+/// Alerts the store's stock entries dropped without the store acknowledging them (each keeps its newest 20 waiting),
+/// so the store may never have got them: a count over the store's life, not this page's.
+/// </param>
 [GenerateSerializer, Immutable, Alias("multistore.AlertPage")]
 public sealed record AlertPage(
     [property: Id(0)] IReadOnlyList<AlertEntry> Alerts,
-    [property: Id(1)] long? NextBefore);
+    [property: Id(1)] long? NextBefore,
+    [property: Id(2)] long DroppedAlerts = 0);
 
 /// <summary>The store's webhook as admins see it after it was set: never its secret.</summary>
 [GenerateSerializer, Immutable, Alias("multistore.WebhookView")]

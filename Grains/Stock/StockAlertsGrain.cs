@@ -27,8 +27,15 @@ public sealed class StockAlertsState
 
     [Id(3)] public StoreWebhook? Webhook { get; set; }
 
-    /// <summary>A copy to hand to storage: the entries are immutable, so copying the list is enough.</summary>
-    public StockAlertsState Copy() => new() { Entries = [.. Entries], LastId = LastId, Webhook = Webhook };
+    /// <summary>
+    /// Per stock entry (<see cref="StockEntryId"/>) that dropped any: the most it reported dropping
+    /// (<see cref="LowStockAlert.DroppedBefore"/>). Empty in state written before drops were counted.
+    /// </summary>
+    [Id(4)] public Dictionary<string, long> DroppedByEntry { get; set; } = [];
+
+    /// <summary>A copy to hand to storage: the entries are immutable, so copying the collections is enough.</summary>
+    public StockAlertsState Copy() =>
+        new() { Entries = [.. Entries], LastId = LastId, Webhook = Webhook, DroppedByEntry = new(DroppedByEntry, StringComparer.Ordinal) };
 }
 
 /// <summary>A store's webhook and the secret its deliveries are signed with.</summary>
@@ -109,12 +116,13 @@ public sealed class StockAlertsGrain(
     /// <inheritdoc />
     public async Task RaiseAsync(LowStockAlert alert)
     {
-        if (_view.Entries.Any(entry => entry.Alert == alert))
+        var droppedMore = NoteDropped(alert);
+        if (_view.Entries.Any(entry => entry.Alert.IsSameAlert(alert)))
         {
             // A retry of a raise that was stored (its answer was lost), or an entry raising again an alert whose
             // acknowledgement it never journaled (its silo died first): the alert is there once, delivered once. It
             // is answered once storage has it, as the first raise would have been.
-            await DurableAsync();
+            await (droppedMore ? StoreAsync() : DurableAsync());
             return;
         }
 
@@ -145,7 +153,7 @@ public sealed class StockAlertsGrain(
         EnsureTake(take);
         var older = Enumerable.Reverse(_view.Entries).Where(entry => before is null || entry.Id < before).ToList();
         var page = older.Take(take).ToList();
-        return Task.FromResult(new AlertPage(page, older.Count > page.Count ? page[^1].Id : null));
+        return Task.FromResult(new AlertPage(page, older.Count > page.Count ? page[^1].Id : null, _view.DroppedByEntry.Values.Sum()));
     }
 
     /// <inheritdoc />
@@ -238,6 +246,25 @@ public sealed class StockAlertsGrain(
 
         await StoreAsync();
         await WatchAsync();
+    }
+
+    /// <summary>
+    /// Records how many alerts the entry of <paramref name="alert"/> says it dropped, when that is more than it said
+    /// before (a repeat of an older raise may carry less); true when the view changed.
+    /// </summary>
+    private bool NoteDropped(LowStockAlert alert)
+    {
+        var entry = StockEntryId.Format(alert.Sku, alert.Zone);
+        if (alert.DroppedBefore <= _view.DroppedByEntry.GetValueOrDefault(entry))
+        {
+            return false;
+        }
+
+        logger.LogWarning(
+            "Store {Tenant} lost low-stock alerts of {Sku}@{Zone}: its entry dropped {Dropped} unacknowledged in all",
+            _tenant, alert.Sku, alert.Zone, alert.DroppedBefore);
+        _view.DroppedByEntry[entry] = alert.DroppedBefore;
+        return true;
     }
 
     /// <summary>Returns once storage holds the change just made to the view, and every change before it.</summary>

@@ -20,6 +20,8 @@ internal sealed class StockBook
     private readonly Dictionary<string, KeyedAdjustment> _keyed = new(StringComparer.Ordinal);
     private readonly Queue<KeyedAdjustment> _keyedOrder = new();
     private readonly List<OutstandingAlert> _outstandingAlerts = [];
+    // The number of the latest alert raised: the next one gets the number after it.
+    private long _alertsRaised;
 
     /// <summary>
     /// Most idempotency keys an entry remembers; a newer keyed adjustment makes it forget the oldest. Applied in
@@ -45,7 +47,8 @@ internal sealed class StockBook
     /// <summary>
     /// Most alerts an entry keeps waiting for the store's acknowledgement; a newer one makes it forget the oldest. Each
     /// needs an admin's restock after the one before, so this many only pile up while the store has been unable to
-    /// store alerts for a long time, and the newest tell it what it needs to know.
+    /// store alerts for a long time, and the newest tell it what it needs to know (all are of this SKU and zone). A
+    /// forgotten one is counted (<see cref="AlertsDropped"/>), logged by the entry and shown in the store's listing.
     /// </summary>
     public const int MaxOutstandingAlerts = 20;
 
@@ -88,6 +91,13 @@ internal sealed class StockBook
     /// has it nor to a store that could not store it. Empty nearly always.
     /// </summary>
     public IReadOnlyList<OutstandingAlert> OutstandingAlerts => _outstandingAlerts;
+
+    /// <summary>
+    /// How many alerts the entry forgot unacknowledged for <see cref="MaxOutstandingAlerts"/> newer ones. Counted in
+    /// <see cref="Apply"/>, so a replay counts what the entry that wrote counted; the store may have stored some of them
+    /// (an acknowledgement lost with its silo), so it is at most the alerts the store never got.
+    /// </summary>
+    public long AlertsDropped { get; private set; }
 
     public int HeldCount => _held.Count;
 
@@ -136,7 +146,8 @@ internal sealed class StockBook
     /// <summary>
     /// Applies one change; returns the ledger line it makes, if any. The change raises a low-stock alert when it turns
     /// <see cref="LowAlerted"/> on; a replayed one marked <see cref="StockChange.RaisesAlert"/> leaves that alert
-    /// outstanding, until a change carrying its <see cref="StockChange.StoredAlertAt"/> acknowledges it.
+    /// outstanding, until a change carrying its <see cref="StockChange.AlertNumber"/> acknowledges it (or, written by a
+    /// build before alert numbers, its <see cref="StockChange.StoredAlertAt"/>: the first outstanding alert of that time).
     /// </summary>
     public LedgerEntry? Apply(StockChange change)
     {
@@ -145,7 +156,7 @@ internal sealed class StockBook
         {
             if (!LowAlerted && change.RaisesAlert)
             {
-                Await(change);
+                Await(change, out _);
             }
 
             LowAlerted = true;
@@ -155,7 +166,8 @@ internal sealed class StockBook
             LowAlerted = false;
         }
 
-        if (change.StoredAlertAt is { } storedAt && _outstandingAlerts.FindIndex(alert => alert.At == storedAt) is var index and >= 0)
+        if (change.StoredAlertAt is { } storedAt
+            && _outstandingAlerts.FindIndex(alert => change.AlertNumber is { } number ? alert.Number == number : alert.At == storedAt) is var index and >= 0)
         {
             _outstandingAlerts.RemoveAt(index);
         }
@@ -168,17 +180,19 @@ internal sealed class StockBook
     /// <see cref="StockChange.RaisesAlert"/>, so a replay knows the alert is outstanding as this book does; any other
     /// change is journaled as it is, and the hot path writes nothing more.
     /// </summary>
-    public (StockChange Journaled, LedgerEntry? Line, OutstandingAlert? Alert) ApplyDecided(StockChange change)
+    /// <returns>Also the alert it raises, and the oldest outstanding one forgotten to make room for it, if any.</returns>
+    public (StockChange Journaled, LedgerEntry? Line, OutstandingAlert? Alert, OutstandingAlert? Dropped) ApplyDecided(StockChange change)
     {
         var alerted = LowAlerted;
         var line = Apply(change);
         if (alerted || !LowAlerted)
         {
-            return (change, line, null);
+            return (change, line, null, null);
         }
 
-        var marked = change with { RaisesAlert = true };
-        return (marked, line, Await(marked));
+        var marked = change with { RaisesAlert = true, AlertNumber = _alertsRaised + 1 };
+        var alert = Await(marked, out var dropped);
+        return (marked, line, alert, dropped);
     }
 
     /// <summary>Whether <paramref name="alert"/> still waits for the store's acknowledgement.</summary>
@@ -320,7 +334,10 @@ internal sealed class StockBook
             // that is low now, or never alerted, is what it was before the flag existed.
             LowAlerted && !IsLow ? true : null,
             // Left out when none, so the snapshot of an entry whose alerts were all stored is what it was before.
-            _outstandingAlerts.Count > 0 ? [.. _outstandingAlerts] : null);
+            _outstandingAlerts.Count > 0 ? [.. _outstandingAlerts] : null,
+            // Left out when none, so the snapshot of an entry that never alerted is what it was before numbers existed.
+            _alertsRaised > 0 ? _alertsRaised : null,
+            AlertsDropped > 0 ? AlertsDropped : null);
 
     /// <param name="settledLimit">Most settled reservations remembered: a snapshot written with more (an older build's) keeps its newest.</param>
     public static StockBook From(StockSnapshot? snapshot, int settledLimit = MaxSettledReservations)
@@ -362,7 +379,16 @@ internal sealed class StockBook
         // Left out (see ToSnapshot), as in every snapshot from before the flag: a low entry has alerted, another has not.
         book.LowAlerted = snapshot.LowAlerted ?? book.IsLow;
         // Left out when none, as in every snapshot from before acknowledgements: those alerts count as handed over.
-        book._outstandingAlerts.AddRange(snapshot.OutstandingAlerts ?? []);
+        // Those written before numbers get the next ones, in order: the same on every load of that snapshot, so an
+        // acknowledgement journaled with such a number settles the same alert when the journal is replayed.
+        var outstanding = snapshot.OutstandingAlerts ?? [];
+        book._alertsRaised = Math.Max(snapshot.AlertsRaised ?? 0, outstanding.Count > 0 ? outstanding.Max(alert => alert.Number) : 0);
+        foreach (var alert in outstanding)
+        {
+            book._outstandingAlerts.Add(alert.Number > 0 ? alert : alert with { Number = ++book._alertsRaised });
+        }
+
+        book.AlertsDropped = snapshot.AlertsDropped ?? 0;
 
         return book;
     }
@@ -411,14 +437,23 @@ internal sealed class StockBook
         return settled;
     }
 
-    /// <summary>Leaves the alert <paramref name="raising"/> raises outstanding (the numbers are those after it).</summary>
-    private OutstandingAlert Await(StockChange raising)
+    /// <summary>
+    /// Leaves the alert <paramref name="raising"/> raises outstanding (the numbers are those after it), under the number
+    /// the change carries, or the next one for a change journaled before numbers. Beyond
+    /// <see cref="MaxOutstandingAlerts"/> the oldest is forgotten and counted: <paramref name="dropped"/>.
+    /// </summary>
+    private OutstandingAlert Await(StockChange raising, out OutstandingAlert? dropped)
     {
-        var alert = new OutstandingAlert(Available, ReorderPoint!.Value, raising.At);
+        var number = raising.AlertNumber ?? _alertsRaised + 1;
+        _alertsRaised = Math.Max(_alertsRaised, number);
+        var alert = new OutstandingAlert(Available, ReorderPoint!.Value, raising.At, number);
         _outstandingAlerts.Add(alert);
+        dropped = null;
         if (_outstandingAlerts.Count > MaxOutstandingAlerts)
         {
+            dropped = _outstandingAlerts[0];
             _outstandingAlerts.RemoveAt(0);
+            AlertsDropped++;
         }
 
         return alert;

@@ -36,6 +36,12 @@ public enum StockChangeKind
 /// change itself, so that "applied" and "key remembered" are one fact that no crash can split. Null (and absent from
 /// the JSON, as in every journal written before keys existed) for everything else.
 /// </param>
+/// <param name="AlertNumber">
+/// On a change marked <see cref="RaisesAlert"/>: the number of the alert it raises (<see cref="OutstandingAlert.Number"/>).
+/// On an acknowledgement: the number of the alert the store stored, which settles that alert alone; an older build
+/// ignores it and matches <see cref="StoredAlertAt"/>, as it always did. Null (absent from the JSON) for everything
+/// else and in every journal written before alerts were numbered.
+/// </param>
 public sealed record StockChange(
     StockChangeKind Kind,
     DateTimeOffset At,
@@ -50,12 +56,13 @@ public sealed record StockChange(
     int? ReorderPoint = null,
     string? IdempotencyKey = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool RaisesAlert = false,
-    DateTimeOffset? StoredAlertAt = null)
+    DateTimeOffset? StoredAlertAt = null,
+    long? AlertNumber = null)
 {
     /// <summary>The reservation id of an acknowledgement: empty, which <see cref="ReservationRequest.EnsureId"/> refuses to any reservation.</summary>
     public const string NoReservation = "";
 
     /// <summary>The journal's record that the store has stored <paramref name="alert"/>.</summary>
     public static StockChange AlertStored(OutstandingAlert alert, DateTimeOffset now) =>
-        new(StockChangeKind.Settle, now, "system:alerts", NoReservation, StoredAlertAt: alert.At);
+        new(StockChangeKind.Settle, now, "system:alerts", NoReservation, StoredAlertAt: alert.At, AlertNumber: alert.Number);
 }

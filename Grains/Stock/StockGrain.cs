@@ -462,7 +462,16 @@ public sealed class StockGrain(
         ThrowIfBroken();
         // One alert until restocked, not one per crossing (see StockBook.LowAlerted); the change that raises one is
         // journaled marked, so the alert stays outstanding until the store acknowledges it.
-        var (journaled, line, alert) = _book.ApplyDecided(change);
+        var (journaled, line, alert, dropped) = _book.ApplyDecided(change);
+        if (dropped is not null)
+        {
+            // Logged here, once, not in the book: a replay forgets the same alert again and must not log it again.
+            logger.LogWarning(
+                "Store {Tenant} dropped low-stock alert {Number} of {Sku}@{Zone} (raised at {At}, available {Available}) unacknowledged: " +
+                "its entry keeps the newest {Kept} waiting for the store; {Dropped} dropped so far",
+                TenantKey.Parse(_stream).Tenant, dropped.Number, _sku, _zone, dropped.At, dropped.Available, StockBook.MaxOutstandingAlerts, _book.AlertsDropped);
+        }
+
         Append(journaled, line, alert);
         if (change is { Kind: StockChangeKind.Hold, ExpiresAt: { } deadline })
         {
@@ -597,7 +606,7 @@ public sealed class StockGrain(
 
             try
             {
-                if (await TryRaiseAsync(store, alert.ToAlert(_sku, _zone)))
+                if (await TryRaiseAsync(store, alert.ToAlert(_sku, _zone, _book.AlertsDropped)))
                 {
                     Acknowledge(alert);
                 }

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using MultiStore.Grains.Interfaces.Stock;
 
 namespace MultiStore.Grains.Stock;
@@ -15,6 +16,14 @@ namespace MultiStore.Grains.Stock;
 /// Alerts raised whose storing the store has not acknowledged yet, oldest first: the entry raises them again when it
 /// activates. Null when there are none (nearly always), and in every snapshot written before acknowledgements existed.
 /// </param>
+/// <param name="AlertsRaised">
+/// The number of the entry's latest alert (<see cref="OutstandingAlert.Number"/>), so the next one gets a new number.
+/// Null when it raised none, and in every snapshot written before alerts were numbered.
+/// </param>
+/// <param name="AlertsDropped">
+/// How many alerts the entry stopped waiting for because <see cref="StockBook.MaxOutstandingAlerts"/> newer ones were
+/// outstanding. Null when none were (nearly always), and in every snapshot written before they were counted.
+/// </param>
 public sealed record StockSnapshot(
     int OnHand,
     int SafetyStock,
@@ -25,16 +34,29 @@ public sealed record StockSnapshot(
     int? ReorderPoint = null,
     IReadOnlyList<KeyedAdjustment>? KeyedAdjustments = null,
     bool? LowAlerted = null,
-    IReadOnlyList<OutstandingAlert>? OutstandingAlerts = null);
+    IReadOnlyList<OutstandingAlert>? OutstandingAlerts = null,
+    long? AlertsRaised = null,
+    long? AlertsDropped = null);
 
 /// <summary>
 /// A low-stock alert the entry raised (its change is durable) that the store has not acknowledged storing. Its
 /// numbers are those after the change that raised it, so a replay rebuilds the very alert raised live, and the store,
 /// which ignores an alert it already has, stores it once however often it is raised.
 /// </summary>
-public sealed record OutstandingAlert(int Available, int ReorderPoint, DateTimeOffset At)
+/// <param name="Number">
+/// The alert's identity in its entry (1, 2, … never reused), given when it is raised and journaled with the change that
+/// raises it: two alerts of one entry can share every number and their time (a fast clock or a frozen one), and the
+/// store's acknowledgement must settle the one it stored, never the other. 0 (absent from the JSON) in snapshots written
+/// before alerts were numbered; <see cref="StockBook.From"/> numbers those as it loads them.
+/// </param>
+public sealed record OutstandingAlert(
+    int Available,
+    int ReorderPoint,
+    DateTimeOffset At,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] long Number = 0)
 {
-    public LowStockAlert ToAlert(string sku, string zone) => new(sku, zone, Available, ReorderPoint, At);
+    /// <param name="dropped">The entry's <see cref="StockBook.AlertsDropped"/>, which the store counts per entry.</param>
+    public LowStockAlert ToAlert(string sku, string zone, long dropped) => new(sku, zone, Available, ReorderPoint, At, Number, dropped);
 }
 
 /// <summary>

@@ -2,7 +2,10 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using MultiStore.Api.Auth;
+using MultiStore.Grains.Interfaces.Stock;
+using MultiStore.Grains.Interfaces.Tenancy;
 
 namespace MultiStore.Api.Tests.Alerts;
 
@@ -125,6 +128,27 @@ public sealed class LowStockAlertTests(ApiFactory api)
         Assert.Null(second["nextBefore"]);
         Assert.All(first["alerts"]!.AsArray(), alert => Assert.Equal(("none", 0), (alert!.Value<string>("delivery"), alert!.Value<int>("attempts"))));
         Assert.Equal(5, (await store.StockAsync(skus[0]))["zones"]!.AsArray().Single()!.Value<int>("reorderPoint"));
+    }
+
+    [Fact]
+    public async Task Alerts_DroppedByAStockEntry_AreCountedInTheListing()
+    {
+        var store = await StoreDriver.OnboardAsync(api, "alerts-drop");
+        var sku = store.NewSku("LOW");
+        var before = await store.Owner.GetAsync("/admin/alerts").ExpectAsync(HttpStatusCode.OK);
+        var tenant = TenantId.Parse(store.TenantId);
+        using (TenantContext.ForTenant(tenant, "test:entry"))
+        {
+            // As an entry that has waited on more alerts than it keeps sends its newest.
+            await api.Services.GetRequiredService<IGrainFactory>().GetGrain<IStockAlertsGrain>(TenantKey.For(tenant, IStockAlertsGrain.EntityId))
+                .RaiseAsync(new LowStockAlert(sku, "main", 0, 5, DateTimeOffset.UtcNow, Number: 22, DroppedBefore: 2));
+        }
+
+        var after = await store.Owner.GetAsync("/admin/alerts").ExpectAsync(HttpStatusCode.OK);
+
+        Assert.Equal(0, before.Value<long>("droppedAlerts"));
+        Assert.Equal(2, after.Value<long>("droppedAlerts"));
+        Assert.Equal([sku], after["alerts"]!.AsArray().Select(alert => alert!.Value<string>("sku")));
     }
 
     [Fact]

@@ -46,7 +46,7 @@ public sealed class LowStockAlertRecoveryTests(FlakyAlertsCluster cluster) : ICl
         await Stock.GetAsync();
 
         var raised = Assert.Single(await Eventually.ReadAsync(() => Alerts.ListAsync(10), list => list.Count > 0));
-        Assert.Equal(new LowStockAlert(Sku, ClusterFixture.DefaultZone, 4, 5, raised.At), raised);
+        Assert.Equal(new LowStockAlert(Sku, ClusterFixture.DefaultZone, 4, 5, raised.At, Number: 1), raised);
         await Eventually.HoldsAsync(async () => (await cluster.Journal.LoadAsync(Stream)).ToState().OutstandingAlerts is null);
 
         // Acknowledged: a later activation raises nothing more.
@@ -112,6 +112,35 @@ public sealed class LowStockAlertRecoveryTests(FlakyAlertsCluster cluster) : ICl
         await Eventually.HoldsAsync(() => probe.Written.Any(batch => batch.Changes.Any(change => change.StoredAlertAt is not null)));
         var alert = Assert.Single(await Alerts.ListAsync(10));
         Assert.Equal((4, 5), (alert.Available, alert.ReorderPoint));
+    }
+
+    [Fact]
+    public async Task TwoAlertsOfTheEntryAtTheSameTime_TheSecondStoredFirst_TheFirstIsStillRaisedAgain()
+    {
+        using var acting = ClusterFixture.ActAs(_tenant);
+        await LowEntryAsync();
+        var probe = cluster.Journal.Watch(Stream);
+        var alerts = Alerts.GetGrainId();
+        // The first alert's first attempt fails; its retry waits for the clock, which does not move in this test.
+        cluster.Storage.FailWrites(alerts, 1);
+
+        await Stock.ReserveAsync("first", 6, Ttl);                  // available 4: alert
+        await Eventually.HoldsAsync(() => !cluster.Storage.WillFail(alerts));
+        await Stock.AdjustAsync(ClusterFixture.SetOnHand(15));      // available 9: restocked
+        await Stock.ReserveAsync("second", 6, Ttl);                 // available 3: alert, at the same time
+        await Eventually.HoldsAsync(() => probe.Written.Any(batch => batch.Changes.Any(change => change.StoredAlertAt is not null)));
+
+        // The entry's next activation raises again what is still outstanding: the first alert, never acknowledged.
+        var outstanding = (await cluster.Journal.LoadAsync(Stream)).ToState().OutstandingAlerts;
+        await cluster.Cluster.DeactivateAsync(Stock);
+        await Stock.GetAsync();
+        var stored = await Eventually.ReadAsync(() => Alerts.ListAsync(10), list => list.Count >= 2);
+
+        var alert = Assert.Single(outstanding!);
+        Assert.Equal((4, 5), (alert.Available, alert.ReorderPoint));
+        // The second was stored first, the first on the next activation.
+        Assert.Equal([(3, 2L), (4, 1L)], stored.Reverse().Select(raised => (raised.Available, raised.Number)));
+        Assert.Single(stored.Select(raised => raised.At).Distinct());
     }
 
     [Fact]

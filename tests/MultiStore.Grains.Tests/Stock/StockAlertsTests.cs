@@ -29,6 +29,36 @@ public sealed class StockAlertsTests(ClusterFixture cluster)
     }
 
     [Fact]
+    public async Task RaiseAsync_TwoAlertsOfOneEntryAlikeButForTheirNumber_RecordsBoth_AndAnUnnumberedOneMatchesEither()
+    {
+        using var acting = ClusterFixture.ActAs(_tenant);
+        var first = new LowStockAlert(Sku, ClusterFixture.DefaultZone, 2, 5, cluster.Now, Number: 1);
+
+        await Alerts.RaiseAsync(first);
+        await Alerts.RaiseAsync(first with { Number = 2 });
+        await Alerts.RaiseAsync(first);
+        // As a silo of the release before numbers raises it again.
+        await Alerts.RaiseAsync(first with { Number = 0 });
+
+        Assert.Equal([2L, 1L], (await Alerts.ListAsync(10)).Select(raised => raised.Number));
+    }
+
+    [Fact]
+    public async Task PageAsync_CountsTheAlertsEachEntryReportsDropped_ByTheMostItReported()
+    {
+        using var acting = ClusterFixture.ActAs(_tenant);
+        var alert = new LowStockAlert(Sku, ClusterFixture.DefaultZone, 2, 5, cluster.Now, Number: 25, DroppedBefore: 3);
+
+        await Alerts.RaiseAsync(alert);
+        await Alerts.RaiseAsync(alert with { Number = 26, DroppedBefore = 4 });
+        await Alerts.RaiseAsync(alert with { Sku = "OTHER-SKU", Number = 30, DroppedBefore = 1 });
+        // An older alert the entry could not hand over until now carries what it had dropped then.
+        await Alerts.RaiseAsync(alert with { Number = 24, DroppedBefore = 2 });
+
+        Assert.Equal(5, (await Alerts.PageAsync(null, 10)).DroppedAlerts);
+    }
+
+    [Fact]
     public async Task Reservations_CrossingTheReorderPointAgain_RaiseNoAlertUntilAnAdjustmentRestocks()
     {
         var stock = await cluster.StockAsync(_tenant, Sku, 10);

@@ -140,7 +140,7 @@ public sealed class StockJournalJsonTests
 
         book.Apply(StockChange.AlertStored(outstanding[0], At.AddMinutes(2)));
 
-        Assert.Equal([new OutstandingAlert(8, 10, alertAt)], outstanding);
+        Assert.Equal([new OutstandingAlert(8, 10, alertAt, Number: 1)], outstanding);
         Assert.Empty(book.OutstandingAlerts);
         Assert.Null(book.ToSnapshot().OutstandingAlerts);
     }
@@ -161,8 +161,8 @@ public sealed class StockJournalJsonTests
         }
 
         var json = JsonSerializer.Serialize<IReadOnlyList<StockChange>>([StockChange.AlertStored(book.OutstandingAlerts[0], At)], StockJournalJson.Default.IReadOnlyListStockChange);
-        // An older build knows neither field: it reads the same kind and reservation id without them.
-        var asAnOlderBuildReadsIt = Assert.Single(ReadChanges(json)) with { StoredAlertAt = null };
+        // An older build knows none of the alert's fields: it reads the same kind and reservation id without them.
+        var asAnOlderBuildReadsIt = Assert.Single(ReadChanges(json)) with { StoredAlertAt = null, AlertNumber = null };
         var before = JsonSerializer.Serialize(book.ToSnapshot() with { OutstandingAlerts = null }, StockJournalJson.Default.StockSnapshot);
 
         var line = book.Apply(asAnOlderBuildReadsIt);

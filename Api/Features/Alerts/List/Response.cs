@@ -4,9 +4,13 @@ namespace MultiStore.Api.Features.Alerts.List;
 
 /// <summary>A page of the store's low-stock alerts, newest first.</summary>
 /// <param name="NextBefore">Pass as <c>before</c> for the next (older) page; null on the last page.</param>
-public sealed record Response(IReadOnlyList<AlertResponse> Alerts, long? NextBefore)
+/// <param name="DroppedAlerts">
+/// How many alerts the store's stock entries dropped before the store acknowledged them (each entry keeps its newest
+/// 20 waiting), over the store's life: the store may never have got them. 0 nearly always.
+/// </param>
+public sealed record Response(IReadOnlyList<AlertResponse> Alerts, long? NextBefore, long DroppedAlerts)
 {
-    public static Response From(AlertPage page) => new([.. page.Alerts.Select(AlertResponse.From)], page.NextBefore);
+    public static Response From(AlertPage page) => new([.. page.Alerts.Select(AlertResponse.From)], page.NextBefore, page.DroppedAlerts);
 }
 
 /// <summary>One alert and its webhook delivery.</summary>
