@@ -48,6 +48,29 @@ internal sealed class ExpiryWatch(string reminderName, bool interleave = false)
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="sweep"/> once, at once, as a timer tick of its own that interleaves like the watch's timer
+    /// does: the caller's turn (a reminder tick, which no call interleaves with) ends without waiting for it.
+    /// </summary>
+    public void SweepNow(Grain grain, Func<Task> sweep)
+    {
+        IGrainTimer? once = null;
+        once = grain.RegisterGrainTimer(
+            async _ =>
+            {
+                try
+                {
+                    await sweep();
+                }
+                finally
+                {
+                    // Its period is infinite, so it never ticks again, but it stays registered with the activation until disposed.
+                    once?.Dispose();
+                }
+            },
+            new GrainTimerCreationOptions(TimeSpan.Zero, Timeout.InfiniteTimeSpan) { Interleave = interleave, KeepAlive = true });
+    }
+
     /// <summary>Called when the reminder ticks: it certainly exists, so it is removed once nothing is pending.</summary>
     public async Task OnReminderAsync(Grain grain, bool pending)
     {

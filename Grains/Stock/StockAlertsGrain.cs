@@ -200,8 +200,13 @@ public sealed class StockAlertsGrain(
     /// <inheritdoc />
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        using var scope = TenantContext.ForTenant(_tenant, "system:webhooks");
-        await DeliverDueAsync();
+        // A reminder tick is a turn of its own that no call interleaves with: its deliveries (up to the webhook's
+        // timeout each) would hold up every raise behind them. So the tick only hands them to an interleaving sweep.
+        _deliveryWatch.SweepNow(this, async () =>
+        {
+            using var scope = TenantContext.ForTenant(_tenant, "system:webhooks");
+            await DeliverDueAsync();
+        });
         await _deliveryWatch.OnReminderAsync(this, HasPending);
     }
 
