@@ -8,7 +8,7 @@ public static class ProblemCatalog
     public static int StatusFor(string ruleCode) => ruleCode switch
     {
         RuleCodes.NotFound => StatusCodes.Status404NotFound,
-        RuleCodes.InvalidId or RuleCodes.InvalidTenant or RuleCodes.InvalidTtl => StatusCodes.Status400BadRequest,
+        RuleCodes.InvalidId or RuleCodes.InvalidTenant or RuleCodes.InvalidTtl or RuleCodes.InvalidPage => StatusCodes.Status400BadRequest,
         // The request was well-formed but the number breaks a stock limit (e.g. on-hand above its maximum).
         RuleCodes.InvalidQuantity or RuleCodes.InvalidProduct or RuleCodes.InvalidTheme or RuleCodes.InvalidWebhook => StatusCodes.Status422UnprocessableEntity,
         // What the IETF Idempotency-Key draft (draft-ietf-httpapi-idempotency-key-header) prescribes for a key reused
@@ -38,6 +38,7 @@ public static class ProblemCatalog
         RuleCodes.NotFound => "Not found",
         RuleCodes.InvalidId => "Invalid id",
         RuleCodes.InvalidTenant => "Invalid store",
+        RuleCodes.InvalidPage => "Invalid page",
         RuleCodes.InvalidQuantity => "Invalid quantity",
         RuleCodes.InsufficientStock => "Insufficient stock",
         RuleCodes.OnHandBelowReserved => "On hand would drop below reserved",

@@ -34,4 +34,7 @@ public static class RuleCodes
     public const string InvalidTheme = "invalid-theme";
     public const string InvalidWebhook = "invalid-webhook";
     public const string NotForSale = "not-for-sale";
+
+    /// <summary>A listing page asked with a size out of range or a cursor that is no store id: nothing is listed.</summary>
+    public const string InvalidPage = "invalid-page";
 }

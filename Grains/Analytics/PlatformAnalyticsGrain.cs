@@ -26,7 +26,7 @@ public sealed class PlatformAnalyticsGrain(ILogger<PlatformAnalyticsGrain> logge
         }
 
         StoreAnalyticsRules.EnsureRange(from, to);
-        var stores = await GrainFactory.GetGrainByKey<ITenantDirectoryGrain>(ITenantDirectoryGrain.Key).ListAsync();
+        var stores = await ListStoresAsync();
         var figures = new StoreAnalytics?[stores.Count];
         using var gate = new SemaphoreSlim(IPlatformAnalyticsGrain.MaxConcurrentReads);
         await Task.WhenAll(stores.Select(async (store, index) =>
@@ -53,5 +53,22 @@ public sealed class PlatformAnalyticsGrain(ILogger<PlatformAnalyticsGrain> logge
             .Select(store => (store.Id, store.Figures!));
         var unavailable = stores.Where((_, index) => figures[index] is null).Select(store => store.Id).ToList();
         return CrossStoreAnalytics.Combine(from, to, read, unavailable, topStores);
+    }
+
+    /// <summary>Every store, a directory page at a time (one message holding them all outgrows Orleans' size limit).</summary>
+    private async Task<List<TenantProfile>> ListStoresAsync()
+    {
+        var directory = GrainFactory.GetGrainByKey<ITenantDirectoryGrain>(ITenantDirectoryGrain.Key);
+        var stores = new List<TenantProfile>();
+        string? after = null;
+        do
+        {
+            var page = await directory.ListPageAsync(after, ITenantDirectoryGrain.MaxPageSize);
+            stores.AddRange(page.Stores);
+            after = page.Next;
+        }
+        while (after is not null);
+
+        return stores;
     }
 }

@@ -7,7 +7,12 @@ using MultiStore.Grains.Interfaces.Tenancy;
 
 namespace MultiStore.Grains.Platform;
 
-/// <summary>Persisted list of all stores.</summary>
+/// <summary>
+/// The directory's row as the previous release wrote it: every store's whole profile, theme included, rewritten by each
+/// onboarding and suspension. This release only reads it (the ids it lists are carried into
+/// <see cref="TenantDirectoryIndex"/>) and never writes it, so a previous-release silo that still hosts the directory
+/// during a rolling upgrade finds it as it left it. Drop it a release later.
+/// </summary>
 [GenerateSerializer, Alias("multistore.TenantDirectoryState")]
 public sealed class TenantDirectoryState
 {
@@ -15,28 +20,63 @@ public sealed class TenantDirectoryState
 }
 
 /// <summary>
+/// The directory's own row: the id of every store, nothing else. It grows by one id per store whatever the stores'
+/// themes, only an onboarding (or a store found missing) rewrites it, and a suspension leaves it alone: each profile,
+/// status included, is the store's own record.
+/// </summary>
+[GenerateSerializer, Alias("multistore.TenantDirectoryIndex")]
+public sealed class TenantDirectoryIndex
+{
+    /// <summary>Ordinal order, no duplicates: the order listings page through.</summary>
+    [Id(0)] public List<string> Ids { get; set; } = [];
+}
+
+/// <summary>
 /// The platform's directory. Onboarding runs here one request at a time: domains are claimed first (and given
-/// back if any is taken), then the store's own grain is created, then the directory records it.
+/// back if any is taken), then the store's own grain is created, then the directory records its id. Listings read
+/// the stores' own records, a page at a time; being read-only they may run side by side, never during an onboarding
+/// or a suspension.
 /// </summary>
 public sealed class TenantDirectoryGrain(
-    [PersistentState("directory", StorageNames.Store)] IPersistentState<TenantDirectoryState> directory,
+    [PersistentState("directory", StorageNames.Store)] IPersistentState<TenantDirectoryState> previousRelease,
+    [PersistentState("directory-index", StorageNames.Store)] IPersistentState<TenantDirectoryIndex> index,
     ILogger<TenantDirectoryGrain> logger) : Grain, ITenantDirectoryGrain
 {
     private const int MaxNameLength = 100;
     private const int MaxDomains = 20;
     private const int MaxThemeLength = 16 * 1024;
 
+    /// <summary>At most this many store records are read at the same time for a listing.</summary>
+    private const int MaxConcurrentReads = 64;
+
+    private List<string> Ids => index.State.Ids;
+
+    /// <summary>
+    /// Carries over the stores the previous release's row lists (all of them on the first activation after the
+    /// upgrade, and any a previous-release silo onboarded while it hosted the directory during the rolling upgrade).
+    /// </summary>
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var known = Ids.Concat(previousRelease.State.Tenants.Keys).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        // Held only to be read once: at thousands of stores with large themes it is the bulk of this activation's memory.
+        previousRelease.State = new TenantDirectoryState();
+        if (!known.SequenceEqual(Ids, StringComparer.Ordinal))
+        {
+            logger.LogInformation("Directory: {Count} store ids carried over from the previous release's row", known.Count - Ids.Count);
+            index.State.Ids = known;
+            await index.WriteStateAsync();
+        }
+    }
+
     /// <inheritdoc />
     public async Task<TenantProfile> CreateAsync(TenantSpec spec)
     {
         EnsurePlatform("onboard a store");
         var (tenantId, normalized) = Validate(spec);
-        if (directory.State.Tenants.TryGetValue(tenantId.Value, out var listed))
+        // The same onboarding asked again is answered with its store, so that the caller can finish filling it; any
+        // other store under this id is a clash. A listed id without a record (its storage lost) is onboarded afresh.
+        if (Contains(tenantId.Value) && await StoreGrain(tenantId).GetAsync() is { } existing)
         {
-            // The same onboarding asked again is answered with its store, so that the caller can finish filling it;
-            // any other store under this id is a clash. Judged by the store's own record: the copy here is written
-            // after it, and a failed write (a suspension) leaves the copy stale.
-            var existing = await StoreGrain(tenantId).GetAsync() ?? listed;
             return TenantGrain.IsRetryOf(existing, normalized)
                 ? existing
                 : throw new StoreRuleException(RuleCodes.TenantExists, $"Store '{tenantId}' already exists.");
@@ -56,25 +96,45 @@ public sealed class TenantDirectoryGrain(
             throw;
         }
 
-        directory.State.Tenants[profile.Id] = profile;
-        await directory.WriteStateAsync();
+        await RecordAsync(profile.Id);
         logger.LogInformation("Store {Tenant} onboarded on {Domains} by {Actor}", profile.Id, profile.Domains, TenantContext.Actor);
         return profile;
     }
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<TenantProfile>> ListAsync()
+    public async Task<IReadOnlyList<TenantProfile>> ListAsync()
     {
         // Every store's name, domains and status: no store may see the others.
         EnsurePlatform("list the stores");
-        return Task.FromResult<IReadOnlyList<TenantProfile>>([.. directory.State.Tenants.Values.OrderBy(profile => profile.Id, StringComparer.Ordinal)]);
+        return await ReadStoresAsync([.. Ids]);
+    }
+
+    /// <inheritdoc />
+    public async Task<TenantPage> ListPageAsync(string? after, int limit)
+    {
+        EnsurePlatform("list the stores");
+        if (limit is < 1 or > ITenantDirectoryGrain.MaxPageSize)
+        {
+            throw new StoreRuleException(RuleCodes.InvalidPage, $"A page holds 1-{ITenantDirectoryGrain.MaxPageSize} stores.");
+        }
+
+        if (after is not null && !TenantId.TryParse(after, out _))
+        {
+            throw new StoreRuleException(RuleCodes.InvalidPage, "A page starts after a store id.");
+        }
+
+        // Taken before any await: an onboarding cannot run meanwhile (this call is read-only), but the page is fixed here.
+        var start = after is null ? 0 : IndexAfter(after);
+        var ids = Ids.GetRange(start, Math.Min(limit, Ids.Count - start));
+        var next = start + ids.Count < Ids.Count ? ids[^1] : null;
+        return new TenantPage(await ReadStoresAsync(ids), next);
     }
 
     /// <inheritdoc />
     public Task<bool> ContainsAsync(string tenantId)
     {
         EnsurePlatform("look a store up");
-        return Task.FromResult(directory.State.Tenants.ContainsKey(tenantId));
+        return Task.FromResult(Contains(tenantId));
     }
 
     /// <inheritdoc />
@@ -82,21 +142,64 @@ public sealed class TenantDirectoryGrain(
     {
         EnsurePlatform("suspend or resume a store");
         // A store the directory missed (created, then the directory's write failed) is found through its own record,
-        // so the platform can still suspend it; the write below lists it again.
+        // so the platform can still suspend it, and is listed again.
         if (!TenantId.TryParse(tenantId, out var id)
-            || (!directory.State.Tenants.ContainsKey(id.Value) && await StoreGrain(id).GetAsync() is null))
+            || (!Contains(id.Value) && await StoreGrain(id).GetAsync() is null))
         {
             throw new StoreRuleException(RuleCodes.NotFound, $"No store '{tenantId}'.");
         }
 
         // One write suspends or resumes the store on every domain: hosts only name the store, and the Api reads its
-        // status from this record.
+        // status from this record. The directory holds no status, so its row is written only to list a missed store.
         var profile = await StoreGrain(id).SetStatusAsync(status);
-        directory.State.Tenants[profile.Id] = profile;
-        await directory.WriteStateAsync();
+        await RecordAsync(profile.Id);
         logger.LogInformation("Store {Tenant} is now {Status} (by {Actor})", profile.Id, status, TenantContext.Actor);
         await CopyStatusToHostsAsync(profile);
         return profile;
+    }
+
+    private bool Contains(string tenantId) => Ids.BinarySearch(tenantId, StringComparer.Ordinal) >= 0;
+
+    /// <summary>Where the first id after <paramref name="after"/> is (or would be) in <see cref="Ids"/>.</summary>
+    private int IndexAfter(string after)
+    {
+        var found = Ids.BinarySearch(after, StringComparer.Ordinal);
+        return found >= 0 ? found + 1 : ~found;
+    }
+
+    /// <summary>Records <paramref name="tenantId"/> in the directory's row unless it is listed already.</summary>
+    private async Task RecordAsync(string tenantId)
+    {
+        var found = Ids.BinarySearch(tenantId, StringComparer.Ordinal);
+        if (found < 0)
+        {
+            Ids.Insert(~found, tenantId);
+            await index.WriteStateAsync();
+        }
+    }
+
+    /// <summary>
+    /// The profiles of <paramref name="ids"/> in the same order, read from the stores' own records
+    /// <see cref="MaxConcurrentReads"/> at a time. A listed id whose record holds no store is left out.
+    /// </summary>
+    private async Task<IReadOnlyList<TenantProfile>> ReadStoresAsync(IReadOnlyList<string> ids)
+    {
+        var profiles = new TenantProfile?[ids.Count];
+        using var gate = new SemaphoreSlim(MaxConcurrentReads);
+        await Task.WhenAll(ids.Select(async (id, position) =>
+        {
+            await gate.WaitAsync();
+            try
+            {
+                profiles[position] = await StoreGrain(TenantId.Parse(id)).GetAsync();
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }));
+
+        return [.. profiles.OfType<TenantProfile>()];
     }
 
     /// <summary>
