@@ -35,14 +35,12 @@ public sealed partial class DemoSeeder(
 
         await using var scope = scopes.CreateAsyncScope();
         var platform = scope.ServiceProvider.GetRequiredService<PlatformGrains>();
-        var existing = await platform.DomainsByStoreAsync(Actor);
-
         foreach (var store in Stores)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (existing.TryGetValue(store.Spec.Id, out var domains))
+            if (await platform.ProfileAsync(TenantId.Parse(store.Spec.Id), Actor) is { } existing)
             {
-                if (!domains.SequenceEqual(store.Spec.Domains, StringComparer.OrdinalIgnoreCase))
+                if (!existing.Domains.SequenceEqual(store.Spec.Domains, StringComparer.OrdinalIgnoreCase))
                 {
                     LogSkipped(logger, store.Spec.Id, "a store with this id answers on other domains");
                     continue;

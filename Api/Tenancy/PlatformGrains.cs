@@ -86,24 +86,25 @@ public sealed class PlatformGrains(IGrainFactory grains, HostTenantResolver reso
         }
     }
 
-    /// <summary>Every store, ordered by id, with its live default zone and theme (read a bounded number of stores at a time).</summary>
-    public async Task<IReadOnlyList<TenantProfile>> ListAsync(string actor)
+    /// <summary>
+    /// The first <paramref name="limit"/> stores after <paramref name="after"/> (ordered by id), each with its live
+    /// status, default zone and theme: only that page's stores are read, a bounded number at a time.
+    /// </summary>
+    public async Task<TenantPage> ListPageAsync(string? after, int limit, string actor)
     {
         using (TenantContext.ForPlatform(actor))
         {
-            return await LiveStoreSettings.ApplyAsync(grains, await Directory.ListAsync());
+            var page = await Directory.ListPageAsync(after, limit);
+            return page with { Stores = await LiveStoreSettings.ApplyAsync(grains, page.Stores) };
         }
     }
 
-    /// <summary>
-    /// Every store's domains by its id, as the directory keeps them: one call, for code that needs no store's settings
-    /// (the demo seed), where <see cref="ListAsync"/> reads two grains per store.
-    /// </summary>
-    public async Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> DomainsByStoreAsync(string actor)
+    /// <summary>The profile of <paramref name="tenant"/> as its own record holds it, or null when no such store exists.</summary>
+    public async Task<TenantProfile?> ProfileAsync(TenantId tenant, string actor)
     {
         using (TenantContext.ForPlatform(actor))
         {
-            return (await Directory.ListAsync()).ToDictionary(profile => profile.Id, profile => profile.Domains, StringComparer.Ordinal);
+            return await grains.GetGrainByKey<ITenantGrain>(TenantKey.For(tenant, ITenantGrain.EntityId)).GetAsync();
         }
     }
 

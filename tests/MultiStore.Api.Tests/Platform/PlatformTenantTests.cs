@@ -35,9 +35,9 @@ public sealed class PlatformTenantTests(ApiFactory api)
         Assert.Equal("active", created.Value<string>("status"));
         Assert.Equal("main", created.Value<string>("defaultZone"));
 
-        var list = await Platform.GetAsync("/platform/tenants").ExpectAsync(HttpStatusCode.OK);
-        Assert.Contains(list.AsArray(), tenant => tenant!.Value<string>("id") == id);
-        Assert.Contains(list.AsArray(), tenant => tenant!.Value<string>("id") == "fiber-x");
+        var list = await PlatformListing.AllAsync(Platform);
+        Assert.Contains(list, tenant => tenant.Value<string>("id") == id);
+        Assert.Contains(list, tenant => tenant.Value<string>("id") == "fiber-x");
 
         // The new store answers on both domains, and has no stock yet.
         await api.ClientFor($"shop.{id}.test").GetAsync("/api/stock/ANY-SKU").ExpectProblemAsync(HttpStatusCode.NotFound, "not-found");
@@ -125,8 +125,7 @@ public sealed class PlatformTenantTests(ApiFactory api)
         await store.Owner.PutJsonAsync("/admin/storefront/theme", new { theme = new { accent = "#abcdef", sections = new[] { "hero" } } })
             .ExpectAsync(HttpStatusCode.OK);
 
-        var listed = (await Platform.GetAsync("/platform/tenants").ExpectAsync(HttpStatusCode.OK)).AsArray()
-            .Single(tenant => tenant!.Value<string>("id") == store.TenantId)!;
+        var listed = await PlatformListing.StoreAsync(Platform, store.TenantId);
         var suspended = await Platform.PostAsync($"/platform/tenants/{store.TenantId}/suspend", null).ExpectAsync(HttpStatusCode.OK);
         var resumed = await Platform.PostAsync($"/platform/tenants/{store.TenantId}/resume", null).ExpectAsync(HttpStatusCode.OK);
         // The same onboarding asked again (its answer lost) is answered with the store as it is now.
@@ -151,8 +150,7 @@ public sealed class PlatformTenantTests(ApiFactory api)
     {
         var store = await StoreDriver.OnboardAsync(api, "still");
 
-        var listed = (await Platform.GetAsync("/platform/tenants").ExpectAsync(HttpStatusCode.OK)).AsArray()
-            .Single(tenant => tenant!.Value<string>("id") == store.TenantId)!;
+        var listed = await PlatformListing.StoreAsync(Platform, store.TenantId);
 
         Assert.Equal("main", listed.Value<string>("defaultZone"));
         Assert.Equal("#123456", listed["theme"]!.Value<string>("accent"));
@@ -177,8 +175,8 @@ public sealed class PlatformTenantTests(ApiFactory api)
     [Fact]
     public async Task ListTenants_AfterASuspensionTheDirectoryMissed_ShowsTheRecordsStatus_AndAResumeConverges()
     {
-        // The record says suspended (its hosts answer 403) while the directory's copy still says active, as when the
-        // directory's write failed after the record's.
+        // The record says suspended (its hosts answer 403) and nothing else was written, as when the previous release
+        // failed to write the directory's copy of the status after the record's.
         var store = await StoreDriver.OnboardAsync(api, "miss");
         var grains = api.Services.GetRequiredService<IGrainFactory>();
         using (TenantContext.ForPlatform("test-operator"))
@@ -188,7 +186,7 @@ public sealed class PlatformTenantTests(ApiFactory api)
 
         Assert.Equal("suspended", await ListedStatusAsync(store.TenantId));
 
-        // The operator's retry repairs the directory's copy; a resume then shows everywhere.
+        // The operator's retry answers the record's status; a resume then shows everywhere.
         await Platform.PostAsync($"/platform/tenants/{store.TenantId}/suspend", null).ExpectAsync(HttpStatusCode.OK);
         using (TenantContext.ForPlatform("test-operator"))
         {
@@ -235,11 +233,67 @@ public sealed class PlatformTenantTests(ApiFactory api)
             .ExpectProblemAsync(HttpStatusCode.Forbidden);
     }
 
+    [Fact]
+    public async Task ListTenants_PageByPage_WalksEveryStoreOnceInIdOrder_FollowingLinkHeaders()
+    {
+        var onboarded = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            onboarded.Add((await StoreDriver.OnboardAsync(api, "page")).TenantId);
+        }
+
+        var pages = await PlatformListing.PagesAsync(Platform, "/platform/tenants?limit=2");
+        var ids = pages.SelectMany(page => page.Stores).Select(store => store.Value<string>("id")).ToList();
+
+        // Every page but the last is full and links to the one after its last store; the last links nowhere.
+        Assert.All(pages.SkipLast(1), page => Assert.Equal(2, page.Stores.Count));
+        Assert.All(pages.SkipLast(1), page => Assert.Equal($"/platform/tenants?limit=2&after={page.Stores[^1].Value<string>("id")}", page.Next));
+        Assert.InRange(pages[^1].Stores.Count, 1, 2);
+        Assert.Null(pages[^1].Next);
+        Assert.Equal(ids.Order(StringComparer.Ordinal).Distinct(), ids);
+        Assert.Subset(ids.ToHashSet(), onboarded.ToHashSet());
+        // The default page holds 100 stores; walked with it or with the largest, the listing is the same.
+        var byDefault = await PlatformListing.PagesAsync(Platform, "/platform/tenants");
+        Assert.Equal(Math.Min(100, ids.Count), byDefault[0].Stores.Count);
+        Assert.Equal(ids, byDefault.SelectMany(page => page.Stores).Select(store => store.Value<string>("id")));
+        Assert.Equal(ids, (await PlatformListing.AllAsync(Platform, "/platform/tenants?limit=500")).Select(store => store.Value<string>("id")));
+    }
+
+    [Theory]
+    [InlineData("limit=0", "limit")]
+    [InlineData("limit=-1", "limit")]
+    [InlineData("limit=501", "limit")]
+    [InlineData("limit=ten", "limit")]
+    [InlineData("limit=99999999999", "limit")]
+    [InlineData("after=Not%20An%20Id", "after")]
+    [InlineData("after=x", "after")]
+    [InlineData("limit=5&after=..%2Ffiber-x", "after")]
+    public async Task ListTenants_LimitOutOfRangeOrCursorNoStoreId_Returns400ProblemNamingTheParameter(string query, string parameter)
+    {
+        var problem = await Platform.GetAsync($"/platform/tenants?{query}").ExpectProblemAsync(HttpStatusCode.BadRequest, "invalid-request");
+
+        Assert.Contains(problem["errors"]!.AsArray(), error => string.Equals(error!.Value<string>("name"), parameter, StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Theory]
+    [InlineData("/platform/tenants?limit=5")]
+    [InlineData("/platform/tenants?limit=5&after=fiber-x")]
+    [InlineData("/platform/tenants?limit=0")]
+    public async Task ListTenants_AnyPage_IsRefusedToAnyoneButOperators(string url)
+    {
+        await api.ClientFor("fiber-x.localhost").GetAsync(url).ExpectProblemAsync(HttpStatusCode.Unauthorized, "unauthorized");
+        foreach (var role in StoreRoles.All)
+        {
+            using var response = await api.ClientFor("fiber-x.localhost", api.StoreToken("fiber-x", role)).GetAsync(url);
+            await response.ExpectProblemAsync(HttpStatusCode.Forbidden, "forbidden");
+            Assert.False(response.Headers.Contains("Link"));
+        }
+    }
+
     private static string NewId(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 9)];
 
     private async Task<string?> ListedStatusAsync(string tenantId)
     {
-        var stores = await Platform.GetAsync("/platform/tenants").ExpectAsync(HttpStatusCode.OK);
-        return stores.AsArray().Single(tenant => tenant!.Value<string>("id") == tenantId)!.Value<string>("status");
+        return (await PlatformListing.StoreAsync(Platform, tenantId)).Value<string>("status");
     }
 }

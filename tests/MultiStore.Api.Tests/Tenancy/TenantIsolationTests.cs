@@ -158,8 +158,7 @@ public sealed class TenantIsolationTests(ApiFactory api)
     private async Task<string> PlatformListAsync()
     {
         using var platform = api.ClientFor("platform.test", api.PlatformToken());
-        using var response = await platform.GetAsync("/platform/tenants");
-        return await response.Content.ReadAsStringAsync();
+        return string.Join(",", (await PlatformListing.AllAsync(platform)).Select(tenant => tenant.ToJsonString()));
     }
 
     private async Task<HttpResponseMessage> SendAsync(string host, string? token, HttpRequestMessage request)
