@@ -99,6 +99,26 @@ public sealed class PlatformGrains(IGrainFactory grains, HostTenantResolver reso
         }
     }
 
+    /// <summary>
+    /// Every store, as <see cref="ListPageAsync"/> gives them, read page after page of <paramref name="pageSize"/>: no
+    /// grain answers more than a page in one message, however many stores the platform holds.
+    /// </summary>
+    public async Task<IReadOnlyList<TenantProfile>> ListAllAsync(string actor, CancellationToken cancellationToken, int pageSize = ITenantDirectoryGrain.MaxPageSize)
+    {
+        var stores = new List<TenantProfile>();
+        string? after = null;
+        do
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var page = await ListPageAsync(after, pageSize, actor);
+            stores.AddRange(page.Stores);
+            after = page.Next;
+        }
+        while (after is not null);
+
+        return stores;
+    }
+
     /// <summary>The profile of <paramref name="tenant"/> as its own record holds it, or null when no such store exists.</summary>
     public async Task<TenantProfile?> ProfileAsync(TenantId tenant, string actor)
     {

@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using MultiStore.Api.Auth;
 using MultiStore.Api.Tenancy;
+using ListTenantsEndpoint = MultiStore.Api.Features.Platform.ListTenants.Endpoint;
 using MultiStore.Grains.Hosting;
 using MultiStore.Grains.Interfaces.Platform;
 using MultiStore.Grains.Interfaces.Tenancy;
@@ -252,11 +253,38 @@ public sealed class PlatformTenantTests(ApiFactory api)
         Assert.Null(pages[^1].Next);
         Assert.Equal(ids.Order(StringComparer.Ordinal).Distinct(), ids);
         Assert.Subset(ids.ToHashSet(), onboarded.ToHashSet());
-        // The default page holds 100 stores; walked with it or with the largest, the listing is the same.
-        var byDefault = await PlatformListing.PagesAsync(Platform, "/platform/tenants");
-        Assert.Equal(Math.Min(100, ids.Count), byDefault[0].Stores.Count);
-        Assert.Equal(ids, byDefault.SelectMany(page => page.Stores).Select(store => store.Value<string>("id")));
+        // Asked without a page, the route answers every store at once, as it did before it had pages; walked with the
+        // largest page or from a cursor with the default one (100), the listing is the same.
+        var unpaged = Assert.Single(await PlatformListing.PagesAsync(Platform, "/platform/tenants"));
+        Assert.Equal(ids, unpaged.Stores.Select(store => store.Value<string>("id")));
         Assert.Equal(ids, (await PlatformListing.AllAsync(Platform, "/platform/tenants?limit=500")).Select(store => store.Value<string>("id")));
+        var readInPagesOfTwo = await api.Services.GetRequiredService<PlatformGrains>().ListAllAsync("test-operator", CancellationToken.None, pageSize: 2);
+        Assert.Equal(ids, readInPagesOfTwo.Select(store => store.Id));
+        var fromCursor = await PlatformListing.PagesAsync(Platform, $"/platform/tenants?after={ids[0]}");
+        Assert.Equal(Math.Min(100, ids.Count - 1), fromCursor[0].Stores.Count);
+        Assert.Equal(ids.Skip(1), fromCursor.SelectMany(page => page.Stores).Select(store => store.Value<string>("id")));
+    }
+
+    [Fact]
+    public async Task ListTenants_WithoutAPage_AnswersEveryStore_PastTheDefaultPageToo()
+    {
+        // Tools written before pages read the whole list from one GET; it must stay whole past a page's worth of stores.
+        var grains = api.Services.GetRequiredService<IGrainFactory>();
+        using (TenantContext.ForPlatform("test-operator"))
+        {
+            var directory = grains.GetGrain<ITenantDirectoryGrain>(ITenantDirectoryGrain.Key);
+            for (var i = 0; i <= ListTenantsEndpoint.DefaultLimit; i++)
+            {
+                var id = NewId("bulk");
+                await directory.CreateAsync(new TenantSpec(id, $"Bulk {id}", [$"{id}.bulk.test"], "{}"));
+            }
+        }
+
+        var walked = await PlatformListing.AllAsync(Platform, "/platform/tenants?limit=7");
+        var unpaged = Assert.Single(await PlatformListing.PagesAsync(Platform, "/platform/tenants"));
+
+        Assert.True(unpaged.Stores.Count > ListTenantsEndpoint.DefaultLimit);
+        Assert.Equal(walked.Select(store => store.Value<string>("id")), unpaged.Stores.Select(store => store.Value<string>("id")));
     }
 
     [Theory]

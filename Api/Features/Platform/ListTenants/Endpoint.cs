@@ -5,12 +5,14 @@ using MultiStore.Api.Tenancy;
 namespace MultiStore.Api.Features.Platform.ListTenants;
 
 /// <summary>
-/// GET /platform/tenants?limit=&amp;after=: the stores ordered by id, a page at a time. The body is the page's array;
-/// when more stores follow, an RFC 8288 <c>Link: &lt;…&gt;; rel="next"</c> header names the next page.
+/// GET /platform/tenants?limit=&amp;after=: the stores ordered by id. Asked with <c>limit</c> or <c>after</c>, one page:
+/// the body is the page's array, and when more stores follow an RFC 8288 <c>Link: &lt;…&gt;; rel="next"</c> header
+/// names the next page. Asked with neither, every store, as the route answered before it had pages (tools rely on it);
+/// the Api still reads them from the directory a page at a time.
 /// </summary>
 public sealed class Endpoint(PlatformGrains platform) : Endpoint<Request, IReadOnlyList<TenantResponse>>
 {
-    /// <summary>Stores per page when the request names no limit: a listing never reads every store unasked.</summary>
+    /// <summary>Stores per page when a request names a cursor (<c>after</c>) but no limit.</summary>
     public const int DefaultLimit = 100;
 
     public override void Configure()
@@ -22,6 +24,12 @@ public sealed class Endpoint(PlatformGrains platform) : Endpoint<Request, IReadO
 
     public override async Task HandleAsync(Request req, CancellationToken ct)
     {
+        if (req is { Limit: null, After: null })
+        {
+            await Send.OkAsync([.. (await platform.ListAllAsync(User.ActorName(), ct)).Select(TenantResponse.From)], ct);
+            return;
+        }
+
         var limit = req.Limit ?? DefaultLimit;
         var page = await platform.ListPageAsync(req.After, limit, User.ActorName());
         if (page.Next is { } next)

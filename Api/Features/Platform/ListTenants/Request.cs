@@ -7,7 +7,7 @@ namespace MultiStore.Api.Features.Platform.ListTenants;
 
 public sealed class Request
 {
-    /// <summary>Stores per page, 1-500 (default 100).</summary>
+    /// <summary>Stores per page, 1-500 (default 100 when only <see cref="After"/> is given; neither: every store).</summary>
     [QueryParam]
     public int? Limit { get; set; }
 
