@@ -25,8 +25,19 @@ public interface IStoreAnalyticsGrain : ITenantScopedGrain
     /// Counts <paramref name="order"/> as it now stands; answers once that is durable. Idempotent per order: an order
     /// is counted as placed once and as closed once, however often it is reported (a retry, a re-activation).
     /// </summary>
+    /// <remarks>An earlier release's orders report through this; it counts as <see cref="RecordAsync(OrderView, OrderStatus?)"/> with nothing acknowledged.</remarks>
     [RequiresPermission(StorePermission.AnalyticsWrite), Alias("Record")]
     Task RecordAsync(OrderView order);
+
+    /// <summary>
+    /// Counts <paramref name="order"/> as it now stands, the order having stored that analytics acknowledged it up to
+    /// <paramref name="acknowledged"/> (null: nothing stored yet); answers once that is durable. Idempotent per order,
+    /// as <see cref="RecordAsync(OrderView)"/>. What the order says it stored is never counted again, so analytics need
+    /// not remember it: a report whose <paramref name="acknowledged"/> is the order's status counts nothing and lets
+    /// analytics forget the order, which keeps what each of its writes carries to the orders of the last moments.
+    /// </summary>
+    [RequiresPermission(StorePermission.AnalyticsWrite), Alias("RecordAcknowledged")]
+    Task RecordAsync(OrderView order, OrderStatus? acknowledged);
 
     /// <summary>
     /// The figures of the UTC days <paramref name="from"/> to <paramref name="to"/> (inclusive, at most

@@ -17,9 +17,11 @@ public sealed class AnalyticsState
     [Id(1)] public Dictionary<string, AnalyticsDay> Days { get; set; } = new(StringComparer.Ordinal);
 
     /// <summary>
-    /// How far each open or recently placed order was counted (placed, or closed with which status): what makes a
-    /// repeated report count nothing. A closed order is forgotten <see cref="StoreAnalyticsRules.ReportWindow"/> after
-    /// it was placed, an open one stays until it closes (at most <see cref="StoreAnalyticsRules.OpenOrderMemory"/>).
+    /// How far each order whose count is still in doubt was counted (placed, or closed with which status): what makes
+    /// a repeated report count nothing. An order is forgotten as soon as it says it stored what was acknowledged
+    /// (<see cref="StoreAnalyticsRules.Forget"/>), so this holds the orders of the last seconds, not of a whole sale.
+    /// Orders that never say so (an earlier release's, or a lost call) go after the time limits of
+    /// <see cref="StoreAnalyticsRules.Prune"/>.
     /// </summary>
     [Id(2)] public Dictionary<string, CountedOrder> Orders { get; set; } = new(StringComparer.Ordinal);
 
@@ -101,7 +103,9 @@ public sealed record SkuTally(
     [property: Id(1)] decimal Revenue);
 
 /// <summary>How far one order was counted: <see cref="OrderStatus.PendingPayment"/> once placed, then its closing status.</summary>
+/// <param name="ClosedAt">When the counted close happened; null while open, and in states stored before it was kept.</param>
 [GenerateSerializer, Immutable, Alias("multistore.CountedOrder")]
 public sealed record CountedOrder(
     [property: Id(0)] OrderStatus Status,
-    [property: Id(1)] DateTimeOffset PlacedAt);
+    [property: Id(1)] DateTimeOffset PlacedAt,
+    [property: Id(2)] DateTimeOffset? ClosedAt = null);

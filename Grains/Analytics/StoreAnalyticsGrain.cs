@@ -36,7 +36,7 @@ public sealed class StoreAnalyticsGrain(
 
     // What reads and decisions see; analytics.State lags it by the reports of the write to come.
     private AnalyticsState _view = new();
-    private readonly List<OrderView> _unwritten = [];
+    private readonly List<UnwrittenReport> _unwritten = [];
     private long _accepted;
     private long _durable;
     private Task _write = Task.CompletedTask;
@@ -58,16 +58,26 @@ public sealed class StoreAnalyticsGrain(
     }
 
     /// <inheritdoc />
-    public async Task RecordAsync(OrderView order)
+    public Task RecordAsync(OrderView order) => RecordAsync(order, acknowledged: null);
+
+    /// <inheritdoc />
+    public async Task RecordAsync(OrderView order, OrderStatus? acknowledged)
     {
         EnsureUsable();
-        if (StoreAnalyticsRules.MayCount(_view, order, Now) && StoreAnalyticsRules.Count(_view, order))
+        var counted = StoreAnalyticsRules.MayCount(_view, order, Now, acknowledged) && StoreAnalyticsRules.Count(_view, order, acknowledged);
+        var forgotten = StoreAnalyticsRules.Forget(_view, order, acknowledged);
+        if (counted || forgotten)
         {
-            _unwritten.Add(order);
+            _unwritten.Add(new UnwrittenReport(order, acknowledged, counted));
+        }
+
+        if (counted)
+        {
             _accepted++;
         }
 
-        // A repeated report waits too: what it repeats may still be on its way to storage.
+        // A repeated report waits too: what it repeats may still be on its way to storage. A forgetting needs no
+        // write of its own: it rides on the next one, and until then storage remembers a little more than needed.
         await DurableAsync(_accepted);
     }
 
@@ -235,9 +245,14 @@ public sealed class StoreAnalyticsGrain(
     {
         EnsureUsable();
         var upTo = _accepted;
-        foreach (var order in _unwritten)
+        foreach (var report in _unwritten)
         {
-            StoreAnalyticsRules.Count(analytics.State, order);
+            if (report.Counted)
+            {
+                StoreAnalyticsRules.Count(analytics.State, report.Order, report.Acknowledged);
+            }
+
+            StoreAnalyticsRules.Forget(analytics.State, report.Order, report.Acknowledged);
         }
 
         _unwritten.Clear();
@@ -291,4 +306,7 @@ public sealed class StoreAnalyticsGrain(
     }
 
     private DateTimeOffset Now => time.GetUtcNow();
+
+    /// <summary>A report the view took that the persisted state is yet to take, as the view took it.</summary>
+    private sealed record UnwrittenReport(OrderView Order, OrderStatus? Acknowledged, bool Counted);
 }

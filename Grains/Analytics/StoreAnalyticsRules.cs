@@ -11,24 +11,22 @@ public static class StoreAnalyticsRules
     private const string DayKeyFormat = "yyyy-MM-dd";
 
     /// <summary>
-    /// A report of an order the memory does not hold counts only if the order was placed less than this ago, and a
-    /// closed order is remembered until it was placed this long ago: so a report of a forgotten order is always too old
-    /// to count, and is never counted twice. What it bounds is what every write of the store's figures carries: the
-    /// orders placed in this window, plus the open ones. Six hours because reports come within minutes: the placing
-    /// call reports itself, a failed report is retried by the order's timer (seconds) or, after a silo died, its
-    /// reminder (a minute), and an order stores the closing status analytics acknowledged, so a later activation of a
-    /// settled order does not report again (one that died before storing it reports again from its reminder, within
-    /// minutes). The trade-off: an order whose first report is held up longer than this (analytics storage down for
-    /// six hours) is not counted at all, rather than possibly twice.
+    /// A change of an order (its placing, its close) that neither the memory nor the order's stored acknowledgment
+    /// covers counts only if it happened less than this ago, and a counted change is remembered at least this long
+    /// unless the order says it stored its acknowledgment: so a report of a forgotten change is always too old to
+    /// count, and is never counted twice. Orders store what analytics acknowledged within about a second
+    /// (<see cref="Forget"/>), so this bound only matters for orders that cannot say so. Six hours because reports
+    /// come within minutes: the changing call reports itself, a failed report is retried by the order's timer
+    /// (seconds) or, after a silo died, its reminder (a minute). The trade-off: a change whose report is held up
+    /// longer than this (analytics storage down for six hours) is not counted at all, rather than possibly twice.
     /// </summary>
     public static readonly TimeSpan ReportWindow = TimeSpan.FromHours(6);
 
     /// <summary>
-    /// An open order is remembered until its close is counted, however long ago it was placed (its close must count
-    /// once): open orders are few, since none waits longer than its payment window (a hold lasts at most
-    /// <see cref="Interfaces.Stock.ReservationRequest.LongestHold"/>) plus the time a down cluster takes to expire it.
-    /// Past this an open order is forgotten all the same, so an order whose close never comes (a state written before
-    /// orders stored their acknowledged status) does not stay for ever; its close, if it ever came, is too old to count.
+    /// An open order that has not said it stored its acknowledged placement is remembered until its close is counted,
+    /// however long ago it was placed (its close must count once, on the day it closed). Past this it is forgotten all
+    /// the same, so an order whose close never comes (a state written before orders stored their acknowledged status)
+    /// does not stay for ever; its close, if it ever came, is too old to count.
     /// </summary>
     public static readonly TimeSpan OpenOrderMemory = TimeSpan.FromDays(30);
 
@@ -46,34 +44,52 @@ public static class StoreAnalyticsRules
     public static readonly TimeSpan ArchiveMargin = TimeSpan.FromDays(1);
 
     /// <summary>
-    /// Whether a report of <paramref name="order"/> may count at <paramref name="now"/>: the memory holds the order,
-    /// or it was placed within <see cref="ReportWindow"/>; and what it would count falls on a day not yet archived
-    /// (<see cref="FinalBefore"/> says that never happens; should it, the report counts nothing rather than put a
-    /// partial copy of an archived day in front of the archived one). Decided before <see cref="Count"/>, which never
-    /// forgets.
+    /// Whether a report of <paramref name="order"/> may count at <paramref name="now"/>, the order having stored that
+    /// analytics acknowledged it up to <paramref name="acknowledged"/>: the first change it would count is in the
+    /// memory's keeping (an open order remembered) or happened within <see cref="ReportWindow"/>; and it falls on a day
+    /// not yet archived (<see cref="FinalBefore"/> says that never happens; should it, the report counts nothing rather
+    /// than put a partial copy of an archived day in front of the archived one). Decided before <see cref="Count"/>.
     /// </summary>
-    public static bool MayCount(AnalyticsState state, OrderView order, DateTimeOffset now)
+    public static bool MayCount(AnalyticsState state, OrderView order, DateTimeOffset now, OrderStatus? acknowledged = null)
     {
-        var known = state.Orders.ContainsKey(order.OrderId);
-        if (!known && order.CreatedAt < now - ReportWindow)
+        var counted = HowFarCounted(state, order, acknowledged);
+        // An unknown order adds its placing first; a placed one can only add its close, on the day it closed.
+        var firstChange = counted is null ? order.CreatedAt : order.ClosedAt ?? order.CreatedAt;
+        var remembered = state.Orders.ContainsKey(order.OrderId);
+        if (!remembered && firstChange < now - ReportWindow)
         {
             return false;
         }
 
-        // A known order can only add its close; an unknown one adds its placing first, and closes no earlier.
-        var earliestDay = DayOf(known ? order.ClosedAt ?? order.CreatedAt : order.CreatedAt);
-        return state.ArchivedBefore is not { } archived || earliestDay >= archived;
+        return state.ArchivedBefore is not { } archived || DayOf(firstChange) >= archived;
+    }
+
+    /// <summary>
+    /// How far <paramref name="order"/> was counted: as the memory holds it, or as far as the order stored that
+    /// analytics acknowledged (<paramref name="acknowledged"/>: storage held that count when it was acknowledged, and
+    /// a count is never taken back), whichever is further; null when neither knows it.
+    /// </summary>
+    private static CountedOrder? HowFarCounted(AnalyticsState state, OrderView order, OrderStatus? acknowledged)
+    {
+        var remembered = state.Orders.GetValueOrDefault(order.OrderId);
+        return acknowledged switch
+        {
+            null => remembered,
+            _ when remembered is { Status: not OrderStatus.PendingPayment } => remembered,
+            OrderStatus.PendingPayment => remembered ?? new CountedOrder(OrderStatus.PendingPayment, order.CreatedAt),
+            { } closed => new CountedOrder(closed, order.CreatedAt, order.ClosedAt),
+        };
     }
 
     /// <summary>
     /// The first day a report may still change at <paramref name="now"/>; the days before it are final and may move
-    /// to the month archives. A report counts on its order's placing day or closing day (<see cref="Count"/>): an
-    /// order the memory does not hold counts only if placed within <see cref="ReportWindow"/>, so on a day no earlier
-    /// than that; an order it holds as open may close on any day from its placing on, and its close is counted on the
-    /// day it closed even when the report comes days later (analytics was unreachable meanwhile), so every open order
-    /// holds back the days from its placing. Both bounds get <see cref="ArchiveMargin"/> more. Orders are paid or
-    /// expired within minutes, so this is usually two days ago; an order left open holds it back at most
-    /// <see cref="OpenOrderMemory"/>.
+    /// to the month archives. A report counts on its order's placing day or closing day (<see cref="Count"/>): a
+    /// change the memory does not hold counts only if it happened within <see cref="ReportWindow"/>, so on a day no
+    /// earlier than that; an order it holds as open may close on any day from its placing on, and its close is counted
+    /// on the day it closed even when the report comes days later (analytics was unreachable meanwhile), so every
+    /// remembered open order holds back the days from its placing. Both bounds get <see cref="ArchiveMargin"/> more.
+    /// Orders are paid or expired within minutes, so this is usually two days ago; an order left open holds it back
+    /// at most <see cref="OpenOrderMemory"/>.
     /// </summary>
     public static DateOnly FinalBefore(AnalyticsState state, DateTimeOffset now)
     {
@@ -92,10 +108,14 @@ public static class StoreAnalyticsRules
     /// <summary>The oldest day a store keeps figures of at <paramref name="now"/>: older days read as zeros.</summary>
     public static DateOnly FirstKeptDay(DateTimeOffset now) => DayOf(now).AddDays(1 - KeptDays);
 
-    /// <summary>Counts what <paramref name="order"/> adds to <paramref name="state"/>; false when it adds nothing.</summary>
-    public static bool Count(AnalyticsState state, OrderView order)
+    /// <summary>
+    /// Counts what <paramref name="order"/> adds to <paramref name="state"/> beyond what was counted already (see
+    /// <see cref="HowFarCounted"/>); false when it adds nothing. What it counts is remembered until <see cref="Forget"/>
+    /// or <see cref="Prune"/>.
+    /// </summary>
+    public static bool Count(AnalyticsState state, OrderView order, OrderStatus? acknowledged = null)
     {
-        var counted = state.Orders.GetValueOrDefault(order.OrderId);
+        var counted = HowFarCounted(state, order, acknowledged);
         var changed = false;
         if (counted is null)
         {
@@ -129,7 +149,7 @@ public static class StoreAnalyticsRules
                     break;
             }
 
-            counted = counted with { Status = order.Status };
+            counted = counted with { Status = order.Status, ClosedAt = order.ClosedAt ?? order.CreatedAt };
             changed = true;
         }
 
@@ -143,14 +163,25 @@ public static class StoreAnalyticsRules
     }
 
     /// <summary>
-    /// Forgets what can no longer be reported legitimately at <paramref name="now"/>: closed orders placed before
-    /// <see cref="ReportWindow"/>, open ones placed before <see cref="OpenOrderMemory"/>, and the figures of days
-    /// before the last <see cref="KeptDays"/>. A state written with a longer memory shrinks to this on its next prune.
+    /// Lets go of <paramref name="order"/> once it says it stored that analytics acknowledged it as it now stands
+    /// (<paramref name="acknowledged"/> is its status): it reports nothing more of what was counted, and a later close
+    /// comes with that acknowledgment, so no memory is needed to count it once. False when nothing was remembered.
+    /// </summary>
+    public static bool Forget(AnalyticsState state, OrderView order, OrderStatus? acknowledged) =>
+        acknowledged is { } stored && stored == order.Status && state.Orders.Remove(order.OrderId);
+
+    /// <summary>
+    /// Forgets what can no longer be reported legitimately at <paramref name="now"/>: closed orders closed (or, as an
+    /// earlier release remembered them, placed) before <see cref="ReportWindow"/>, open ones placed before
+    /// <see cref="OpenOrderMemory"/>, and the figures of days before the last <see cref="KeptDays"/>. A state written
+    /// with a longer memory shrinks to this on its next prune.
     /// </summary>
     public static void Prune(AnalyticsState state, DateTimeOffset now)
     {
         var forgotten = state.Orders
-            .Where(order => order.Value.PlacedAt < now - (order.Value.Status == OrderStatus.PendingPayment ? OpenOrderMemory : ReportWindow))
+            .Where(order => order.Value.Status == OrderStatus.PendingPayment
+                ? order.Value.PlacedAt < now - OpenOrderMemory
+                : (order.Value.ClosedAt ?? order.Value.PlacedAt) < now - ReportWindow)
             .Select(order => order.Key)
             .ToList();
         foreach (var orderId in forgotten)

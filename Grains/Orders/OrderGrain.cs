@@ -13,9 +13,10 @@ namespace MultiStore.Grains.Orders;
 /// An order's lifecycle. Stock calls come first and are idempotent, the order's own state is written after
 /// them: a crash in between is repaired by the retry (or the expiry sweep) doing the same calls again. Once a
 /// change is durable the order reports itself to the store's <see cref="IStoreAnalyticsGrain"/>; a report that
-/// fails is retried by the order's timer and reminder, and the analytics grain counts every order only once. The
-/// closing status analytics acknowledged is stored afterwards by the same timer (see <see cref="KeepAcknowledgedAsync"/>),
-/// and until then the timer and reminder stay, so a settled order does not report again in a later activation.
+/// fails is retried by the order's timer and reminder, and the analytics grain counts every order only once. What
+/// analytics acknowledged (the placement, then the close) is stored afterwards by the same timer (see
+/// <see cref="KeepAcknowledgedAsync"/>) and sent with every later report, so analytics forgets the order instead of
+/// remembering every order of a sale, and a settled order does not report again in a later activation.
 /// </summary>
 public sealed class OrderGrain(
     [PersistentState("order", StorageNames.Shopping)] IPersistentState<OrderState> order,
@@ -29,7 +30,7 @@ public sealed class OrderGrain(
     private TenantId _tenant;
     private string _orderId = string.Empty;
 
-    /// <summary>The status the store's analytics acknowledged (null: none yet); stored once closed, see <see cref="OrderState.Reported"/>.</summary>
+    /// <summary>The status the store's analytics acknowledged (null: none yet); stored by <see cref="KeepAcknowledgedAsync"/>.</summary>
     private OrderStatus? _reported;
 
     private OrderView? Current => order.State.Order;
@@ -47,10 +48,10 @@ public sealed class OrderGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         (_tenant, _orderId) = TenantKey.Parse(this.GetPrimaryKeyString());
-        // A settled order was acknowledged and stored so: it reports nothing. An open one reports its placement again
-        // (analytics remembers open orders, so that counts nothing), and a closed one whose acknowledgment was not
-        // stored reports its close again and stores it now, rather than arming a timer and a reminder for it.
-        _reported = order.State.Reported;
+        // What was acknowledged and stored so is not reported again. An open order whose placement was not stored as
+        // acknowledged reports it again (analytics remembers it until told, so that counts nothing), and a closed one
+        // whose close was not reports its close again and stores it now, rather than arming a timer and a reminder.
+        _reported = order.State.StoredAcknowledgment;
         await ReportAsync();
         await KeepAcknowledgedAsync();
         await WatchExpiryAsync();
@@ -222,7 +223,7 @@ public sealed class OrderGrain(
         {
             // On the order's own authority, whoever's request changed it.
             using var scope = TenantContext.ForTenant(_tenant, "system:analytics");
-            await GrainFactory.GetGrainByKey<IStoreAnalyticsGrain>(TenantKey.For(_tenant, IStoreAnalyticsGrain.EntityId)).RecordAsync(current);
+            await Analytics.RecordAsync(current, order.State.StoredAcknowledgment);
             _reported = current.Status;
         }
         catch (Exception failure)
@@ -232,32 +233,57 @@ public sealed class OrderGrain(
     }
 
     /// <summary>
-    /// Stores the closing status analytics acknowledged, so no later activation reports the order again. Done by the
-    /// watch (or an activation), not by the call that closed the order: the payer or canceller is answered without
-    /// waiting for this write, and the watch it keeps armed a tick longer was armed anyway while the order was open
-    /// (its reminder's removal moves from the closing call to the same tick). A failed write leaves memory as storage
-    /// is and ends the activation; the reminder, still registered, brings the order back to report and store again.
+    /// Stores what analytics acknowledged (the placement, or the closing status), so no later activation reports it
+    /// again, then tells analytics so, which lets it forget the order. Done by the watch (or an activation), not by the
+    /// call that placed or closed the order: the shopper is answered without waiting for this write, and the watch it
+    /// keeps armed a tick longer was armed anyway while the order was open (its reminder's removal moves from the
+    /// closing call to the same tick); an order closed within that tick stores only its close. A failed write leaves
+    /// memory as storage is and ends the activation; the reminder, still registered, brings the order back to report
+    /// and store again.
     /// </summary>
     private async Task KeepAcknowledgedAsync()
     {
-        if (Current is not { Status: not OrderStatus.PendingPayment } current || _reported != current.Status || order.State.Reported == current.Status)
+        if (Current is not { } current || _reported != current.Status || order.State.StoredAcknowledgment == current.Status)
         {
             return;
         }
 
-        var stored = order.State.Reported;
-        order.State.Reported = current.Status;
+        var (reported, placementReported) = (order.State.Reported, order.State.PlacementReported);
+        if (current.Status == OrderStatus.PendingPayment)
+        {
+            order.State.PlacementReported = true;
+        }
+        else
+        {
+            order.State.Reported = current.Status;
+        }
+
         try
         {
             await order.WriteStateAsync();
         }
         catch (Exception failure)
         {
-            order.State.Reported = stored;
+            (order.State.Reported, order.State.PlacementReported) = (reported, placementReported);
             logger.LogWarning(failure, "Order {Tenant}/{Order} could not store its acknowledged {Status}; the activation is dropped", _tenant, _orderId, current.Status);
             DeactivateOnIdle();
+            return;
+        }
+
+        try
+        {
+            using var scope = TenantContext.ForTenant(_tenant, "system:analytics");
+            await Analytics.RecordAsync(current, current.Status);
+        }
+        catch (Exception failure)
+        {
+            // Only memory is lost: analytics keeps the order a little longer (its time limits), counting nothing twice.
+            logger.LogInformation(failure, "Order {Tenant}/{Order} could not tell analytics it stored {Status}", _tenant, _orderId, current.Status);
         }
     }
+
+    private IStoreAnalyticsGrain Analytics =>
+        GrainFactory.GetGrainByKey<IStoreAnalyticsGrain>(TenantKey.For(_tenant, IStoreAnalyticsGrain.EntityId));
 
     private Task WatchExpiryAsync() =>
         _expiryWatch.UpdateAsync(this, IsUnsettled, options.Value, async () =>

@@ -10,9 +10,18 @@ public sealed class OrderState
 
     /// <summary>
     /// The closing status the store's analytics acknowledged, so that no later activation reports the settled order
-    /// again; null until then (and in states stored before it existed). A placement is never stored here: analytics
-    /// remembers open orders, so the report a re-activated open order repeats counts nothing, and storing it would add
-    /// a write to every checkout.
+    /// again; null until then (and in states stored before it existed). Never <see cref="OrderStatus.PendingPayment"/>:
+    /// an earlier release reads a status stored here as settled and stops watching the order's deadline.
     /// </summary>
     [Id(1)] public OrderStatus? Reported { get; set; }
+
+    /// <summary>
+    /// Whether the store's analytics acknowledged the placement and the order stored so: a re-activated open order
+    /// then reports nothing, and its close tells analytics the placement was counted, so analytics need not remember
+    /// open orders. Stored by the order's watch a tick after the placement (skipped when the order closed meanwhile).
+    /// </summary>
+    [Id(2)] public bool PlacementReported { get; set; }
+
+    /// <summary>How far the store's analytics acknowledged the order, as stored: its close, its placement or nothing.</summary>
+    public OrderStatus? StoredAcknowledgment => Reported ?? (PlacementReported ? OrderStatus.PendingPayment : null);
 }

@@ -14,7 +14,7 @@ public sealed class StoreAnalyticsRulesTests
     {
         var window = StoreAnalyticsRules.ReportWindow;
         var state = new AnalyticsState();
-        var settledLongAgo = Report("settled-long-ago", Now - window - TimeSpan.FromMinutes(1), OrderStatus.Paid);
+        var settledLongAgo = Report("settled-long-ago", Now - window - TimeSpan.FromMinutes(2), OrderStatus.Paid);
         StoreAnalyticsRules.Count(state, settledLongAgo);
         StoreAnalyticsRules.Count(state, Report("settled-recently", Now - window + TimeSpan.FromMinutes(1), OrderStatus.Cancelled));
         StoreAnalyticsRules.Count(state, Report("open-for-a-day", Now - TimeSpan.FromDays(1), OrderStatus.PendingPayment));
@@ -32,6 +32,27 @@ public sealed class StoreAnalyticsRulesTests
         var closing = Report("open-for-a-day", Now - TimeSpan.FromDays(1), OrderStatus.Expired);
         Assert.True(StoreAnalyticsRules.MayCount(state, closing, Now) && StoreAnalyticsRules.Count(state, closing));
         Assert.Equal(1, Totals(state).OrdersExpired);
+    }
+
+    [Fact]
+    public void Prune_AnOrderClosedLongAfterItsPlacing_IsRememberedForTheWindowAfterItsClose_SoARepeatCountsNothing()
+    {
+        var window = StoreAnalyticsRules.ReportWindow;
+        var state = new AnalyticsState();
+        // Open for seven hours (the cluster was down), its placement stored as acknowledged: analytics remembers nothing of it.
+        var closed = Report("late-close", Now - TimeSpan.FromHours(7), OrderStatus.Expired) with { ClosedAt = Now - TimeSpan.FromHours(1) };
+        Assert.True(StoreAnalyticsRules.MayCount(state, closed, Now, OrderStatus.PendingPayment));
+        Assert.True(StoreAnalyticsRules.Count(state, closed, OrderStatus.PendingPayment));
+
+        StoreAnalyticsRules.Prune(state, Now);
+
+        // The acknowledgment of its close got lost: the order reports it again, with only its placement stored.
+        Assert.False(StoreAnalyticsRules.MayCount(state, closed, Now, OrderStatus.PendingPayment) && StoreAnalyticsRules.Count(state, closed, OrderStatus.PendingPayment));
+        Assert.Equal(SalesFigures.Zero with { OrdersExpired = 1, UnitsExpired = 1 }, Totals(state));
+        // A window after the close, the memory lets go of it, and a repeat is too old to count.
+        StoreAnalyticsRules.Prune(state, Now + window);
+        Assert.Empty(state.Orders);
+        Assert.False(StoreAnalyticsRules.MayCount(state, closed, Now + window, OrderStatus.PendingPayment));
     }
 
     [Fact]

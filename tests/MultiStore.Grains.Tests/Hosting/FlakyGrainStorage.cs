@@ -17,6 +17,7 @@ public sealed class FlakyGrainStorage(IGrainStorageSerializer serializer) : IGra
     private readonly ConcurrentDictionary<string, bool> _stateFailures = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<GrainId, bool> _lostAnswers = new();
     private readonly ConcurrentDictionary<GrainId, ConcurrentQueue<HeldStep>> _holds = new();
+    private readonly ConcurrentDictionary<(string State, GrainId Grain), int> _largestWrites = new();
 
     /// <summary>The next write of <paramref name="grain"/>'s state, or the one after <paramref name="succeeding"/> more, fails; later ones succeed.</summary>
     public void FailNextWrite(GrainId grain, int succeeding = 0) => _failures[grain] = new Failure(succeeding, null);
@@ -75,6 +76,9 @@ public sealed class FlakyGrainStorage(IGrainStorageSerializer serializer) : IGra
     /// <summary>What storage holds of <paramref name="grain"/>'s state <paramref name="stateName"/> (default: nothing).</summary>
     public T? Stored<T>(string stateName, GrainId grain) =>
         _rows.TryGetValue((stateName, grain), out var row) ? serializer.Deserialize<T>(row.Payload) : default;
+
+    /// <summary>The most bytes one stored write of <paramref name="grain"/>'s state <paramref name="stateName"/> carried (0: none yet).</summary>
+    public int LargestWrite(string stateName, GrainId grain) => _largestWrites.GetValueOrDefault((stateName, grain));
 
     public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
@@ -140,7 +144,9 @@ public sealed class FlakyGrainStorage(IGrainStorageSerializer serializer) : IGra
         }
 
         var version = stored is null ? 1 : row.Version + 1;
-        _rows[(stateName, grainId)] = (serializer.Serialize(grainState.State), version);
+        var payload = serializer.Serialize(grainState.State);
+        _rows[(stateName, grainId)] = (payload, version);
+        _largestWrites.AddOrUpdate((stateName, grainId), payload.Length, (_, largest) => Math.Max(largest, payload.Length));
         if (_lostAnswers.TryRemove(grainId, out _))
         {
             throw new IOException($"Injected loss of the answer to a stored write of {stateName} of {grainId}.");
