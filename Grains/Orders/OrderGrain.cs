@@ -223,7 +223,9 @@ public sealed class OrderGrain(
         {
             // On the order's own authority, whoever's request changed it.
             using var scope = TenantContext.ForTenant(_tenant, "system:analytics");
-            await Analytics.RecordAsync(current, order.State.StoredAcknowledgment);
+            // Nothing stored yet (a new order's placement): the previous release's method, which an analytics grain
+            // still on an old silo during a rolling upgrade answers, and which counts exactly as the new one does.
+            await (order.State.StoredAcknowledgment is { } stored ? Analytics.RecordAsync(current, stored) : Analytics.RecordAsync(current));
             _reported = current.Status;
         }
         catch (Exception failure)
