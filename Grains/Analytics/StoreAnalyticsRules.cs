@@ -165,10 +165,17 @@ public static class StoreAnalyticsRules
     /// <summary>
     /// Lets go of <paramref name="order"/> once it says it stored that analytics acknowledged it as it now stands
     /// (<paramref name="acknowledged"/> is its status): it reports nothing more of what was counted, and a later close
-    /// comes with that acknowledgment, so no memory is needed to count it once. False when nothing was remembered.
+    /// comes with that acknowledgment, so no memory is needed to count it once. Only if the memory holds the order at
+    /// that status: a late "stored the placement" (delayed, or sent by an overtaken activation) arriving after the close
+    /// was counted must not forget the close, which the order has not stored yet and may report again. False when
+    /// nothing was forgotten.
     /// </summary>
     public static bool Forget(AnalyticsState state, OrderView order, OrderStatus? acknowledged) =>
-        acknowledged is { } stored && stored == order.Status && state.Orders.Remove(order.OrderId);
+        acknowledged is { } stored
+        && stored == order.Status
+        && state.Orders.TryGetValue(order.OrderId, out var remembered)
+        && remembered.Status == stored
+        && state.Orders.Remove(order.OrderId);
 
     /// <summary>
     /// Forgets what can no longer be reported legitimately at <paramref name="now"/>: closed orders closed (or, as an

@@ -89,6 +89,27 @@ public sealed class StoreAnalyticsTests(ClusterFixture cluster)
         Assert.Equal(new SalesFigures(1, 0, 0, 1, 0m, 0, 1), figures.Totals);
     }
 
+    [Fact]
+    public async Task RecordAsync_ALateForgetOfThePlacement_AfterTheCloseWasCounted_KeepsTheClose_SoARepeatCountsItOnce()
+    {
+        // The order's "I stored the placement" is delayed (rerouted, or sent by an activation that was overtaken) and
+        // arrives after the close was counted, before the order stored the close: its repeat must not count again.
+        using var acting = ClusterFixture.ActAs(_tenant);
+        var placed = Report("late-forget", cluster.Now, OrderStatus.PendingPayment);
+        var paid = placed with { Status = OrderStatus.Paid, ClosedAt = cluster.Now };
+        await Analytics.RecordAsync(placed, acknowledged: null);
+        await Analytics.RecordAsync(paid, acknowledged: OrderStatus.PendingPayment);
+        await Analytics.RecordAsync(placed, acknowledged: OrderStatus.PendingPayment);
+
+        // The order's silo died before it stored the close: its next activation reports the close again.
+        await Analytics.RecordAsync(paid, acknowledged: OrderStatus.PendingPayment);
+        await cluster.DeactivateAsync(Analytics);
+
+        var figures = await Analytics.GetAsync(DayOf(cluster.Now), DayOf(cluster.Now), 0);
+        Assert.Equal(1, figures.Totals.OrdersPlaced);
+        Assert.Equal(1, figures.Totals.OrdersPaid);
+    }
+
     [Theory]
     [InlineData(6_2030)]
     [InlineData(4_1999)]
