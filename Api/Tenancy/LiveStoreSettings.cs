@@ -53,23 +53,6 @@ public static class LiveStoreSettings
     /// <see cref="MaxConcurrentReads"/> stores at a time. A store that cannot be read fails the whole list (a 503 when
     /// the cluster is briefly unavailable): showing its onboarding values as current is the error this avoids.
     /// </summary>
-    public static async Task<IReadOnlyList<TenantProfile>> ApplyAsync(IGrainFactory grains, IReadOnlyList<TenantProfile> profiles)
-    {
-        var live = new TenantProfile[profiles.Count];
-        using var gate = new SemaphoreSlim(MaxConcurrentReads);
-        await Task.WhenAll(profiles.Select(async (profile, index) =>
-        {
-            await gate.WaitAsync();
-            try
-            {
-                live[index] = await ApplyAsync(grains, profile);
-            }
-            finally
-            {
-                gate.Release();
-            }
-        }));
-
-        return live;
-    }
+    public static async Task<IReadOnlyList<TenantProfile>> ApplyAsync(IGrainFactory grains, IReadOnlyList<TenantProfile> profiles) =>
+        await profiles.ReadEachAsync(MaxConcurrentReads, profile => ApplyAsync(grains, profile));
 }

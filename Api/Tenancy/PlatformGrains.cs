@@ -100,23 +100,15 @@ public sealed class PlatformGrains(IGrainFactory grains, HostTenantResolver reso
     }
 
     /// <summary>
-    /// Every store, as <see cref="ListPageAsync"/> gives them, read page after page of <paramref name="pageSize"/>: no
-    /// grain answers more than a page in one message, however many stores the platform holds.
+    /// Every store, as <see cref="ListPageAsync"/> gives them, read from the directory page after page of
+    /// <paramref name="pageSize"/>: no grain answers more than a page in one message, however many stores it holds.
     /// </summary>
     public async Task<IReadOnlyList<TenantProfile>> ListAllAsync(string actor, CancellationToken cancellationToken, int pageSize = ITenantDirectoryGrain.MaxPageSize)
     {
-        var stores = new List<TenantProfile>();
-        string? after = null;
-        do
+        using (TenantContext.ForPlatform(actor))
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var page = await ListPageAsync(after, pageSize, actor);
-            stores.AddRange(page.Stores);
-            after = page.Next;
+            return await LiveStoreSettings.ApplyAsync(grains, await Directory.ListAllAsync(cancellationToken, pageSize));
         }
-        while (after is not null);
-
-        return stores;
     }
 
     /// <summary>The profile of <paramref name="tenant"/> as its own record holds it, or null when no such store exists.</summary>

@@ -26,49 +26,26 @@ public sealed class PlatformAnalyticsGrain(ILogger<PlatformAnalyticsGrain> logge
         }
 
         StoreAnalyticsRules.EnsureRange(from, to);
-        var stores = await ListStoresAsync();
-        var figures = new StoreAnalytics?[stores.Count];
-        using var gate = new SemaphoreSlim(IPlatformAnalyticsGrain.MaxConcurrentReads);
-        await Task.WhenAll(stores.Select(async (store, index) =>
+        var stores = await GrainFactory.GetGrainByKey<ITenantDirectoryGrain>(ITenantDirectoryGrain.Key).ListAllAsync();
+        var figures = await stores.ReadEachAsync(IPlatformAnalyticsGrain.MaxConcurrentReads, async store =>
         {
-            await gate.WaitAsync();
             try
             {
                 var key = TenantKey.For(TenantId.Parse(store.Id), IStoreAnalyticsGrain.EntityId);
-                figures[index] = await GrainFactory.GetGrainByKey<IStoreAnalyticsGrain>(key).GetAsync(from, to, topSkus: 0);
+                return await GrainFactory.GetGrainByKey<IStoreAnalyticsGrain>(key).GetAsync(from, to, topSkus: 0);
             }
             catch (Exception failure) when (failure is not TenantIsolationException)
             {
                 // One store that does not answer (its silo just left) must not hide the other 999.
                 logger.LogWarning(failure, "Analytics of store {Store} could not be read", store.Id);
+                return (StoreAnalytics?)null;
             }
-            finally
-            {
-                gate.Release();
-            }
-        }));
+        });
 
         var read = stores.Select((store, index) => (store.Id, Figures: figures[index]))
             .Where(store => store.Figures is not null)
             .Select(store => (store.Id, store.Figures!));
         var unavailable = stores.Where((_, index) => figures[index] is null).Select(store => store.Id).ToList();
         return CrossStoreAnalytics.Combine(from, to, read, unavailable, topStores);
-    }
-
-    /// <summary>Every store, a directory page at a time (one message holding them all outgrows Orleans' size limit).</summary>
-    private async Task<List<TenantProfile>> ListStoresAsync()
-    {
-        var directory = GrainFactory.GetGrainByKey<ITenantDirectoryGrain>(ITenantDirectoryGrain.Key);
-        var stores = new List<TenantProfile>();
-        string? after = null;
-        do
-        {
-            var page = await directory.ListPageAsync(after, ITenantDirectoryGrain.MaxPageSize);
-            stores.AddRange(page.Stores);
-            after = page.Next;
-        }
-        while (after is not null);
-
-        return stores;
     }
 }

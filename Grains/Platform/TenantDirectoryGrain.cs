@@ -184,21 +184,7 @@ public sealed class TenantDirectoryGrain(
     /// </summary>
     private async Task<IReadOnlyList<TenantProfile>> ReadStoresAsync(IReadOnlyList<string> ids)
     {
-        var profiles = new TenantProfile?[ids.Count];
-        using var gate = new SemaphoreSlim(MaxConcurrentReads);
-        await Task.WhenAll(ids.Select(async (id, position) =>
-        {
-            await gate.WaitAsync();
-            try
-            {
-                profiles[position] = await StoreGrain(TenantId.Parse(id)).GetAsync();
-            }
-            finally
-            {
-                gate.Release();
-            }
-        }));
-
+        var profiles = await ids.ReadEachAsync(MaxConcurrentReads, id => StoreGrain(TenantId.Parse(id)).GetAsync());
         return [.. profiles.OfType<TenantProfile>()];
     }
 
