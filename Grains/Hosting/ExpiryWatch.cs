@@ -11,9 +11,8 @@ namespace MultiStore.Grains.Hosting;
 internal sealed class ExpiryWatch(string reminderName, bool interleave = false)
 {
     private IGrainTimer? _timer;
-
-    /// <summary>null: unknown since activation (a reminder from an earlier activation may exist).</summary>
-    private bool? _reminderRegistered;
+    private ReminderSwitch? _reminder;
+    private TimeSpan _reminderPeriod;
 
     /// <summary>Arms or disarms the timer and the reminder to match whether anything is pending.</summary>
     public async Task UpdateAsync(Grain grain, bool pending, ReservationOptions options, Func<Task> sweep)
@@ -36,16 +35,9 @@ internal sealed class ExpiryWatch(string reminderName, bool interleave = false)
             _timer = null;
         }
 
-        if (pending && _reminderRegistered != true)
-        {
-            // The reminder is coarse (Orleans' minimum period); the timer gives the precision while active.
-            await grain.RegisterOrUpdateReminder(reminderName, options.ExpiryReminderPeriod, options.ExpiryReminderPeriod);
-            _reminderRegistered = true;
-        }
-        else if (!pending && _reminderRegistered == true)
-        {
-            await UnregisterAsync(grain);
-        }
+        // The reminder is coarse (Orleans' minimum period); the timer gives the precision while active.
+        _reminderPeriod = options.ExpiryReminderPeriod;
+        await Reminder(grain).SetAsync(pending);
     }
 
     /// <summary>
@@ -74,21 +66,22 @@ internal sealed class ExpiryWatch(string reminderName, bool interleave = false)
     /// <summary>Called when the reminder ticks: it certainly exists, so it is removed once nothing is pending.</summary>
     public async Task OnReminderAsync(Grain grain, bool pending)
     {
-        _reminderRegistered ??= true;
+        var reminder = Reminder(grain);
+        reminder.NoteTicked();
         if (!pending)
         {
-            await UnregisterAsync(grain);
+            await reminder.SetAsync(false);
         }
     }
 
-    private async Task UnregisterAsync(Grain grain)
-    {
-        var reminder = await grain.GetReminder(reminderName);
-        if (reminder is not null)
-        {
-            await grain.UnregisterReminder(reminder);
-        }
-
-        _reminderRegistered = false;
-    }
+    private ReminderSwitch Reminder(Grain grain) =>
+        _reminder ??= new ReminderSwitch(
+            () => grain.RegisterOrUpdateReminder(reminderName, _reminderPeriod, _reminderPeriod),
+            async () =>
+            {
+                if (await grain.GetReminder(reminderName) is { } reminder)
+                {
+                    await grain.UnregisterReminder(reminder);
+                }
+            });
 }

@@ -10,7 +10,7 @@ namespace MultiStore.Grains.Tests.Hosting;
 /// One silo wired like production whose grain state lives in a <see cref="FlakyGrainStorage"/>, on a fake clock and a
 /// <see cref="ProbeJournal"/>: a store that cannot store alerts for longer than a stock entry keeps retrying (the
 /// entry's pauses pass only when the test moves the clock), and a journal that fails when the test says so. Webhook
-/// deliveries reach a <see cref="WebhookProbe"/>, never the network.
+/// deliveries reach a <see cref="WebhookProbe"/>, never the network, and reminders live in a <see cref="ProbeReminderTable"/>.
 /// </summary>
 public sealed class FlakyAlertsCluster : InProcessCluster
 {
@@ -20,6 +20,8 @@ public sealed class FlakyAlertsCluster : InProcessCluster
     public ProbeJournal Journal { get; } = new();
 
     public WebhookProbe Webhooks { get; } = new();
+
+    public ProbeReminderTable Reminders { get; } = new();
 
     public FlakyGrainStorage Storage => this.FlakyStorage();
 
@@ -33,5 +35,7 @@ public sealed class FlakyAlertsCluster : InProcessCluster
             silo.AddMultiStoreGrains().UseEmbeddedStorage().UseFlakyStorage();
             // After AddMultiStoreGrains: the last primary handler configured for the client is the one used.
             silo.Services.AddHttpClient(WebhookOptions.HttpClientName).ConfigurePrimaryHttpMessageHandler(Webhooks.NewHandler);
+            // After UseEmbeddedStorage's in-memory reminder service: the reminder service asks the last table registered.
+            silo.Services.AddSingleton<IReminderTable>(Reminders);
         });
 }

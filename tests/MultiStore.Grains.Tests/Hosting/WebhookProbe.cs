@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 
 namespace MultiStore.Grains.Tests.Hosting;
@@ -10,9 +11,13 @@ public sealed class WebhookProbe
 {
     private readonly Lock _lock = new();
     private HeldStep? _next;
+    private readonly ConcurrentDictionary<string, int> _receivedAt = new(StringComparer.Ordinal);
     private int _received;
 
     public int Received => Volatile.Read(ref _received);
+
+    /// <summary>The deliveries made to one webhook URL: a test that shares the probe counts only its own store's.</summary>
+    public int ReceivedAt(string url) => _receivedAt.GetValueOrDefault(new Uri(url).AbsoluteUri);
 
     /// <summary>The next delivery waits until released, then is answered 200.</summary>
     public HeldStep HoldNext()
@@ -32,6 +37,7 @@ public sealed class WebhookProbe
     private async Task<HttpResponseMessage> ReceiveAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _received);
+        _receivedAt.AddOrUpdate(request.RequestUri!.AbsoluteUri, 1, (_, count) => count + 1);
         HeldStep? held;
         lock (_lock)
         {

@@ -13,6 +13,9 @@ public sealed class AlertReminderDeliveryTests(FlakyAlertsCluster cluster) : ICl
     private const string ReminderName = "webhook-delivery";
     private readonly TenantId _tenant = ClusterFixture.NewTenant();
 
+    // Per store: the tests of this class share one probe, and a delivery a test left pending may still go out.
+    private string WebhookUrl => $"https://hooks.example.test/{_tenant.Value}";
+
     private IStockAlertsGrain Alerts => cluster.Client.GetGrain<IStockAlertsGrain>(TenantKey.For(_tenant, IStockAlertsGrain.EntityId));
 
     [Fact]
@@ -20,7 +23,7 @@ public sealed class AlertReminderDeliveryTests(FlakyAlertsCluster cluster) : ICl
     {
         using var acting = ClusterFixture.ActAs(_tenant);
         var first = new LowStockAlert("SKU-1", ClusterFixture.DefaultZone, 2, 5, cluster.Time.GetUtcNow(), Number: 1);
-        await Alerts.SetWebhookAsync("https://hooks.example.test/multistore");
+        await Alerts.SetWebhookAsync(WebhookUrl);
         var delivery = cluster.Webhooks.HoldNext();
         await Alerts.RaiseAsync(first);
 
@@ -41,6 +44,37 @@ public sealed class AlertReminderDeliveryTests(FlakyAlertsCluster cluster) : ICl
         Assert.Equal(
             [("SKU-2", AlertDelivery.Pending), ("SKU-1", AlertDelivery.Delivered)],
             delivered.Alerts.Select(entry => (entry.Alert.Sku, entry.Delivery)));
-        Assert.Equal(1, cluster.Webhooks.Received);
+        Assert.Equal(1, cluster.Webhooks.ReceivedAt(WebhookUrl));
+    }
+
+    [Fact]
+    public async Task RaiseAsync_WhileTheSweepUnregistersTheReminder_LeavesTheNewDeliveryWithAReminder()
+    {
+        using var acting = ClusterFixture.ActAs(_tenant);
+        var first = new LowStockAlert("SKU-1", ClusterFixture.DefaultZone, 2, 5, cluster.Time.GetUtcNow(), Number: 1);
+        await Alerts.SetWebhookAsync(WebhookUrl);
+        await Alerts.RaiseAsync(first);
+        var grain = Alerts.GetGrainId();
+        Assert.True(cluster.Reminders.Has(grain, ReminderName));
+        var removalsBefore = cluster.Reminders.RemovalsAnswered;
+
+        // The reminder's tick hands the delivery to a sweep; once it is delivered nothing is pending, and the sweep
+        // unregisters the reminder, which the table holds here.
+        var removal = cluster.Reminders.HoldNextRemoval();
+        var remindable = cluster.Client.GetGrain<IRemindable>(grain);
+        await remindable.ReceiveReminder(ReminderName, new TickStatus(DateTime.UtcNow, TimeSpan.FromMinutes(1), DateTime.UtcNow));
+        await removal.Reached.WaitAsync(TimeSpan.FromSeconds(10));
+
+        // A raise interleaves with the sweep and leaves a pending delivery behind.
+        var raising = Alerts.RaiseAsync(first with { Sku = "SKU-2" });
+        removal.Release();
+        await raising;
+        await Eventually.HoldsAsync(() => cluster.Reminders.RemovalsAnswered > removalsBefore);
+
+        Assert.True(cluster.Reminders.Has(grain, ReminderName), "A pending delivery was left without a reminder.");
+        var page = await Alerts.PageAsync(null, 10);
+        Assert.Equal(
+            [("SKU-2", AlertDelivery.Pending), ("SKU-1", AlertDelivery.Delivered)],
+            page.Alerts.Select(entry => (entry.Alert.Sku, entry.Delivery)));
     }
 }
