@@ -38,11 +38,16 @@ public sealed record AlertEntry(
 /// Alerts the store's stock entries dropped without the store acknowledging them (each keeps its newest 20 waiting),
 /// so the store may never have got them: a count over the store's life, not this page's.
 /// </param>
+/// <param name="DroppedUndelivered">
+/// Alerts the store stored but dropped from its list (it keeps its newest 500) while they were still waiting for the
+/// webhook, so the receiver never got them: a count over the store's life.
+/// </param>
 [GenerateSerializer, Immutable, Alias("multistore.AlertPage")]
 public sealed record AlertPage(
     [property: Id(0)] IReadOnlyList<AlertEntry> Alerts,
     [property: Id(1)] long? NextBefore,
-    [property: Id(2)] long DroppedAlerts = 0);
+    [property: Id(2)] long DroppedAlerts = 0,
+    [property: Id(3)] long DroppedUndelivered = 0);
 
 /// <summary>The store's webhook as admins see it after it was set: never its secret.</summary>
 [GenerateSerializer, Immutable, Alias("multistore.WebhookView")]

@@ -33,9 +33,18 @@ public sealed class StockAlertsState
     /// </summary>
     [Id(4)] public Dictionary<string, long> DroppedByEntry { get; set; } = [];
 
+    /// <summary>Alerts dropped from <see cref="Entries"/> (past its newest 500) while still waiting for the webhook.</summary>
+    [Id(5)] public long DroppedUndelivered { get; set; }
+
     /// <summary>A copy to hand to storage: the entries are immutable, so copying the collections is enough.</summary>
-    public StockAlertsState Copy() =>
-        new() { Entries = [.. Entries], LastId = LastId, Webhook = Webhook, DroppedByEntry = new(DroppedByEntry, StringComparer.Ordinal) };
+    public StockAlertsState Copy() => new()
+    {
+        Entries = [.. Entries],
+        LastId = LastId,
+        Webhook = Webhook,
+        DroppedByEntry = new(DroppedByEntry, StringComparer.Ordinal),
+        DroppedUndelivered = DroppedUndelivered,
+    };
 }
 
 /// <summary>A store's webhook and the secret its deliveries are signed with.</summary>
@@ -153,7 +162,7 @@ public sealed class StockAlertsGrain(
         EnsureTake(take);
         var older = Enumerable.Reverse(_view.Entries).Where(entry => before is null || entry.Id < before).ToList();
         var page = older.Take(take).ToList();
-        return Task.FromResult(new AlertPage(page, older.Count > page.Count ? page[^1].Id : null, _view.DroppedByEntry.Values.Sum()));
+        return Task.FromResult(new AlertPage(page, older.Count > page.Count ? page[^1].Id : null, _view.DroppedByEntry.Values.Sum(), _view.DroppedUndelivered));
     }
 
     /// <inheritdoc />
@@ -333,7 +342,7 @@ public sealed class StockAlertsGrain(
 
     /// <summary>
     /// Keeps the most recent <see cref="Kept"/> alerts, dropping settled ones first: an alert still to be delivered
-    /// goes only when every older alert kept is one too, and that is logged.
+    /// goes only when every older alert kept is one too, and that is logged and counted.
     /// </summary>
     private void Trim()
     {
@@ -350,6 +359,7 @@ public sealed class StockAlertsGrain(
         {
             logger.LogWarning("Store {Tenant} dropped {Count} undelivered alerts: more than {Kept} are waiting for its webhook", _tenant, excess, Kept);
             _view.Entries.RemoveRange(0, excess);
+            _view.DroppedUndelivered += excess;
         }
     }
 

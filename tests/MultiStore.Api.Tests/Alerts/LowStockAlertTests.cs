@@ -148,6 +148,7 @@ public sealed class LowStockAlertTests(ApiFactory api)
 
         Assert.Equal(0, before.Value<long>("droppedAlerts"));
         Assert.Equal(2, after.Value<long>("droppedAlerts"));
+        Assert.Equal(0, after.Value<long>("droppedUndelivered"));
         Assert.Equal([sku], after["alerts"]!.AsArray().Select(alert => alert!.Value<string>("sku")));
     }
 

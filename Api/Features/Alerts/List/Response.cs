@@ -8,9 +8,13 @@ namespace MultiStore.Api.Features.Alerts.List;
 /// How many alerts the store's stock entries dropped before the store acknowledged them (each entry keeps its newest
 /// 20 waiting), over the store's life: the store may never have got them. 0 nearly always.
 /// </param>
-public sealed record Response(IReadOnlyList<AlertResponse> Alerts, long? NextBefore, long DroppedAlerts)
+/// <param name="DroppedUndelivered">
+/// How many alerts the store dropped from its list of the newest 500 while they still waited for the webhook, over the
+/// store's life: the receiver never got them. 0 unless the receiver has failed for a long time.
+/// </param>
+public sealed record Response(IReadOnlyList<AlertResponse> Alerts, long? NextBefore, long DroppedAlerts, long DroppedUndelivered)
 {
-    public static Response From(AlertPage page) => new([.. page.Alerts.Select(AlertResponse.From)], page.NextBefore, page.DroppedAlerts);
+    public static Response From(AlertPage page) => new([.. page.Alerts.Select(AlertResponse.From)], page.NextBefore, page.DroppedAlerts, page.DroppedUndelivered);
 }
 
 /// <summary>One alert and its webhook delivery.</summary>
