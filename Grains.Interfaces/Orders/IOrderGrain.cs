@@ -24,6 +24,16 @@ public interface IOrderGrain : ITenantScopedGrain
     [Alias("Get")]
     Task<OrderView?> GetAsync();
 
+    /// <summary>
+    /// For the order's cart, before it reopens after a checkout whose placing failed: the order if it was placed after
+    /// all; otherwise null, once storage holds that it never will be. A placement still in flight elsewhere (a second
+    /// activation, briefly possible around a silo's failure) then fails its write, and any later placement is refused,
+    /// so the reopened cart's holds can never also be an order's. Idempotent.
+    /// </summary>
+    [RequiresPermission(StorePermission.Shop)]
+    [Alias("AbandonUnplaced")]
+    Task<OrderView?> AbandonUnplacedAsync();
+
     /// <summary>Records a captured payment and confirms every reservation; idempotent once paid.</summary>
     [RequiresPermission(StorePermission.OrdersPay)]
     [Alias("Pay")]

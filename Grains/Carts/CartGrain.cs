@@ -194,12 +194,18 @@ public sealed class CartGrain(
 
         // A checkout that placed its order but failed to record it (its caller saw a failure, so this call is the first to
         // answer with the order): the order is taken as it stands. Holding the lines again first would reserve anew the
-        // units of an order that was paid (or closed) since, and strand them.
-        if (State.PendingOrderId is { } pending && await OrderOf(pending).GetAsync() is { } earlier)
+        // units of an order that was paid (or closed) since, and strand them. An order never placed is abandoned for
+        // good, and this checkout places a new one.
+        if (State.PendingOrderId is { } pending)
         {
-            State.OrderId = earlier.OrderId;
-            await SaveAsync();
-            return new CheckoutResult(earlier, null);
+            if (await OrderOf(pending).AbandonUnplacedAsync() is { } earlier)
+            {
+                State.OrderId = earlier.OrderId;
+                await SaveAsync();
+                return new CheckoutResult(earlier, null);
+            }
+
+            State.PendingOrderId = null;
         }
 
         if (State.Lines.Count == 0)
@@ -373,11 +379,13 @@ public sealed class CartGrain(
     /// <summary>
     /// Refuses changes once the cart is checked out. A checkout that never placed its order (placing it failed, and
     /// its retry then stopped at a shortage or an archived line) leaves the cart open: closed, the shopper could
-    /// neither fix the cart nor check it out.
+    /// neither fix the cart nor check it out. That order is abandoned first: a placement of it still in flight (a
+    /// second activation around a silo's failure) would otherwise land later holding the very reservations the reopened
+    /// cart keeps and checks out again, and both orders could be paid for one set of units.
     /// </summary>
     private async Task EnsureOpenAsync()
     {
-        if (State.OrderId is null && State.PendingOrderId is { } pending && await OrderOf(pending).GetAsync() is null)
+        if (State.OrderId is null && State.PendingOrderId is { } pending && await OrderOf(pending).AbandonUnplacedAsync() is null)
         {
             State.PendingOrderId = null;
         }

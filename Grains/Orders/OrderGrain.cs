@@ -67,6 +67,12 @@ public sealed class OrderGrain(
                 : throw new StoreRuleException(RuleCodes.InvalidId, $"Order '{_orderId}' belongs to another cart.");
         }
 
+        if (order.State.Abandoned)
+        {
+            // Its cart reopened, and may have checked its lines out again: placing this one too would sell them twice.
+            throw new StoreRuleException(RuleCodes.CartClosed, $"Order '{_orderId}' was abandoned when its cart reopened; check the cart out again.");
+        }
+
         if (lines.Count == 0)
         {
             throw new StoreRuleException(RuleCodes.CartEmpty, "An order needs at least one line.");
@@ -88,6 +94,27 @@ public sealed class OrderGrain(
         await ExpireIfDueAsync();
         GoUnlessPlaced();
         return Current;
+    }
+
+    /// <inheritdoc />
+    public async Task<OrderView?> AbandonUnplacedAsync()
+    {
+        if (Current is { } placed)
+        {
+            return placed;
+        }
+
+        if (!order.State.Abandoned)
+        {
+            order.State.Abandoned = true;
+            // Should a placement have been stored meanwhile, this write meets its version and fails; the activation
+            // ends (DeactivateOnFailureCallFilter), and the cart's retry finds the order placed. Nothing to report or
+            // watch: the order never was.
+            await order.WriteStateAsync();
+        }
+
+        GoUnlessPlaced();
+        return null;
     }
 
     /// <inheritdoc />

@@ -22,6 +22,13 @@ public sealed class OrderState
     /// </summary>
     [Id(2)] public bool PlacementReported { get; set; }
 
+    /// <summary>
+    /// The cart that checked this order out reopened before it was placed (<see cref="OrderGrain.AbandonUnplacedAsync"/>):
+    /// it is never placed. Stored as a row of its own, so a placement written from an activation that read no row
+    /// meets a stale version.
+    /// </summary>
+    [Id(3)] public bool Abandoned { get; set; }
+
     /// <summary>How far the store's analytics acknowledged the order, as stored: its close, its placement or nothing.</summary>
     public OrderStatus? StoredAcknowledgment => Reported ?? (PlacementReported ? OrderStatus.PendingPayment : null);
 }

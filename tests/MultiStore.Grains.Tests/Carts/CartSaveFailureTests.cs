@@ -1,9 +1,12 @@
 using MultiStore.Grains.Carts;
+using MultiStore.Grains.Interfaces.Common;
+using MultiStore.Grains.Orders;
 using MultiStore.Grains.Interfaces.Carts;
 using MultiStore.Grains.Interfaces.Orders;
 using MultiStore.Grains.Interfaces.Stock;
 using MultiStore.Grains.Interfaces.Tenancy;
 using MultiStore.Grains.Tests.Hosting;
+using Orleans.Storage;
 
 namespace MultiStore.Grains.Tests.Carts;
 
@@ -135,6 +138,47 @@ public sealed class CartSaveFailureTests(FlakyStorageCluster cluster) : IClassFi
         Assert.Equal(OrderStatus.PendingPayment, checkout.Order?.Status);
         Assert.Equal(1, Assert.Single(checkout.Order!.Lines).Quantity);
         Assert.Equal(new StockLevel(Sku, Zone, 5, 5, 0, true), await stock.GetAsync());
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ACartThatReopensAfterItsOrderWasNeverPlaced_AbandonsThatOrder_SoALatePlacementOfItIsRefused(bool reopenedByCheckout)
+    {
+        using var _ = ClusterFixture.ActAs(_tenant);
+        var stock = cluster.Client.GetGrain<IStockGrain>(TenantKey.For(_tenant, StockEntryId.Format(Sku, Zone)));
+        await stock.AdjustAsync(ClusterFixture.SetOnHand(5));
+        var cart = NewCart();
+        Assert.True((await cart.SetItemAsync(Sku, Zone, 2)).Succeeded);
+        cluster.Storage.FailNextWriteOf("order");
+        await Assert.ThrowsAnyAsync<Exception>(() => cart.CheckoutAsync());
+        var unplaced = cluster.Storage.Stored<CartState>("cart", cart.GetGrainId())!.PendingOrderId!;
+        var line = Assert.Single((await cart.GetAsync())!.Lines);
+
+        // The shopper goes on: the cart checks out again, or reopens for an edit and then checks out.
+        if (!reopenedByCheckout)
+        {
+            Assert.True((await cart.SetItemAsync(Sku, Zone, 3)).Succeeded);
+        }
+
+        var checkout = await cart.CheckoutAsync();
+
+        // Meanwhile a second activation of the first order, which had read "no order" before the cart went on (briefly
+        // possible around a silo's failure), writes its placement, holding the cart's reservation.
+        var order = cluster.Client.GetGrain<IOrderGrain>(TenantKey.For(_tenant, unplaced));
+        var orderLines = new[] { new OrderLine(Sku, Zone, 2, line.ReservationId, 0m) };
+        var late = new GrainState<OrderState>(new OrderState
+        {
+            Order = new OrderView(unplaced, cart.GetPrimaryKeyString(), OrderStatus.PendingPayment, orderLines, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddMinutes(15), null, null, "EUR"),
+        });
+        await Assert.ThrowsAsync<InconsistentStateException>(() => cluster.Storage.WriteStateAsync("order", order.GetGrainId(), late));
+        var placedAgain = await Assert.ThrowsAsync<StoreRuleException>(() => order.PlaceAsync(cart.GetPrimaryKeyString(), orderLines, "EUR", DateTimeOffset.UtcNow.AddMinutes(15)));
+
+        Assert.Equal(RuleCodes.CartClosed, placedAgain.Code);
+        Assert.Null(await order.GetAsync());
+        Assert.NotEqual(unplaced, checkout.Order?.OrderId);
+        Assert.Equal(OrderStatus.PendingPayment, checkout.Order?.Status);
+        Assert.Equal(reopenedByCheckout ? 2 : 3, (await stock.GetAsync()).Reserved);
     }
 
     /// <summary>
