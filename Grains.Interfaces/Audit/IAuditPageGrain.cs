@@ -21,6 +21,13 @@ public interface IAuditPageGrain : IClusterInternalGrain
     [RetrySafe]
     [Alias("Read")]
     Task<IReadOnlyList<AuditEntry>> ReadAsync(long atMost, int take);
+
+    /// <summary>
+    /// Removes the page from storage if its newest entry was recorded before <paramref name="recordedBefore"/>, or if it
+    /// holds nothing; true when the page is now empty. The trail asks only for pages it no longer appends to.
+    /// </summary>
+    [Alias("Prune")]
+    Task<bool> PruneAsync(DateTimeOffset recordedBefore);
 }
 
 /// <summary>The keys of audit pages: the one place they are built.</summary>

@@ -25,4 +25,24 @@ public sealed class AuditPageGrain([PersistentState("audit-page", StorageNames.S
             .Reverse()
             .Take(take)
             .Select(entry => new AuditEntry(entry.Key, entry.Value))]);
+
+    /// <inheritdoc />
+    public async Task<bool> PruneAsync(DateTimeOffset recordedBefore)
+    {
+        // The newest by time, not by sequence: two Api hosts' clocks may disagree a little, and no entry younger than
+        // the retention may go.
+        if (page.State.Entries.Count > 0 && page.State.Entries.Values.Max(record => record.At) >= recordedBefore)
+        {
+            return false;
+        }
+
+        if (page.RecordExists || page.State.Entries.Count > 0)
+        {
+            await page.ClearStateAsync();
+        }
+
+        // Nothing will read this page again.
+        DeactivateOnIdle();
+        return true;
+    }
 }

@@ -31,9 +31,11 @@ internal static class AuditTrail
             throw new StoreRuleException(RuleCodes.InvalidId, "'before' is a sequence number of 1 or more.");
         }
 
+        // Pages below the first kept one were removed by retention: a read (or a cursor from before) ends there.
+        var firstKept = head.FirstKeptSequence;
         var atMost = Math.Min(before is { } cursor ? cursor - 1 : long.MaxValue, head.LastSequence);
         var entries = new List<AuditEntry>(take);
-        while (atMost >= 1 && entries.Count < take)
+        while (atMost >= firstKept && entries.Count < take)
         {
             var page = AuditKeys.PageOf(atMost);
             entries.AddRange(await pageOf(page).ReadAsync(atMost, take - entries.Count));
@@ -42,6 +44,6 @@ internal static class AuditTrail
         }
 
         var oldest = entries.Count > 0 ? entries[^1].Sequence : 0;
-        return new AuditPage(entries, entries.Count == take && oldest > 1 ? oldest : null);
+        return new AuditPage(entries, entries.Count == take && oldest > firstKept ? oldest : null);
     }
 }

@@ -22,7 +22,8 @@ public static class SiloBuilderExtensions
     public const string NpgsqlInvariant = "Npgsql";
 
     /// <summary>
-    /// Adds the grains' services, options (section <see cref="ReservationOptions.SectionName"/>), the tenant
+    /// Adds the grains' services, options (sections <see cref="ReservationOptions.SectionName"/> and
+    /// <see cref="AuditOptions.SectionName"/>, the latter validated at start), the tenant
     /// isolation call filter, the <see cref="DeactivateOnFailureCallFilter"/> (memory never outlives a failed write) and
     /// the <see cref="RetrySafeCallFilter"/> for retry-safe calls whose silo left. A
     /// <see cref="TimeProvider"/> registered before this call (a test clock) is kept.
@@ -33,6 +34,8 @@ public static class SiloBuilderExtensions
         silo.Services.TryAddSingleton<ReservationCoalescer>();
         silo.Services.TryAddSingleton(new StockEntryLimits());
         silo.Services.AddOptions<ReservationOptions>().BindConfiguration(ReservationOptions.SectionName);
+        silo.Services.AddOptions<AuditOptions>().BindConfiguration(AuditOptions.SectionName).ValidateOnStart();
+        silo.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AuditOptions>, AuditOptionsValidator>());
         silo.Services.AddWebhookDelivery();
         // Holds of entries that no silo has active still expire: every silo wakes what the journal says is due.
         silo.Services.AddHostedService<StockWakeUpSweeper>();

@@ -143,6 +143,7 @@ public sealed class AuditTrailGrainTests(ClusterFixture cluster)
     private static IDisposable OwnerOf(TenantId tenant) =>
         TenantContext.ForCaller(tenant, ClusterFixture.Actor, [StorePermission.AuditRead, StorePermission.StockRead, StorePermission.StockWrite]);
 
-    private static AuditRecord Record(string action) =>
-        new(DateTimeOffset.UnixEpoch, "user:test", "owner", action, "/admin/x", AuditOutcomes.Succeeded, 200, "host", "trace");
+    /// <summary>Recorded now: an entry from long ago would be past the trail's retention, and its page removed.</summary>
+    private AuditRecord Record(string action) =>
+        new(cluster.Now, "user:test", "owner", action, "/admin/x", AuditOutcomes.Succeeded, 200, "host", "trace");
 }
