@@ -28,15 +28,17 @@ internal sealed class ReminderSwitch(Func<Task> register, Func<Task> unregister)
         _wanted = wanted;
         if (_settling.IsCompleted)
         {
-            _settling = SettleAsync();
+            _settling = IsSettled ? Task.CompletedTask : SettleAsync();
         }
 
         return _settling;
     }
 
+    private bool IsSettled => _wanted ? _registered == true : _registered != true;
+
     private async Task SettleAsync()
     {
-        while (_wanted ? _registered != true : _registered == true)
+        while (!IsSettled)
         {
             if (_wanted)
             {
