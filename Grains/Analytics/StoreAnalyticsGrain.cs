@@ -4,12 +4,13 @@ using MultiStore.Grains.Interfaces.Analytics;
 using MultiStore.Grains.Interfaces.Common;
 using MultiStore.Grains.Interfaces.Orders;
 using MultiStore.Grains.Interfaces.Tenancy;
+using MultiStore.Grains.Persistence;
 using Orleans.Concurrency;
 
 namespace MultiStore.Grains.Analytics;
 
 /// <summary>
-/// A store's figures, with group commit. Each report is counted synchronously on the in-memory view (no
+/// A store's figures, with group commit (<see cref="StateGroupCommit"/>). Each report is counted synchronously on the in-memory view (no
 /// <c>await</c> between deciding and counting, so reports never interleave inside a decision); the grain is
 /// reentrant only so that reporters can wait together for one write. A reporter is answered once the write that holds
 /// its report is durable; the persisted state is touched only by that one writer, between writes.
@@ -37,9 +38,7 @@ public sealed class StoreAnalyticsGrain(
     // What reads and decisions see; analytics.State lags it by the reports of the write to come.
     private AnalyticsState _view = new();
     private readonly List<UnwrittenReport> _unwritten = [];
-    private long _accepted;
-    private long _durable;
-    private Task _write = Task.CompletedTask;
+    private StateGroupCommit? _commit;
     private DateTimeOffset _prunedAt;
     private Exception? _broken;
     private TenantId _tenant;
@@ -71,14 +70,9 @@ public sealed class StoreAnalyticsGrain(
             _unwritten.Add(new UnwrittenReport(order, acknowledged, counted));
         }
 
-        if (counted)
-        {
-            _accepted++;
-        }
-
         // A repeated report waits too: what it repeats may still be on its way to storage. A forgetting needs no
         // write of its own: it rides on the next one, and until then storage remembers a little more than needed.
-        await DurableAsync(_accepted);
+        await (counted ? Commit.ChangedAsync() : Commit.DurableAsync());
     }
 
     /// <inheritdoc />
@@ -146,8 +140,7 @@ public sealed class StoreAnalyticsGrain(
                 return;
             }
 
-            _accepted++;
-            await DurableAsync(_accepted);
+            await Commit.ChangedAsync();
             logger.LogInformation(
                 "Analytics of {Grain}: {Days} final days archived before {Day}, {Months} expired months cleared",
                 this.GetPrimaryKeyString(), archived, _view.ArchivedBefore, cleared);
@@ -228,23 +221,14 @@ public sealed class StoreAnalyticsGrain(
     private IStoreAnalyticsMonthGrain Month(DateOnly day) =>
         GrainFactory.GetGrain<IStoreAnalyticsMonthGrain>(AnalyticsMonthKeys.For(_tenant, day));
 
-    private async Task DurableAsync(long accepted)
-    {
-        while (_durable < accepted)
-        {
-            if (_write.IsCompleted)
-            {
-                _write = WriteAsync();
-            }
+    private StateGroupCommit Commit => _commit ??= new StateGroupCommit(
+        WriteAsync,
+        failure => logger.LogDebug(failure, "An analytics write of {Grain} failed; the next one carries its reports", this.GetPrimaryKeyString()));
 
-            await _write;
-        }
-    }
-
+    /// <summary>Applies the unwritten reports and archived days to the persisted state, synchronously, then stores it.</summary>
     private async Task WriteAsync()
     {
         EnsureUsable();
-        var upTo = _accepted;
         foreach (var report in _unwritten)
         {
             if (report.Counted)
@@ -279,7 +263,6 @@ public sealed class StoreAnalyticsGrain(
         try
         {
             await analytics.WriteStateAsync();
-            _durable = upTo;
         }
         catch (Exception failure)
         {

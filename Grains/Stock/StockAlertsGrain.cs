@@ -9,6 +9,7 @@ using MultiStore.Grains.Hosting;
 using MultiStore.Grains.Interfaces.Common;
 using MultiStore.Grains.Interfaces.Stock;
 using MultiStore.Grains.Interfaces.Tenancy;
+using MultiStore.Grains.Persistence;
 using MultiStore.Grains.Stock.Webhooks;
 
 namespace MultiStore.Grains.Stock;
@@ -68,8 +69,8 @@ public sealed record StoreWebhook(
 /// <para>
 /// So a call can change the alerts while a tick's write is in flight, and the reverse. The PostgreSQL provider reads
 /// the state off the grain's scheduler once its connection is open, so it must never be handed the live alerts: every
-/// writer goes through <see cref="StoreAsync"/>, which hands storage a copy, keeps one write in flight at a time (the
-/// copy is untouched until it is done) and lets a change made meanwhile join the next write.
+/// writer goes through one <see cref="StateGroupCommit"/>, whose writes hand storage a copy, one write in flight at a
+/// time (the copy is untouched until it is done), and a change made meanwhile joins the next write.
 /// </para>
 /// </summary>
 public sealed class StockAlertsGrain(
@@ -104,12 +105,7 @@ public sealed class StockAlertsGrain(
     // flight never reaches that write half-made, whenever the provider serializes.
     private StockAlertsState _view = new();
 
-    // How many changes the view has had, how many of them storage holds, and the one write in flight (carrying the
-    // first _writing of them).
-    private long _changed;
-    private long _stored;
-    private long _writing;
-    private Task _write = Task.CompletedTask;
+    private StateGroupCommit? _commit;
 
     private WebhookOptions Options => webhookOptions.Value;
 
@@ -282,52 +278,20 @@ public sealed class StockAlertsGrain(
     }
 
     /// <summary>Returns once storage holds the change just made to the view, and every change before it.</summary>
-    private Task StoreAsync()
-    {
-        _changed++;
-        return DurableAsync();
-    }
+    private Task StoreAsync() => Commit.ChangedAsync();
 
-    /// <summary>
-    /// Returns once storage holds every change made to the view so far; throws if the write that carried them failed.
-    /// A write in flight that started before the last change is waited for, whatever its outcome (its own writers hear
-    /// of a failure), then one more write carries the rest; writers that arrive meanwhile join that one.
-    /// </summary>
-    private async Task DurableAsync()
-    {
-        var changed = _changed;
-        while (_stored < changed)
-        {
-            if (_write.IsCompleted)
-            {
-                _writing = _changed;
-                _write = WriteAsync(_writing);
-            }
+    /// <summary>Returns once storage holds every change made to the view so far.</summary>
+    private Task DurableAsync() => Commit.DurableAsync();
 
-            var write = _write;
-            if (_writing >= changed)
-            {
-                await write;
-                continue;
-            }
+    private StateGroupCommit Commit => _commit ??= new StateGroupCommit(
+        WriteViewAsync,
+        failure => logger.LogDebug(failure, "A write of the alerts of {Tenant} failed; the next one carries its changes", _tenant));
 
-            try
-            {
-                await write;
-            }
-            catch (Exception failure)
-            {
-                // Not this writer's changes: the next write carries them along with those the failed one held.
-                logger.LogDebug(failure, "A write of the alerts of {Tenant} failed; the next one carries its changes", _tenant);
-            }
-        }
-    }
-
-    private async Task WriteAsync(long carrying)
+    /// <summary>Hands storage a copy of the view: the provider may serialize it later, while calls change the view.</summary>
+    private Task WriteViewAsync()
     {
         alerts.State = _view.Copy();
-        await alerts.WriteStateAsync();
-        _stored = carrying;
+        return alerts.WriteStateAsync();
     }
 
     private AlertEntry Outcome(AlertEntry entry, string? error)
