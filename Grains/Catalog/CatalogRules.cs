@@ -26,11 +26,19 @@ public static partial class CatalogRules
     public const int MaxAttributeValueLength = 40;
     public const decimal MaxPrice = 1_000_000m;
 
+    /// <summary>
+    /// Most decimals a price may be written with: past the second they must be zeros (<c>19.9900</c>, as accounting
+    /// systems write amounts). A number with more digits than a decimal holds (28) arrives already rounded
+    /// (<c>9.99…9</c> with thirty nines is <c>10.00…0</c>), so a long tail is refused rather than taken as another price.
+    /// </summary>
+    public const int MaxPriceDecimals = 4;
+
     public static bool IsHandle(string? handle) => handle is not null && HandlePattern().IsMatch(handle);
 
     public static bool IsCurrency(string? currency) => currency is not null && CurrencyPattern().IsMatch(currency);
 
-    public static bool IsPrice(decimal price) => price is >= 0 and <= MaxPrice && decimal.Round(price, 2) == price;
+    public static bool IsPrice(decimal price) =>
+        price is >= 0 and <= MaxPrice && decimal.Round(price, 2) == price && price.Scale <= MaxPriceDecimals;
 
     public static void EnsureHandle(string handle)
     {

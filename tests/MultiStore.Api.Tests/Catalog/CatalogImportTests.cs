@@ -473,6 +473,20 @@ public sealed class CatalogImportTests(ApiFactory api, ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Import_APriceWithMoreDigitsThanADecimalHolds_IsARowErrorAndImportsNothing()
+    {
+        // 9.99… with thirty nines reads as 10.000…0, which passed as a price of 10.
+        var store = await StoreDriver.OnboardAsync(api, "imp-digits");
+        var csv = $"{Header}\nlong-tail,Long tail,Misc,9.{new string('9', 30)},,,,,,\n";
+
+        var problem = await store.Owner.PostAsync("/admin/catalog/import", Csv(csv)).ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "invalid-import");
+
+        var error = Assert.Single(problem["errors"]!.AsArray())!;
+        Assert.Equal((2, "price"), (error.Value<int>("row"), error.Value<string>("column")));
+        Assert.Equal(Header, (await ExportAsync(store)).Trim());
+    }
+
+    [Fact]
     public async Task Import_OneVariantCountedTwiceInAZone_WrittenTwoWays_IsARowError()
     {
         // "Café" composed and decomposed, in two cases: one variant to the catalog, so two counts of it in one zone.

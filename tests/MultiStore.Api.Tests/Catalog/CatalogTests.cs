@@ -164,6 +164,22 @@ public sealed partial class CatalogTests(ApiFactory api)
     }
 
     [Fact]
+    public async Task CreateOrUpdateProduct_PriceWithMoreDigitsThanADecimalHolds_Returns400AndChangesNothing()
+    {
+        // 9.99… with thirty nines reads as 10.000…0, which passed as a price of 10.
+        var store = await StoreDriver.OnboardAsync(api, "cat-digits");
+        var handle = await store.NewProductAsync(price: 25m);
+        var price = $"9.{new string('9', 30)}";
+
+        await store.Owner.PostAsync("/admin/products", RawJson($$"""{"handle":"long-tail","name":"Long tail","category":"Misc","price":{{price}}}"""))
+            .ExpectProblemAsync(HttpStatusCode.BadRequest);
+        await store.Owner.PutAsync($"/admin/products/{handle}", RawJson($$"""{"price":{{price}}}""")).ExpectProblemAsync(HttpStatusCode.BadRequest);
+
+        await store.Owner.GetAsync("/admin/products/long-tail").ExpectProblemAsync(HttpStatusCode.NotFound);
+        Assert.Equal(25m, (await store.ProductAsync(handle)).Value<decimal>("price"));
+    }
+
+    [Fact]
     public async Task CreateProduct_TakenHandle_Returns409AndIssuesNothing()
     {
         var store = await StoreDriver.OnboardAsync(api, "cat-dup");
@@ -187,6 +203,9 @@ public sealed partial class CatalogTests(ApiFactory api)
 
         Assert.Equal(allowed ? HttpStatusCode.Created : HttpStatusCode.Forbidden, response.StatusCode);
     }
+
+    /// <summary>A JSON body as written, for numbers no C# value can carry.</summary>
+    private static StringContent RawJson(string json) => new(json, System.Text.Encoding.UTF8, "application/json");
 
     [GeneratedRegex("^[A-Z][A-Z0-9]{1,4}-HAIR-[0-9]{4,}$")]
     private static partial Regex ProductCodePattern();

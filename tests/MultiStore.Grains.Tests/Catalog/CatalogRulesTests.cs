@@ -1,3 +1,4 @@
+using System.Globalization;
 using MultiStore.Grains.Catalog;
 using MultiStore.Grains.Interfaces.Common;
 
@@ -76,6 +77,32 @@ public sealed class CatalogRulesTests
 
         Assert.Equal(CatalogRules.VariantKey(first), CatalogRules.VariantKey(second));
         Assert.True(CatalogRules.SameVariant(first, second));
+    }
+
+    [Theory]
+    [InlineData("9.999999999999999999999999999999")]
+    [InlineData("10.0000000000000000000000000001")]
+    [InlineData("0.0000000000000000000000000000001")]
+    public void Price_WrittenWithMoreDigitsThanADecimalHolds_IsRefused(string written)
+    {
+        // Read as the import's cells and JSON bodies are: the tail is rounded away, to what looks like a fine price.
+        var read = decimal.Parse(written, CultureInfo.InvariantCulture);
+        Assert.Equal(decimal.Round(read, 2), read);
+
+        Assert.False(CatalogRules.IsPrice(read));
+        Assert.Equal(RuleCodes.InvalidProduct, Assert.Throws<StoreRuleException>(() => CatalogRules.Price(read)).Code);
+    }
+
+    [Theory]
+    [InlineData("20")]
+    [InlineData("19.9")]
+    [InlineData("19.99")]
+    [InlineData("19.9900")]
+    public void Price_WithTwoDecimalsAtMost_IsKept(string written)
+    {
+        var read = decimal.Parse(written, CultureInfo.InvariantCulture);
+
+        Assert.Equal(read, CatalogRules.Price(read));
     }
 
     [Fact]
