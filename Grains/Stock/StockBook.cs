@@ -489,9 +489,20 @@ internal sealed class StockBook
     /// <summary>
     /// Cut to the ledger's column width (<see cref="MaxLedgerTextLength"/>, migration 0003). A longer actor (a token's
     /// subject is the issuer's to choose) would fail the whole journal transaction, which carries the batches of every
-    /// entry of the silo, and fail it again on every retry. Derived the same way on replay, so the numbers agree.
+    /// entry of the silo, and fail it again on every retry. The cut never leaves half of a character written as two
+    /// UTF-16 halves (an emoji): PostgreSQL's client refuses to encode such text, which fails that transaction the same
+    /// way. Derived the same way on replay, so the numbers agree.
     /// </summary>
-    private static string? Fitted(string? text) => text is { Length: > MaxLedgerTextLength } ? text[..MaxLedgerTextLength] : text;
+    private static string? Fitted(string? text)
+    {
+        if (text is not { Length: > MaxLedgerTextLength })
+        {
+            return text;
+        }
+
+        var length = char.IsHighSurrogate(text[MaxLedgerTextLength - 1]) ? MaxLedgerTextLength - 1 : MaxLedgerTextLength;
+        return text[..length];
+    }
 
     /// <summary>Width of the ledger's reason and actor columns.</summary>
     public const int MaxLedgerTextLength = 200;

@@ -34,6 +34,24 @@ public sealed class StockGrainTests(ClusterFixture cluster)
     }
 
     [Fact]
+    public async Task AdjustAsync_ByAnActorWhoseCutFallsWithinACharacter_IsRecordedWithoutHalfOfIt()
+    {
+        // An emoji is two UTF-16 halves; cut between them, the ledger line would hold text PostgreSQL's client cannot
+        // encode, and that fails the journal transaction of every entry the silo writes with it, other stores' too.
+        var actor = "user:" + new string('s', 194) + "\U0001F600" + new string('s', 50);
+        var stock = cluster.Stock(_tenant, Sku);
+        using (TenantContext.ForTenant(_tenant, actor))
+        {
+            await stock.AdjustAsync(ClusterFixture.SetOnHand(4));
+        }
+
+        using var _ = ClusterFixture.ActAs(_tenant);
+        var line = Assert.Single((await stock.GetLedgerAsync(null, 10)).Entries);
+        Assert.Equal(actor[..199], line.Actor);
+        Assert.DoesNotContain(line.Actor, char.IsSurrogate);
+    }
+
+    [Fact]
     public async Task GetAsync_WhenNeverAdjusted_IsNotStocked()
     {
         var level = await cluster.LevelAsync(_tenant, Sku);
