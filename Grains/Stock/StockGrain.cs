@@ -861,8 +861,16 @@ public sealed class StockGrain(
             throw new StoreRuleException(RuleCodes.InvalidQuantity, $"Safety stock must be between 0 and {IdRules.MaxOnHand}.");
         }
 
-        // A negative result is reported as "below reserved" by the caller: reserved is never negative.
-        return ((int)Math.Max(onHand, -1), safetyStock);
+        if (onHand < 0)
+        {
+            // Only a delta gets here (a negative count is refused above). Below 0 is below reserved too, hence the code,
+            // but the admin is told the on-hand it would leave: the reserved units are not what went wrong.
+            throw new StoreRuleException(
+                RuleCodes.OnHandBelowReserved,
+                $"A delta of {adjustment.Delta} would leave on-hand of {_sku} in {_zone} at {onHand}: there are {_book.OnHand} on hand, {_book.Reserved} of them reserved.");
+        }
+
+        return ((int)onHand, safetyStock);
     }
 
     private DateTimeOffset Now => time.GetUtcNow();

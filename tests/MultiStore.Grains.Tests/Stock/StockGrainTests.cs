@@ -159,6 +159,24 @@ public sealed class StockGrainTests(ClusterFixture cluster)
         Assert.Equal(new StockLevel(Sku, ClusterFixture.DefaultZone, 10, 6, 0, true), await stock.GetAsync());
     }
 
+    [Fact]
+    public async Task AdjustAsync_DeltaRemovingMoreThanIsOnHand_IsRefusedSayingWhatIsOnHand()
+    {
+        // Nothing is reserved: the refusal must say that on-hand would go below 0, and by how much, not quote a
+        // made-up on-hand against the reserved units.
+        var stock = await cluster.StockAsync(_tenant, Sku, 10);
+        using var _ = ClusterFixture.ActAs(_tenant);
+
+        var refusal = await StoreAssert.RefusedAsync(
+            RuleCodes.OnHandBelowReserved,
+            () => stock.AdjustAsync(new StockAdjustment(-25, null, null, "damage")));
+
+        Assert.Contains("-15", refusal.Message, StringComparison.Ordinal);
+        Assert.Contains("10 on hand", refusal.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("-1 ", refusal.Message, StringComparison.Ordinal);
+        Assert.Equal(new StockLevel(Sku, ClusterFixture.DefaultZone, 10, 0, 0, true), await stock.GetAsync());
+    }
+
     [Theory]
     [MemberData(nameof(InvalidAdjustments))]
     public async Task AdjustAsync_InvalidAdjustment_IsRefusedAsInvalidQuantityAndChangesNothing(string @case)
