@@ -229,6 +229,11 @@ public sealed class TenantDirectoryGrain(
                 var host = GrainFactory.GetGrainByKey<IHostNameGrain>(domain);
                 unanswered = domain;
                 var claim = await host.BindAsync(new HostBinding(spec.Id));
+                if (claim == HostClaim.Taken && await ReleaseIfAbandonedAsync(host, domain))
+                {
+                    claim = await host.BindAsync(new HostBinding(spec.Id));
+                }
+
                 unanswered = null;
                 if (claim == HostClaim.Bound)
                 {
@@ -266,6 +271,31 @@ public sealed class TenantDirectoryGrain(
         }
 
         return bound;
+    }
+
+    /// <summary>
+    /// Frees <paramref name="host"/> when the store holding it was never created: an onboarding stopped between claiming
+    /// its domains and creating its store (its silo lost, or giving the domains back failed too) leaves them bound to
+    /// an id with no record. No request is served on such a host, and nothing else would ever free it for another
+    /// store. A store with a record, or one the directory lists, keeps its host. Onboardings run here one at a time, so
+    /// no other one is between its claims and its store's creation.
+    /// </summary>
+    private async Task<bool> ReleaseIfAbandonedAsync(IHostNameGrain host, string domain)
+    {
+        if (await host.ResolveAsync() is not { } binding)
+        {
+            return true;
+        }
+
+        if (TenantId.TryParse(binding.TenantId, out var holder)
+            && (Contains(holder.Value) || await StoreGrain(holder).GetAsync() is not null))
+        {
+            return false;
+        }
+
+        logger.LogWarning("Domain {Domain} was bound to {Tenant}, a store never created: released for the onboarding of another", domain, binding.TenantId);
+        await host.ReleaseAsync(binding.TenantId);
+        return true;
     }
 
     private static Task ReleaseAsync(IEnumerable<IHostNameGrain> claimed, string tenantId) =>

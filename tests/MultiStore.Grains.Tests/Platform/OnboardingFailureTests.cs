@@ -35,6 +35,27 @@ public sealed class OnboardingFailureTests(FlakyStorageCluster cluster) : IClass
     }
 
     [Fact]
+    public async Task CreateAsync_WhoseFailedOnboardingCouldNotGiveADomainBack_LeavesThatDomainToTheNextStore()
+    {
+        using var _ = ClusterFixture.ActAsPlatform();
+        var (abandoned, next) = (ClusterFixture.NewTenant(), ClusterFixture.NewTenant());
+        var (first, second) = ($"{abandoned.Value}.one.test", $"{abandoned.Value}.two.test");
+        // The first domain's claim is stored, the second's fails, and so does giving the first back: the state an
+        // onboarding leaves when its silo is lost between claiming its domains and creating its store.
+        cluster.Storage.FailNextWrite(HostName(first).GetGrainId(), succeeding: 1);
+        cluster.Storage.FailNextWrite(HostName(second).GetGrainId());
+        await Assert.ThrowsAnyAsync<Exception>(() => Directory.CreateAsync(new TenantSpec(abandoned.Value, "Never made", [first, second], "{}")));
+        Assert.Equal(abandoned.Value, (await HostName(first).ResolveAsync())?.TenantId);
+        Assert.Null(await cluster.Client.GetGrain<ITenantGrain>(TenantKey.For(abandoned, ITenantGrain.EntityId)).GetAsync());
+
+        // No store holds the domain, so it is free for the next one: nothing else could ever give it back.
+        var created = await Directory.CreateAsync(new TenantSpec(next.Value, "Next owner", [first], "{}"));
+
+        Assert.Equal([first], created.Domains);
+        Assert.Equal(next.Value, (await HostName(first).ResolveAsync())?.TenantId);
+    }
+
+    [Fact]
     public async Task CreateAsync_UnderTheIdOfALiveStoreTheDirectoryMissed_IsRefused_AndTheStoreKeepsItsDomains()
     {
         using var _ = ClusterFixture.ActAsPlatform();
