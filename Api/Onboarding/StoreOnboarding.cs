@@ -13,7 +13,16 @@ public sealed record OnboardingOptions(
     IReadOnlyDictionary<string, string>? BrandColors,
     string? Template,
     string? SkuPrefix,
-    string? Currency);
+    string? Currency)
+{
+    /// <summary>
+    /// The template and catalog settings as one text (<see cref="Grains.Interfaces.Platform.TenantSpec.Filling"/>): an
+    /// onboarding sent again with any of them changed is refused, not answered as a retry that quietly ignores them.
+    /// Brand colours need no place here: they are in the theme, which a retry repeats too. Each value is validated
+    /// (letters, digits, '-'), so the separators cannot occur in one.
+    /// </summary>
+    public string Filling => $"template={Template};skuPrefix={SkuPrefix};currency={Currency}";
+}
 
 /// <summary>
 /// Fills a newly created store: catalog settings, the template's zones, products (one catalog import: one write) and

@@ -45,6 +45,7 @@ public sealed class TenantDirectoryGrain(
     private const int MaxNameLength = 100;
     private const int MaxDomains = 20;
     private const int MaxThemeLength = 16 * 1024;
+    private const int MaxFillingLength = 256;
 
     /// <summary>At most this many store records are read at the same time for a listing.</summary>
     private const int MaxConcurrentReads = 64;
@@ -74,12 +75,11 @@ public sealed class TenantDirectoryGrain(
         EnsurePlatform("onboard a store");
         var (tenantId, normalized) = Validate(spec);
         // The same onboarding asked again is answered with its store, so that the caller can finish filling it; any
-        // other store under this id is a clash. A listed id without a record (its storage lost) is onboarded afresh.
-        if (Contains(tenantId.Value) && await StoreGrain(tenantId).GetAsync() is { } existing)
+        // other store under this id is a clash. The store's record tells which (it alone keeps the filling asked for)
+        // and writes nothing either way. A listed id without a record (its storage lost) is onboarded afresh.
+        if (Contains(tenantId.Value) && await StoreGrain(tenantId).GetAsync() is not null)
         {
-            return TenantGrain.IsRetryOf(existing, normalized)
-                ? existing
-                : throw new StoreRuleException(RuleCodes.TenantExists, $"Store '{tenantId}' already exists.");
+            return await StoreGrain(tenantId).CreateAsync(normalized);
         }
 
         var bound = await ClaimDomainsAsync(tenantId, normalized);
@@ -314,6 +314,11 @@ public sealed class TenantDirectoryGrain(
         if (string.IsNullOrWhiteSpace(spec.Name) || spec.Name.Length > MaxNameLength)
         {
             throw new StoreRuleException(RuleCodes.InvalidTenant, $"A store name has 1-{MaxNameLength} characters.");
+        }
+
+        if (spec.Filling is { Length: > MaxFillingLength })
+        {
+            throw new StoreRuleException(RuleCodes.InvalidTenant, $"A store's filling is described in at most {MaxFillingLength} characters.");
         }
 
         if (spec.Domains is not { Count: > 0 and <= MaxDomains })

@@ -20,6 +20,12 @@ public sealed class TenantState
     /// as filled and an onboarding sent again fills nothing.
     /// </summary>
     [Id(2)] public bool TracksFilling { get; set; }
+
+    /// <summary>
+    /// The filling the store was onboarded with (<see cref="TenantSpec.Filling"/>), which a retry must repeat; null for
+    /// a store whose onboarding did not say, or created before records kept it: any filling then counts as the same.
+    /// </summary>
+    [Id(3)] public string? Filling { get; set; }
 }
 
 /// <summary>One store's own record; only the platform directory changes it.</summary>
@@ -50,19 +56,22 @@ public sealed class TenantGrain(
         tenant.State.Profile = new TenantProfile(
             spec.Id, spec.Name, spec.Domains, spec.ThemeJson, TenantStatus.Active, time.GetUtcNow(), DefaultZone);
         tenant.State.TracksFilling = true;
+        tenant.State.Filling = spec.Filling;
         await tenant.WriteStateAsync();
         return tenant.State.Profile;
     }
 
     /// <summary>
     /// Whether <paramref name="spec"/> is the one <paramref name="existing"/> was created from, asked again (its
-    /// answer lost, or the filling of the store failed part-way): same name, domains and theme, and still active.
+    /// answer lost, or the filling of the store failed part-way): same name, domains, theme and filling (unless either
+    /// filling is unknown, see <see cref="TenantState.Filling"/>), and still active.
     /// </summary>
-    internal static bool IsRetryOf(TenantProfile existing, TenantSpec spec) =>
+    private bool IsRetryOf(TenantProfile existing, TenantSpec spec) =>
         existing.Status == TenantStatus.Active
         && existing.Name == spec.Name
         && existing.Domains.ToHashSet(StringComparer.Ordinal).SetEquals(spec.Domains)
-        && existing.ThemeJson == spec.ThemeJson;
+        && existing.ThemeJson == spec.ThemeJson
+        && (tenant.State.Filling is null || spec.Filling is null || tenant.State.Filling == spec.Filling);
 
     /// <inheritdoc />
     public Task<TenantProfile?> GetAsync() => Task.FromResult(tenant.State.Profile);

@@ -100,6 +100,23 @@ public sealed class OnboardingTests(ApiFactory api)
         Assert.Contains(zones["zones"]!.AsArray(), zone => zone!.Value<string>("zone") == "store-front" && zone!.Value<string>("name") == "Shop floor");
     }
 
+    [Fact]
+    public async Task Onboard_AskedAgainWithOtherCatalogSettings_Returns409_AndTheStoreKeepsItsOwn()
+    {
+        var id = $"onb-{Guid.NewGuid():N}"[..14];
+        var body = new { id, name = "Kumo", domains = new[] { $"{id}.test" }, skuPrefix = "KUMO", currency = "GBP" };
+        await Platform.PostJsonAsync("/platform/tenants", body).ExpectAsync(HttpStatusCode.Created);
+
+        // Only the catalog settings differ: not the same onboarding, so not answered as if it had been done.
+        await Platform.PostJsonAsync("/platform/tenants", body with { currency = "USD" }).ExpectProblemAsync(HttpStatusCode.Conflict, "tenant-exists");
+        await Platform.PostJsonAsync("/platform/tenants", body with { skuPrefix = "KMO" }).ExpectProblemAsync(HttpStatusCode.Conflict, "tenant-exists");
+        await Platform.PostJsonAsync("/platform/tenants", new { id, name = "Kumo", domains = new[] { $"{id}.test" } }).ExpectProblemAsync(HttpStatusCode.Conflict, "tenant-exists");
+
+        await Platform.PostJsonAsync("/platform/tenants", body).ExpectAsync(HttpStatusCode.Created);
+        var storefront = await api.ClientFor($"{id}.test").GetAsync("/api/storefront").ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("GBP", storefront.Value<string>("currency"));
+    }
+
     [Theory]
     [InlineData("fashion")]
     [InlineData("beauty")]

@@ -72,6 +72,21 @@ public sealed class TenantDirectoryGrainTests(ClusterFixture cluster)
     }
 
     [Fact]
+    public async Task CreateAsync_AskedAgainWithAnotherFilling_IsRefused_AndOneThatDoesNotSayIsAnswered()
+    {
+        var spec = Spec(_id, $"{_id}.shop.test") with { Filling = "currency=GBP" };
+        var first = await CreateAsync(spec);
+
+        using (ClusterFixture.ActAsPlatform())
+        {
+            await StoreAssert.RefusedAsync(RuleCodes.TenantExists, () => cluster.Directory.CreateAsync(spec with { Filling = "currency=USD" }));
+            // The demo seed and a previous release's directory do not say: the store is theirs to finish, as before.
+            Assert.Equivalent(first, await cluster.Directory.CreateAsync(spec with { Filling = null }), strict: true);
+            Assert.Equivalent(first, await cluster.Directory.CreateAsync(spec), strict: true);
+        }
+    }
+
+    [Fact]
     public async Task CreateAsync_DomainClaimedByAnotherStore_IsRefusedAsDomainTakenAndCreatesNothing()
     {
         var owner = await CreateAsync(Spec(_id, $"{_id}.shop.test"));

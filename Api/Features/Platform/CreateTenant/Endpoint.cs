@@ -36,7 +36,7 @@ public sealed class Endpoint(PlatformGrains platform) : Endpoint<Request, Tenant
             ThrowIfAnyErrors();
         }
 
-        var spec = new TenantSpec(req.Id!, req.Name!.Trim(), [.. req.Domains!.Select(RequestValidator.Normalize)], theme);
+        var spec = new TenantSpec(req.Id!, req.Name!.Trim(), [.. req.Domains!.Select(RequestValidator.Normalize)], theme, onboarding.Filling);
         var profile = await platform.OnboardAsync(spec, onboarding, User.ActorName(), ct);
         await Send.ResponseAsync(TenantResponse.From(profile), StatusCodes.Status201Created, ct);
     }
