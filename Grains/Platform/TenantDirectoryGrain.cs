@@ -86,7 +86,7 @@ public sealed class TenantDirectoryGrain(
         TenantProfile profile;
         try
         {
-            profile = await StoreGrain(tenantId).CreateAsync(normalized);
+            profile = await CreateStoreAsync(tenantId, normalized);
         }
         catch
         {
@@ -296,6 +296,30 @@ public sealed class TenantDirectoryGrain(
         logger.LogWarning("Domain {Domain} was bound to {Tenant}, a store never created: released for the onboarding of another", domain, binding.TenantId);
         await host.ReleaseAsync(binding.TenantId);
         return true;
+    }
+
+    /// <summary>
+    /// Creates the store's record. A creation that failed may still have stored it (its answer lost): then the record,
+    /// asked again, answers whether it is this onboarding's store, which goes on to be listed and keeps its domains.
+    /// Given back, they would leave a store that exists serving nowhere and missing from listings, its domains free
+    /// for another store and its id then refused to this onboarding's retries.
+    /// </summary>
+    private async Task<TenantProfile> CreateStoreAsync(TenantId tenantId, TenantSpec spec)
+    {
+        try
+        {
+            return await StoreGrain(tenantId).CreateAsync(spec);
+        }
+        catch (Exception failure) when (failure is not StoreRuleException)
+        {
+            if (await StoreGrain(tenantId).GetAsync() is null)
+            {
+                throw;
+            }
+
+            logger.LogWarning(failure, "Store {Tenant}: its creation failed but its record was stored", spec.Id);
+            return await StoreGrain(tenantId).CreateAsync(spec);
+        }
     }
 
     private static Task ReleaseAsync(IEnumerable<IHostNameGrain> claimed, string tenantId) =>

@@ -56,6 +56,24 @@ public sealed class OnboardingFailureTests(FlakyStorageCluster cluster) : IClass
     }
 
     [Fact]
+    public async Task CreateAsync_WhoseStoreWasStoredButItsAnswerLost_ListsTheStoreAndKeepsItsDomains()
+    {
+        using var _ = ClusterFixture.ActAsPlatform();
+        var tenant = ClusterFixture.NewTenant();
+        var domain = $"{tenant.Value}.made.test";
+        var store = cluster.Client.GetGrain<ITenantGrain>(TenantKey.For(tenant, ITenantGrain.EntityId));
+        cluster.Storage.LoseNextWriteAnswer(store.GetGrainId());
+
+        var created = await Directory.CreateAsync(new TenantSpec(tenant.Value, "Made store", [domain], "{}"));
+
+        // Giving its domains back would leave a store that exists serving nowhere, unlisted, its domains free for another.
+        Assert.Equal(tenant.Value, created.Id);
+        Assert.Equal(tenant.Value, (await HostName(domain).ResolveAsync())?.TenantId);
+        Assert.Contains(await Directory.ListAsync(), profile => profile.Id == tenant.Value);
+        await StoreAssert.RefusedAsync(RuleCodes.DomainTaken, () => Directory.CreateAsync(new TenantSpec(ClusterFixture.NewTenant().Value, "Squatter", [domain], "{}")));
+    }
+
+    [Fact]
     public async Task CreateAsync_UnderTheIdOfALiveStoreTheDirectoryMissed_IsRefused_AndTheStoreKeepsItsDomains()
     {
         using var _ = ClusterFixture.ActAsPlatform();
