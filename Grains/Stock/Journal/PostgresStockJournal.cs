@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using MultiStore.Grains.Diagnostics;
@@ -292,9 +293,13 @@ public sealed class PostgresStockJournal : IStockJournal, IAsyncDisposable
         }
     }
 
-    /// <summary>Whether PostgreSQL refused one of the statement's values (classes 22 and 54), rather than failing as a whole.</summary>
+    /// <summary>
+    /// Whether one of the statement's values was refused, rather than the statement failing as a whole: by PostgreSQL
+    /// (classes 22 and 54), or by its client before sending (text it cannot encode, such as half of a two-part character).
+    /// </summary>
     private static bool IsRefusedValue(Exception exception) =>
-        exception is PostgresException { SqlState: var state } && (state.StartsWith("22", StringComparison.Ordinal) || state.StartsWith("54", StringComparison.Ordinal));
+        exception is EncoderFallbackException
+        || (exception is PostgresException { SqlState: var state } && (state.StartsWith("22", StringComparison.Ordinal) || state.StartsWith("54", StringComparison.Ordinal)));
 
     private static void Answer(List<OpenStockBatch> sent, bool[] written, long started, List<StockJournalBatch> batches)
     {

@@ -204,16 +204,20 @@ public sealed class PostgresStockJournalTests : IAsyncLifetime
         Assert.Equal((40, 3, true, 7L, (int?)4), (history.Snapshot.OnHand, history.Snapshot.SafetyStock, history.Snapshot.IsStocked, history.Snapshot.LedgerSequence, history.Snapshot.ReorderPoint));
     }
 
-    [Fact]
-    public async Task AppendAsync_OneBatchPostgreSqlRefusesAmongMany_FailsOnlyThatOne()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task AppendAsync_OneBatchPostgreSqlRefusesAmongMany_FailsOnlyThatOne(bool halfACharacter)
     {
-        // Appends queued together share transactions. A value PostgreSQL refuses (a NUL; callers cannot send one, but
-        // any refused value would do the same) fails the whole statement: its neighbours must still be written.
-        await using var journal = Journal("svc-poison");
+        // Appends queued together share transactions. A value PostgreSQL refuses (a NUL), or one its client cannot
+        // encode (half of a two-part character: the client refuses it before PostgreSQL sees it), fails the whole
+        // transaction; callers cannot send either any more, but its neighbours must still be written.
+        var poison = halfACharacter ? "bad\uD83D" : "bad\u0000reason";
+        await using var journal = Journal($"svc-poison-{halfACharacter}");
         var streams = Enumerable.Range(0, 200).Select(i => $"t-poison/SKU-{i}@main").ToList();
         var poisoned = streams[137];
         var appends = streams
-            .Select(stream => (Stream: stream, Write: journal.AppendAsync(Batch(stream, 1, [Line(1, delta: 3, reason: stream == poisoned ? "bad\u0000reason" : "ok")]))))
+            .Select(stream => (Stream: stream, Write: journal.AppendAsync(Batch(stream, 1, [Line(1, delta: 3, reason: stream == poisoned ? poison : "ok")]))))
             .ToList();
 
         foreach (var (stream, write) in appends)
