@@ -88,7 +88,7 @@ public sealed partial class DemoSeeder(
             // Only entries never stocked are set, decided in each entry: several API instances seeding at once, or a
             // restart after shoppers bought, never give back units sold in between.
             var counts = store.Stock.Select(item => new StockCount(item.Sku, item.Zone, item.OnHand, item.SafetyStock)).ToList();
-            foreach (var failure in await StockLevels.ApplyAsync(grains, counts, "demo seed", CancellationToken.None, onlyWhereNeverStocked: true))
+            foreach (var failure in (await StockLevels.ApplyAsync(grains, counts, "demo seed", CancellationToken.None, onlyWhereNeverStocked: true)).RefusedOrThrow())
             {
                 LogSkipped(logger, store.Spec.Id, $"{failure.Count.Sku} in {failure.Count.Zone}: {failure.Message}");
             }

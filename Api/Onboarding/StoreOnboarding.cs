@@ -131,7 +131,7 @@ public static class StoreOnboarding
         // Only entries never stocked, decided by each entry: an onboarding asked again (its answer lost, or its filling
         // failed part-way), even while the first is still running, finishes the store without resetting what it may
         // have sold since.
-        var failures = await StockLevels.ApplyAsync(grains, counts, "onboarding template", ct, onlyWhereNeverStocked: true);
+        var failures = (await StockLevels.ApplyAsync(grains, counts, "onboarding template", ct, onlyWhereNeverStocked: true)).RefusedOrThrow();
         if (failures.Count > 0)
         {
             throw new InvalidOperationException($"Template '{name}' stock not applied: {failures[0].Message}");

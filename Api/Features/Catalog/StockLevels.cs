@@ -1,3 +1,5 @@
+using System.Runtime.ExceptionServices;
+using MultiStore.Api.Problems;
 using MultiStore.Api.Tenancy;
 using MultiStore.Grains.Interfaces.Common;
 using MultiStore.Grains.Interfaces.Stock;
@@ -12,12 +14,29 @@ public sealed record StockCount(string Sku, string Zone, int OnHand, int? Safety
 /// <summary>A stock count that could not be applied, and why.</summary>
 public sealed record StockCountFailure(StockCount Count, string Code, string Message);
 
+/// <summary>What became of a run of counts: every count was tried; these were refused, and these met an unavailable cluster.</summary>
+public sealed record StockCountOutcome(IReadOnlyList<StockCountFailure> Refused, IReadOnlyList<(StockCount Count, Exception Failure)> Unavailable)
+{
+    /// <summary>The refusals, for callers that want all or nothing of the rest: a count that met an unavailable cluster is rethrown (503 at the Api).</summary>
+    public IReadOnlyList<StockCountFailure> RefusedOrThrow()
+    {
+        if (Unavailable.Count > 0)
+        {
+            ExceptionDispatchInfo.Throw(Unavailable[0].Failure);
+        }
+
+        return Refused;
+    }
+}
+
 /// <summary>
 /// Applies absolute stock counts the way <c>PUT /admin/stock/{sku}/{zone}</c> does (set on-hand, then record the zone
 /// in the SKU's index), many entries at a time. Counts are absolute, so applying the same counts again is harmless:
 /// an import or onboarding interrupted half-way is completed by running it again. A count with a basis is compared
 /// with the entry's on-hand in the entry itself (a safety stock with a basis likewise); one overtaken by a sale is a
-/// failure (<see cref="RuleCodes.StockChanged"/>).
+/// failure (<see cref="RuleCodes.StockChanged"/>). A count that meets an unavailable cluster
+/// (<see cref="ClusterUnavailable"/>) stops the counts not yet started, which are not tried (each would wait for the
+/// same outage) but reported with it, so the caller can tell exactly which counts are in and which to send again.
 /// </summary>
 public static class StockLevels
 {
@@ -25,12 +44,24 @@ public static class StockLevels
     public const int Parallelism = 32;
 
     /// <param name="onlyWhereNeverStocked">Leaves entries stocked already as they are (see <see cref="StockAdjustment.OnlyIfNeverStocked"/>).</param>
-    public static async Task<IReadOnlyList<StockCountFailure>> ApplyAsync(
+    public static async Task<StockCountOutcome> ApplyAsync(
         TenantGrains grains, IReadOnlyList<StockCount> counts, string reason, CancellationToken ct, bool onlyWhereNeverStocked = false)
     {
         var failures = new List<StockCountFailure>();
+        var unavailable = new List<(StockCount Count, Exception Failure)>();
+        Exception? outage = null;
         await Parallel.ForEachAsync(counts, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = ct }, async (count, _) =>
         {
+            if (Volatile.Read(ref outage) is { } seen)
+            {
+                lock (unavailable)
+                {
+                    unavailable.Add((count, seen));
+                }
+
+                return;
+            }
+
             try
             {
                 // As PUT /admin/stock does: a zone beyond the SKU's cap is refused before its entry is stocked, even
@@ -45,8 +76,16 @@ public static class StockLevels
                     failures.Add(new StockCountFailure(count, refusal.Code, refusal.Message));
                 }
             }
+            catch (Exception failure) when (ClusterUnavailable.CauseOf(failure) is not null)
+            {
+                Interlocked.CompareExchange(ref outage, failure, null);
+                lock (unavailable)
+                {
+                    unavailable.Add((count, failure));
+                }
+            }
         });
 
-        return [.. failures.OrderBy(failure => failure.Count.Row)];
+        return new StockCountOutcome([.. failures.OrderBy(failure => failure.Count.Row)], [.. unavailable.OrderBy(failure => failure.Count.Row)]);
     }
 }

@@ -30,6 +30,9 @@ public sealed class Endpoint(TenantGrains grains) : EndpointWithoutRequest<Respo
     public const int MaxRows = 50_000;
     public const int MaxReportedErrors = 200;
 
+    public const string NotAppliedWhileUnavailable =
+        "Not applied: the store service was briefly unavailable. The products are imported; send the file again to apply the count (counts are absolute).";
+
     public override void Configure()
     {
         Post("/admin/catalog/import");
@@ -103,15 +106,23 @@ public sealed class Endpoint(TenantGrains grains) : EndpointWithoutRequest<Respo
         }
 
         var stock = counts.Select(count => count with { Sku = result.SkuByRow[count.Row] }).ToList();
-        var failures = await StockLevels.ApplyAsync(grains, stock, "catalog import", ct);
+        // The catalog is stored by now, so a count that met an unavailable cluster is reported with its row, not as a
+        // 503 for the whole file: the admin sees what is in, and sending the file again (counts are absolute) does the rest.
+        var outcome = await StockLevels.ApplyAsync(grains, stock, "catalog import", ct);
+        var stockErrors = outcome.Refused
+            .Select(failure => new StockRowError(failure.Count.Row, CatalogCsv.OnHand, failure.Code, failure.Message))
+            .Concat(outcome.Unavailable.Select(failure => new StockRowError(
+                failure.Count.Row, CatalogCsv.OnHand, ApiProblemCodes.ServiceUnavailable, NotAppliedWhileUnavailable)))
+            .OrderBy(error => error.Row)
+            .ToList();
         await Send.OkAsync(
             new Response(
                 rows.Count,
                 result.ProductsCreated,
                 result.ProductsUpdated,
                 result.VariantsCreated,
-                stock.Count - failures.Count,
-                [.. failures.Select(failure => new StockRowError(failure.Count.Row, CatalogCsv.OnHand, failure.Code, failure.Message))],
+                stock.Count - stockErrors.Count,
+                stockErrors,
                 false,
                 clock.ElapsedMilliseconds),
             ct);
