@@ -14,14 +14,18 @@ public static class Actors
     /// <c>user:&lt;sub&gt;</c> for a token holder, <see cref="Anonymous"/> for shoppers. The subject is the identity
     /// provider's text, written into every ledger line and audit record the holder causes: control characters become
     /// <c>?</c> (a NUL would make PostgreSQL refuse the stock journal's whole transaction) and it is cut at
-    /// <see cref="MaxSubjectLength"/> characters.
+    /// <see cref="MaxSubjectLength"/> characters, never between the two halves of one character (an emoji): half of
+    /// one would show as a replacement character, and PostgreSQL's client refuses to encode it.
     /// </summary>
     public static string ActorName(this ClaimsPrincipal user) =>
         user.FindFirst(AuthClaims.Subject)?.Value is { Length: > 0 } subject ? $"user:{Printable(subject)}" : Anonymous;
 
     private static string Printable(string subject)
     {
-        var kept = subject.Length > MaxSubjectLength ? subject[..MaxSubjectLength] : subject;
+        var length = subject.Length > MaxSubjectLength && char.IsSurrogatePair(subject[MaxSubjectLength - 1], subject[MaxSubjectLength])
+            ? MaxSubjectLength - 1
+            : Math.Min(subject.Length, MaxSubjectLength);
+        var kept = subject[..length];
         return kept.Any(char.IsControl) ? string.Create(kept.Length, kept, static (span, text) =>
         {
             for (var index = 0; index < text.Length; index++)

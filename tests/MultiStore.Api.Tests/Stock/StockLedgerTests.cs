@@ -134,6 +134,25 @@ public sealed class StockLedgerTests(ApiFactory api)
         Assert.DoesNotContain(actor, char.IsControl);
     }
 
+    [Fact]
+    public async Task AuditAndLedger_OfATokenWhoseSubjectIsCutWithinACharacter_KeepNoHalfOfIt()
+    {
+        var store = await StoreDriver.OnboardAsync(api, "ledger-cut");
+        var sku = store.NewSku("CUT");
+        await store.SetStockAsync(sku, 5);
+        // The cut at Actors.MaxSubjectLength falls between the two halves of the emoji.
+        var subject = new string('x', Actors.MaxSubjectLength - 1) + "\U0001F600" + "tail";
+        using var staff = store.ClientWith(api.StoreToken(store.TenantId, StoreRoles.Owner, subject));
+
+        await staff.PostJsonAsync($"/admin/stock/{sku}/main/adjustments", new { delta = 1, reason = "delivery" }).ExpectAsync(HttpStatusCode.OK);
+
+        var ledgerActor = (await ReadWholeLedgerAsync(store, sku, pageSize: 50))[0].Value<string>("actor")!;
+        var trail = await store.Owner.GetAsync("/admin/audit?take=100").ExpectAsync(HttpStatusCode.OK);
+        var auditActor = trail["entries"]!.AsArray().Select(entry => entry!.Value<string>("actor")!).First(actor => actor.StartsWith("user:xxx", StringComparison.Ordinal));
+        Assert.Equal("user:" + new string('x', Actors.MaxSubjectLength - 1), auditActor);
+        Assert.DoesNotContain(ledgerActor, char.IsSurrogate);
+    }
+
     private static async Task<List<JsonNode>> ReadWholeLedgerAsync(StoreDriver store, string sku, int pageSize)
     {
         var entries = new List<JsonNode>();
