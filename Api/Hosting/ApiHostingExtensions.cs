@@ -92,6 +92,7 @@ public static class ApiHostingExtensions
             config.Serializer.Options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
             config.Serializer.Options.AllowDuplicateProperties = false;
             HeaderBoundProperties.LeaveOutOfBodies(config.Serializer.Options);
+            config.Binding.UseIsoDates();
         });
         app.MapMultiStoreOpenApi();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });

@@ -68,6 +68,41 @@ public sealed class AnalyticsTests(ApiFactory api)
     }
 
     [Theory]
+    [InlineData("/admin/analytics?from=01/02/2026&to=2026-03-01")]
+    [InlineData("/admin/analytics?from=2026-1-5")]
+    [InlineData("/admin/analytics?from=2026-01-05T00:00")]
+    [InlineData("/admin/analytics?to=Mon, 07 Dec 2026")]
+    [InlineData("/admin/analytics?to=%202026-01-05")]
+    [InlineData("/admin/stores/analytics?from=01/02/2026&to=2026-03-01")]
+    [InlineData("/platform/analytics?from=01/02/2026&to=2026-03-01")]
+    public async Task Analytics_DateNotWrittenAsYearMonthDay_IsRejected(string pathAndQuery)
+    {
+        // 01/02/2026 is January 2nd in one culture and February 1st in another: figures of a guessed range are wrong
+        // figures, so only the documented yyyy-MM-dd is read.
+        var client = pathAndQuery.StartsWith("/platform", StringComparison.Ordinal)
+            ? api.ClientFor("platform.test", api.PlatformToken())
+            : StoreDriver.FiberX(api).Owner;
+
+        await client.GetAsync(pathAndQuery).ExpectProblemAsync(HttpStatusCode.BadRequest, "invalid-request");
+    }
+
+    [Theory]
+    [InlineData("/admin/analytics?to=")]
+    [InlineData("/admin/analytics?from=&to=")]
+    [InlineData("/admin/stores/analytics?to=")]
+    public async Task Analytics_EmptyDate_ReadsAsAbsent_TheLast30DaysToToday(string pathAndQuery)
+    {
+        var startedOn = DateOnly.FromDateTime(DateTime.UtcNow);
+        var store = StoreDriver.FiberX(api);
+
+        var view = await store.Owner.GetAsync(pathAndQuery).ExpectAsync(HttpStatusCode.OK);
+
+        var (from, to) = (DateOnly.Parse(view.Value<string>("from")!, CultureInfo.InvariantCulture), DateOnly.Parse(view.Value<string>("to")!, CultureInfo.InvariantCulture));
+        Assert.InRange(to, startedOn, DateOnly.FromDateTime(DateTime.UtcNow));
+        Assert.Equal(30, to.DayNumber - from.DayNumber + 1);
+    }
+
+    [Theory]
     [InlineData("/admin/analytics?to=0001-01-05", 5)]
     [InlineData("/admin/analytics?from=9999-12-31&to=9999-12-31", 1)]
     [InlineData("/admin/stores/analytics?to=0001-01-05", 5)]
