@@ -125,10 +125,13 @@ public sealed class OrderGrain(
             throw new StoreRuleException(RuleCodes.InvalidId, $"A payment reference has at most {MaxPaymentReferenceLength} characters.");
         }
 
+        // An empty reference names none, as an absent one does: a retry that sends one where the first call sent the
+        // other is the same payment. An order paid with "" before this stores it so, hence both sides.
+        paymentReference = NoneIfEmpty(paymentReference);
         var current = await RequireAsync();
         switch (current.Status)
         {
-            case OrderStatus.Paid when current.PaymentReference == paymentReference:
+            case OrderStatus.Paid when NoneIfEmpty(current.PaymentReference) == paymentReference:
                 // A retry of the payment that went through.
                 return current;
             case OrderStatus.Paid:
@@ -310,6 +313,8 @@ public sealed class OrderGrain(
             logger.LogInformation(failure, "Order {Tenant}/{Order} could not tell analytics it stored {Status}", _tenant, _orderId, current.Status);
         }
     }
+
+    private static string? NoneIfEmpty(string? paymentReference) => string.IsNullOrEmpty(paymentReference) ? null : paymentReference;
 
     private IStoreAnalyticsGrain Analytics =>
         GrainFactory.GetGrainByKey<IStoreAnalyticsGrain>(TenantKey.For(_tenant, IStoreAnalyticsGrain.EntityId));

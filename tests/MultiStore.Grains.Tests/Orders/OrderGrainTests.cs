@@ -199,6 +199,26 @@ public sealed class OrderGrainTests(ClusterFixture cluster)
         Assert.Equal(7, (await cluster.Stock(_tenant, Sku).GetAsync()).OnHand);
     }
 
+    [Theory]
+    [InlineData(null, "")]
+    [InlineData("", null)]
+    public async Task PayAsync_WithoutAReference_RetriedWithAnEmptyOne_IsTheSamePayment(string? first, string? retry)
+    {
+        // A client that sends "paymentReference": "" once and leaves it out on its retry (or the other way round)
+        // names no reference either time: the retry is not a second charge to refund.
+        var order = await PendingOrderAsync();
+        using var _ = ClusterFixture.ActAs(_tenant);
+        var grain = cluster.Order(_tenant, order.OrderId);
+        var paid = await grain.PayAsync(first);
+
+        var again = await grain.PayAsync(retry);
+
+        Assert.Null(paid.PaymentReference);
+        Assert.Equivalent(paid, again, strict: true);
+        Assert.Equal(7, (await cluster.Stock(_tenant, Sku).GetAsync()).OnHand);
+        await StoreAssert.RefusedAsync(RuleCodes.OrderNotPending, () => grain.PayAsync("pay-2"));
+    }
+
     [Fact]
     public async Task PayAsync_WhenALineIsHeldForAnotherQuantity_ReturnsWhatWasConfirmedAndExpiresTheOrder()
     {
