@@ -24,9 +24,16 @@ public static class WebhookRules
             throw Invalid("A webhook URL carries no user name, password or fragment.");
         }
 
+        // Uri accepts some Unicode host names it cannot write as the ASCII name a request goes to (U+2488 "⒈"):
+        // IdnHost throws for those, which answered 500 here and failed every delivery tick of the store later.
+        if (!TryIdnHost(uri, out var idnHost))
+        {
+            throw Invalid("A webhook's host name must be a valid internationalized domain name.");
+        }
+
         if (!allowPrivateNetworks)
         {
-            var host = uri.IdnHost.TrimEnd('.');
+            var host = idnHost.TrimEnd('.');
             if (host.Equals("localhost", StringComparison.OrdinalIgnoreCase) || host.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase)
                 || (IPAddress.TryParse(host.Trim('[', ']'), out var address) && !IsPublic(address)))
             {
@@ -85,6 +92,20 @@ public static class WebhookRules
         }
 
         return false;
+    }
+
+    private static bool TryIdnHost(Uri uri, out string idnHost)
+    {
+        try
+        {
+            idnHost = uri.IdnHost;
+            return true;
+        }
+        catch (UriFormatException)
+        {
+            idnHost = string.Empty;
+            return false;
+        }
     }
 
     private static StoreRuleException Invalid(string message) => new(RuleCodes.InvalidWebhook, message);

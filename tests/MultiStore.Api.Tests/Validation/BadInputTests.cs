@@ -66,6 +66,8 @@ public sealed class BadInputTests(ApiFactory api)
             """{}""", """{"url":""}""", """{"url":"not a url"}""", """{"url":"ftp://hooks.example.test/x"}""", """{"url":"/relative/path"}""",
             """{"url":"https://user:pw@hooks.example.test/x"}""", """{"url":"https://hooks.example.test/x#frag"}""", """{"url":5}""",
             $$"""{"url":"https://hooks.example.test/{{new string('p', 2001)}}"}""", "", "{", "[]",
+            // A host Uri parses but cannot write in ASCII (U+2488).
+            """{"url":"https://\u2488.example.test/x"}""",
         ],
         ["GET /admin/carts/{cartId}"] = [],
         ["GET /admin/orders/{orderId}"] = [],

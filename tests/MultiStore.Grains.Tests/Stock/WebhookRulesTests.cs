@@ -41,6 +41,13 @@ public sealed class WebhookRulesTests
         StoreAssert.Refused(RuleCodes.InvalidWebhook, () => WebhookRules.Url(url, allowPrivateNetworks: true));
 
     [Theory]
+    [InlineData("https://\u2488.example.com/hook", false)]
+    [InlineData("https://\u2488.example.com/hook", true)]
+    [InlineData("https://hooks.\u2488example.com/hook", false)]
+    public void Url_HostWithoutAnAsciiForm_IsRefusedAsInvalid(string url, bool allowPrivateNetworks) =>
+        StoreAssert.Refused(RuleCodes.InvalidWebhook, () => WebhookRules.Url(url, allowPrivateNetworks));
+
+    [Theory]
     [InlineData("https://hooks.example.com/multistore?store=1")]
     [InlineData("http://93.184.216.34/hook")]
     [InlineData("https://[2606:4700::1111]/hook")]
