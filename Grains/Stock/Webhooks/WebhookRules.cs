@@ -14,9 +14,11 @@ public static class WebhookRules
     {
         if (string.IsNullOrWhiteSpace(url) || url.Length > MaxUrlLength
             || !Uri.TryCreate(url.Trim(), UriKind.Absolute, out var uri)
-            || uri.Scheme is not ("http" or "https"))
+            || uri.Scheme is not ("http" or "https")
+            // The escaped form is what is stored and called: "é" written 1,000 times is 6,000 characters of "%C3%A9".
+            || uri.AbsoluteUri.Length > MaxUrlLength)
         {
-            throw Invalid($"A webhook is an absolute http or https URL of at most {MaxUrlLength} characters.");
+            throw Invalid($"A webhook is an absolute http or https URL of at most {MaxUrlLength} characters, once escaped.");
         }
 
         if (uri.UserInfo.Length > 0 || uri.Fragment.Length > 0)

@@ -68,6 +68,8 @@ public sealed class BadInputTests(ApiFactory api)
             $$"""{"url":"https://hooks.example.test/{{new string('p', 2001)}}"}""", "", "{", "[]",
             // A host Uri parses but cannot write in ASCII (U+2488).
             """{"url":"https://\u2488.example.test/x"}""",
+            // 1,025 characters as sent, 6,025 as stored and called once escaped.
+            $$"""{"url":"https://hooks.example.test/{{new string('\u00e9', 1000)}}"}""",
         ],
         ["GET /admin/carts/{cartId}"] = [],
         ["GET /admin/orders/{orderId}"] = [],

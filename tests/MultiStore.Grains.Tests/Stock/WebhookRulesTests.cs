@@ -47,6 +47,15 @@ public sealed class WebhookRulesTests
     public void Url_HostWithoutAnAsciiForm_IsRefusedAsInvalid(string url, bool allowPrivateNetworks) =>
         StoreAssert.Refused(RuleCodes.InvalidWebhook, () => WebhookRules.Url(url, allowPrivateNetworks));
 
+    [Fact]
+    public void Url_WithinTheLimitAsWrittenButNotOnceEscaped_IsRefused()
+    {
+        var url = "https://hooks.example.com/" + new string('\u00e9', 1000);
+
+        StoreAssert.Refused(RuleCodes.InvalidWebhook, () => WebhookRules.Url(url, allowPrivateNetworks: false));
+        Assert.Equal(WebhookRules.MaxUrlLength, WebhookRules.Url("https://hooks.example.com/" + new string('p', WebhookRules.MaxUrlLength - 26), false).AbsoluteUri.Length);
+    }
+
     [Theory]
     [InlineData("https://hooks.example.com/multistore?store=1")]
     [InlineData("http://93.184.216.34/hook")]
