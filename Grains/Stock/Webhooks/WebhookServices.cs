@@ -45,13 +45,28 @@ public static class WebhookServices
 
     private static WebhookOptions Options(IServiceProvider provider) => provider.GetRequiredService<IOptions<WebhookOptions>>().Value;
 
+    /// <summary>The host's addresses, none when it does not resolve.</summary>
+    private static async Task<IPAddress[]> ResolveAsync(string host, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await Dns.GetHostAddressesAsync(host, cancellationToken);
+        }
+        catch (SocketException)
+        {
+            return [];
+        }
+    }
+
     private static async ValueTask<Stream> ConnectToPublicAddressAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
     {
         var host = context.DnsEndPoint.Host;
-        var addresses = IPAddress.TryParse(host, out var literal) ? [literal] : await Dns.GetHostAddressesAsync(host, cancellationToken);
+        var addresses = IPAddress.TryParse(host, out var literal) ? [literal] : await ResolveAsync(host, cancellationToken);
         var allowed = addresses.Where(WebhookRules.IsPublic).ToArray();
         if (allowed.Length == 0)
         {
+            // One answer for a name that resolves only privately and for one that does not resolve: the store reads it
+            // as its alert's last error, and two answers would let it list the names of the platform's own network.
             throw new HttpRequestException($"Webhook host '{host}' has no public address; private networks are not called.");
         }
 
