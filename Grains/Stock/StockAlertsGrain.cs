@@ -235,7 +235,7 @@ public sealed class StockAlertsGrain(
         string?[] errors;
         try
         {
-            errors = await Task.WhenAll(due.Select(entry => SendAsync(webhook, entry)));
+            errors = await Task.WhenAll(due.Select(entry => AttemptAsync(webhook, entry)));
         }
         finally
         {
@@ -324,6 +324,24 @@ public sealed class StockAlertsGrain(
             logger.LogWarning("Store {Tenant} dropped {Count} undelivered alerts: more than {Kept} are waiting for its webhook", _tenant, excess, Kept);
             _view.Entries.RemoveRange(0, excess);
             _view.DroppedUndelivered += excess;
+        }
+    }
+
+    /// <summary>
+    /// One attempt of <paramref name="entry"/>, whatever fails in it: an unexpected failure (say, a URL stored before a
+    /// rule that now refuses it) is this attempt's error, retried and in the end marked failed like any other. Let out,
+    /// it ended the whole pass before any outcome was recorded, and its alerts stayed pending for good.
+    /// </summary>
+    private async Task<string?> AttemptAsync(StoreWebhook webhook, AlertEntry entry)
+    {
+        try
+        {
+            return await SendAsync(webhook, entry);
+        }
+        catch (Exception failure)
+        {
+            logger.LogWarning(failure, "Alert {Id} of {Tenant} could not be sent to its webhook", entry.Id, _tenant);
+            return $"not sent: {failure.GetType().Name}";
         }
     }
 

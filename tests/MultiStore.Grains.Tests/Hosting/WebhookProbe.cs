@@ -11,6 +11,7 @@ public sealed class WebhookProbe
 {
     private readonly Lock _lock = new();
     private HeldStep? _next;
+    private Exception? _throwNext;
     private readonly ConcurrentDictionary<string, int> _receivedAt = new(StringComparer.Ordinal);
     private int _received;
 
@@ -31,6 +32,15 @@ public sealed class WebhookProbe
         return held;
     }
 
+    /// <summary>The next delivery fails with <paramref name="failure"/> instead of being answered, as a broken handler would.</summary>
+    public void ThrowNext(Exception failure)
+    {
+        lock (_lock)
+        {
+            _throwNext = failure;
+        }
+    }
+
     /// <summary>A primary handler for the webhook client; the factory may dispose it, the probe lives on.</summary>
     public HttpMessageHandler NewHandler() => new Handler(this);
 
@@ -39,9 +49,16 @@ public sealed class WebhookProbe
         Interlocked.Increment(ref _received);
         _receivedAt.AddOrUpdate(request.RequestUri!.AbsoluteUri, 1, (_, count) => count + 1);
         HeldStep? held;
+        Exception? failure;
         lock (_lock)
         {
             (held, _next) = (_next, null);
+            (failure, _throwNext) = (_throwNext, null);
+        }
+
+        if (failure is not null)
+        {
+            throw failure;
         }
 
         if (held is not null)

@@ -77,4 +77,22 @@ public sealed class AlertReminderDeliveryTests(FlakyAlertsCluster cluster) : ICl
             [("SKU-2", AlertDelivery.Pending), ("SKU-1", AlertDelivery.Delivered)],
             page.Alerts.Select(entry => (entry.Alert.Sku, entry.Delivery)));
     }
+
+    [Fact]
+    public async Task ADeliveryThatFailsUnexpectedly_IsRecordedAsAFailedAttempt_AndTheAlertStaysDue()
+    {
+        using var acting = ClusterFixture.ActAs(_tenant);
+        await Alerts.SetWebhookAsync(WebhookUrl);
+        await Alerts.RaiseAsync(new LowStockAlert("SKU-1", ClusterFixture.DefaultZone, 2, 5, cluster.Time.GetUtcNow(), Number: 1));
+        cluster.Webhooks.ThrowNext(new InvalidOperationException("a handler that breaks"));
+
+        var remindable = cluster.Client.GetGrain<IRemindable>(Alerts.GetGrainId());
+        await remindable.ReceiveReminder(ReminderName, new TickStatus(DateTime.UtcNow, TimeSpan.FromMinutes(1), DateTime.UtcNow));
+        var attempted = await Eventually.ReadAsync(() => Alerts.PageAsync(null, 10), page => page.Alerts.Single().Attempts > 0);
+
+        var alert = Assert.Single(attempted.Alerts);
+        Assert.Equal((AlertDelivery.Pending, 1), (alert.Delivery, alert.Attempts));
+        Assert.Equal("not sent: InvalidOperationException", alert.LastError);
+        Assert.NotNull(alert.NextAttemptAt);
+    }
 }
