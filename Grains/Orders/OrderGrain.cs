@@ -164,7 +164,9 @@ public sealed class OrderGrain(
         {
             OrderStatus.Cancelled => current,
             OrderStatus.PendingPayment => await ReleaseAndCloseAsync(OrderStatus.Cancelled),
-            _ => throw new StoreRuleException(RuleCodes.OrderNotPending, $"A {current.Status} order cannot be cancelled."),
+            OrderStatus.Expired => throw new StoreRuleException(
+                RuleCodes.OrderNotPending, "This order expired: its payment window passed and its stock was already released."),
+            _ => throw new StoreRuleException(RuleCodes.OrderNotPending, "This order was paid; a paid order cannot be cancelled."),
         };
     }
 

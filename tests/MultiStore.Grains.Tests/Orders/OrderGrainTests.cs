@@ -112,8 +112,9 @@ public sealed class OrderGrainTests(ClusterFixture cluster)
         var grain = cluster.Order(_tenant, order.OrderId);
         await grain.PayAsync("pay-1");
 
-        await StoreAssert.RefusedAsync(RuleCodes.OrderNotPending, () => grain.CancelAsync());
+        var refusal = await StoreAssert.RefusedAsync(RuleCodes.OrderNotPending, () => grain.CancelAsync());
 
+        Assert.Equal("This order was paid; a paid order cannot be cancelled.", refusal.Message);
         Assert.Equal(OrderStatus.Paid, (await grain.GetAsync())?.Status);
         Assert.Equal(new StockLevel(Sku, Zone, 7, 0, 0, true), await cluster.Stock(_tenant, Sku).GetAsync());
     }
@@ -173,6 +174,8 @@ public sealed class OrderGrainTests(ClusterFixture cluster)
         await cluster.Stock(_tenant, OtherSku).ReleaseAsync(lost.ReservationId);
 
         await StoreAssert.RefusedAsync(RuleCodes.OrderExpired, () => grain.PayAsync("pay-late"));
+        var cancelLate = await StoreAssert.RefusedAsync(RuleCodes.OrderNotPending, () => grain.CancelAsync());
+        Assert.StartsWith("This order expired:", cancelLate.Message, StringComparison.Ordinal);
         // A retry of the reversal, as after a crash between it and the order's own write, adds nothing more.
         var again = await cluster.Stock(_tenant, Sku).ReturnAsync(kept.ReservationId);
 
