@@ -235,7 +235,7 @@ public sealed class StockAlertsGrain(
         string?[] errors;
         try
         {
-            errors = await Task.WhenAll(due.Select(entry => AttemptAsync(webhook, entry)));
+            errors = await Task.WhenAll(due.Select(entry => SendAsync(webhook, entry)));
         }
         finally
         {
@@ -328,42 +328,16 @@ public sealed class StockAlertsGrain(
     }
 
     /// <summary>
-    /// One attempt of <paramref name="entry"/>, whatever fails in it: an unexpected failure (say, a URL stored before a
-    /// rule that now refuses it) is this attempt's error, retried and in the end marked failed like any other. Let out,
-    /// it ended the whole pass before any outcome was recorded, and its alerts stayed pending for good.
+    /// One signed POST of <paramref name="entry"/>; null when the receiver answered 2xx, else why not. Whatever fails in
+    /// it is this attempt's error, retried and in the end marked failed like any other: an unexpected failure (say, a
+    /// URL stored before a rule that now refuses it) let out ended the whole pass before any outcome was recorded, and
+    /// its alerts stayed pending for good.
     /// </summary>
-    private async Task<string?> AttemptAsync(StoreWebhook webhook, AlertEntry entry)
-    {
-        try
-        {
-            return await SendAsync(webhook, entry);
-        }
-        catch (Exception failure)
-        {
-            logger.LogWarning(failure, "Alert {Id} of {Tenant} could not be sent to its webhook", entry.Id, _tenant);
-            return $"not sent: {failure.GetType().Name}";
-        }
-    }
-
-    /// <summary>One signed POST of <paramref name="entry"/>; null when the receiver answered 2xx, else why not.</summary>
     private async Task<string?> SendAsync(StoreWebhook webhook, AlertEntry entry)
     {
-        var alert = entry.Alert;
-        var body = JsonSerializer.Serialize(
-            new LowStockDelivery(entry.Id, LowStockEvent, _tenant.Value, alert.Sku, alert.Zone, alert.Available, alert.ReorderPoint, alert.At),
-            Json);
-        var timestamp = Now.ToUnixTimeSeconds();
-        using var request = new HttpRequestMessage(HttpMethod.Post, webhook.Url)
-        {
-            Content = new StringContent(body, Encoding.UTF8, "application/json"),
-        };
-        request.Headers.Add(WebhookSignature.SignatureHeader, WebhookSignature.Sign(webhook.Secret, timestamp, body));
-        request.Headers.Add(WebhookSignature.TimestampHeader, timestamp.ToString(CultureInfo.InvariantCulture));
-        request.Headers.Add(WebhookSignature.DeliveryHeader, entry.Id.ToString(CultureInfo.InvariantCulture));
-        request.Headers.Add(WebhookSignature.EventHeader, LowStockEvent);
-        request.Headers.UserAgent.Add(new ProductInfoHeaderValue("MultiStore-Webhooks", "1"));
         try
         {
+            using var request = SignedRequest(webhook, entry);
             using var response = await httpClients.CreateClient(WebhookOptions.HttpClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
             return response.IsSuccessStatusCode ? null : $"HTTP {(int)response.StatusCode}";
         }
@@ -372,6 +346,30 @@ public sealed class StockAlertsGrain(
             var reason = failure is OperationCanceledException ? $"no answer within {Options.Timeout.TotalSeconds:0.#} s" : failure.Message;
             return reason.Length > MaxErrorLength ? reason[..MaxErrorLength] : reason;
         }
+        catch (Exception failure)
+        {
+            logger.LogWarning(failure, "Alert {Id} of {Tenant} could not be sent to its webhook", entry.Id, _tenant);
+            return $"not sent: {failure.GetType().Name}";
+        }
+    }
+
+    private HttpRequestMessage SignedRequest(StoreWebhook webhook, AlertEntry entry)
+    {
+        var alert = entry.Alert;
+        var body = JsonSerializer.Serialize(
+            new LowStockDelivery(entry.Id, LowStockEvent, _tenant.Value, alert.Sku, alert.Zone, alert.Available, alert.ReorderPoint, alert.At),
+            Json);
+        var timestamp = Now.ToUnixTimeSeconds();
+        var request = new HttpRequestMessage(HttpMethod.Post, webhook.Url)
+        {
+            Content = new StringContent(body, Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add(WebhookSignature.SignatureHeader, WebhookSignature.Sign(webhook.Secret, timestamp, body));
+        request.Headers.Add(WebhookSignature.TimestampHeader, timestamp.ToString(CultureInfo.InvariantCulture));
+        request.Headers.Add(WebhookSignature.DeliveryHeader, entry.Id.ToString(CultureInfo.InvariantCulture));
+        request.Headers.Add(WebhookSignature.EventHeader, LowStockEvent);
+        request.Headers.UserAgent.Add(new ProductInfoHeaderValue("MultiStore-Webhooks", "1"));
+        return request;
     }
 
     private void Log(AlertEntry entry)
