@@ -25,6 +25,7 @@ public static partial class HostileCases
     public static IReadOnlyList<(string Kind, string Value)> RouteValues { get; } =
     [
         ("overlong", new string('a', 300)),
+        ("very-long", new string('a', 5_000)),
         ("non-ascii", "%C3%A4%C3%B6%C3%BC"),
         ("emoji", "%F0%9F%98%80"),
         ("traversal", "..%2F..%2Fadmin"),
@@ -46,6 +47,8 @@ public static partial class HostileCases
     [
         ("huge", "1e30"),
         ("beyond-int64", "99999999999999999999999"),
+        ("beyond-double", "1e400"),
+        ("negative-beyond-double", "-1e400"),
         ("negative-huge", "-1e30"),
         ("negative", "-1"),
         ("int-min", "-2147483649"),
@@ -103,6 +106,8 @@ public static partial class HostileCases
         ("root-null", "null"),
         ("binary", "\u0000\u0001\u0002\uFFFD"),
         ("bom-garbage", "\uFEFF}{"),
+        ("deep-arrays", new string('[', 1_000) + new string(']', 1_000)),
+        ("deep-objects", string.Concat(Enumerable.Repeat("{\"a\":", 1_000)) + "1" + new string('}', 1_000)),
     ];
 
     /// <summary>Every hostile variant of <paramref name="endpoint"/>'s sample for a store's <paramref name="ids"/>.</summary>
@@ -170,7 +175,7 @@ public static partial class HostileCases
             var name = pairs[i][0];
             var numeric = long.TryParse(pairs[i][1], out _);
             var values = numeric
-                ? new[] { ("negative", "-1"), ("huge", "99999999999999999999999"), ("fraction", "1.5"), ("word", "abc"), ("nul", "%00"), ("exponent", "1e3") }
+                ? new[] { ("negative", "-1"), ("huge", "99999999999999999999999"), ("int32-overflow", "2147483648"), ("fraction", "1.5"), ("word", "abc"), ("nul", "%00"), ("exponent", "1e3") }
                 : [("overlong", new string('a', 300)), ("non-ascii", "%C3%A4%C3%B6"), ("traversal", "..%2F..%2Fadmin"), ("nul", "%00")];
             foreach (var (kind, value) in values)
             {
@@ -182,6 +187,8 @@ public static partial class HostileCases
                 var changed = pairs.Select((pair, index) => index == i ? $"{name}={value}" : string.Join('=', pair));
                 yield return new HostileCase($"query.{name}={kind}", $"{path}?{string.Join('&', changed)}", body, contentType);
             }
+
+            yield return new HostileCase($"query.{name}=repeated", $"{url}&{string.Join('=', pairs[i])}", body, contentType);
         }
     }
 
@@ -200,6 +207,8 @@ public static partial class HostileCases
         yield return new HostileCase("body=truncated", url, body[..(body.Length / 2)], Json);
         yield return new HostileCase("body=as-text-plain", url, body, "text/plain");
         yield return new HostileCase("body=as-form", url, "quantity=1", "application/x-www-form-urlencoded");
+        yield return new HostileCase("body=unknown-charset", url, body, "application/json; charset=no-such-charset");
+        yield return new HostileCase("body=mislabelled-charset", url, body, "application/json; charset=utf-16");
 
         if (!endpoint.Accepting("empty-body"))
         {
@@ -224,6 +233,7 @@ public static partial class HostileCases
         {
             var first = sample.First();
             yield return new HostileCase($"body.{first.Key}=repeated", url, body.TrimEnd()[..^1] + $",\"{first.Key}\":{first.Value?.ToJsonString() ?? "null"}}}", Json);
+            yield return new HostileCase($"body.{first.Key}=repeated-other-case", url, body.TrimEnd()[..^1] + $",\"{first.Key.ToUpperInvariant()}\":{first.Value?.ToJsonString() ?? "null"}}}", Json);
         }
 
         foreach (var (field, value) in sample)
