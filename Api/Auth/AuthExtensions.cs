@@ -91,6 +91,22 @@ public static class AuthExtensions
         }
 
         jwt.TokenValidationParameters = parameters;
+        jwt.Events = new JwtBearerEvents { OnTokenValidated = RequireSubject };
+    }
+
+    /// <summary>
+    /// Refuses a token that names no one (no <c>sub</c>, or a blank one), however well signed: its holder would act,
+    /// and be recorded in ledgers and audit trails, as "anonymous", the storefront's shopper, and share one rate limit
+    /// with every such token from its address.
+    /// </summary>
+    private static Task RequireSubject(TokenValidatedContext context)
+    {
+        if (string.IsNullOrWhiteSpace(context.Principal?.FindFirst(AuthClaims.Subject)?.Value))
+        {
+            context.Fail("The token names no subject (sub).");
+        }
+
+        return Task.CompletedTask;
     }
 }
 

@@ -23,7 +23,7 @@ public sealed class TokenValidationTests(ApiFactory api)
     public static TheoryData<string> BadTokens =>
     [
         "expired", "not-yet-valid", "no-expiry", "wrong-signature", "wrong-issuer", "wrong-audience", "alg-none",
-        "alg-none-unsigned-header", "tampered-role", "tampered-platform-role", "hs384", "not-a-jwt", "empty-signature",
+        "alg-none-unsigned-header", "tampered-role", "tampered-platform-role", "hs384", "not-a-jwt", "empty-signature", "no-subject", "blank-subject",
     ];
 
     [Theory]
@@ -119,6 +119,11 @@ public sealed class TokenValidationTests(ApiFactory api)
                 return Tamper(api.StoreToken("fiber-x", StoreRoles.Support), payload => payload[AuthClaims.Role] = PlatformRoles.Operator);
             case "not-a-jwt":
                 return "not-a-jwt";
+            case "no-subject":
+                // Genuine in every other way, but it names no one: its actions would be recorded as "anonymous".
+                return Sign(Genuine.SigningKey, SecurityAlgorithms.HmacSha256, Genuine.Issuer!, Genuine.Audience, subject: null);
+            case "blank-subject":
+                return Sign(Genuine.SigningKey, SecurityAlgorithms.HmacSha256, Genuine.Issuer!, Genuine.Audience, subject: " ");
             case "empty-signature":
                 var genuine = api.StoreToken("fiber-x", StoreRoles.Owner);
                 return genuine[..(genuine.LastIndexOf('.') + 1)];
@@ -127,14 +132,15 @@ public sealed class TokenValidationTests(ApiFactory api)
         }
     }
 
-    private static string Sign(string signingKey, string algorithm, string issuer, string audience, bool withExpiry = true)
+    private static string Sign(string signingKey, string algorithm, string issuer, string audience, bool withExpiry = true, string? subject = "mallory")
     {
         var now = DateTimeOffset.UtcNow;
+        List<Claim> claims = subject is null ? [OwnerOfFiberX] : [new Claim(AuthClaims.Subject, subject), OwnerOfFiberX];
         var descriptor = new SecurityTokenDescriptor
         {
             Issuer = issuer,
             Audience = audience,
-            Subject = new ClaimsIdentity([new Claim(AuthClaims.Subject, "mallory"), OwnerOfFiberX]),
+            Subject = new ClaimsIdentity(claims),
             IssuedAt = now.UtcDateTime,
             NotBefore = now.UtcDateTime,
             Expires = withExpiry ? now.AddMinutes(5).UtcDateTime : null,
