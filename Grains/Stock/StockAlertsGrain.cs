@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MultiStore.Grains.Hosting;
 using MultiStore.Grains.Interfaces.Common;
+using MultiStore.Grains.Interfaces.Platform;
 using MultiStore.Grains.Interfaces.Stock;
 using MultiStore.Grains.Interfaces.Tenancy;
 using MultiStore.Grains.Persistence;
@@ -226,7 +227,7 @@ public sealed class StockAlertsGrain(
             .Where(entry => entry.Delivery == AlertDelivery.Pending && entry.NextAttemptAt <= Now && !_sending.Contains(entry.Id))
             .Take(DeliveriesPerTick)
             .ToList();
-        if (webhook is null || due.Count == 0)
+        if (webhook is null || due.Count == 0 || await IsSuspendedAsync())
         {
             return;
         }
@@ -256,6 +257,18 @@ public sealed class StockAlertsGrain(
 
         await StoreAsync();
         await WatchAsync();
+    }
+
+    /// <summary>
+    /// Whether the platform has suspended the store: its deliveries then wait, unsent and not counted as attempts, and
+    /// go on the first tick after it is resumed. Asked of the store's own record once per tick that has deliveries due
+    /// (not per delivery): the record is where every part of the platform reads a store's status, so there is no copy
+    /// here that a failed write could leave behind. A store without a record (one set up outside onboarding) sends.
+    /// </summary>
+    private async Task<bool> IsSuspendedAsync()
+    {
+        var record = await GrainFactory.GetGrainByKey<ITenantGrain>(TenantKey.For(_tenant, ITenantGrain.EntityId)).GetAsync();
+        return record is { Status: TenantStatus.Suspended };
     }
 
     /// <summary>
