@@ -33,6 +33,26 @@ public sealed class StockAdminTests(ApiFactory api)
     }
 
     [Fact]
+    public async Task Availability_OfAnArchivedProductsSku_IsNotFoundAsAnUnknownSku_WhileAdminsStillSeeItsStock()
+    {
+        var store = await StoreDriver.OnboardAsync(api, "arch-stock");
+        var handle = await store.NewProductAsync();
+        var sku = (await store.ProductAsync(handle))["variants"]![0]!.Value<string>("sku")!;
+        await store.SetStockAsync(sku, 5);
+        await store.Shopper.GetAsync($"/api/stock/{sku}").ExpectAsync(HttpStatusCode.OK);
+
+        await store.Owner.PostAsync($"/admin/products/{handle}/archive", null).ExpectAsync(HttpStatusCode.OK);
+
+        var archived = await store.Shopper.GetAsync($"/api/stock/{sku}").ExpectProblemAsync(HttpStatusCode.NotFound);
+        var unknown = await store.Shopper.GetAsync($"/api/stock/{store.NewSku("NONE")}").ExpectProblemAsync(HttpStatusCode.NotFound);
+        Assert.Equal(
+            (unknown.Value<string>("type"), unknown.Value<string>("title"), unknown.Value<string>("detail")),
+            (archived.Value<string>("type"), archived.Value<string>("title"), archived.Value<string>("detail")));
+        var admin = await store.Owner.GetAsync($"/admin/stock/{sku}").ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(5, admin["zones"]![0]!.Value<int>("onHand"));
+    }
+
+    [Fact]
     public async Task Availability_OfFullZonesBeyondWhatAnIntHolds_IsSummedExactly()
     {
         var store = await StoreDriver.OnboardAsync(api, "huge");
