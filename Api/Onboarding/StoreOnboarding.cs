@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using MultiStore.Api.Features.Catalog;
 using MultiStore.Api.Tenancy;
+using MultiStore.Grains.Catalog;
 using MultiStore.Grains.Interfaces.Catalog;
 
 namespace MultiStore.Api.Onboarding;
@@ -88,10 +89,9 @@ public static class StoreOnboarding
     /// <summary>Applies catalog settings and the template to the store <paramref name="grains"/> is bound to.</summary>
     public static async Task ApplyAsync(TenantGrains grains, OnboardingOptions options, CancellationToken ct)
     {
-        if (options.SkuPrefix is not null || options.Currency is not null)
-        {
-            await grains.Catalog().ConfigureAsync(options.SkuPrefix, options.Currency);
-        }
+        var settings = options.SkuPrefix is not null || options.Currency is not null
+            ? await grains.Catalog().ConfigureAsync(options.SkuPrefix, options.Currency)
+            : null;
 
         if (options.Template is not { } name || !StoreTemplates.All.TryGetValue(name, out var template))
         {
@@ -104,11 +104,14 @@ public static class StoreOnboarding
             await warehouse.PutZoneAsync(template.Zones[index].Id, template.Zones[index].Name, makeDefault: index == 0);
         }
 
+        // A template's prices are numbers, not amounts of a currency: in a store selling in yen, 19.50 is written 20
+        // (the currency's minor units, CurrencyMinorUnits), which the catalog would otherwise refuse.
+        var currency = (settings ?? await grains.Catalog().GetSettingsAsync()).Currency;
         var row = 0;
         var imports = template.Products.Select(product =>
         {
             var variants = product.Variants.Count == 0 ? [new Dictionary<string, string>()] : product.Variants;
-            return new ProductImport(row + 1, product.Handle, product.Name, product.Category, product.Price, ProductStatus.Active,
+            return new ProductImport(row + 1, product.Handle, product.Name, product.Category, CurrencyMinorUnits.Round(product.Price, currency), ProductStatus.Active,
                 [.. variants.Select(attributes => new VariantImport(++row, attributes, null))]);
         }).ToList();
         var result = await grains.Catalog().ImportAsync(imports);

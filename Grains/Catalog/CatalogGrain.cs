@@ -289,6 +289,13 @@ public sealed class CatalogGrain(
             return null;
         }
 
+        // Named by its column, as the Api's own check of the cell does; Create and Update would refuse it too, without one.
+        if (import.Price is { } price && !CatalogRules.IsPrice(price, next.Currency))
+        {
+            errors.Add(new ImportError(import.Row, "price", CatalogRules.PriceRule(price, next.Currency)));
+            return null;
+        }
+
         var product = next.Products.GetValueOrDefault(import.Handle);
         if (product is null)
         {
@@ -343,7 +350,7 @@ public sealed class CatalogGrain(
 
         var name = CatalogRules.Name(draft.Name);
         var category = CatalogRules.Category(draft.Category);
-        var price = CatalogRules.Price(draft.Price);
+        var price = CatalogRules.Price(draft.Price, next.Currency);
         var description = CatalogRules.Description(draft.Description);
         var variants = NewVariants([], (draft.Variants ?? []).Select(CatalogRules.Attributes));
 
@@ -363,7 +370,7 @@ public sealed class CatalogGrain(
             Name = change.Name is null ? product.Name : CatalogRules.Name(change.Name),
             // The category's name changes; the SKUs already issued keep the code they were issued with.
             Category = change.Category is null ? product.Category : CatalogRules.Category(change.Category),
-            Price = change.Price is { } price ? CatalogRules.Price(price) : product.Price,
+            Price = change.Price is { } price ? CatalogRules.Price(price, product.Currency) : product.Price,
             Description = change.Description is null ? product.Description : CatalogRules.Description(change.Description),
             Status = change.Status ?? product.Status,
         };

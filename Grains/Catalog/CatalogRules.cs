@@ -27,8 +27,8 @@ public static partial class CatalogRules
     public const decimal MaxPrice = 1_000_000m;
 
     /// <summary>
-    /// Most decimals a price may be written with: past the second they must be zeros (<c>19.9900</c>, as accounting
-    /// systems write amounts). A number with more digits than a decimal holds (28) arrives already rounded
+    /// Most decimals a price may be written with: past its currency's minor unit (<see cref="CurrencyMinorUnits"/>)
+    /// they must be zeros (<c>19.9900</c>, as accounting systems write amounts). A number with more digits than a decimal holds (28) arrives already rounded
     /// (<c>9.99…9</c> with thirty nines is <c>10.00…0</c>), so a long tail is refused rather than taken as another price.
     /// </summary>
     public const int MaxPriceDecimals = 4;
@@ -37,8 +37,18 @@ public static partial class CatalogRules
 
     public static bool IsCurrency(string? currency) => currency is not null && CurrencyPattern().IsMatch(currency);
 
-    public static bool IsPrice(decimal price) =>
-        price is >= 0 and <= MaxPrice && decimal.Round(price, 2) == price && price.Scale <= MaxPriceDecimals;
+    /// <summary>
+    /// A number that may be a price in some currency: in range and written with at most <see cref="MaxPriceDecimals"/>.
+    /// Checked where the store's currency is not known yet (request validators); <see cref="IsPrice"/> decides.
+    /// </summary>
+    public static bool IsAmount(decimal price) => price is >= 0 and <= MaxPrice && price.Scale <= MaxPriceDecimals;
+
+    /// <summary>A price of a store selling in <paramref name="currency"/>: at most the currency's decimals (none in JPY, three in KWD).</summary>
+    public static bool IsPrice(decimal price, string currency) => IsAmount(price) && CurrencyMinorUnits.Allows(price, currency);
+
+    /// <summary>Why <paramref name="price"/> is refused in <paramref name="currency"/>, in words an admin can act on.</summary>
+    public static string PriceRule(decimal price, string currency) =>
+        $"{CurrencyMinorUnits.Rule(currency)} A price is between 0 and {MaxPrice}: {price.ToString(System.Globalization.CultureInfo.InvariantCulture)} is not one.";
 
     public static void EnsureHandle(string handle)
     {
@@ -67,8 +77,7 @@ public static partial class CatalogRules
     public static bool IsDescription(string? description) =>
         description is null || (description.Length <= MaxDescriptionLength && !description.Any(c => char.IsControl(c) && c is not ('\n' or '\r' or '\t')));
 
-    public static decimal Price(decimal price) =>
-        IsPrice(price) ? price : throw Invalid($"A price is between 0 and {MaxPrice} with at most two decimals, not {price}.");
+    public static decimal Price(decimal price, string currency) => IsPrice(price, currency) ? price : throw Invalid(PriceRule(price, currency));
 
     /// <summary>Attribute names lower-cased and values trimmed (and in NFC); at most <see cref="SkuCodes.MaxAttributes"/>.</summary>
     public static Dictionary<string, string> Attributes(IReadOnlyDictionary<string, string>? attributes)

@@ -90,8 +90,11 @@ public static class CatalogCsv
         int? OnHandBasis,
         int? SafetyStockBasis = null);
 
-    /// <summary>Parses the fields of one data row by header position; adds an error per bad field.</summary>
-    public static Row? Parse(int number, IReadOnlyDictionary<string, int> header, string[] fields, List<ImportError> errors)
+    /// <summary>
+    /// Parses the fields of one data row by header position; adds an error per bad field. Prices are read as prices of
+    /// <paramref name="currency"/>, the store's.
+    /// </summary>
+    public static Row? Parse(int number, IReadOnlyDictionary<string, int> header, string[] fields, string currency, List<ImportError> errors)
     {
         string? Field(string column) =>
             header.TryGetValue(column, out var index) && index < fields.Length && !string.IsNullOrWhiteSpace(fields[index]) ? fields[index].Trim() : null;
@@ -108,13 +111,17 @@ public static class CatalogCsv
         decimal? price = null;
         if (Field(Price) is { } priceText)
         {
-            if (decimal.TryParse(priceText, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var parsed) && CatalogRules.IsPrice(parsed))
+            if (!decimal.TryParse(priceText, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var parsed))
             {
-                price = parsed;
+                Error(Price, $"'{priceText}' is not a price: use digits with a '.' for decimals, up to {CatalogRules.MaxPrice}.");
+            }
+            else if (!CatalogRules.IsPrice(parsed, currency))
+            {
+                Error(Price, $"'{priceText}' is not a price in {currency}: {CatalogRules.PriceRule(parsed, currency)}");
             }
             else
             {
-                Error(Price, $"'{priceText}' is not a price: use digits with a '.' and at most two decimals, up to {CatalogRules.MaxPrice}.");
+                price = parsed;
             }
         }
 
@@ -185,7 +192,7 @@ public static class CatalogCsv
         product.Handle,
         EscapeText(product.Name),
         EscapeText(product.Category),
-        product.Price.ToString("0.00", CultureInfo.InvariantCulture),
+        CurrencyMinorUnits.Format(product.Price, product.Currency),
         ProductResponse.StatusName(product.Status),
         EscapeText(string.Join(';', variant.Attributes.OrderBy(pair => pair.Key, StringComparer.Ordinal).Select(pair => $"{pair.Key}={pair.Value}"))),
         variant.Sku,

@@ -10,9 +10,21 @@ public static class CatalogRequestRules
     public static IRuleBuilderOptions<T, string> IsHandle<T>(this IRuleBuilder<T, string> rule) =>
         rule.Must(CatalogRules.IsHandle).WithMessage($"Use 1-{CatalogRules.MaxHandleLength} of a-z, 0-9 and '-' (starting with a letter or digit).");
 
+    /// <summary>
+    /// A price in some currency (<see cref="CatalogRules.IsAmount"/>); the store's own currency is checked by the
+    /// endpoint (<see cref="PriceRefusal"/>), which reads it.
+    /// </summary>
     public static IRuleBuilderOptions<T, decimal?> IsPrice<T>(this IRuleBuilder<T, decimal?> rule) =>
-        rule.Must(price => price is null || CatalogRules.IsPrice(price.Value))
-            .WithMessage($"A price is between 0 and {CatalogRules.MaxPrice} with at most two decimals.");
+        rule.Must(price => price is null || CatalogRules.IsAmount(price.Value))
+            .WithMessage($"A price is between 0 and {CatalogRules.MaxPrice}, with at most its currency's decimals (two in EUR, none in JPY, three in KWD).");
+
+    /// <summary>
+    /// Why <paramref name="price"/> cannot be a price of a store selling in <paramref name="currency"/> (more decimals
+    /// than its minor unit: 1234.5 yen), or null when it can. Checked by the endpoints before the catalog, so the admin
+    /// gets a 400 naming the currency; the catalog grain checks the same rule again.
+    /// </summary>
+    public static string? PriceRefusal(decimal? price, string currency) =>
+        price is { } value && !CatalogRules.IsPrice(value, currency) ? CatalogRules.PriceRule(value, currency) : null;
 
     public static IRuleBuilderOptions<T, string?> IsText<T>(this IRuleBuilder<T, string?> rule, int maxLength) =>
         rule.Must(text => text is null || (text.Trim().Length is > 0 && text.Trim().Length <= maxLength && !text.Any(char.IsControl)))

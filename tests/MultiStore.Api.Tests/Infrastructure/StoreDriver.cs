@@ -39,13 +39,16 @@ public sealed class StoreDriver
 
     public static StoreDriver Suzume(ApiFactory api) => new(api, "suzume", "suzume.localhost");
 
-    /// <summary>Onboards a new store named <paramref name="prefix"/>-xxxxxx on the host <c>&lt;id&gt;.test</c>.</summary>
-    public static async Task<StoreDriver> OnboardAsync(ApiFactory api, string prefix)
+    /// <summary>
+    /// Onboards a new store named <paramref name="prefix"/>-xxxxxx on the host <c>&lt;id&gt;.test</c>, selling in
+    /// <paramref name="currency"/> (the default, EUR, when null) and filled from <paramref name="template"/> when given.
+    /// </summary>
+    public static async Task<StoreDriver> OnboardAsync(ApiFactory api, string prefix, string? currency = null, string? template = null)
     {
         var id = $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 9)];
         var host = $"{id}.test";
         using var platform = api.ClientFor("platform.test", api.PlatformToken());
-        await platform.PostJsonAsync("/platform/tenants", new { id, name = $"Test store {id}", domains = new[] { host }, theme = new { accent = "#123456" } })
+        await platform.PostJsonAsync("/platform/tenants", new { id, name = $"Test store {id}", domains = new[] { host }, theme = new { accent = "#123456" }, currency, template })
             .ExpectAsync(HttpStatusCode.Created);
         return new StoreDriver(api, id, host);
     }

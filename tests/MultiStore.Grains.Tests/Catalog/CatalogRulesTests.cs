@@ -89,8 +89,8 @@ public sealed class CatalogRulesTests
         var read = decimal.Parse(written, CultureInfo.InvariantCulture);
         Assert.Equal(decimal.Round(read, 2), read);
 
-        Assert.False(CatalogRules.IsPrice(read));
-        Assert.Equal(RuleCodes.InvalidProduct, Assert.Throws<StoreRuleException>(() => CatalogRules.Price(read)).Code);
+        Assert.False(CatalogRules.IsPrice(read, "EUR"));
+        Assert.Equal(RuleCodes.InvalidProduct, Assert.Throws<StoreRuleException>(() => CatalogRules.Price(read, "EUR")).Code);
     }
 
     [Theory]
@@ -102,8 +102,42 @@ public sealed class CatalogRulesTests
     {
         var read = decimal.Parse(written, CultureInfo.InvariantCulture);
 
-        Assert.Equal(read, CatalogRules.Price(read));
+        Assert.Equal(read, CatalogRules.Price(read, "EUR"));
     }
+
+    [Theory]
+    [InlineData("JPY", "1234", true)]
+    [InlineData("JPY", "1234.00", true)]
+    [InlineData("JPY", "1234.5", false)]
+    [InlineData("KRW", "0.1", false)]
+    [InlineData("KWD", "1.234", true)]
+    [InlineData("KWD", "1.2345", false)]
+    [InlineData("BHD", "0.001", true)]
+    [InlineData("EUR", "19.99", true)]
+    [InlineData("EUR", "19.9900", true)]
+    [InlineData("EUR", "19.999", false)]
+    [InlineData("USD", "0.001", false)]
+    public void Price_HasAtMostItsCurrencysMinorUnitDigits(string currency, string written, bool isPrice)
+    {
+        var read = decimal.Parse(written, CultureInfo.InvariantCulture);
+
+        Assert.Equal(isPrice, CatalogRules.IsPrice(read, currency));
+        if (!isPrice)
+        {
+            var refusal = Assert.Throws<StoreRuleException>(() => CatalogRules.Price(read, currency));
+            Assert.Equal(RuleCodes.InvalidProduct, refusal.Code);
+            Assert.Contains(currency, refusal.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [InlineData("EUR", "19.9", "19.90")]
+    [InlineData("JPY", "1234", "1234")]
+    [InlineData("KWD", "1.234", "1.234")]
+    [InlineData("KWD", "1.5", "1.500")]
+    [InlineData("JPY", "1234.56", "1234.56")]
+    public void Format_WritesTheCurrencysDigits_AndNeverDropsOnesStoredBeforeTheRule(string currency, string stored, string written) =>
+        Assert.Equal(written, CurrencyMinorUnits.Format(decimal.Parse(stored, CultureInfo.InvariantCulture), currency));
 
     [Fact]
     public void NameAndCategory_AreKeptInOneFormOfEachAccent() =>

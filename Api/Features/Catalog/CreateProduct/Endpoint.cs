@@ -25,6 +25,12 @@ public sealed class Endpoint(TenantGrains grains) : Endpoint<Request, ProductRes
 
     public override async Task HandleAsync(Request req, CancellationToken ct)
     {
+        var settings = await grains.Catalog().GetSettingsAsync();
+        if (CatalogRequestRules.PriceRefusal(req.Price, settings.Currency) is { } refusal)
+        {
+            ThrowError(request => request.Price, refusal);
+        }
+
         var draft = new ProductDraft(
             req.Handle ?? CatalogRequestRules.HandleFrom(req.Name!),
             req.Name!,

@@ -13,7 +13,7 @@ public sealed class Request
     /// <summary>The category's name (<c>Hair</c>); its code becomes part of every SKU of the product.</summary>
     public string? Category { get; set; }
 
-    /// <summary>Unit price in the store's currency, at most two decimals.</summary>
+    /// <summary>Unit price in the store's currency, with at most its decimals (two in EUR, none in JPY, three in KWD).</summary>
     public decimal? Price { get; set; }
 
     public string? Description { get; set; }

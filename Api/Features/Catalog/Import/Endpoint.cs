@@ -67,12 +67,13 @@ public sealed class Endpoint(TenantGrains grains) : EndpointWithoutRequest<Respo
         }
 
         var warehouseRead = grains.Warehouse().GetAsync();
+        var currency = (await grains.Catalog().GetSettingsAsync()).Currency;
         var limit = Resolve<IOptions<RequestLimitsOptions>>().Value.MaxImportBytes;
         var errors = new List<ImportError>();
         var rows = new List<CatalogCsv.Row>();
         await using (var body = new LimitedStream(HttpContext.Request.Body, limit))
         {
-            var problem = await ReadAsync(body, rows, errors, ct);
+            var problem = await ReadAsync(body, currency, rows, errors, ct);
             if (problem is not null)
             {
                 await Send.ResultAsync(problem);
@@ -138,7 +139,7 @@ public sealed class Endpoint(TenantGrains grains) : EndpointWithoutRequest<Respo
         && media.CharSet?.Trim('"').ToLowerInvariant() is null or "utf-8" or "utf8";
 
     /// <summary>Streams the CSV into rows; answers a problem for a file that cannot be read at all.</summary>
-    private static async Task<ApiProblem?> ReadAsync(Stream body, List<CatalogCsv.Row> rows, List<ImportError> errors, CancellationToken ct)
+    private static async Task<ApiProblem?> ReadAsync(Stream body, string currency, List<CatalogCsv.Row> rows, List<ImportError> errors, CancellationToken ct)
     {
         // Bytes that are not UTF-8 are refused, not replaced: the whole file is then refused and nothing changes.
         using var reader = new StreamReader(body, StrictUtf8, leaveOpen: true);
@@ -172,7 +173,7 @@ public sealed class Endpoint(TenantGrains grains) : EndpointWithoutRequest<Respo
                     return Problem(InvalidImport, $"A file has at most {MaxRows} rows; split it.");
                 }
 
-                if (CatalogCsv.Parse(number, header, fields, errors) is { } row)
+                if (CatalogCsv.Parse(number, header, fields, currency, errors) is { } row)
                 {
                     rows.Add(row);
                 }
@@ -272,8 +273,8 @@ public sealed class Endpoint(TenantGrains grains) : EndpointWithoutRequest<Respo
                 var first = product.Fields;
                 Agree(row, CatalogCsv.Name, first.Name, row.Name, errors);
                 Agree(row, CatalogCsv.Category, first.Category, row.Category, errors);
-                // Compared as amounts: "10" and "10.00" are one price (prices have at most two decimals).
-                Agree(row, CatalogCsv.Price, first.Price?.ToString("0.##", CultureInfo.InvariantCulture), row.Price?.ToString("0.##", CultureInfo.InvariantCulture), errors);
+                // Compared as amounts: "10" and "10.00" are one price, "1.234" and "1.235" dinars two.
+                Agree(row, CatalogCsv.Price, Amount(first.Price), Amount(row.Price), errors);
                 Agree(row, CatalogCsv.Status, first.Status?.ToString(), row.Status?.ToString(), errors);
                 product.Fields = first with
                 {
@@ -320,6 +321,9 @@ public sealed class Endpoint(TenantGrains grains) : EndpointWithoutRequest<Respo
 
         return ([.. products.Select(product => product.Fields with { Variants = product.Variants })], counts);
     }
+
+    /// <summary>A price as one text per amount, all its decimals kept (a price has at most <see cref="CatalogRules.MaxPriceDecimals"/>).</summary>
+    private static string? Amount(decimal? price) => price?.ToString("0.####", CultureInfo.InvariantCulture);
 
     private static void Agree(CatalogCsv.Row row, string column, string? first, string? value, List<ImportError> errors)
     {

@@ -23,6 +23,12 @@ public sealed class Endpoint(TenantGrains grains) : Endpoint<Request, ProductRes
             "archived" => ProductStatus.Archived,
             _ => null,
         };
+        var settings = await grains.Catalog().GetSettingsAsync();
+        if (CatalogRequestRules.PriceRefusal(req.Price, settings.Currency) is { } refusal)
+        {
+            ThrowError(request => request.Price, refusal);
+        }
+
         var product = await grains.Catalog().UpdateProductAsync(req.Handle, new ProductChange(req.Name, req.Category, req.Price, req.Description, status));
         await Send.OkAsync(ProductResponse.From(product), ct);
     }
