@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using MultiStore.Grains.Interfaces.Common;
 
 namespace MultiStore.Api.Auth;
 
@@ -12,8 +13,9 @@ public static class Actors
 
     /// <summary>
     /// <c>user:&lt;sub&gt;</c> for a token holder, <see cref="Anonymous"/> for shoppers. The subject is the identity
-    /// provider's text, written into every ledger line and audit record the holder causes: control characters become
-    /// <c>?</c> (a NUL would make PostgreSQL refuse the stock journal's whole transaction) and it is cut at
+    /// provider's text, written into every ledger line and audit record the holder causes: what is not
+    /// <see cref="PlainText"/> becomes <c>?</c> (a NUL would make PostgreSQL refuse the stock journal's whole
+    /// transaction, a bidirectional override would turn the audit trail's lines around) and it is cut at
     /// <see cref="MaxSubjectLength"/> characters, never between the two halves of one character (an emoji): half of
     /// one would show as a replacement character, and PostgreSQL's client refuses to encode it.
     /// </summary>
@@ -25,13 +27,6 @@ public static class Actors
         var length = subject.Length > MaxSubjectLength && char.IsSurrogatePair(subject[MaxSubjectLength - 1], subject[MaxSubjectLength])
             ? MaxSubjectLength - 1
             : Math.Min(subject.Length, MaxSubjectLength);
-        var kept = subject[..length];
-        return kept.Any(char.IsControl) ? string.Create(kept.Length, kept, static (span, text) =>
-        {
-            for (var index = 0; index < text.Length; index++)
-            {
-                span[index] = char.IsControl(text[index]) ? '?' : text[index];
-            }
-        }) : kept;
+        return PlainText.Plain(subject[..length]);
     }
 }

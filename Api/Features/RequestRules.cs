@@ -19,9 +19,9 @@ public static class RequestRules
         rule.Must(IdRules.IsUuid).WithMessage("Use a UUID such as 3f2504e0-4f89-11d3-9a0c-0305e82c3301.");
 
     /// <summary>
-    /// Free text (a reason, a name, a payment reference) takes any script but no control characters: a NUL or an
-    /// escape sequence stored here would later reach logs, terminals and CSV exports.
+    /// Free text (a reason, a name, a payment reference) takes any script but is <see cref="PlainText"/>: a NUL, an
+    /// escape sequence or a bidirectional override stored here would later reach logs, terminals and CSV exports.
     /// </summary>
     public static IRuleBuilderOptions<T, string?> IsPrintable<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.Must(text => text is null || !text.Any(char.IsControl)).WithMessage("Control characters are not allowed.");
+        rule.Must(text => PlainText.IsPlain(text)).WithMessage("Control characters are not allowed.");
 }

@@ -73,9 +73,9 @@ public static partial class CatalogRules
     public static readonly string DescriptionRule =
         $"A description has at most {MaxDescriptionLength} characters; line breaks and tabs are its only control characters.";
 
-    /// <summary>Free text that may run over lines: unlike names, line breaks and tabs are kept, other control characters refused.</summary>
+    /// <summary>Free text that may run over lines: unlike names, line breaks and tabs are kept, the rest of <see cref="PlainText"/> holds.</summary>
     public static bool IsDescription(string? description) =>
-        description is null || (description.Length <= MaxDescriptionLength && !description.Any(c => char.IsControl(c) && c is not ('\n' or '\r' or '\t')));
+        description is null || (description.Length <= MaxDescriptionLength && PlainText.IsPlain(description, allowLineBreaks: true));
 
     public static decimal Price(decimal price, string currency) => IsPrice(price, currency) ? price : throw Invalid(PriceRule(price, currency));
 
@@ -103,8 +103,10 @@ public static partial class CatalogRules
 
             // One form of each accented letter (NFC): "Café" typed composed or decomposed is one value, one variant.
             // No ';': it separates the pairs of the catalog's CSV, whose export must import again unchanged.
-            var value = rawValue?.Trim().Normalize(NormalizationForm.FormC) ?? string.Empty;
-            if (value.Length is 0 or > MaxAttributeValueLength || value.Any(char.IsControl) || !value.Any(char.IsLetterOrDigit) || value.Contains(';'))
+            // Checked before it is normalized: normalizing half a character throws.
+            var value = rawValue?.Trim() ?? string.Empty;
+            value = PlainText.IsPlain(value) ? value.Normalize(NormalizationForm.FormC) : string.Empty;
+            if (value.Length is 0 or > MaxAttributeValueLength || !value.Any(char.IsLetterOrDigit) || value.Contains(';'))
             {
                 throw Invalid($"The value of '{name}' needs 1-{MaxAttributeValueLength} printable characters other than ';', with a letter or digit.");
             }
@@ -140,8 +142,10 @@ public static partial class CatalogRules
 
     private static string Text(string? text, int maxLength, string what)
     {
-        var trimmed = text?.Trim().Normalize(NormalizationForm.FormC) ?? string.Empty;
-        return trimmed.Length is > 0 && trimmed.Length <= maxLength && !trimmed.Any(char.IsControl)
+        // Checked before it is normalized: normalizing half a character throws.
+        var trimmed = text?.Trim() ?? string.Empty;
+        trimmed = PlainText.IsPlain(trimmed) ? trimmed.Normalize(NormalizationForm.FormC) : string.Empty;
+        return trimmed.Length is > 0 && trimmed.Length <= maxLength
             ? trimmed
             : throw Invalid($"{what} has 1-{maxLength} printable characters.");
     }

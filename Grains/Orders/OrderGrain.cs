@@ -125,6 +125,11 @@ public sealed class OrderGrain(
             throw new StoreRuleException(RuleCodes.InvalidId, $"A payment reference has at most {MaxPaymentReferenceLength} characters.");
         }
 
+        if (!PlainText.IsPlain(paymentReference))
+        {
+            throw new StoreRuleException(RuleCodes.InvalidId, "A payment reference has no control characters.");
+        }
+
         // An empty reference names none, as an absent one does: a retry that sends one where the first call sent the
         // other is the same payment. An order paid with "" before this stores it so, hence both sides.
         paymentReference = NoneIfEmpty(paymentReference);

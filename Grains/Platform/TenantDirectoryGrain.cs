@@ -340,6 +340,11 @@ public sealed class TenantDirectoryGrain(
             throw new StoreRuleException(RuleCodes.InvalidTenant, $"A store name has 1-{MaxNameLength} characters.");
         }
 
+        if (!PlainText.IsPlain(spec.Name))
+        {
+            throw new StoreRuleException(RuleCodes.InvalidTenant, "A store name has no control characters.");
+        }
+
         if (spec.Filling is { Length: > MaxFillingLength })
         {
             throw new StoreRuleException(RuleCodes.InvalidTenant, $"A store's filling is described in at most {MaxFillingLength} characters.");

@@ -766,6 +766,11 @@ public sealed class StockGrain(
             throw new StoreRuleException(RuleCodes.InvalidQuantity, $"An adjustment needs a reason of 1 to {MaxReasonLength} characters.");
         }
 
+        if (!PlainText.IsPlain(adjustment.Reason))
+        {
+            throw new StoreRuleException(RuleCodes.InvalidQuantity, "An adjustment's reason has no control characters.");
+        }
+
         if (adjustment.Delta.HasValue == adjustment.SetOnHand.HasValue)
         {
             throw new StoreRuleException(RuleCodes.InvalidQuantity, "An adjustment names either a delta or a new on-hand, not both or neither.");

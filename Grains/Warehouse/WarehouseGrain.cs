@@ -37,7 +37,7 @@ public sealed class WarehouseGrain([PersistentState("warehouse", StorageNames.St
     {
         IdRules.EnsureZone(zone);
         var trimmed = name?.Trim() ?? string.Empty;
-        if (trimmed.Length is 0 or > MaxNameLength || trimmed.Any(char.IsControl))
+        if (trimmed.Length is 0 or > MaxNameLength || !PlainText.IsPlain(trimmed))
         {
             throw new StoreRuleException(RuleCodes.InvalidId, $"A zone name has 1-{MaxNameLength} printable characters.");
         }

@@ -1,6 +1,7 @@
 using System.Text;
 using FluentValidation;
 using MultiStore.Grains.Catalog;
+using MultiStore.Grains.Interfaces.Common;
 
 namespace MultiStore.Api.Features.Catalog;
 
@@ -27,7 +28,7 @@ public static class CatalogRequestRules
         price is { } value && !CatalogRules.IsPrice(value, currency) ? CatalogRules.PriceRule(value, currency) : null;
 
     public static IRuleBuilderOptions<T, string?> IsText<T>(this IRuleBuilder<T, string?> rule, int maxLength) =>
-        rule.Must(text => text is null || (text.Trim().Length is > 0 && text.Trim().Length <= maxLength && !text.Any(char.IsControl)))
+        rule.Must(text => text is null || (text.Trim().Length is > 0 && text.Trim().Length <= maxLength && PlainText.IsPlain(text)))
             .WithMessage($"Use 1-{maxLength} printable characters.");
 
     public static IRuleBuilderOptions<T, Dictionary<string, string>?> AreAttributes<T>(this IRuleBuilder<T, Dictionary<string, string>?> rule) =>
@@ -61,7 +62,7 @@ public static class CatalogRequestRules
             CatalogRules.Attributes(attributes);
             return true;
         }
-        catch (Grains.Interfaces.Common.StoreRuleException)
+        catch (StoreRuleException)
         {
             return false;
         }

@@ -135,6 +135,22 @@ public sealed class StockLedgerTests(ApiFactory api)
     }
 
     [Fact]
+    public async Task Ledger_OfAnAdjustmentByATokenWhoseSubjectTurnsTextAround_NamesItPlainly()
+    {
+        var store = await StoreDriver.OnboardAsync(api, "ledger-bidi");
+        var sku = store.NewSku("ACTOR");
+        await store.SetStockAsync(sku, 5);
+        // An override would show the audit trail's line after it reversed ("gpj.exe" as "exe.jpg"); a separator
+        // would break it in two for most readers.
+        using var staff = store.ClientWith(api.StoreToken(store.TenantId, StoreRoles.Owner, "eve\u202Enimda\u2066x\u2028y"));
+
+        await staff.PostJsonAsync($"/admin/stock/{sku}/main/adjustments", new { delta = 1, reason = "delivery" }).ExpectAsync(HttpStatusCode.OK);
+
+        var entries = await ReadWholeLedgerAsync(store, sku, pageSize: 50);
+        Assert.Equal("user:eve?nimda?x?y", entries[0].Value<string>("actor"));
+    }
+
+    [Fact]
     public async Task AuditAndLedger_OfATokenWhoseSubjectIsCutWithinACharacter_KeepNoHalfOfIt()
     {
         var store = await StoreDriver.OnboardAsync(api, "ledger-cut");

@@ -29,6 +29,30 @@ public sealed class CatalogRulesTests
         Assert.Equal(RuleCodes.InvalidProduct, refused.Code);
     }
 
+    /// <summary>
+    /// Half an emoji, an override and a line separator are refused as a product's words, as a rule: normalizing half
+    /// a character threw an ArgumentException (a 500) before any check ran. Built here, not passed as theory data,
+    /// which xunit would turn into U+FFFD.
+    /// </summary>
+    [Fact]
+    public void TextFields_WithCharactersThatActOnTheirSurroundings_AreRefusedAsInvalidProduct()
+    {
+        foreach (var character in new[] { "\uD83D", "\uDE00", "\u202E", "\u2066", "\u2028" })
+        {
+            var text = $"Tee{character}exe";
+            foreach (var check in new Action[]
+            {
+                () => CatalogRules.Name(text),
+                () => CatalogRules.Category(text),
+                () => CatalogRules.Description(text),
+                () => CatalogRules.Attributes(new Dictionary<string, string> { ["color"] = text }),
+            })
+            {
+                Assert.Equal(RuleCodes.InvalidProduct, Assert.Throws<StoreRuleException>(check).Code);
+            }
+        }
+    }
+
     [Fact]
     public void Description_OneCharacterPastTheLongest_IsRefused()
     {

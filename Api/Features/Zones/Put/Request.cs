@@ -1,5 +1,6 @@
 using FastEndpoints;
 using FluentValidation;
+using MultiStore.Grains.Interfaces.Common;
 using MultiStore.Grains.Warehouse;
 
 namespace MultiStore.Api.Features.Zones.Put;
@@ -21,7 +22,7 @@ public sealed class RequestValidator : Validator<Request>
     public RequestValidator()
     {
         RuleFor(request => request.Zone).IsZone();
-        RuleFor(request => request.Name).NotNull().Must(name => name is null || (name.Trim().Length is > 0 and <= WarehouseGrain.MaxNameLength && !name.Any(char.IsControl)))
+        RuleFor(request => request.Name).NotNull().Must(name => name is null || (name.Trim().Length is > 0 and <= WarehouseGrain.MaxNameLength && PlainText.IsPlain(name)))
             .WithMessage($"Use 1-{WarehouseGrain.MaxNameLength} printable characters.");
     }
 }
