@@ -23,5 +23,5 @@ public static class RequestRules
     /// escape sequence or a bidirectional override stored here would later reach logs, terminals and CSV exports.
     /// </summary>
     public static IRuleBuilderOptions<T, string?> IsPrintable<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.Must(text => PlainText.IsPlain(text)).WithMessage("Control characters are not allowed.");
+        rule.Must(text => PlainText.IsPlain(text)).WithMessage("Control characters, text-direction overrides and line separators are not allowed.");
 }

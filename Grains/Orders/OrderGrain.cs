@@ -127,7 +127,7 @@ public sealed class OrderGrain(
 
         if (!PlainText.IsPlain(paymentReference))
         {
-            throw new StoreRuleException(RuleCodes.InvalidId, "A payment reference has no control characters.");
+            throw new StoreRuleException(RuleCodes.InvalidId, "A payment reference has no control characters, text-direction overrides or line separators.");
         }
 
         // An empty reference names none, as an absent one does: a retry that sends one where the first call sent the

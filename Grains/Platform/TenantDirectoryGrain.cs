@@ -342,7 +342,7 @@ public sealed class TenantDirectoryGrain(
 
         if (!PlainText.IsPlain(spec.Name))
         {
-            throw new StoreRuleException(RuleCodes.InvalidTenant, "A store name has no control characters.");
+            throw new StoreRuleException(RuleCodes.InvalidTenant, "A store name has no control characters, text-direction overrides or line separators.");
         }
 
         if (spec.Filling is { Length: > MaxFillingLength })

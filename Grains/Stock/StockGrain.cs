@@ -768,7 +768,7 @@ public sealed class StockGrain(
 
         if (!PlainText.IsPlain(adjustment.Reason))
         {
-            throw new StoreRuleException(RuleCodes.InvalidQuantity, "An adjustment's reason has no control characters.");
+            throw new StoreRuleException(RuleCodes.InvalidQuantity, "An adjustment's reason has no control characters, text-direction overrides or line separators.");
         }
 
         if (adjustment.Delta.HasValue == adjustment.SetOnHand.HasValue)
