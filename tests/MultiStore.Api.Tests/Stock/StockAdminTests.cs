@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json.Nodes;
 using MultiStore.Api.Auth;
 
 namespace MultiStore.Api.Tests.Stock;
@@ -206,4 +207,61 @@ public sealed class StockAdminTests(ApiFactory api)
         Assert.Equal(5, level.Value<int>("onHand"));
         Assert.Equal(4, level.Value<int>("reserved"));
     }
+
+    [Fact]
+    public async Task SetLevel_WithABasisAnotherAdminsCountOvertook_Is409WithTheCurrentOnHandAndChangesNothing()
+    {
+        // Two admins read 10 and count; the first one's 12 is in when the second one's 8 arrives.
+        var store = await StoreDriver.OnboardAsync(api, "basis");
+        var sku = store.NewSku("BASIS");
+        await store.SetStockAsync(sku, 10, safetyStock: 1);
+        await store.Owner.PutJsonAsync($"/admin/stock/{sku}/main", new { onHand = 12, onHandBasis = 10 }).ExpectAsync(HttpStatusCode.OK);
+        var ledger = await LedgerAsync(store, sku);
+
+        var problem = await store.Owner.PutJsonAsync($"/admin/stock/{sku}/main", new { onHand = 8, safetyStock = 3, onHandBasis = 10 })
+            .ExpectProblemAsync(HttpStatusCode.Conflict, "stock-changed");
+
+        Assert.Contains("on hand is now 12, not 10", problem.Value<string>("detail"), StringComparison.Ordinal);
+        var level = (await store.StockAsync(sku))["zones"]![0]!;
+        Assert.Equal((12, 1), (level.Value<int>("onHand"), level.Value<int>("safetyStock")));
+        Assert.Equal(ledger.ToJsonString(), (await LedgerAsync(store, sku)).ToJsonString());
+    }
+
+    [Fact]
+    public async Task SetLevel_WithABasisASaleOvertook_Is409_AndWithTheOnHandReadAgain_IsApplied()
+    {
+        var store = await StoreDriver.OnboardAsync(api, "basis-sold");
+        var handle = await store.NewProductAsync();
+        var sku = (await store.ProductAsync(handle))["variants"]![0]!.Value<string>("sku")!;
+        await store.SetStockAsync(sku, 10);
+        var orderId = await store.NewPendingOrderAsync(sku, 4);
+        await store.Owner.PostJsonAsync($"/admin/orders/{orderId}/pay", new { paymentReference = "psp" }).ExpectAsync(HttpStatusCode.OK);
+
+        var refused = await store.Owner.PutJsonAsync($"/admin/stock/{sku}/main", new { onHand = 15, onHandBasis = 10 })
+            .ExpectProblemAsync(HttpStatusCode.Conflict, "stock-changed");
+        var unedited = await store.Owner.PutJsonAsync($"/admin/stock/{sku}/main", new { onHand = 10, onHandBasis = 10 }).ExpectAsync(HttpStatusCode.OK);
+        var applied = await store.Owner.PutJsonAsync($"/admin/stock/{sku}/main", new { onHand = 15, onHandBasis = 6 }).ExpectAsync(HttpStatusCode.OK);
+
+        Assert.Contains("on hand is now 6", refused.Value<string>("detail"), StringComparison.Ordinal);
+        // A count equal to its basis confirms what was read: the units sold since stay sold, as in the import.
+        Assert.Equal(6, unedited.Value<int>("onHand"));
+        Assert.Equal(15, applied.Value<int>("onHand"));
+    }
+
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(1_000_000_001)]
+    public async Task SetLevel_WithABasisOutOfRange_Is400AndChangesNothing(int basis)
+    {
+        var store = await StoreDriver.OnboardAsync(api, "basis-bad");
+        var sku = store.NewSku("BASIS");
+        await store.SetStockAsync(sku, 10);
+
+        await store.Owner.PutJsonAsync($"/admin/stock/{sku}/main", new { onHand = 5, onHandBasis = basis }).ExpectProblemAsync(HttpStatusCode.BadRequest);
+
+        Assert.Equal(10, (await store.StockAsync(sku))["zones"]![0]!.Value<int>("onHand"));
+    }
+
+    private static async Task<JsonNode> LedgerAsync(StoreDriver store, string sku) =>
+        (await store.Owner.GetAsync($"/admin/stock/{sku}/main/ledger?take=50").ExpectAsync(HttpStatusCode.OK))["entries"]!;
 }

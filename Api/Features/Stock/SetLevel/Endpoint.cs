@@ -40,7 +40,8 @@ public sealed class Endpoint(TenantGrains grains) : Endpoint<Request, StockLevel
 
         // Through the SKU, which decides its zone cap, sets the entry and lists the zone as one step: a zone beyond the
         // cap is refused before its entry is stocked, so the refusal changes nothing, even among concurrent requests.
-        var level = await grains.Sku(req.Sku).AdjustZoneAsync(req.Zone, new StockAdjustment(null, req.OnHand, req.SafetyStock, "set"));
+        // A basis is compared in the entry itself, as the import's is: no sale can fall between the comparison and the set.
+        var level = await grains.Sku(req.Sku).AdjustZoneAsync(req.Zone, new StockAdjustment(null, req.OnHand, req.SafetyStock, "set", OnHandBasis: req.OnHandBasis));
         await Send.OkAsync(StockLevelResponse.From(level), ct);
     }
 }

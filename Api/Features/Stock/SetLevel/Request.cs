@@ -1,6 +1,7 @@
 using FastEndpoints;
 using FluentValidation;
 using MultiStore.Grains.Interfaces.Common;
+using MultiStore.Grains.Interfaces.Stock;
 
 namespace MultiStore.Api.Features.Stock.SetLevel;
 
@@ -17,6 +18,14 @@ public sealed class Request
 
     /// <summary>Units never offered to shoppers; unchanged when absent.</summary>
     public int? SafetyStock { get; set; }
+
+    /// <summary>
+    /// The on-hand the count was made against, as <c>GET /admin/stock/{sku}</c> showed it. Optional: with it, the count is
+    /// held to the entry's on-hand as the import's <c>on_hand_basis</c> is (see <see cref="StockAdjustment.OnHandBasis"/>),
+    /// so a sale or another admin's count made since is never written over (409 <c>stock-changed</c>); without it, the
+    /// count is absolute, as before.
+    /// </summary>
+    public int? OnHandBasis { get; set; }
 }
 
 public sealed class RequestValidator : Validator<Request>
@@ -27,5 +36,6 @@ public sealed class RequestValidator : Validator<Request>
         RuleFor(request => request.Zone).IsZone();
         RuleFor(request => request.OnHand).NotNull().InclusiveBetween(0, IdRules.MaxOnHand);
         RuleFor(request => request.SafetyStock).InclusiveBetween(0, IdRules.MaxOnHand);
+        RuleFor(request => request.OnHandBasis).InclusiveBetween(0, IdRules.MaxOnHand);
     }
 }
