@@ -164,9 +164,7 @@ public sealed class StockGrain(
         var (onHand, safetyStock) = Target(OnCurrentStock(adjustment));
         if (onHand < _book.Reserved)
         {
-            throw new StoreRuleException(
-                RuleCodes.OnHandBelowReserved,
-                $"On-hand {onHand} would be below the {_book.Reserved} units currently reserved for {_sku} in {_zone}.");
+            throw StockCountRules.BelowReserved(onHand, _book.Reserved, _sku, _zone);
         }
 
         if (_book.IsStocked && onHand == _book.OnHand && safetyStock == _book.SafetyStock && adjustment.IdempotencyKey is null)
@@ -824,32 +822,9 @@ public sealed class StockGrain(
     /// </summary>
     private StockAdjustment OnCurrentStock(StockAdjustment adjustment) => adjustment with
     {
-        SetOnHand = OnCurrent(adjustment.SetOnHand, adjustment.OnHandBasis, _book.OnHand, "on hand"),
-        SafetyStock = OnCurrent(adjustment.SafetyStock, adjustment.SafetyStockBasis, _book.SafetyStock, "safety stock"),
+        SetOnHand = StockCountRules.OnCurrent(adjustment.SetOnHand, adjustment.OnHandBasis, _book.OnHand, "on hand", _sku, _zone),
+        SafetyStock = StockCountRules.OnCurrent(adjustment.SafetyStock, adjustment.SafetyStockBasis, _book.SafetyStock, "safety stock", _sku, _zone),
     };
-
-    /// <summary>
-    /// One number read against <paramref name="basis"/>: as it came while the entry still has the basis (or has the number
-    /// already); the entry's <paramref name="current"/> value when that moved and the number is its basis unedited;
-    /// refused when it moved and the number was edited.
-    /// </summary>
-    private int? OnCurrent(int? value, int? basis, int current, string what)
-    {
-        if (basis is not { } read || current == read || current == value)
-        {
-            return value;
-        }
-
-        if (value != read)
-        {
-            throw new StoreRuleException(
-                RuleCodes.StockChanged,
-                $"Stock of {_sku} in {_zone} changed since the count was read: {what} is now {current}, not {read}. Read it again and count from there.");
-        }
-
-        // Nobody edited the number that was read; the sales, returns or settings made since are real and stay as they are.
-        return current;
-    }
 
     /// <summary>The on-hand and safety stock the adjustment leads to, within their limits.</summary>
     private (int OnHand, int SafetyStock) Target(StockAdjustment adjustment)

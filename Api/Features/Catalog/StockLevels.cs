@@ -88,4 +88,30 @@ public static class StockLevels
 
         return new StockCountOutcome([.. failures.OrderBy(failure => failure.Count.Row)], [.. unavailable.OrderBy(failure => failure.Count.Row)]);
     }
+
+    /// <summary>
+    /// The counts that <see cref="ApplyAsync"/> would refuse now, found without writing: each entry's level is read and
+    /// the count held to it by the entry's own rules (<see cref="StockCountRules"/>), so the code and message are the
+    /// ones the import would give. A snapshot: a sale between this and the import can still refuse a count then. A
+    /// SKU's zone cap is decided only as a zone is listed, so a 51st zone is refused by the import alone.
+    /// </summary>
+    public static async Task<IReadOnlyList<StockCountFailure>> CheckAsync(
+        TenantGrains grains, IReadOnlyList<StockCount> counts, string reason, CancellationToken ct)
+    {
+        var failures = new List<StockCountFailure>();
+        await Parallel.ForEachAsync(counts, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = ct }, async (count, _) =>
+        {
+            var level = await grains.Stock(count.Sku, count.Zone).GetAsync();
+            var adjustment = new StockAdjustment(null, count.OnHand, count.SafetyStock, reason, OnHandBasis: count.OnHandBasis, SafetyStockBasis: count.SafetyStockBasis);
+            if (StockCountRules.Refusal(level, adjustment) is { } refusal)
+            {
+                lock (failures)
+                {
+                    failures.Add(new StockCountFailure(count, refusal.Code, refusal.Message));
+                }
+            }
+        });
+
+        return [.. failures.OrderBy(failure => failure.Count.Row)];
+    }
 }

@@ -214,6 +214,52 @@ public sealed class CatalogImportTests(ApiFactory api, ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Import_DryRun_ReportsTheStockRowsTheImportWouldRefuse_AndChangesNoStock()
+    {
+        // Black: counted 15 against the 10 exported, then 4 sold. White: counted 2 while a cart holds 4 of its 5.
+        var (store, handle, black) = await StockedProductAsync("imp-dry-stock", 10);
+        var white = (await store.ProductAsync(handle))["variants"]![1]!.Value<string>("sku")!;
+        await store.SetStockAsync(white, 5);
+        var exported = await ExportAsync(store);
+        await SellAsync(store, black, 4);
+        await store.NewCartAsync(white, 4);
+        var edited = EditCount(EditCount(exported, black, 10, 15), white, 5, 2);
+        var ledgers = (await LedgerAsync(store, black)).ToJsonString() + (await LedgerAsync(store, white)).ToJsonString();
+
+        var dry = await store.Owner.PostAsync("/admin/catalog/import?dryRun=true", Csv(edited)).ExpectAsync(HttpStatusCode.OK);
+
+        Assert.True(dry.Value<bool>("dryRun"));
+        var errors = dry["stockErrors"]!.AsArray();
+        Assert.Equal(
+            [(RowOf(edited, black), "stock-changed"), (RowOf(edited, white), "on-hand-below-reserved")],
+            errors.Select(error => (error!.Value<int>("row"), error!.Value<string>("code"))).OrderBy(error => error.Item1));
+        Assert.Equal(0, dry.Value<int>("stockCountsApplied"));
+        Assert.Equal((6, 0, 6), await LevelAsync(store, black));
+        Assert.Equal((5, 4, 1), await LevelAsync(store, white));
+        Assert.Equal(ledgers, (await LedgerAsync(store, black)).ToJsonString() + (await LedgerAsync(store, white)).ToJsonString());
+
+        var real = await store.Owner.PostAsync("/admin/catalog/import", Csv(edited)).ExpectAsync(HttpStatusCode.OK);
+
+        Assert.Equal(real["stockErrors"]!.ToJsonString(), dry["stockErrors"]!.ToJsonString());
+    }
+
+    [Fact]
+    public async Task Import_DryRun_OfCountsTheImportWouldApply_ReportsNoStockError()
+    {
+        // A new product's counts (entries never stocked), an unedited export after a sale, and a count with no basis.
+        var (store, _, sku) = await StockedProductAsync("imp-dry-ok", 10);
+        var exported = await ExportAsync(store);
+        await SellAsync(store, sku, 4);
+        var csv = exported + $"dry-new,Dry new,Misc,1.00,,,,,3,1,0,0\r\ndry-abs,Dry absolute,Misc,1.00,,,,,5,,,\r\n";
+
+        var dry = await store.Owner.PostAsync("/admin/catalog/import?dryRun=true", Csv(csv)).ExpectAsync(HttpStatusCode.OK);
+
+        Assert.Empty(dry["stockErrors"]!.AsArray());
+        Assert.Equal(2, dry.Value<int>("productsCreated"));
+        Assert.Equal((6, 0, 6), await LevelAsync(store, sku));
+    }
+
+    [Fact]
     public async Task ExportThenImport_SameFormat_ChangesNothing()
     {
         var store = await StoreDriver.OnboardAsync(api, "imp-trip");

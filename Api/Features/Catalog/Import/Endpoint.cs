@@ -99,19 +99,31 @@ public sealed class Endpoint(TenantGrains grains) : EndpointWithoutRequest<Respo
             return;
         }
 
+        // A dry run's SKUs are the ones the import would issue: a variant still to be created has an entry never stocked.
+        var stock = counts.Select(count => count with { Sku = result.SkuByRow[count.Row] }).ToList();
         if (dryRun)
         {
+            // Read-only: the counts the import would refuse, judged against the levels as they are now.
+            var refused = await StockLevels.CheckAsync(grains, stock, "catalog import", ct);
             await Send.OkAsync(
-                new Response(rows.Count, result.ProductsCreated, result.ProductsUpdated, result.VariantsCreated, 0, [], true, clock.ElapsedMilliseconds), ct);
+                new Response(
+                    rows.Count,
+                    result.ProductsCreated,
+                    result.ProductsUpdated,
+                    result.VariantsCreated,
+                    0,
+                    [.. refused.Select(StockError)],
+                    true,
+                    clock.ElapsedMilliseconds),
+                ct);
             return;
         }
 
-        var stock = counts.Select(count => count with { Sku = result.SkuByRow[count.Row] }).ToList();
         // The catalog is stored by now, so a count that met an unavailable cluster is reported with its row, not as a
         // 503 for the whole file: the admin sees what is in, and sending the file again (counts are absolute) does the rest.
         var outcome = await StockLevels.ApplyAsync(grains, stock, "catalog import", ct);
         var stockErrors = outcome.Refused
-            .Select(failure => new StockRowError(failure.Count.Row, CatalogCsv.OnHand, failure.Code, failure.Message))
+            .Select(StockError)
             .Concat(outcome.Unavailable.Select(failure => new StockRowError(
                 failure.Count.Row, CatalogCsv.OnHand, ApiProblemCodes.ServiceUnavailable, NotAppliedWhileUnavailable)))
             .OrderBy(error => error.Row)
@@ -128,6 +140,9 @@ public sealed class Endpoint(TenantGrains grains) : EndpointWithoutRequest<Respo
                 clock.ElapsedMilliseconds),
             ct);
     }
+
+    private static StockRowError StockError(StockCountFailure failure) =>
+        new(failure.Count.Row, CatalogCsv.OnHand, failure.Code, failure.Message);
 
     /// <summary>
     /// <c>text/csv</c> with no charset or with UTF-8: a file in another encoding would be read with its accented letters

@@ -8,7 +8,8 @@ namespace MultiStore.Api.Features.Catalog.Import;
 /// </summary>
 /// <param name="DryRun">
 /// True when the file was only checked (<c>?dryRun=true</c>): nothing was changed, the product counts say what the import
-/// would do, and no stock count is applied.
+/// would do, no stock count is applied, and <see cref="StockErrors"/> lists the counts the import would refuse against the
+/// levels as they are now (see <c>StockLevels.CheckAsync</c>).
 /// </param>
 public sealed record Response(
     int Rows,
