@@ -1,3 +1,4 @@
+using System.Text;
 using MultiStore.Grains.Hosting;
 using MultiStore.Grains.Interfaces.Common;
 using MultiStore.Grains.Interfaces.Warehouse;
@@ -36,8 +37,11 @@ public sealed class WarehouseGrain([PersistentState("warehouse", StorageNames.St
     public async Task<WarehouseView> PutZoneAsync(string zone, string name, bool makeDefault)
     {
         IdRules.EnsureZone(zone);
+        // One form of each accented letter (NFC), as catalog names have: "Café" typed composed or decomposed is one
+        // name, so sending it again changes nothing. Checked before it is normalized: normalizing half a character throws.
         var trimmed = name?.Trim() ?? string.Empty;
-        if (trimmed.Length is 0 or > MaxNameLength || !PlainText.IsPlain(trimmed))
+        trimmed = PlainText.IsPlain(trimmed) ? trimmed.Normalize(NormalizationForm.FormC) : string.Empty;
+        if (trimmed.Length is 0 or > MaxNameLength)
         {
             throw new StoreRuleException(RuleCodes.InvalidId, $"A zone name has 1-{MaxNameLength} printable characters.");
         }

@@ -50,6 +50,18 @@ public sealed class WarehouseGrainTests(ClusterFixture cluster)
         Assert.Equal("east", await Warehouse.GetDefaultZoneAsync());
     }
 
+    [Fact]
+    public async Task PutZoneAsync_NameTypedDecomposed_IsStoredComposed_SoTheComposedFormIsTheSameName()
+    {
+        using var _ = ClusterFixture.ActAs(_tenant);
+        await Warehouse.PutZoneAsync("cafe", "Caf\u00e9", makeDefault: false);
+
+        // The same name as a keyboard may send it: "e" and a combining acute accent.
+        var again = await Warehouse.PutZoneAsync("cafe", "Cafe\u0301", makeDefault: false);
+
+        Assert.Equal("Caf\u00e9", again.Zones.Single(zone => zone.Id == "cafe").Name);
+    }
+
     [Theory]
     [InlineData("MAIN", "x")]
     [InlineData("a@b", "x")]
