@@ -108,6 +108,11 @@ public sealed class StockAlertsGrain(
 
     private StateGroupCommit? _commit;
 
+    // The newest alert id storage holds. A tick sends no alert newer than this: an alert whose write is still in flight
+    // may never be stored (the write fails, the activation ends), and the next activation would then give its id to
+    // another alert, which a receiver that drops repeated delivery ids would never see.
+    private long _storedLastId;
+
     private WebhookOptions Options => webhookOptions.Value;
 
     private bool HasPending => _view.Entries.Exists(entry => entry.Delivery == AlertDelivery.Pending);
@@ -116,6 +121,7 @@ public sealed class StockAlertsGrain(
     {
         _tenant = TenantKey.Parse(this.GetPrimaryKeyString()).Tenant;
         _view = alerts.State.Copy();
+        _storedLastId = _view.LastId;
         await WatchAsync();
     }
 
@@ -224,7 +230,7 @@ public sealed class StockAlertsGrain(
     {
         var webhook = _view.Webhook;
         var due = _view.Entries
-            .Where(entry => entry.Delivery == AlertDelivery.Pending && entry.NextAttemptAt <= Now && !_sending.Contains(entry.Id))
+            .Where(entry => entry.Delivery == AlertDelivery.Pending && entry.NextAttemptAt <= Now && entry.Id <= _storedLastId && !_sending.Contains(entry.Id))
             .Take(DeliveriesPerTick)
             .ToList();
         if (webhook is null || due.Count == 0 || await IsSuspendedAsync())
@@ -301,10 +307,12 @@ public sealed class StockAlertsGrain(
         failure => logger.LogDebug(failure, "A write of the alerts of {Tenant} failed; the next one carries its changes", _tenant));
 
     /// <summary>Hands storage a copy of the view: the provider may serialize it later, while calls change the view.</summary>
-    private Task WriteViewAsync()
+    private async Task WriteViewAsync()
     {
-        alerts.State = _view.Copy();
-        return alerts.WriteStateAsync();
+        var copy = _view.Copy();
+        alerts.State = copy;
+        await alerts.WriteStateAsync();
+        _storedLastId = copy.LastId;
     }
 
     private AlertEntry Outcome(AlertEntry entry, string? error)
