@@ -79,7 +79,18 @@ public sealed class CartGrain(
     }
 
     /// <inheritdoc />
-    public Task<CartView?> GetAsync() => Task.FromResult(State.Exists ? View() : null);
+    public async Task<CartView?> GetAsync()
+    {
+        if (!State.Exists)
+        {
+            return null;
+        }
+
+        // A checked-out cart's units are its order's: held until the order's deadline, when the order gives them back
+        // (the stock keeps them a grace longer only as a safety margin), and no longer once it is paid, cancelled or
+        // expired. Asked of the order, which closes itself first if its deadline has passed.
+        return State.OrderId is { } placed && await OrderOf(placed).GetAsync() is { } order ? View(order) : View();
+    }
 
     /// <inheritdoc />
     public async Task<CartChange> SetItemAsync(string sku, string zone, int quantity)
@@ -433,11 +444,14 @@ public sealed class CartGrain(
 
     private IOrderGrain OrderOf(string orderId) => GrainFactory.GetGrainByKey<IOrderGrain>(TenantKey.For(_tenant, orderId));
 
-    private CartView View() => new(
+    /// <param name="order">The order that took the cart over, if any: its lines are then held as the order holds them.</param>
+    private CartView View(OrderView? order = null) => new(
         _cartId,
         [.. State.Lines.Values
             .OrderBy(line => line.Sku, StringComparer.Ordinal)
-            .Select(line => new CartLine(line.Sku, line.Zone, line.Quantity, line.ReservationId, line.ExpiresAt, IsHeld(line)))],
+            .Select(line => order is null
+                ? new CartLine(line.Sku, line.Zone, line.Quantity, line.ReservationId, line.ExpiresAt, IsHeld(line))
+                : new CartLine(line.Sku, line.Zone, line.Quantity, line.ReservationId, order.ExpiresAt, order.Status == OrderStatus.PendingPayment))],
         State.OrderId,
         State.UpdatedAt);
 

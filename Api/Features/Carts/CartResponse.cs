@@ -17,5 +17,9 @@ public sealed record CartResponse(string CartId, string Status, string? OrderId,
         [.. cart.Lines.Select(line => new CartLineResponse(line.Sku, line.Zone, line.Quantity, line.ReservationId, line.ExpiresAt, line.IsHeld))]);
 }
 
-/// <param name="Held">False once the line's hold expired; checkout then tries to reserve again.</param>
+/// <param name="ExpiresAt">When the line's hold ends; in a checked-out cart, its order's payment deadline.</param>
+/// <param name="Held">
+/// False once the line's hold expired; checkout then tries to reserve again. In a checked-out cart, true only while its
+/// order is pending payment.
+/// </param>
 public sealed record CartLineResponse(string Sku, string Zone, int Quantity, string ReservationId, DateTimeOffset ExpiresAt, bool Held);

@@ -367,6 +367,33 @@ public sealed class CartGrainTests(ClusterFixture cluster)
     }
 
     [Fact]
+    public async Task GetAsync_CheckedOutCart_ShowsItsLinesHeldUntilTheOrdersDeadline_AndNotOnceTheOrderCloses()
+    {
+        await cluster.StockAsync(_tenant, Sku, 10);
+        await cluster.StockAsync(_tenant, OtherSku, 10);
+        using var _ = ClusterFixture.ActAs(_tenant);
+        var cart = cluster.NewCart(_tenant);
+        var cancelled = cluster.NewCart(_tenant);
+        await cart.SetItemAsync(Sku, Zone, 2);
+        await cancelled.SetItemAsync(OtherSku, Zone, 1);
+        var order = (await cart.CheckoutAsync()).Order!;
+        var cancelledOrder = (await cancelled.CheckoutAsync()).Order!;
+
+        // Pending: held until the order's deadline, when its stock returns (not the grace the stock keeps past it).
+        var pending = Assert.Single((await cart.GetAsync())!.Lines);
+        Assert.Equal((order.ExpiresAt, true), (pending.ExpiresAt, pending.IsHeld));
+
+        await cluster.Order(_tenant, cancelledOrder.OrderId).CancelAsync();
+        cluster.Time.Advance(ClusterFixture.PaymentWindow);
+
+        // Neither the cancelled order's line nor the expired one's holds anything now, though the grace has not passed.
+        Assert.False(Assert.Single((await cancelled.GetAsync())!.Lines).IsHeld);
+        Assert.False(Assert.Single((await cart.GetAsync())!.Lines).IsHeld);
+        Assert.Equal(0, (await cluster.Stock(_tenant, Sku).GetAsync()).Reserved);
+        Assert.Equal(0, (await cluster.Stock(_tenant, OtherSku).GetAsync()).Reserved);
+    }
+
+    [Fact]
     public async Task CheckoutAsync_CartNeverFilled_IsRefusedAsCartEmpty()
     {
         using var _ = ClusterFixture.ActAs(_tenant);
