@@ -80,7 +80,14 @@ public static class AuthExtensions
             }
 
             jwt.RequireHttpsMetadata = auth.RequireHttpsMetadata;
-            parameters.ValidIssuer = string.IsNullOrWhiteSpace(auth.Issuer) ? null : auth.Issuer;
+            if (!string.IsNullOrWhiteSpace(auth.Issuer))
+            {
+                // The bearer handler also accepts the issuer the metadata names, beside any configured one: a set
+                // Issuer must be the only one accepted, as documented, so it is checked here and nothing else is.
+                parameters.ValidIssuer = auth.Issuer;
+                parameters.IssuerValidator = OnlyIssuer(auth.Issuer);
+            }
+
             parameters.ValidAlgorithms = AsymmetricAlgorithms;
         }
         else
@@ -93,6 +100,12 @@ public static class AuthExtensions
         jwt.TokenValidationParameters = parameters;
         jwt.Events = new JwtBearerEvents { OnTokenValidated = RequireSubject };
     }
+
+    /// <summary>Accepts tokens whose <c>iss</c> is exactly <paramref name="issuer"/>, and no other, whatever the provider's metadata names.</summary>
+    private static IssuerValidator OnlyIssuer(string issuer) => (tokenIssuer, _, _) =>
+        string.Equals(tokenIssuer, issuer, StringComparison.Ordinal)
+            ? tokenIssuer
+            : throw new SecurityTokenInvalidIssuerException($"The token's issuer is not the configured {AuthOptions.SectionName}:{nameof(AuthOptions.Issuer)}.") { InvalidIssuer = tokenIssuer };
 
     /// <summary>
     /// Refuses a token that names no one (no <c>sub</c>, or a blank one), however well signed: its holder would act,

@@ -46,7 +46,9 @@ public sealed class AuthOptions
     public bool RequireHttpsMetadata { get; set; } = true;
 
     /// <summary>
-    /// The <c>iss</c> every token must carry. With an <see cref="Authority"/>, empty means "the issuer its metadata names".
+    /// The <c>iss</c> every token must carry, and the only one accepted. With an <see cref="Authority"/>, empty means "the
+    /// issuer its metadata names" (and only it); set, it is the only issuer accepted even then, so a provider's tokens
+    /// need it empty or set to the provider's own issuer (the default <c>multistore</c> refuses them).
     /// </summary>
     public string? Issuer { get; set; } = "multistore";
 

@@ -48,6 +48,15 @@ public sealed class IdentityProviderTests(IdentityProviderApiFactory api) : ICla
     }
 
     [Fact]
+    public async Task ProviderToken_WithTheDefaultIssuer_IsRefused_WhenIssuerIsEmpty()
+    {
+        // Empty Auth:Issuer means the provider's issuer, and only it: not also the shipped "multistore".
+        var token = api.Provider.Issue(api.Provider.Key, "multistore", IdentityProviderApiFactory.Audience);
+
+        await api.ClientFor("fiber-x.localhost", token).GetAsync("/admin/stock/FBX-TEE-BLK-M").ExpectProblemAsync(HttpStatusCode.Unauthorized, "unauthorized");
+    }
+
+    [Fact]
     public async Task ProviderToken_WithWrongIssuerOrAudience_OrForeignKey_IsRefused()
     {
         using var foreign = RSA.Create(2048);
@@ -63,6 +72,44 @@ public sealed class IdentityProviderTests(IdentityProviderApiFactory api) : ICla
         {
             await api.ClientFor("fiber-x.localhost", token).GetAsync("/admin/stock/FBX-TEE-BLK-M").ExpectProblemAsync(HttpStatusCode.Unauthorized, "unauthorized");
         }
+    }
+}
+
+/// <summary>
+/// The API with an <c>Auth:Authority</c> whose <c>Auth:Issuer</c> is left at the shipped <c>multistore</c>: that issuer,
+/// and not the one the provider's metadata names, is the only one accepted, as documented.
+/// </summary>
+public sealed class ConfiguredIssuerTests(ConfiguredIssuerApiFactory api) : IClassFixture<ConfiguredIssuerApiFactory>
+{
+    [Fact]
+    public async Task ProviderToken_WithTheConfiguredIssuer_OpensTheStore()
+    {
+        var token = api.Provider.Issue(api.Provider.Key, "multistore", IdentityProviderApiFactory.Audience);
+
+        await api.ClientFor("fiber-x.localhost", token).GetAsync("/admin/stock/FBX-TEE-BLK-M").ExpectAsync(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task ProviderToken_WithTheIssuerTheMetadataNames_IsRefused_WhenAnotherIssuerIsConfigured()
+    {
+        var token = api.Provider.Issue(api.Provider.Key, IdentityProviderApiFactory.Issuer, IdentityProviderApiFactory.Audience);
+
+        await api.ClientFor("fiber-x.localhost", token).GetAsync("/admin/stock/FBX-TEE-BLK-M").ExpectProblemAsync(HttpStatusCode.Unauthorized, "unauthorized");
+    }
+}
+
+/// <summary><see cref="IdentityProviderApiFactory"/>'s provider, with <c>Auth:Issuer</c> left as appsettings.json ships it.</summary>
+public sealed class ConfiguredIssuerApiFactory : ApiFactory
+{
+    public FakeIdentityProvider Provider { get; } = new();
+
+    protected override void ConfigureSettings(IWebHostBuilder builder)
+    {
+        builder.UseSetting("Auth:Authority", IdentityProviderApiFactory.Issuer);
+        builder.UseSetting("Auth:Audience", IdentityProviderApiFactory.Audience);
+        builder.ConfigureTestServices(services => services.Configure<JwtBearerOptions>(
+            JwtBearerDefaults.AuthenticationScheme,
+            jwt => jwt.BackchannelHttpHandler = Provider));
     }
 }
 
