@@ -62,6 +62,18 @@ public static class ProblemCatalog
         _ => "Request refused",
     };
 
+    /// <summary>
+    /// <see cref="ForStatus(int)"/> for a request to <paramref name="path"/>: a 403 on a platform route says what the
+    /// route needs, a platform operator's token, since no store is involved there (a store token is refused as such).
+    /// </summary>
+    public static ApiProblem ForStatus(int status, PathString path) =>
+        status == StatusCodes.Status403Forbidden && path.StartsWithSegments(PlatformRoutes, StringComparison.OrdinalIgnoreCase)
+            ? ApiProblem.Create(status, ApiProblemCodes.Forbidden, "Forbidden", "This route needs a platform operator token (role platform-operator); store roles grant nothing here.")
+            : ForStatus(status);
+
+    /// <summary>Where the platform's routes live (<c>/platform/tenants</c>, <c>/platform/analytics</c>, <c>/platform/audit</c>).</summary>
+    private static readonly PathString PlatformRoutes = "/platform";
+
     /// <summary>The problem an empty-bodied error status (from routing, auth, Kestrel) is turned into.</summary>
     public static ApiProblem ForStatus(int status) => status switch
     {

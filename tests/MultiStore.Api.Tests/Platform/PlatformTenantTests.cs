@@ -45,6 +45,22 @@ public sealed class PlatformTenantTests(ApiFactory api)
         await api.ClientFor($"{id}.test").GetAsync("/api/stock/ANY-SKU").ExpectProblemAsync(HttpStatusCode.NotFound, "not-found");
     }
 
+    public static IEnumerable<object[]> PlatformEndpoints => EndpointCatalog.Keys(Access.Platform);
+
+    [Theory]
+    [MemberData(nameof(PlatformEndpoints))]
+    public async Task PlatformRoute_WithAStoreOwnersToken_Returns403SayingItNeedsThePlatformOperator(string key)
+    {
+        var ids = new StoreIds("fiber-x", "NO-SUCH-SKU", "main", Guid.Empty.ToString("D"), Guid.Empty.ToString("D"), Guid.Empty.ToString("D"), "no-such-handle");
+        using var owner = api.ClientFor("fiber-x.localhost", api.StoreToken("fiber-x", StoreRoles.Owner));
+
+        var problem = await owner.SendAsync(EndpointCatalog.Get(key).Sample!(ids)).ExpectProblemAsync(HttpStatusCode.Forbidden, "forbidden");
+
+        // No store is involved here: the refusal names what the route needs, not a store permission.
+        Assert.Contains("platform operator", problem.Value<string>("detail"));
+        Assert.DoesNotContain("store.", problem.Value<string>("detail"));
+    }
+
     [Fact]
     public async Task Create_WithoutTheme_StoresEmptyObject()
     {
