@@ -72,7 +72,6 @@ public static class ApiProblemCodes
     public const string UnsupportedMediaType = "unsupported-media-type";
     public const string RequestTooLarge = "request-too-large";
     public const string BadRequest = "bad-request";
-    public const string SkuSpelling = "sku-spelling";
     public const string ServiceUnavailable = "service-unavailable";
     public const string Internal = "internal-error";
 }

@@ -28,7 +28,8 @@ public static class ProblemCatalog
             or RuleCodes.DomainTaken
             or RuleCodes.ProductExists
             or RuleCodes.CatalogLocked
-            or RuleCodes.NotForSale => StatusCodes.Status409Conflict,
+            or RuleCodes.NotForSale
+            or RuleCodes.SkuSpelling => StatusCodes.Status409Conflict,
         // A refusal this API does not know yet is still the client's problem, never a 500.
         _ => StatusCodes.Status409Conflict,
     };
@@ -59,6 +60,7 @@ public static class ProblemCatalog
         RuleCodes.InvalidTheme => "Invalid theme",
         RuleCodes.InvalidWebhook => "Invalid webhook URL",
         RuleCodes.NotForSale => "No longer for sale",
+        RuleCodes.SkuSpelling => "SKU spelled differently",
         _ => "Request refused",
     };
 

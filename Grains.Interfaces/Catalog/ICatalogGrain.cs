@@ -83,6 +83,21 @@ public interface ICatalogGrain : ITenantScopedGrain
     Task<string?> ClaimSkuForStockAsync(string sku);
 
     /// <summary>
+    /// <see cref="ClaimSkuForStockAsync"/>, also saying whether this call recorded the code: asked by
+    /// <see cref="Stock.ISkuGrain.StockByHandAsync"/>, which gives a code it recorded back when the stock entry refuses.
+    /// </summary>
+    [RequiresPermission(StorePermission.StockWrite), Alias("ClaimSku")]
+    Task<SkuClaim> ClaimSkuAsync(string sku);
+
+    /// <summary>
+    /// Forgets that <paramref name="sku"/> was stocked by hand, freeing its place under the cap; nothing when it is not
+    /// recorded. Only for the caller whose <see cref="ClaimSkuAsync"/> recorded it and whose stocking was then refused
+    /// with nothing stocked: the code may then be issued to a new variant again.
+    /// </summary>
+    [RequiresPermission(StorePermission.StockWrite), Alias("ReleaseSkuClaim")]
+    Task ReleaseSkuClaimAsync(string sku);
+
+    /// <summary>
     /// Applies a whole import in one step: every product is validated first and, if any fails, nothing changes and
     /// the errors (with row numbers) are answered; otherwise everything is stored at once.
     /// </summary>

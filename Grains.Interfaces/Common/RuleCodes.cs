@@ -35,6 +35,9 @@ public static class RuleCodes
     public const string InvalidWebhook = "invalid-webhook";
     public const string NotForSale = "not-for-sale";
 
+    /// <summary>A SKU typed in other letter case than the catalog issued it in: stock under another spelling would be a separate entry.</summary>
+    public const string SkuSpelling = "sku-spelling";
+
     /// <summary>A listing page asked with a size out of range or a cursor that is no store id: nothing is listed.</summary>
     public const string InvalidPage = "invalid-page";
 }

@@ -33,6 +33,18 @@ public interface ISkuGrain : ITenantScopedGrain
     Task<StockLevel> AdjustZoneAsync(string zone, StockAdjustment adjustment);
 
     /// <summary>
+    /// <see cref="AdjustZoneAsync"/> for an admin's count (<c>PUT /admin/stock</c>), which may stock a code the catalog
+    /// never issued: the code is first claimed from the catalog (<see cref="Catalog.ICatalogGrain.ClaimSkuAsync"/>), so
+    /// no later variant is issued it, and a claim this call recorded is given back when the entry refuses with nothing
+    /// stocked, so a refused count uses up none of the store's places. Both happen within this SKU's one-at-a-time
+    /// calls: no other count of this SKU can rely on the claim between the refusal and the release. Refused with
+    /// <see cref="RuleCodes.SkuSpelling"/> when the catalog issued the SKU in other letter case.
+    /// </summary>
+    [RequiresPermission(StorePermission.StockWrite)]
+    [Alias("StockByHand")]
+    Task<StockLevel> StockByHandAsync(string zone, StockAdjustment adjustment);
+
+    /// <summary>
     /// Refuses, as <see cref="AddZoneAsync"/> would, a zone the SKU may not be stocked in; changes nothing. Kept for the
     /// previous release's API, which asks it before setting an entry; this release sets entries through
     /// <see cref="AdjustZoneAsync"/>, since an answer here no longer holds once another request lists a zone.

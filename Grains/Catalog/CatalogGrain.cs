@@ -155,18 +155,21 @@ public sealed class CatalogGrain(
     }
 
     /// <inheritdoc />
-    public async Task<string?> ClaimSkuForStockAsync(string sku)
+    public async Task<string?> ClaimSkuForStockAsync(string sku) => (await ClaimSkuAsync(sku)).IssuedAs;
+
+    /// <inheritdoc />
+    public async Task<SkuClaim> ClaimSkuAsync(string sku)
     {
         IdRules.EnsureSku(sku);
         if (await FindSkuSpellingAsync(sku) is { } issued)
         {
-            return issued;
+            return new SkuClaim(issued, RecordedNow: false);
         }
 
         // Only a code the issuer could produce can collide with a later variant; any other spelling needs no record.
         if (!SkuCodes.CouldBeIssued(sku) || _published.StockedOutside.Contains(sku))
         {
-            return null;
+            return new SkuClaim(null, RecordedNow: false);
         }
 
         if (_published.StockedOutside.Count >= CatalogRules.MaxStockedOutside)
@@ -179,7 +182,21 @@ public sealed class CatalogGrain(
         var next = _published.Copy();
         next.StockedOutside.Add(sku);
         await CommitAsync(next);
-        return null;
+        return new SkuClaim(null, RecordedNow: true);
+    }
+
+    /// <inheritdoc />
+    public async Task ReleaseSkuClaimAsync(string sku)
+    {
+        IdRules.EnsureSku(sku);
+        if (!_published.StockedOutside.Contains(sku))
+        {
+            return;
+        }
+
+        var next = _published.Copy();
+        next.StockedOutside.Remove(sku);
+        await CommitAsync(next);
     }
 
     /// <inheritdoc />

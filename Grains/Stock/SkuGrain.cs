@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using MultiStore.Grains.Hosting;
+using MultiStore.Grains.Interfaces.Catalog;
 using MultiStore.Grains.Interfaces.Common;
 using MultiStore.Grains.Interfaces.Stock;
 using MultiStore.Grains.Interfaces.Tenancy;
@@ -57,6 +58,30 @@ public sealed class SkuGrain(
     }
 
     /// <inheritdoc />
+    public async Task<StockLevel> StockByHandAsync(string zone, StockAdjustment adjustment)
+    {
+        var (tenant, skuId) = TenantKey.Parse(this.GetPrimaryKeyString());
+        var claim = await GrainFactory.GetGrainByKey<ICatalogGrain>(TenantKey.For(tenant, ICatalogGrain.EntityId)).ClaimSkuAsync(skuId);
+        if (claim.IssuedAs is { } issued && issued != skuId)
+        {
+            throw new StoreRuleException(RuleCodes.SkuSpelling, $"The catalog issued this SKU as '{issued}'; stock it under that spelling.");
+        }
+
+        try
+        {
+            return await AdjustZoneAsync(zone, adjustment);
+        }
+        catch (StoreRuleException) when (claim.RecordedNow)
+        {
+            // Nobody else relies on a claim this call recorded: other counts of this SKU wait for this call, and a code
+            // the catalog never issued is stocked by no other route. Unless some zone holds stock from before the claims
+            // were recorded, the refused count gives the store's place under the cap back.
+            await ReleaseClaimIfNeverStockedAsync(tenant, skuId);
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
     public Task EnsureZoneAllowedAsync(string zone)
     {
         EnsureAllowed(zone);
@@ -106,6 +131,26 @@ public sealed class SkuGrain(
         {
             logger.LogWarning(failure, "SKU {Sku} could not take zone {Zone}, refused and never stocked, off its list", this.GetPrimaryKeyString(), zone);
             DeactivateOnIdle();
+        }
+    }
+
+    /// <summary>
+    /// Gives the catalog back a claim on this SKU when none of its zones was ever stocked. Best effort, on a refusal's
+    /// way out, and never throws: a claim left recorded only holds a place under the cap, as before this release.
+    /// </summary>
+    private async Task ReleaseClaimIfNeverStockedAsync(TenantId tenant, string skuId)
+    {
+        try
+        {
+            var stocked = await Task.WhenAll(sku.State.Zones.Select(zone => Entry(zone).IsStockedAsync()));
+            if (!stocked.Any(isStocked => isStocked))
+            {
+                await GrainFactory.GetGrainByKey<ICatalogGrain>(TenantKey.For(tenant, ICatalogGrain.EntityId)).ReleaseSkuClaimAsync(skuId);
+            }
+        }
+        catch (Exception failure)
+        {
+            logger.LogWarning(failure, "SKU {Sku}, refused, could not give its catalog claim back; it stays recorded", this.GetPrimaryKeyString());
         }
     }
 

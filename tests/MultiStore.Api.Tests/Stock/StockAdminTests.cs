@@ -194,6 +194,24 @@ public sealed class StockAdminTests(ApiFactory api)
     }
 
     [Fact]
+    public async Task SetLevel_RefusedForANeverSeenCode_ClaimsNothing_SoTheCatalogStillIssuesIt()
+    {
+        var id = $"cls-{Guid.NewGuid():N}"[..14];
+        using var platform = api.ClientFor("platform.test", api.PlatformToken());
+        await platform.PostJsonAsync("/platform/tenants", new { id, name = "Clash", domains = new[] { $"{id}.test" }, skuPrefix = "CLS" })
+            .ExpectAsync(HttpStatusCode.Created);
+        using var owner = api.ClientFor($"{id}.test", api.StoreToken(id, StoreRoles.Owner));
+
+        // Counted against an on-hand of 4 that the never-stocked code does not have: refused, so nothing may change,
+        // not even the catalog's list of hand-stocked codes (which would make the product below skip this code).
+        await owner.PutJsonAsync("/admin/stock/CLS-HAIR-0001/main", new { onHand = 7, onHandBasis = 4 }).ExpectProblemAsync(HttpStatusCode.Conflict, "stock-changed");
+        await owner.PostJsonAsync("/admin/products", new { handle = "brush", name = "Brush", category = "Hair", price = 5m }).ExpectAsync(HttpStatusCode.Created);
+
+        var variant = (await owner.GetAsync("/admin/products/brush").ExpectAsync(HttpStatusCode.OK))["variants"]![0]!;
+        Assert.Equal("CLS-HAIR-0001", variant.Value<string>("sku"));
+    }
+
+    [Fact]
     public async Task SetLevel_BelowReserved_Returns409AndKeepsOnHand()
     {
         var store = StoreDriver.FiberX(api);

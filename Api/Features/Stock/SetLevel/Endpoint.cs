@@ -21,7 +21,7 @@ public sealed class Endpoint(TenantGrains grains) : Endpoint<Request, StockLevel
 
     public override async Task HandleAsync(Request req, CancellationToken ct)
     {
-        // Before the SKU is claimed below: a refused zone changes nothing, not even the catalog's claims.
+        // Before the SKU is claimed (by StockByHandAsync): a refused zone changes nothing, not even the catalog's claims.
         if (!await StockZones.AcceptsAsync(grains, req.Sku, req.Zone))
         {
             await Send.ResultAsync(ApiProblem.Create(
@@ -29,19 +29,12 @@ public sealed class Endpoint(TenantGrains grains) : Endpoint<Request, StockLevel
             return;
         }
 
-        // Also keeps a code the catalog has not issued from being issued to a new variant later, which would take over
-        // this stock.
-        if (await grains.Catalog().ClaimSkuForStockAsync(req.Sku) is { } issued && issued != req.Sku)
-        {
-            await Send.ResultAsync(ApiProblem.Create(StatusCodes.Status409Conflict, ApiProblemCodes.SkuSpelling, "SKU spelled differently",
-                $"The catalog issued this SKU as '{issued}'; stock it under that spelling."));
-            return;
-        }
-
-        // Through the SKU, which decides its zone cap, sets the entry and lists the zone as one step: a zone beyond the
-        // cap is refused before its entry is stocked, so the refusal changes nothing, even among concurrent requests.
-        // A basis is compared in the entry itself, as the import's is: no sale can fall between the comparison and the set.
-        var level = await grains.Sku(req.Sku).AdjustZoneAsync(req.Zone, new StockAdjustment(null, req.OnHand, req.SafetyStock, "set", OnHandBasis: req.OnHandBasis));
+        // Through the SKU, which claims the code from the catalog (so no variant issued later takes over this stock),
+        // decides its zone cap, sets the entry and lists the zone as one step: a zone beyond the cap is refused before
+        // its entry is stocked, and a refused count gives back a claim it made, so a refusal changes nothing, even among
+        // concurrent requests. A basis is compared in the entry itself, as the import's is: no sale can fall between the
+        // comparison and the set.
+        var level = await grains.Sku(req.Sku).StockByHandAsync(req.Zone, new StockAdjustment(null, req.OnHand, req.SafetyStock, "set", OnHandBasis: req.OnHandBasis));
         await Send.OkAsync(StockLevelResponse.From(level), ct);
     }
 }
