@@ -9,6 +9,8 @@ public static class ProblemCatalog
     {
         RuleCodes.NotFound => StatusCodes.Status404NotFound,
         RuleCodes.InvalidId or RuleCodes.InvalidTenant or RuleCodes.InvalidTtl or RuleCodes.InvalidPage => StatusCodes.Status400BadRequest,
+        // As the endpoints' own check of the price answers, which leaves an unchanged price for the catalog to judge.
+        RuleCodes.InvalidPrice => StatusCodes.Status400BadRequest,
         // The request was well-formed but the number breaks a stock limit (e.g. on-hand above its maximum).
         RuleCodes.InvalidQuantity or RuleCodes.InvalidProduct or RuleCodes.InvalidTheme or RuleCodes.InvalidWebhook => StatusCodes.Status422UnprocessableEntity,
         // What the IETF Idempotency-Key draft (draft-ietf-httpapi-idempotency-key-header) prescribes for a key reused
@@ -55,6 +57,7 @@ public static class ProblemCatalog
         RuleCodes.TenantExists => "Store already exists",
         RuleCodes.DomainTaken => "Domain already taken",
         RuleCodes.InvalidProduct => "Invalid product",
+        RuleCodes.InvalidPrice => "Invalid price",
         RuleCodes.ProductExists => "Product already exists",
         RuleCodes.CatalogLocked => "Catalog setting is fixed",
         RuleCodes.InvalidTheme => "Invalid theme",

@@ -29,6 +29,12 @@ public static class RuleCodes
     public const string InvalidTtl = "invalid-ttl";
     public const string CartFull = "cart-full";
     public const string InvalidProduct = "invalid-product";
+
+    /// <summary>
+    /// A new or changed price out of range or with more decimals than its store's currency has (1234.5 yen): a 400
+    /// naming the currency. A price sent back unchanged is kept as stored, even one stored before that rule.
+    /// </summary>
+    public const string InvalidPrice = "invalid-price";
     public const string ProductExists = "product-exists";
     public const string CatalogLocked = "catalog-locked";
     public const string InvalidTheme = "invalid-theme";

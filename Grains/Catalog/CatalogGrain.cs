@@ -307,13 +307,13 @@ public sealed class CatalogGrain(
         }
 
         // Named by its column, as the Api's own check of the cell does; Create and Update would refuse it too, without one.
-        if (import.Price is { } price && !CatalogRules.IsPrice(price, next.Currency))
+        var product = next.Products.GetValueOrDefault(import.Handle);
+        if (import.Price is { } price && !CatalogRules.IsPriceChange(price, product?.Price, next.Currency))
         {
             errors.Add(new ImportError(import.Row, "price", CatalogRules.PriceRule(price, next.Currency)));
             return null;
         }
 
-        var product = next.Products.GetValueOrDefault(import.Handle);
         if (product is null)
         {
             var missing = new[] { ("name", import.Name), ("category", import.Category) }.Where(field => string.IsNullOrWhiteSpace(field.Item2)).Select(field => field.Item1).ToList();
@@ -387,7 +387,7 @@ public sealed class CatalogGrain(
             Name = change.Name is null ? product.Name : CatalogRules.Name(change.Name),
             // The category's name changes; the SKUs already issued keep the code they were issued with.
             Category = change.Category is null ? product.Category : CatalogRules.Category(change.Category),
-            Price = change.Price is { } price ? CatalogRules.Price(price, product.Currency) : product.Price,
+            Price = change.Price is { } price ? CatalogRules.PriceChange(price, product.Price, product.Currency) : product.Price,
             Description = change.Description is null ? product.Description : CatalogRules.Description(change.Description),
             Status = change.Status ?? product.Status,
         };

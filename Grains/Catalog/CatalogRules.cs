@@ -77,7 +77,18 @@ public static partial class CatalogRules
     public static bool IsDescription(string? description) =>
         description is null || (description.Length <= MaxDescriptionLength && PlainText.IsPlain(description, allowLineBreaks: true));
 
-    public static decimal Price(decimal price, string currency) => IsPrice(price, currency) ? price : throw Invalid(PriceRule(price, currency));
+    public static decimal Price(decimal price, string currency) =>
+        IsPrice(price, currency) ? price : throw new StoreRuleException(RuleCodes.InvalidPrice, PriceRule(price, currency));
+
+    /// <summary>
+    /// True when <paramref name="price"/> may replace <paramref name="stored"/> (null for a new product): a new or
+    /// changed price follows <see cref="IsPrice"/>, an unchanged one passes as it is, so a price stored before the
+    /// currency rule (1234.56 yen) can be sent back as exported without being refused.
+    /// </summary>
+    public static bool IsPriceChange(decimal price, decimal? stored, string currency) => price == stored || IsPrice(price, currency);
+
+    /// <summary>The price to store in place of <paramref name="stored"/>: the stored one when unchanged, else <see cref="Price"/>'s.</summary>
+    public static decimal PriceChange(decimal price, decimal stored, string currency) => price == stored ? stored : Price(price, currency);
 
     /// <summary>Attribute names lower-cased and values trimmed (and in NFC); at most <see cref="SkuCodes.MaxAttributes"/>.</summary>
     public static Dictionary<string, string> Attributes(IReadOnlyDictionary<string, string>? attributes)

@@ -91,8 +91,9 @@ public static class CatalogCsv
         int? SafetyStockBasis = null);
 
     /// <summary>
-    /// Parses the fields of one data row by header position; adds an error per bad field. Prices are read as prices of
-    /// <paramref name="currency"/>, the store's.
+    /// Parses the fields of one data row by header position; adds an error per bad field. A price is checked for range
+    /// and digits here; its decimals in <paramref name="currency"/>, the store's, by the catalog, which lets a product's
+    /// stored price come back unchanged (one stored before the currency rule, as the export wrote it).
     /// </summary>
     public static Row? Parse(int number, IReadOnlyDictionary<string, int> header, string[] fields, string currency, List<ImportError> errors)
     {
@@ -115,7 +116,7 @@ public static class CatalogCsv
             {
                 Error(Price, $"'{priceText}' is not a price: use digits with a '.' for decimals, up to {CatalogRules.MaxPrice}.");
             }
-            else if (!CatalogRules.IsPrice(parsed, currency))
+            else if (!CatalogRules.IsAmount(parsed))
             {
                 Error(Price, $"'{priceText}' is not a price in {currency}: {CatalogRules.PriceRule(parsed, currency)}");
             }

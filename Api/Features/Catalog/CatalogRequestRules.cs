@@ -12,8 +12,8 @@ public static class CatalogRequestRules
         rule.Must(CatalogRules.IsHandle).WithMessage($"Use 1-{CatalogRules.MaxHandleLength} of a-z, 0-9 and '-' (starting with a letter or digit).");
 
     /// <summary>
-    /// A price in some currency (<see cref="CatalogRules.IsAmount"/>); the store's own currency is checked by the
-    /// endpoint (<see cref="PriceRefusal"/>), which reads it.
+    /// A price in some currency (<see cref="CatalogRules.IsAmount"/>); the store's own currency is checked by create
+    /// (<see cref="PriceRefusal"/>), which reads it, and by the catalog grain, which alone knows an unchanged price.
     /// </summary>
     public static IRuleBuilderOptions<T, decimal?> IsPrice<T>(this IRuleBuilder<T, decimal?> rule) =>
         rule.Must(price => price is null || CatalogRules.IsAmount(price.Value))
@@ -21,8 +21,9 @@ public static class CatalogRequestRules
 
     /// <summary>
     /// Why <paramref name="price"/> cannot be a price of a store selling in <paramref name="currency"/> (more decimals
-    /// than its minor unit: 1234.5 yen), or null when it can. Checked by the endpoints before the catalog, so the admin
-    /// gets a 400 naming the currency; the catalog grain checks the same rule again.
+    /// than its minor unit: 1234.5 yen), or null when it can. Checked by create before the catalog, so the admin
+    /// gets a 400 naming the currency; the catalog grain checks the same rule again. (Not by update or import: a
+    /// price sent back unchanged passes there, which only the catalog can tell.)
     /// </summary>
     public static string? PriceRefusal(decimal? price, string currency) =>
         price is { } value && !CatalogRules.IsPrice(value, currency) ? CatalogRules.PriceRule(value, currency) : null;

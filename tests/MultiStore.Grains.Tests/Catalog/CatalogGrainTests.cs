@@ -132,15 +132,15 @@ public sealed class CatalogGrainTests(ClusterFixture cluster)
     }
 
     [Theory]
-    [InlineData("Bad Handle", "Mugs", 1)]
-    [InlineData("ok", "", 1)]
-    [InlineData("ok", "Mugs", -1)]
-    [InlineData("ok", "Mugs", 1.999)]
-    public async Task CreateProductAsync_InvalidFields_AreRefused(string handle, string category, double price)
+    [InlineData("Bad Handle", "Mugs", 1, RuleCodes.InvalidProduct)]
+    [InlineData("ok", "", 1, RuleCodes.InvalidProduct)]
+    [InlineData("ok", "Mugs", -1, RuleCodes.InvalidPrice)]
+    [InlineData("ok", "Mugs", 1.999, RuleCodes.InvalidPrice)]
+    public async Task CreateProductAsync_InvalidFields_AreRefused(string handle, string category, double price, string code)
     {
         using var _ = ClusterFixture.ActAs(_tenant);
 
-        await StoreAssert.RefusedAsync(RuleCodes.InvalidProduct, () => Catalog.CreateProductAsync(new ProductDraft(handle, "Name", category, (decimal)price, [])));
+        await StoreAssert.RefusedAsync(code, () => Catalog.CreateProductAsync(new ProductDraft(handle, "Name", category, (decimal)price, [])));
     }
 
     [Fact]

@@ -114,7 +114,7 @@ public sealed class CatalogRulesTests
         Assert.Equal(decimal.Round(read, 2), read);
 
         Assert.False(CatalogRules.IsPrice(read, "EUR"));
-        Assert.Equal(RuleCodes.InvalidProduct, Assert.Throws<StoreRuleException>(() => CatalogRules.Price(read, "EUR")).Code);
+        Assert.Equal(RuleCodes.InvalidPrice, Assert.Throws<StoreRuleException>(() => CatalogRules.Price(read, "EUR")).Code);
     }
 
     [Theory]
@@ -149,7 +149,7 @@ public sealed class CatalogRulesTests
         if (!isPrice)
         {
             var refusal = Assert.Throws<StoreRuleException>(() => CatalogRules.Price(read, currency));
-            Assert.Equal(RuleCodes.InvalidProduct, refusal.Code);
+            Assert.Equal(RuleCodes.InvalidPrice, refusal.Code);
             Assert.Contains(currency, refusal.Message, StringComparison.Ordinal);
         }
     }

@@ -87,6 +87,8 @@ public sealed class Endpoint(TenantGrains grains) : EndpointWithoutRequest<Respo
             rows, warehouse.DefaultZone, (row, zone) => warehouse.Has(zone) || (row.Sku is { } sku && stockedElsewhere.Contains((sku, zone))), errors);
         if (errors.Count > 0)
         {
+            // The file is refused before the catalog sees it: its new prices are checked here, so every row is reported at once.
+            errors.AddRange(await NewPriceErrorsAsync(rows, currency));
             await Send.ResultAsync(Invalid(errors));
             return;
         }
@@ -350,6 +352,24 @@ public sealed class Endpoint(TenantGrains grains) : EndpointWithoutRequest<Respo
 
     private static ApiProblem Problem(string code, string detail) =>
         ApiProblem.Create(StatusCodes.Status422UnprocessableEntity, code, code == StoreColumnRefused ? "Store column refused" : "Invalid import", detail);
+
+    /// <summary>
+    /// The rows whose price has more decimals than the store's currency and is not the one its product has stored (one
+    /// stored before that rule may come back unchanged): the catalog's own check, for a file it will not be shown.
+    /// </summary>
+    private async Task<List<ImportError>> NewPriceErrorsAsync(List<CatalogCsv.Row> rows, string currency)
+    {
+        var doubtful = rows.Where(row => row.Price is { } price && !CatalogRules.IsPrice(price, currency)).ToList();
+        var stored = new Dictionary<string, decimal?>(StringComparer.Ordinal);
+        foreach (var handle in doubtful.Select(row => row.Handle).Distinct(StringComparer.Ordinal))
+        {
+            stored[handle] = (await grains.Catalog().GetProductAsync(handle))?.Price;
+        }
+
+        return [.. doubtful
+            .Where(row => !CatalogRules.IsPriceChange(row.Price!.Value, stored[row.Handle], currency))
+            .Select(row => new ImportError(row.Number, CatalogCsv.Price, CatalogRules.PriceRule(row.Price!.Value, currency)))];
+    }
 
     private static ApiProblem Invalid(List<ImportError> errors)
     {

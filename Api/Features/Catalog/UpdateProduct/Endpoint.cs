@@ -2,6 +2,7 @@ using FastEndpoints;
 using MultiStore.Api.Auth;
 using MultiStore.Api.Tenancy;
 using MultiStore.Grains.Interfaces.Catalog;
+using MultiStore.Grains.Interfaces.Common;
 
 namespace MultiStore.Api.Features.Catalog.UpdateProduct;
 
@@ -23,13 +24,20 @@ public sealed class Endpoint(TenantGrains grains) : Endpoint<Request, ProductRes
             "archived" => ProductStatus.Archived,
             _ => null,
         };
-        var settings = await grains.Catalog().GetSettingsAsync();
-        if (CatalogRequestRules.PriceRefusal(req.Price, settings.Currency) is { } refusal)
+        // The store's currency is not checked here, as create does: only the catalog knows whether the price is the
+        // one stored, which passes unchanged even if stored before the currency rule (re-sending an edited form).
+        // Its refusal of a new price is answered as create's check answers, naming the price field.
+        Product product;
+        try
         {
-            ThrowError(request => request.Price, refusal);
+            product = await grains.Catalog().UpdateProductAsync(req.Handle, new ProductChange(req.Name, req.Category, req.Price, req.Description, status));
+        }
+        catch (StoreRuleException refusal) when (refusal.Code == RuleCodes.InvalidPrice)
+        {
+            ThrowError(request => request.Price, refusal.Message);
+            throw;
         }
 
-        var product = await grains.Catalog().UpdateProductAsync(req.Handle, new ProductChange(req.Name, req.Category, req.Price, req.Description, status));
         await Send.OkAsync(ProductResponse.From(product), ct);
     }
 }
