@@ -59,6 +59,7 @@ public static class ApiHostingExtensions
         app.UseMultiStoreMetrics();
         app.UseExceptionHandler();
         app.UseMiddleware<HeaderSanityMiddleware>();
+        app.UseMiddleware<QuerySanityMiddleware>();
         app.UseMiddleware<JsonCharsetMiddleware>();
         // The client's address as the rate limits see it, and the scheme it used: X-Forwarded-For and X-Forwarded-Proto
         // only from trusted proxies (RateLimits:TrustedProxies).

@@ -177,6 +177,20 @@ public sealed class BadInputTests(ApiFactory api)
     }
 
     [Fact]
+    public async Task QueryParameter_GivenTwice_Is400NamingIt_WhereItsCopiesWereJoinedIntoOneFilter()
+    {
+        var store = await IsolatedStore.PrepareAsync(api, "twice");
+        var shopper = store.Driver.Shopper;
+        await shopper.GetAsync("/api/products?category=caps").ExpectAsync(HttpStatusCode.OK);
+
+        var filter = await shopper.GetAsync("/api/products?category=caps&category=tees").ExpectProblemAsync(HttpStatusCode.BadRequest, "duplicate-query-parameter");
+        var same = await store.Driver.Owner.GetAsync("/admin/alerts?take=10&take=10").ExpectProblemAsync(HttpStatusCode.BadRequest, "duplicate-query-parameter");
+
+        Assert.Contains("'category'", filter.Value<string>("detail"));
+        Assert.Contains("'take'", same.Value<string>("detail"));
+    }
+
+    [Fact]
     public async Task UnknownButWellFormedIds_Return404Problems()
     {
         var store = await IsolatedStore.PrepareAsync(api, "bad-ids");
