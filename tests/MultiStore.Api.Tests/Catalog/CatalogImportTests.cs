@@ -170,17 +170,17 @@ public sealed class CatalogImportTests(ApiFactory api, ITestOutputHelper output)
     }
 
     [Theory]
-    [InlineData("?dryRun=1")]
-    [InlineData("?dryRun=yes")]
-    [InlineData("?dryRun=")]
-    [InlineData("?dryRun=true&dryRun=true")]
-    public async Task Import_WithADryRunThatIsNotOneTrueOrFalse_IsRefusedAndChangesNothing(string query)
+    [InlineData("?dryRun=1", "invalid-request")]
+    [InlineData("?dryRun=yes", "invalid-request")]
+    [InlineData("?dryRun=", "invalid-request")]
+    [InlineData("?dryRun=true&dryRun=true", "duplicate-query-parameter")]
+    public async Task Import_WithADryRunThatIsNotOneTrueOrFalse_IsRefusedAndChangesNothing(string query, string code)
     {
         var store = StoreDriver.FiberX(api);
         var handle = $"dry-{Guid.NewGuid():N}"[..16];
 
         await store.Owner.PostAsync("/admin/catalog/import" + query, Csv($"{Header}\n{handle},Dry,Misc,1.00,,,,,2,\n"))
-            .ExpectProblemAsync(HttpStatusCode.BadRequest, "invalid-request");
+            .ExpectProblemAsync(HttpStatusCode.BadRequest, code);
 
         await store.Owner.GetAsync($"/admin/products/{handle}").ExpectProblemAsync(HttpStatusCode.NotFound);
     }
