@@ -39,7 +39,10 @@ public interface IOrderGrain : ITenantScopedGrain
     [Alias("Pay")]
     Task<OrderView> PayAsync(string? paymentReference);
 
-    /// <summary>Cancels a pending order and releases its stock; idempotent once cancelled.</summary>
+    /// <summary>
+    /// Cancels a pending order and releases its stock; idempotent once cancelled. A paid order is refused as
+    /// <see cref="RuleCodes.OrderNotPending"/>, one past its deadline as <see cref="RuleCodes.OrderExpired"/> (as a payment of it is).
+    /// </summary>
     [RequiresPermission(StorePermission.Shop)]
     [Alias("Cancel")]
     Task<OrderView> CancelAsync();

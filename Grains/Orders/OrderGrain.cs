@@ -169,8 +169,9 @@ public sealed class OrderGrain(
         {
             OrderStatus.Cancelled => current,
             OrderStatus.PendingPayment => await ReleaseAndCloseAsync(OrderStatus.Cancelled),
+            // The same code a payment of it gets: the shopper learns the order expired, whichever they tried.
             OrderStatus.Expired => throw new StoreRuleException(
-                RuleCodes.OrderNotPending, "This order expired: its payment window passed and its stock was already released."),
+                RuleCodes.OrderExpired, "This order expired: its payment window passed and its stock was already released."),
             _ => throw new StoreRuleException(RuleCodes.OrderNotPending, "This order was paid; a paid order cannot be cancelled."),
         };
     }

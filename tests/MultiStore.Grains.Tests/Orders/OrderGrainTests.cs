@@ -174,7 +174,7 @@ public sealed class OrderGrainTests(ClusterFixture cluster)
         await cluster.Stock(_tenant, OtherSku).ReleaseAsync(lost.ReservationId);
 
         await StoreAssert.RefusedAsync(RuleCodes.OrderExpired, () => grain.PayAsync("pay-late"));
-        var cancelLate = await StoreAssert.RefusedAsync(RuleCodes.OrderNotPending, () => grain.CancelAsync());
+        var cancelLate = await StoreAssert.RefusedAsync(RuleCodes.OrderExpired, () => grain.CancelAsync());
         Assert.StartsWith("This order expired:", cancelLate.Message, StringComparison.Ordinal);
         // A retry of the reversal, as after a crash between it and the order's own write, adds nothing more.
         var again = await cluster.Stock(_tenant, Sku).ReturnAsync(kept.ReservationId);
@@ -287,6 +287,27 @@ public sealed class OrderGrainTests(ClusterFixture cluster)
         await StoreAssert.RefusedAsync(RuleCodes.OrderExpired, () => grain.PayAsync("late"));
         Assert.Equal(OrderStatus.Expired, (await grain.GetAsync())?.Status);
         Assert.Equal(new StockLevel(Sku, Zone, 10, 0, 0, true), await cluster.Stock(_tenant, Sku).GetAsync());
+    }
+
+    [Fact]
+    public async Task CancelAsync_AfterPaymentWindow_IsRefusedAsOrderExpired_AsPayIs_AndReleasesStockOnce()
+    {
+        var order = await PendingOrderAsync();
+        using var _ = ClusterFixture.ActAs(_tenant);
+        var grain = cluster.Order(_tenant, order.OrderId);
+
+        // Past the deadline, before the order's timer noticed: this cancel is what expires it.
+        cluster.Time.Advance(ClusterFixture.PaymentWindow + TimeSpan.FromSeconds(1));
+        var first = await StoreAssert.RefusedAsync(RuleCodes.OrderExpired, () => grain.CancelAsync());
+        // Now stored as expired: a retry, and a payment, get the same answer.
+        var again = await StoreAssert.RefusedAsync(RuleCodes.OrderExpired, () => grain.CancelAsync());
+        await StoreAssert.RefusedAsync(RuleCodes.OrderExpired, () => grain.PayAsync("late"));
+
+        Assert.StartsWith("This order expired:", first.Message, StringComparison.Ordinal);
+        Assert.Equal(first.Message, again.Message);
+        Assert.Equal(OrderStatus.Expired, (await grain.GetAsync())?.Status);
+        Assert.Equal(new StockLevel(Sku, Zone, 10, 0, 0, true), await cluster.Stock(_tenant, Sku).GetAsync());
+        Assert.Equal(new StockLevel(OtherSku, Zone, 6, 0, 0, true), await cluster.Stock(_tenant, OtherSku).GetAsync());
     }
 
     [Fact]
