@@ -298,7 +298,9 @@ public sealed class TenantIsolationTests(ClusterFixture cluster)
         using (ClusterFixture.ActAs(_a))
         {
             Assert.Equal(TenantStatus.Suspended, (await cluster.Store(_a).GetAsync())?.Status);
-            await Assert.ThrowsAsync<TenantIsolationException>(() => cluster.Store(_a).SetStatusAsync(TenantStatus.Active));
+            var refusal = await Assert.ThrowsAsync<TenantIsolationException>(() => cluster.Store(_a).SetStatusAsync(TenantStatus.Active));
+            // The refusal names the scope the call needs, not a permission missing in the store.
+            Assert.Equal("Only a platform operator may call SetStatusAsync on a store.", refusal.Message);
         }
 
         using (ClusterFixture.ActAsPlatform())
