@@ -181,6 +181,25 @@ public sealed class CartSaveFailureTests(FlakyStorageCluster cluster) : IClassFi
         Assert.Equal(reopenedByCheckout ? 2 : 3, (await stock.GetAsync()).Reserved);
     }
 
+    [Fact]
+    public async Task GetAsync_AfterAResizeWhoseSaveFailed_ShowsTheLineAsStored()
+    {
+        using var _ = ClusterFixture.ActAs(_tenant);
+        var stock = cluster.Client.GetGrain<IStockGrain>(TenantKey.For(_tenant, StockEntryId.Format(Sku, Zone)));
+        await stock.AdjustAsync(ClusterFixture.SetOnHand(10));
+        var cart = NewCart();
+        Assert.True((await cart.SetItemAsync(Sku, Zone, 2)).Succeeded);
+        // The stock resizes the hold (a new quantity and a later expiry), then the cart's write of both fails.
+        cluster.Storage.FailNextWrite(cart.GetGrainId());
+        await Assert.ThrowsAnyAsync<Exception>(() => cart.SetItemAsync(Sku, Zone, 3));
+
+        var shown = Assert.Single((await cart.GetAsync())!.Lines);
+
+        var stored = cluster.Storage.Stored<CartState>("cart", cart.GetGrainId())!.Lines[Sku];
+        Assert.Equal((stored.Quantity, stored.ExpiresAt), (shown.Quantity, shown.ExpiresAt));
+        Assert.Equal(2, shown.Quantity);
+    }
+
     /// <summary>
     /// A cart whose line of 5 the stock resized to 2 before the cart's write failed (the cart still says 5), in a
     /// stock of 10 whose 8 other units another cart then took.
