@@ -19,7 +19,7 @@ public sealed record ProductQuery(
     [property: Id(4)] int? After = null);
 
 /// <summary>One page of products and how many match in all.</summary>
-/// <param name="Next">With <see cref="ProductQuery.After"/>: the cursor of the following page; null once the list is done.</param>
+/// <param name="Next">With <see cref="ProductQuery.After"/>: the cursor of the following page; null once no matching product follows (the list is done).</param>
 [GenerateSerializer, Immutable, Alias("multistore.ProductPage")]
 public sealed record ProductPage(
     [property: Id(0)] IReadOnlyList<Product> Items,

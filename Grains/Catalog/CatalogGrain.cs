@@ -142,7 +142,15 @@ public sealed class CatalogGrain(
             }
         }
 
-        return Task.FromResult(new ProductPage(items, total, position < state.Order.Count ? position : null));
+        // A page after which only hidden products follow (archived, another category) is the last: a cursor to the
+        // empty page beyond it would offer the shopper more products that are not there.
+        var more = false;
+        for (var rest = position; rest < state.Order.Count && !more; rest++)
+        {
+            more = Matches(state.Products[state.Order[rest]]);
+        }
+
+        return Task.FromResult(new ProductPage(items, total, more ? position : null));
     }
 
     /// <inheritdoc />

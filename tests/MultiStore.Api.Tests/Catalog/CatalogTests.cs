@@ -122,6 +122,28 @@ public sealed partial class CatalogTests(ApiFactory api)
     }
 
     [Fact]
+    public async Task ListProducts_ByCursor_PageFollowedOnlyByHiddenProducts_HasNoNext()
+    {
+        var store = await StoreDriver.OnboardAsync(api, "cat-cursor-end");
+        var tee = await store.NewProductAsync("Tees");
+        var hat = await store.NewProductAsync("Hats");
+        var archived = await store.NewProductAsync("Tees");
+        await store.Owner.PostAsync($"/admin/products/{archived}/archive", null).ExpectAsync(HttpStatusCode.OK);
+
+        // Both pages hold the last product for sale; only an archived product or another category's follow.
+        var all = await store.Shopper.GetAsync("/api/products?after=0&pageSize=2").ExpectAsync(HttpStatusCode.OK);
+        var tees = await store.Shopper.GetAsync("/api/products?after=0&pageSize=1&category=tees").ExpectAsync(HttpStatusCode.OK);
+        var hats = await store.Shopper.GetAsync("/api/products?after=0&pageSize=1&category=hats").ExpectAsync(HttpStatusCode.OK);
+
+        Assert.Equal([tee, hat], all["items"]!.AsArray().Select(item => item!.Value<string>("handle")));
+        Assert.Null(all["next"]);
+        Assert.Equal([tee], tees["items"]!.AsArray().Select(item => item!.Value<string>("handle")));
+        Assert.Null(tees["next"]);
+        Assert.Equal([hat], hats["items"]!.AsArray().Select(item => item!.Value<string>("handle")));
+        Assert.Null(hats["next"]);
+    }
+
+    [Fact]
     public async Task ArchiveProduct_HidesItFromTheStorefront_AndStopsNewCartLines()
     {
         var store = await StoreDriver.OnboardAsync(api, "cat-archive");
