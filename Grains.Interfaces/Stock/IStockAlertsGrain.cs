@@ -34,7 +34,8 @@ public interface IStockAlertsGrain : ITenantScopedGrain
 
     /// <summary>
     /// A page of alerts with their delivery, newest first: up to <paramref name="take"/> older than the alert
-    /// <paramref name="before"/> (the previous page's <see cref="AlertPage.NextBefore"/>), or the newest.
+    /// <paramref name="before"/> (the previous page's <see cref="AlertPage.NextBefore"/>), or the newest. Lists only
+    /// alerts storage holds: one whose write is still in flight is not listed yet.
     /// </summary>
     [RequiresPermission(StorePermission.AlertsRead), AlwaysInterleave, Alias("Page")]
     Task<AlertPage> PageAsync(long? before, int take);

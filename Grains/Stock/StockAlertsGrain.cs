@@ -163,7 +163,7 @@ public sealed class StockAlertsGrain(
     public Task<AlertPage> PageAsync(long? before, int take)
     {
         EnsureTake(take);
-        var older = Enumerable.Reverse(_view.Entries).Where(entry => before is null || entry.Id < before).ToList();
+        var older = StoredNewestFirst().Where(entry => before is null || entry.Id < before).ToList();
         var page = older.Take(take).ToList();
         return Task.FromResult(new AlertPage(page, older.Count > page.Count ? page[^1].Id : null, _view.DroppedByEntry.Values.Sum(), _view.DroppedUndelivered));
     }
@@ -314,6 +314,13 @@ public sealed class StockAlertsGrain(
         await alerts.WriteStateAsync();
         _storedLastId = copy.LastId;
     }
+
+    /// <summary>
+    /// The alerts storage holds, newest first. Reads interleave with a raise whose write is in flight; should it fail,
+    /// the next activation gives that alert's id to another one, so an admin who saw it would find the id naming
+    /// another SKU.
+    /// </summary>
+    private IEnumerable<AlertEntry> StoredNewestFirst() => Enumerable.Reverse(_view.Entries).Where(entry => entry.Id <= _storedLastId);
 
     private AlertEntry Outcome(AlertEntry entry, string? error)
     {
