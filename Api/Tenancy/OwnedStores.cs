@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using MultiStore.Api.Audit;
 using MultiStore.Api.Auth;
+using MultiStore.Api.Problems;
 using MultiStore.Grains.Interfaces.Common;
 using MultiStore.Grains.Interfaces.Platform;
 using MultiStore.Grains.Interfaces.Tenancy;
@@ -16,8 +17,11 @@ namespace MultiStore.Api.Tenancy;
 /// </summary>
 public sealed class OwnedStores(IGrainFactory grains, RequestAudit audit)
 {
-    /// <summary>One owned store read: its profile (null when the store does not exist) and what the read returned.</summary>
-    public sealed record StoreRead<T>(TenantId Tenant, TenantProfile? Profile, T? Value);
+    /// <summary>
+    /// One owned store read: its profile (null when the store does not exist, or could not be read) and what the read
+    /// returned; <paramref name="Unavailable"/> when the cluster could not answer for the store.
+    /// </summary>
+    public sealed record StoreRead<T>(TenantId Tenant, TenantProfile? Profile, T? Value, bool Unavailable = false);
 
     /// <summary>The stores <paramref name="user"/> owns, ordered by id.</summary>
     public static IReadOnlyList<TenantId> Of(ClaimsPrincipal user)
@@ -33,7 +37,16 @@ public sealed class OwnedStores(IGrainFactory grains, RequestAudit audit)
     /// their profile but not read), one store at a time, each in that store's own scope.
     /// </summary>
     public Task<IReadOnlyList<StoreRead<T>>> ReadEachAsync<T>(ClaimsPrincipal user, Func<TenantGrains, Task<T>> read) =>
-        ReadEachAsync(user, read, liveSettings: false);
+        ReadEachAsync(user, read, liveSettings: false, toleratesUnavailable: false);
+
+    /// <summary>
+    /// <see cref="ReadEachAsync{T}(ClaimsPrincipal, Func{TenantGrains, Task{T}})"/> for a view that can show the
+    /// rest: a store the cluster cannot read right now (<see cref="ClusterUnavailable"/>: its silo just left, its
+    /// storage failed) is marked <see cref="StoreRead{T}.Unavailable"/> instead of failing the whole request, so one
+    /// store's trouble does not hide the owner's other stores.
+    /// </summary>
+    public Task<IReadOnlyList<StoreRead<T>>> ReadEachAvailableAsync<T>(ClaimsPrincipal user, Func<TenantGrains, Task<T>> read) =>
+        ReadEachAsync(user, read, liveSettings: false, toleratesUnavailable: true);
 
     /// <summary>
     /// The owned stores that exist, ordered by id, suspended ones included, each profile with the store's live default
@@ -41,38 +54,50 @@ public sealed class OwnedStores(IGrainFactory grains, RequestAudit audit)
     /// </summary>
     public async Task<IReadOnlyList<TenantProfile>> ProfilesAsync(ClaimsPrincipal user)
     {
-        var reads = await ReadEachAsync(user, _ => Task.FromResult(true), liveSettings: true);
+        var reads = await ReadEachAsync(user, _ => Task.FromResult(true), liveSettings: true, toleratesUnavailable: false);
         return [.. reads.Select(read => read.Profile).OfType<TenantProfile>()];
     }
 
-    private async Task<IReadOnlyList<StoreRead<T>>> ReadEachAsync<T>(ClaimsPrincipal user, Func<TenantGrains, Task<T>> read, bool liveSettings)
+    private async Task<IReadOnlyList<StoreRead<T>>> ReadEachAsync<T>(ClaimsPrincipal user, Func<TenantGrains, Task<T>> read, bool liveSettings, bool toleratesUnavailable)
     {
         var results = new List<StoreRead<T>>();
         foreach (var tenant in Of(user))
         {
-            using (TenantContext.ForCaller(tenant, user.ActorName(), user.PermissionsIn(tenant)))
+            try
             {
-                var store = new RequestTenant();
-                store.Set(tenant);
-                var tenantGrains = new TenantGrains(grains, store);
-                var profile = await tenantGrains.Store().GetAsync();
-                // A store that does not exist (yet) gets no trail: a token may name any id, and a store onboarded
-                // later under it must not inherit entries from before it existed. The platform's trail keeps the
-                // request when no named store exists.
-                if (profile is not null)
-                {
-                    audit.CrossStoreRead(tenant);
-                    if (liveSettings)
-                    {
-                        profile = await LiveStoreSettings.ApplyAsync(grains, profile);
-                    }
-                }
-
-                var value = profile is { Status: TenantStatus.Active } ? await read(tenantGrains) : default;
-                results.Add(new StoreRead<T>(tenant, profile, value));
+                results.Add(await ReadOneAsync(user, tenant, read, liveSettings));
+            }
+            catch (Exception failure) when (toleratesUnavailable && ClusterUnavailable.CauseOf(failure) is not null)
+            {
+                results.Add(new StoreRead<T>(tenant, Profile: null, Value: default, Unavailable: true));
             }
         }
 
         return results;
+    }
+
+    private async Task<StoreRead<T>> ReadOneAsync<T>(ClaimsPrincipal user, TenantId tenant, Func<TenantGrains, Task<T>> read, bool liveSettings)
+    {
+        using (TenantContext.ForCaller(tenant, user.ActorName(), user.PermissionsIn(tenant)))
+        {
+            var store = new RequestTenant();
+            store.Set(tenant);
+            var tenantGrains = new TenantGrains(grains, store);
+            var profile = await tenantGrains.Store().GetAsync();
+            // A store that does not exist (yet) gets no trail: a token may name any id, and a store onboarded
+            // later under it must not inherit entries from before it existed. The platform's trail keeps the
+            // request when no named store exists.
+            if (profile is not null)
+            {
+                audit.CrossStoreRead(tenant);
+                if (liveSettings)
+                {
+                    profile = await LiveStoreSettings.ApplyAsync(grains, profile);
+                }
+            }
+
+            var value = profile is { Status: TenantStatus.Active } ? await read(tenantGrains) : default;
+            return new StoreRead<T>(tenant, profile, value);
+        }
     }
 }
