@@ -57,6 +57,8 @@ public static class ApiHostingExtensions
 
         // First: /metrics needs no store, and the per-store request counter sees every final status.
         app.UseMultiStoreMetrics();
+        // Outside everything that writes a body, problems included, so that a HEAD answer never carries one.
+        app.UseMiddleware<HeadRequestMiddleware>();
         app.UseExceptionHandler();
         app.UseMiddleware<HeaderSanityMiddleware>();
         app.UseMiddleware<QuerySanityMiddleware>();
