@@ -155,12 +155,20 @@ public sealed class CartGrain(
         // A checked-out cart says so before anything else is judged (a line's SKU archived since, a full cart).
         await EnsureOpenAsync();
         zone ??= State.Lines.TryGetValue(sku, out var line) ? line.Zone : null;
-        var defaultZone = zone is null ? Warehouse.GetDefaultZoneAsync() : null;
         if (quantity == 0)
         {
-            zone ??= await defaultZone!;
+            // Removing a SKU the cart has no line of, in no zone named, changes nothing: the cart as it stands, as a
+            // DELETE answers. Judged against the default zone instead, a retried removal of a line from a zone the
+            // default does not stock was a 404 where the first answer was the cart.
+            if (zone is null)
+            {
+                return new CartChange(State.Exists ? View() : EmptyView(), null);
+            }
+
             return await StockOf(sku, zone).IsStockedAsync() ? await SetItemAsync(sku, zone, quantity) : Refused(CartRefusal.NotStocked);
         }
+
+        var defaultZone = zone is null ? Warehouse.GetDefaultZoneAsync() : null;
 
         // Nothing may be reserved for a SKU that is not for sale, so the catalog is asked first (while the warehouse
         // is). SKUs the catalog never issued (stock set up directly) are sold as stocked.

@@ -128,6 +128,47 @@ public sealed class CartGrainTests(ClusterFixture cluster)
     }
 
     [Fact]
+    public async Task SetItemForShopperAsync_NoZone_ZeroRepeated_ForALineOfAZoneTheDefaultDoesNotStock_AnswersTheCartBothTimes()
+    {
+        // A shopper's retry of a removal whose answer was lost: the line is gone, and the store's default zone, which the
+        // retry would otherwise be judged against, does not stock the SKU.
+        await cluster.StockAsync(_tenant, Sku, 10, "east");
+        await cluster.StockAsync(_tenant, OtherSku, 10);
+        using var _ = ClusterFixture.ActAs(_tenant);
+        var cart = cluster.NewCart(_tenant);
+        Assert.True((await cart.SetItemForShopperAsync(Sku, "east", 2, maxLines: 30)).Succeeded);
+        Assert.True((await cart.SetItemForShopperAsync(OtherSku, zone: null, 1, maxLines: 30)).Succeeded);
+
+        var removed = await cart.SetItemForShopperAsync(Sku, zone: null, 0, maxLines: 30);
+        var repeated = await cart.SetItemForShopperAsync(Sku, zone: null, 0, maxLines: 30);
+
+        Assert.True(removed.Succeeded);
+        Assert.True(repeated.Succeeded, $"the repeated removal was refused: {repeated.Refusal}");
+        Assert.Equal(OtherSku, Assert.Single(repeated.Cart.Lines).Sku);
+        Assert.Equal(removed.Cart.Lines, repeated.Cart.Lines);
+        Assert.Equal(0, (await cluster.Stock(_tenant, Sku, "east").GetAsync()).Reserved);
+    }
+
+    [Fact]
+    public async Task SetItemForShopperAsync_MovedToAZoneThatFallsShort_KeepsTheLineAndItsHoldWhereTheyWere()
+    {
+        await cluster.StockAsync(_tenant, Sku, 10);
+        await cluster.StockAsync(_tenant, Sku, 2, "east");
+        using var _ = ClusterFixture.ActAs(_tenant);
+        var cart = cluster.NewCart(_tenant);
+        var before = (await cart.SetItemForShopperAsync(Sku, Zone, 5, maxLines: 30)).Cart;
+
+        var refused = await cart.SetItemForShopperAsync(Sku, "east", 5, maxLines: 30);
+        var moved = await cart.SetItemForShopperAsync(Sku, "east", 2, maxLines: 30);
+
+        Assert.Equal(new StockShortage(Sku, "east", 5, 2), refused.Shortage);
+        Assert.Equal(before.Lines, refused.Cart.Lines);
+        Assert.Equal(("east", 2), (Assert.Single(moved.Cart.Lines).Zone, moved.Cart.Lines[0].Quantity));
+        Assert.Equal(0, (await cluster.Stock(_tenant, Sku).GetAsync()).Reserved);
+        Assert.Equal(2, (await cluster.Stock(_tenant, Sku, "east").GetAsync()).Reserved);
+    }
+
+    [Fact]
     public async Task SetItemForShopperAsync_NewLineBeyondTheCap_IsRefusedButAnExistingLineStillChanges()
     {
         await cluster.StockAsync(_tenant, Sku, 10);
