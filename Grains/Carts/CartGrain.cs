@@ -362,12 +362,14 @@ public sealed class CartGrain(
         return result.IsHeld || result.Status == ReservationStatus.InsufficientStock ? result : null;
     }
 
-    /// <summary>Records the quantity the stock holds for a line (none: the line goes).</summary>
+    /// <summary>Records the quantity the stock holds for a line, and until when (none: the line goes).</summary>
     private async Task RecordHeldAsync(CartLineState line, ReservationResult held)
     {
         if (held.Quantity > 0)
         {
-            State.Lines[line.Sku] = line with { Quantity = held.Quantity };
+            // The stock may have extended that hold on the way (an extension asked before the resize fell short): the
+            // line ends when it does, or the cart shows it released while its units are still held.
+            State.Lines[line.Sku] = line with { Quantity = held.Quantity, ExpiresAt = held.ExpiresAt ?? line.ExpiresAt };
         }
         else
         {

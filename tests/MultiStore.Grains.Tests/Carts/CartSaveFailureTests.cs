@@ -74,6 +74,23 @@ public sealed class CartSaveFailureTests(FlakyStorageCluster cluster) : IClassFi
     }
 
     [Fact]
+    public async Task SetItemAsync_SameQuantityAfterAResizeWhoseSaveFailed_TakesTheStocksExpiryToo()
+    {
+        using var _ = ClusterFixture.ActAs(_tenant);
+        var (stock, cart) = await CartWhoseResizeWasNotSavedAsync();
+        var reservationId = Assert.Single((await cart.GetAsync())!.Lines).ReservationId;
+
+        // The stock extends the hold it has (2) before it finds no room for 5: the line must end when that hold does,
+        // or the cart shows it released while the stock still holds its units.
+        await cart.SetItemAsync(Sku, Zone, 5);
+
+        var line = Assert.Single((await cart.GetAsync())!.Lines);
+        var held = await stock.ReserveAsync(reservationId, 2, TimeSpan.FromMinutes(1));
+        Assert.Equal((ReservationStatus.Reserved, 2), (held.Status, line.Quantity));
+        Assert.Equal(held.ExpiresAt, line.ExpiresAt);
+    }
+
+    [Fact]
     public async Task SetItemAsync_AfterARemovalWhoseSaveFailed_ReservesAgain_InsteadOfReportingAShortage()
     {
         using var _ = ClusterFixture.ActAs(_tenant);
