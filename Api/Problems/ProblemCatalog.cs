@@ -26,6 +26,7 @@ public static class ProblemCatalog
             or RuleCodes.CartFull
             or RuleCodes.OrderNotPending
             or RuleCodes.OrderExpired
+            or RuleCodes.PaymentReferenceUsed
             or RuleCodes.TenantExists
             or RuleCodes.DomainTaken
             or RuleCodes.ProductExists
@@ -54,6 +55,7 @@ public static class ProblemCatalog
         RuleCodes.InvalidTtl => "Invalid hold time",
         RuleCodes.OrderNotPending => "Order is not pending payment",
         RuleCodes.OrderExpired => "Order expired",
+        RuleCodes.PaymentReferenceUsed => "Payment reference already used",
         RuleCodes.TenantExists => "Store already exists",
         RuleCodes.DomainTaken => "Domain already taken",
         RuleCodes.InvalidProduct => "Invalid product",

@@ -23,6 +23,12 @@ public static class RuleCodes
     public const string CartEmpty = "cart-empty";
     public const string OrderNotPending = "order-not-pending";
     public const string OrderExpired = "order-expired";
+
+    /// <summary>
+    /// A payment reference that already pays (or is paying) another order of the store: one capture pays one order, so
+    /// the order stays pending and nothing is sold.
+    /// </summary>
+    public const string PaymentReferenceUsed = "payment-reference-used";
     public const string TenantExists = "tenant-exists";
     public const string DomainTaken = "domain-taken";
     public const string InvalidTenant = "invalid-tenant";

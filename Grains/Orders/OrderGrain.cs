@@ -148,12 +148,14 @@ public sealed class OrderGrain(
                 throw new StoreRuleException(RuleCodes.OrderNotPending, "This order was cancelled.");
         }
 
+        await ClaimPaymentReferenceAsync(paymentReference);
         var outcomes = await Task.WhenAll(current.Lines.Select(line => StockOf(line).ConfirmAsync(line.ReservationId)));
         if (outcomes.Where((outcome, index) => outcome.Status != ReservationStatus.Confirmed || outcome.Quantity != current.Lines[index].Quantity).Any())
         {
             // Only reachable if a stock entry expired a reservation despite the grace period (e.g. a clock jump), or
             // held another quantity than the order's line: what is sold must be exactly what was ordered.
             await ReverseConfirmationsAsync(current, outcomes);
+            await ReleasePaymentReferenceAsync();
             await CloseAsync(OrderStatus.Expired, null);
             throw new StoreRuleException(RuleCodes.OrderExpired, "Part of this order's stock was no longer held; the order expired.");
         }
@@ -221,7 +223,45 @@ public sealed class OrderGrain(
         // A payment that failed part-way (a confirm that timed out, a crash before the order was written) may have
         // sold some lines already; an order that closes unpaid gives those units back as well.
         await ReverseConfirmationsAsync(current, outcomes);
+        await ReleasePaymentReferenceAsync();
         return await CloseAsync(status, null);
+    }
+
+    /// <summary>
+    /// Makes <paramref name="paymentReference"/> this order's in the store's index before any stock is sold, refusing
+    /// one that pays (or is paying) another order: one capture pays one order. The reference is stored in the order
+    /// first, so a close after a crash past the claim still gives it back; that write also fences this activation, as
+    /// a close's does. A reference claimed before under another value (a payment retried with a new one) is given
+    /// back first, so an order holds at most one.
+    /// </summary>
+    private async Task ClaimPaymentReferenceAsync(string? paymentReference)
+    {
+        if (paymentReference is null)
+        {
+            return;
+        }
+
+        if (order.State.ClaimedPaymentReference != paymentReference)
+        {
+            await ReleasePaymentReferenceAsync();
+            order.State.ClaimedPaymentReference = paymentReference;
+            await order.WriteStateAsync();
+        }
+
+        if (!await PaymentReferenceGrain(paymentReference).ClaimAsync(_orderId))
+        {
+            throw new StoreRuleException(RuleCodes.PaymentReferenceUsed, "This payment reference already pays another order; a capture pays one order only.");
+        }
+    }
+
+    /// <summary>Gives back the reference this order claimed, if any, as it closes unpaid (or claims another).</summary>
+    private async Task ReleasePaymentReferenceAsync()
+    {
+        if (order.State.ClaimedPaymentReference is { } claimed)
+        {
+            await PaymentReferenceGrain(claimed).ReleaseAsync(_orderId);
+            order.State.ClaimedPaymentReference = null;
+        }
     }
 
     private async Task ReverseConfirmationsAsync(OrderView current, ReservationResult[] outcomes)
@@ -335,6 +375,9 @@ public sealed class OrderGrain(
             await KeepAcknowledgedAsync();
             await WatchExpiryAsync();
         });
+
+    private IPaymentReferenceGrain PaymentReferenceGrain(string paymentReference) =>
+        GrainFactory.GetGrainByKey<IPaymentReferenceGrain>(TenantKey.For(_tenant, PaymentReferenceId.Of(paymentReference)));
 
     private IStockGrain StockOf(OrderLine line) =>
         GrainFactory.GetGrainByKey<IStockGrain>(TenantKey.For(_tenant, StockEntryId.Format(line.Sku, line.Zone)));

@@ -29,6 +29,13 @@ public sealed class OrderState
     /// </summary>
     [Id(3)] public bool Abandoned { get; set; }
 
+    /// <summary>
+    /// The payment reference this order claims (<see cref="MultiStore.Grains.Interfaces.Orders.IPaymentReferenceGrain"/>),
+    /// stored before the claim is made: an order that then closes unpaid, even after a crash mid-payment, knows which
+    /// claim to give back. Kept once paid (the claim stays); may name a claim another order won, whose release is a no-op.
+    /// </summary>
+    [Id(4)] public string? ClaimedPaymentReference { get; set; }
+
     /// <summary>How far the store's analytics acknowledged the order, as stored: its close, its placement or nothing.</summary>
     public OrderStatus? StoredAcknowledgment => Reported ?? (PlacementReported ? OrderStatus.PendingPayment : null);
 }

@@ -19,6 +19,7 @@ public sealed class ApiExceptionHandlerTests
     [InlineData(RuleCodes.CartEmpty, 409)]
     [InlineData(RuleCodes.OrderNotPending, 409)]
     [InlineData(RuleCodes.OrderExpired, 409)]
+    [InlineData(RuleCodes.PaymentReferenceUsed, 409)]
     [InlineData(RuleCodes.TenantExists, 409)]
     [InlineData(RuleCodes.DomainTaken, 409)]
     [InlineData(RuleCodes.ReservationIdReused, 409)]

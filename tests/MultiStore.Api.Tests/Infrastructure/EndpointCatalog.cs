@@ -116,7 +116,7 @@ public static class EndpointCatalog
         new("DELETE", "/admin/webhooks", Access.StoreAdmin, _ => Request(HttpMethod.Delete, "/admin/webhooks"), NamesNoEntity: true),
         new("GET", "/admin/carts/{cartId}", Access.StoreAdmin, ids => Request(HttpMethod.Get, $"/admin/carts/{ids.CartId}")),
         new("GET", "/admin/orders/{orderId}", Access.StoreAdmin, ids => Request(HttpMethod.Get, $"/admin/orders/{ids.PayOrderId}")),
-        new("POST", "/admin/orders/{orderId}/pay", Access.StoreAdmin, ids => Request(HttpMethod.Post, $"/admin/orders/{ids.PayOrderId}/pay", new { paymentReference = "psp-1" })) { Accepts = Kinds("empty-body", "non-ascii:paymentReference", "traversal:paymentReference") },
+        new("POST", "/admin/orders/{orderId}/pay", Access.StoreAdmin, ids => Request(HttpMethod.Post, $"/admin/orders/{ids.PayOrderId}/pay", new { paymentReference = $"psp-{ids.PayOrderId}" })) { Accepts = Kinds("empty-body", "non-ascii:paymentReference", "traversal:paymentReference") },
         new("GET", "/admin/analytics", Access.StoreAdmin, _ => Request(HttpMethod.Get, "/admin/analytics?top=5"), NamesNoEntity: true),
 
         new("GET", "/admin/audit", Access.StoreAdmin, _ => Request(HttpMethod.Get, "/admin/audit?take=5"), NamesNoEntity: true) { InSnapshot = false },
