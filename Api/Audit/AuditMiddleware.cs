@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Authorization;
 using MultiStore.Api.Auth;
+using MultiStore.Api.Hosting;
 using MultiStore.Grains.Interfaces.Audit;
 
 namespace MultiStore.Api.Audit;
@@ -56,7 +57,7 @@ public sealed class AuditMiddleware(RequestDelegate next, AuditRecorder recorder
     {
         var user = context.User;
         var route = (endpoint as RouteEndpoint)?.RoutePattern.RawText ?? context.Request.Path.Value ?? string.Empty;
-        var action = $"{context.Request.Method} /{route.TrimStart('/')}";
+        var action = $"{HeadRequestMiddleware.MethodAsked(context)} /{route.TrimStart('/')}";
         var path = Bounded($"{context.Request.Path}{context.Request.QueryString}");
         var traceId = Activity.Current?.Id ?? context.TraceIdentifier;
         var now = time.GetUtcNow();

@@ -10,6 +10,15 @@ namespace MultiStore.Api.Hosting;
 /// </summary>
 public sealed class HeadRequestMiddleware(RequestDelegate next)
 {
+    private static readonly object AskedAsHead = new();
+
+    /// <summary>
+    /// The method the client sent: HEAD for a HEAD run as its GET, whose request says GET while it runs. What records
+    /// the client's action (the audit trail) names this one: a HEAD returned no body, so it must not read as a GET.
+    /// </summary>
+    public static string MethodAsked(HttpContext context) =>
+        context.Items.ContainsKey(AskedAsHead) ? HttpMethods.Head : context.Request.Method;
+
     public async Task InvokeAsync(HttpContext context)
     {
         if (!HttpMethods.IsHead(context.Request.Method))
@@ -17,6 +26,8 @@ public sealed class HeadRequestMiddleware(RequestDelegate next)
             await next(context);
             return;
         }
+
+        context.Items[AskedAsHead] = true;
 
         var (serverBody, serverResponse) = (context.Features.GetRequiredFeature<IHttpResponseBodyFeature>(), context.Features.GetRequiredFeature<IHttpResponseFeature>());
         var dropped = new CountingNullStream();

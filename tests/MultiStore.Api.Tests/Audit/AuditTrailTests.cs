@@ -34,6 +34,22 @@ public sealed class AuditTrailTests(ApiFactory api)
     }
 
     [Fact]
+    public async Task HeadRequest_IsRecordedAsTheHeadItWas_NotAsTheGetItRanAs()
+    {
+        var store = await StoreDriver.OnboardAsync(api, "aud-h");
+        using var owner = store.ClientWith(Token("hana", Grant(store.TenantId, StoreRoles.Owner)));
+
+        using var head = await owner.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/admin/zones"));
+        Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+
+        // The trail says what the admin asked: a HEAD returned no zones, so it must not read as a GET that did.
+        var trail = await TrailAsync(store);
+        var entry = Newest(trail, "HEAD /admin/zones", "user:hana");
+        Assert.Equal(("succeeded", 200), (entry.Value<string>("outcome"), entry.Value<int>("status")));
+        Assert.False(Has(trail, "GET /admin/zones", "user:hana"));
+    }
+
+    [Fact]
     public async Task Refusals_AreRecordedInTheStoreTheyAimedAt()
     {
         var (store, other) = (await StoreDriver.OnboardAsync(api, "aud-b"), await StoreDriver.OnboardAsync(api, "aud-c"));
