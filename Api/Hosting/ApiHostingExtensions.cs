@@ -67,7 +67,11 @@ public static class ApiHostingExtensions
         // only from trusted proxies (RateLimits:TrustedProxies).
         app.UseForwardedHeaders();
         // Empty-bodied errors (401/403 from auth, 404/405 from routing) become problems too.
-        app.UseStatusCodePages(context => ProblemCatalog.ForStatus(context.HttpContext.Response.StatusCode, context.HttpContext.Request.Path).ExecuteAsync(context.HttpContext));
+        app.UseStatusCodePages(context =>
+        {
+            HeadRequestMiddleware.AdvertiseHead(context.HttpContext.Response);
+            return ProblemCatalog.ForStatus(context.HttpContext.Response.StatusCode, context.HttpContext.Request.Path).ExecuteAsync(context.HttpContext);
+        });
         app.Use(HideFastEndpointsTestRoute);
         app.UseRouting();
         // After routing: the limit is the route's own when it has one (the catalog import), the API-wide one otherwise.

@@ -19,6 +19,22 @@ public sealed class HeadRequestMiddleware(RequestDelegate next)
     public static string MethodAsked(HttpContext context) =>
         context.Items.ContainsKey(AskedAsHead) ? HttpMethods.Head : context.Request.Method;
 
+    /// <summary>
+    /// Adds HEAD to a 405's <c>Allow</c> where it lists GET (routing names only the mapped methods): every GET route
+    /// answers HEAD too, and a client reads Allow to learn which methods it may send.
+    /// </summary>
+    public static void AdvertiseHead(HttpResponse response)
+    {
+        var allowed = response.Headers.Allow.ToString();
+        var methods = allowed.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        if (response.StatusCode == StatusCodes.Status405MethodNotAllowed
+            && methods.Contains(HttpMethods.Get, StringComparer.OrdinalIgnoreCase)
+            && !methods.Contains(HttpMethods.Head, StringComparer.OrdinalIgnoreCase))
+        {
+            response.Headers.Allow = $"{allowed}, {HttpMethods.Head}";
+        }
+    }
+
     public async Task InvokeAsync(HttpContext context)
     {
         if (!HttpMethods.IsHead(context.Request.Method))

@@ -58,6 +58,20 @@ public sealed class HeadRequestTests(ApiFactory api)
         }
     }
 
+    [Theory]
+    [InlineData("/robots.txt", "GET, HEAD")]
+    [InlineData("/api/products", "GET, HEAD")]
+    [InlineData("/api/carts/c-1/checkout", "POST")]
+    public async Task MethodNotAllowed_NamesHeadWhereItNamesGet(string path, string allow)
+    {
+        using var shopper = api.ClientFor("fiber-x.localhost");
+
+        using var answer = await shopper.SendAsync(new HttpRequestMessage(HttpMethod.Delete, path));
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, answer.StatusCode);
+        Assert.Equal(allow, string.Join(", ", answer.Content.Headers.Allow));
+    }
+
     private string? TokenFor(Access access, string tenant) => access switch
     {
         Access.StoreAdmin or Access.StoreOwner => api.StoreToken(tenant, StoreRoles.Owner, "head-user"),
