@@ -32,7 +32,7 @@ public sealed class RateLimitOptions
     /// <summary>Off only for experiments; every limit below is then lifted.</summary>
     public bool Enabled { get; set; } = true;
 
-    /// <summary>Storefront requests of one client address in one store.</summary>
+    /// <summary>Storefront requests of one client in one store (<see cref="ClientAddress"/>: an IPv6 client is its /64).</summary>
     public WindowLimit StorefrontClient { get; set; } = new() { PermitLimit = 300, Window = TimeSpan.FromSeconds(10) };
 
     /// <summary>Storefront requests of all clients of one store.</summary>
@@ -176,13 +176,13 @@ public static class RateLimitingExtensions
 
     private static RateLimitPartition<string> ClientPartition(HttpContext context, RateLimitOptions options) =>
         IsLimitedClient(context, options) && Classify(context) == Kind.Storefront
-            ? Window($"client:{StoreOf(context)}:{context.Connection.RemoteIpAddress}", options.StorefrontClient)
+            ? Window($"client:{StoreOf(context)}:{ClientAddress.KeyOf(context.Connection.RemoteIpAddress)}", options.StorefrontClient)
             : RateLimitPartition.GetNoLimiter(string.Empty);
 
     private static RateLimitPartition<string> AdminPartition(HttpContext context, RateLimitOptions options) =>
         IsLimitedClient(context, options) && Classify(context) == Kind.Admin
             ? Window(
-                context.User.FindFirst(AuthClaims.Subject)?.Value is { Length: > 0 } subject ? $"admin:sub:{subject}" : $"admin:ip:{context.Connection.RemoteIpAddress}",
+                context.User.FindFirst(AuthClaims.Subject)?.Value is { Length: > 0 } subject ? $"admin:sub:{subject}" : $"admin:ip:{ClientAddress.KeyOf(context.Connection.RemoteIpAddress)}",
                 options.AdminClient)
             : RateLimitPartition.GetNoLimiter(string.Empty);
 

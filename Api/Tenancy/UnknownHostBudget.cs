@@ -15,7 +15,7 @@ public sealed class UnknownHostBudget(IOptions<RateLimitOptions> options) : IDis
 {
     private readonly PartitionedRateLimiter<HttpContext> _misses = PartitionedRateLimiter.Create<HttpContext, string>(context =>
         RateLimitingExtensions.IsLimitedClient(context, options.Value)
-            ? RateLimitPartition.GetFixedWindowLimiter($"unknown-host:{context.Connection.RemoteIpAddress}", _ => new FixedWindowRateLimiterOptions
+            ? RateLimitPartition.GetFixedWindowLimiter($"unknown-host:{ClientAddress.KeyOf(context.Connection.RemoteIpAddress)}", _ => new FixedWindowRateLimiterOptions
             {
                 PermitLimit = options.Value.UnknownHosts.PermitLimit,
                 Window = options.Value.UnknownHosts.Window,

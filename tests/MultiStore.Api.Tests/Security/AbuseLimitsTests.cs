@@ -108,6 +108,38 @@ public sealed class AbuseLimitsTests(LimitsApiFactory api) : IClassFixture<Limit
     }
 
     [Fact]
+    public async Task Storefront_IPv6Client_IsOneClientAcrossItsSlash64_SoNewAddressesDoNotRenewItsBudget()
+    {
+        var store = await StoreDriver.OnboardAsync(api, "rl-v6");
+        var sku = await StockedAsync(store);
+
+        // One subscriber holds a whole /64 and may pick a fresh address in it for every request.
+        for (var i = 0; i < LimitsApiFactory.ClientLimit; i++)
+        {
+            await Shop(store, $"2001:db8:7:1::{i + 1:x}").GetAsync($"/api/stock/{sku}").ExpectAsync(HttpStatusCode.OK);
+        }
+
+        await Shop(store, "2001:db8:7:1:ffff::9").GetAsync($"/api/stock/{sku}").ExpectProblemAsync(HttpStatusCode.TooManyRequests, RateLimitingExtensions.Code);
+        // The next /64 is another subscriber.
+        await Shop(store, "2001:db8:7:2::1").GetAsync($"/api/stock/{sku}").ExpectAsync(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task Storefront_IPv4ClientSeenAsIPv4MappedIPv6_IsTheSameClient()
+    {
+        var store = await StoreDriver.OnboardAsync(api, "rl-mapped");
+        var sku = await StockedAsync(store);
+
+        // A dual-stack listener shows an IPv4 client as ::ffff:a.b.c.d; a proxy's X-Forwarded-For names it plainly.
+        for (var i = 0; i < LimitsApiFactory.ClientLimit; i++)
+        {
+            await Shop(store, "::ffff:203.0.113.33").GetAsync($"/api/stock/{sku}").ExpectAsync(HttpStatusCode.OK);
+        }
+
+        await Shop(store, "10.9.0.1", forwardedFor: "203.0.113.33").GetAsync($"/api/stock/{sku}").ExpectProblemAsync(HttpStatusCode.TooManyRequests, RateLimitingExtensions.Code);
+    }
+
+    [Fact]
     public async Task Storefront_FromLoopback_HasNoPerClientLimit()
     {
         var store = await StoreDriver.OnboardAsync(api, "rl-h");
