@@ -130,6 +130,10 @@ public static class RateLimitingExtensions
             // The scheme too: behind a proxy that ends TLS, the storefront's absolute URLs (robots.txt, sitemaps) must
             // say https. Both headers count only from the proxies below; from anyone else they are left as sent.
             forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            // Every hop a trusted proxy added, not just the last: behind a load balancer and an ingress (both trusted)
+            // the last hop is the balancer, and its address would be every shopper's. The walk stops at the first
+            // address no trusted proxy has, so what a client wrote before that is never believed.
+            forwarded.ForwardLimit = null;
             foreach (var proxy in options.TrustedProxies ?? [])
             {
                 if (System.Net.IPNetwork.TryParse(proxy, out var network))

@@ -140,6 +140,25 @@ public sealed class AbuseLimitsTests(LimitsApiFactory api) : IClassFixture<Limit
     }
 
     [Fact]
+    public async Task ClientAddress_ThroughAChainOfTrustedProxies_IsTheFirstAddressNoTrustedProxyHas()
+    {
+        var store = await StoreDriver.OnboardAsync(api, "rl-chain");
+        var sku = await StockedAsync(store);
+
+        // A load balancer (10.9.7.x) in front of the ingress (10.9.0.1), both trusted: each appends who it heard from.
+        for (var i = 0; i < LimitsApiFactory.ClientLimit; i++)
+        {
+            await Shop(store, "10.9.0.1", forwardedFor: "203.0.113.61, 10.9.7.7").GetAsync($"/api/stock/{sku}").ExpectAsync(HttpStatusCode.OK);
+        }
+
+        // Another shopper behind the same balancer keeps its own budget; the same shopper through another is still itself…
+        await Shop(store, "10.9.0.1", forwardedFor: "203.0.113.62, 10.9.7.7").GetAsync($"/api/stock/{sku}").ExpectAsync(HttpStatusCode.OK);
+        await Shop(store, "10.9.0.1", forwardedFor: "203.0.113.61, 10.9.7.8").GetAsync($"/api/stock/{sku}").ExpectProblemAsync(HttpStatusCode.TooManyRequests, RateLimitingExtensions.Code);
+        // …and what a client wrote before the first hop no proxy vouches for is not believed.
+        await Shop(store, "10.9.0.1", forwardedFor: "203.0.113.61, 198.51.100.9, 10.9.7.7").GetAsync($"/api/stock/{sku}").ExpectAsync(HttpStatusCode.OK);
+    }
+
+    [Fact]
     public async Task Storefront_FromLoopback_HasNoPerClientLimit()
     {
         var store = await StoreDriver.OnboardAsync(api, "rl-h");
