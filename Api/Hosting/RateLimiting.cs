@@ -90,7 +90,15 @@ public sealed class RateLimitOptionsValidator : IValidateOptions<RateLimitOption
 
         foreach (var proxy in options.TrustedProxies ?? [])
         {
-            if (!System.Net.IPNetwork.TryParse(proxy, out _) && !IPAddress.TryParse(proxy, out _))
+            if (System.Net.IPNetwork.TryParse(proxy, out var network))
+            {
+                // Trusting every sender lets any client name any address: a fresh budget per request, or loopback's exemption.
+                if (network.PrefixLength == 0)
+                {
+                    failures.Add($"{RateLimitOptions.SectionName}:{nameof(RateLimitOptions.TrustedProxies)} holds '{proxy}', which trusts every address; name the proxies' own network.");
+                }
+            }
+            else if (!IPAddress.TryParse(proxy, out _))
             {
                 failures.Add($"{RateLimitOptions.SectionName}:{nameof(RateLimitOptions.TrustedProxies)} holds '{proxy}', which is neither an address nor a CIDR network.");
             }

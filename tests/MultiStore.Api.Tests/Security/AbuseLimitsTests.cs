@@ -158,6 +158,21 @@ public sealed class AbuseLimitsTests(LimitsApiFactory api) : IClassFixture<Limit
         await Shop(store, "10.9.0.1", forwardedFor: "203.0.113.61, 198.51.100.9, 10.9.7.7").GetAsync($"/api/stock/{sku}").ExpectAsync(HttpStatusCode.OK);
     }
 
+    [Theory]
+    [InlineData("0.0.0.0/0")]
+    [InlineData("::/0")]
+    public void TrustedProxies_ANetworkOfEveryAddress_IsRefusedAtStart(string everyone)
+    {
+        // Trusting every sender lets any client name any address in X-Forwarded-For: a new one per request (a fresh
+        // budget each), or 127.0.0.1, which the per-client limits exempt.
+        var refused = new RateLimitOptionsValidator().Validate(null, new RateLimitOptions { TrustedProxies = ["10.0.0.0/8", everyone] });
+        var accepted = new RateLimitOptionsValidator().Validate(null, new RateLimitOptions { TrustedProxies = ["10.0.0.0/8", "2001:db8::/32", "192.0.2.1"] });
+
+        Assert.True(refused.Failed);
+        Assert.Contains("RateLimits:TrustedProxies", refused.FailureMessage, StringComparison.Ordinal);
+        Assert.True(accepted.Succeeded, accepted.FailureMessage);
+    }
+
     [Fact]
     public async Task Storefront_FromLoopback_HasNoPerClientLimit()
     {
