@@ -76,7 +76,8 @@ public interface ICatalogGrain : ITenantScopedGrain
     /// <summary>
     /// Asked before an admin stocks <paramref name="sku"/>: the spelling the catalog issued it under, as
     /// <see cref="FindSkuSpellingAsync"/> answers; null when it may be stocked as typed. A code of the form the catalog
-    /// issues but has not issued is then recorded as taken, so no later variant is given it (and its stock).
+    /// issues but has not issued, in any letter case, is then recorded as taken, so no later variant is given it (and
+    /// its stock).
     /// </summary>
     [RetrySafe]
     [RequiresPermission(StorePermission.StockWrite), Alias("ClaimSkuForStock")]

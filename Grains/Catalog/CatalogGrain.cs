@@ -174,8 +174,11 @@ public sealed class CatalogGrain(
             return new SkuClaim(issued, RecordedNow: false);
         }
 
-        // Only a code the issuer could produce can collide with a later variant; any other spelling needs no record.
-        if (!SkuCodes.CouldBeIssued(sku) || _published.StockedOutside.Contains(sku))
+        // Only a code the issuer could produce can collide with a later variant; any other spelling needs no record. A
+        // code in other letter case collides too (once issued, the stock refuses every other spelling of it), so it is
+        // recorded as the issuer would write it.
+        var code = SkuCodes.IssuedSpelling(sku);
+        if (!SkuCodes.CouldBeIssued(code) || _published.StockedOutside.Contains(code))
         {
             return new SkuClaim(null, RecordedNow: false);
         }
@@ -188,7 +191,7 @@ public sealed class CatalogGrain(
         }
 
         var next = _published.Copy();
-        next.StockedOutside.Add(sku);
+        next.StockedOutside.Add(code);
         await CommitAsync(next);
         return new SkuClaim(null, RecordedNow: true);
     }
@@ -197,13 +200,14 @@ public sealed class CatalogGrain(
     public async Task ReleaseSkuClaimAsync(string sku)
     {
         IdRules.EnsureSku(sku);
-        if (!_published.StockedOutside.Contains(sku))
+        var code = SkuCodes.IssuedSpelling(sku);
+        if (!_published.StockedOutside.Contains(code))
         {
             return;
         }
 
         var next = _published.Copy();
-        next.StockedOutside.Remove(sku);
+        next.StockedOutside.Remove(code);
         await CommitAsync(next);
     }
 

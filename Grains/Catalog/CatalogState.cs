@@ -28,7 +28,8 @@ public sealed class CatalogState
 
     /// <summary>
     /// Codes of the issued form (<see cref="SkuCodes.CouldBeIssued"/>) that an admin stocked before the catalog issued
-    /// them: never issued, so a new variant does not take over stock that is not its own. At most
+    /// them, in the issuer's upper case whatever case they were stocked in: never issued, so a new variant does not
+    /// take over stock that is not its own. At most
     /// <see cref="CatalogRules.MaxStockedOutside"/>.
     /// </summary>
     [Id(7)] public HashSet<string> StockedOutside { get; set; } = new(StringComparer.Ordinal);

@@ -126,6 +126,12 @@ public static class SkuCodes
             && parts.Skip(3).All(part => part.Length is >= 1 and <= MaxAttributeCodeLength && part.All(IsCodeChar));
     }
 
+    /// <summary>
+    /// <paramref name="sku"/> in the letter case the issuer writes codes in (upper): the one spelling under which a
+    /// code stocked by hand is recorded, whichever case the admin typed it in. SKUs are ASCII, so no culture applies.
+    /// </summary>
+    public static string IssuedSpelling(string sku) => sku.ToUpperInvariant();
+
     /// <summary>A variant's SKU: the product code, then its attribute codes ordered by attribute name.</summary>
     public static string VariantSku(string productCode, IReadOnlyDictionary<string, string> attributes)
     {

@@ -51,6 +51,35 @@ public sealed class CatalogGrainTests(ClusterFixture cluster)
     }
 
     [Fact]
+    public async Task ClaimSkuForStockAsync_CodeOfTheIssuersFormInLowerCase_IsNeverIssuedInAnyCase()
+    {
+        using var _ = ClusterFixture.ActAs(_tenant);
+        await Catalog.ConfigureAsync("FBX", null);
+        // Stocked by hand in lower case before the catalog issued anything: the same SKU as FBX-HAIR-0001 to a shopper
+        // or an admin (the stock refuses a second spelling of an issued code), so the catalog must not issue it.
+        Assert.Null(await Catalog.ClaimSkuForStockAsync("fbx-hair-0001"));
+
+        var product = await Catalog.CreateProductAsync(Draft("brush", "Hair"));
+
+        Assert.Equal("FBX-HAIR-0001-2", Assert.Single(product.Variants).Sku);
+        Assert.Null(await Catalog.FindSkuSpellingAsync("fbx-hair-0001"));
+    }
+
+    [Fact]
+    public async Task ReleaseSkuClaimAsync_ClaimRecordedFromLowerCase_FreesTheCodeAgain()
+    {
+        using var _ = ClusterFixture.ActAs(_tenant);
+        await Catalog.ConfigureAsync("FBX", null);
+        Assert.True((await Catalog.ClaimSkuAsync("fbx-hair-0001")).RecordedNow);
+
+        // The stock refused that count: the caller gives back the claim in the spelling it asked with.
+        await Catalog.ReleaseSkuClaimAsync("fbx-hair-0001");
+        var product = await Catalog.CreateProductAsync(Draft("brush", "Hair"));
+
+        Assert.Equal("FBX-HAIR-0001", Assert.Single(product.Variants).Sku);
+    }
+
+    [Fact]
     public async Task CreateProductAsync_Twice_NumbersProductsAndReusesTheCategoryCode()
     {
         using var _ = ClusterFixture.ActAs(_tenant);
