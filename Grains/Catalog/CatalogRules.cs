@@ -77,8 +77,14 @@ public static partial class CatalogRules
     public static bool IsDescription(string? description) =>
         description is null || (description.Length <= MaxDescriptionLength && PlainText.IsPlain(description, allowLineBreaks: true));
 
+    /// <summary>
+    /// <paramref name="price"/> as stored: written with at most its currency's decimals, so that zeros it was sent with
+    /// past them (<c>1234.0000</c> yen) do not reach product pages, order lines and totals. Rounding drops only zeros here.
+    /// </summary>
     public static decimal Price(decimal price, string currency) =>
-        IsPrice(price, currency) ? price : throw new StoreRuleException(RuleCodes.InvalidPrice, PriceRule(price, currency));
+        IsPrice(price, currency)
+            ? decimal.Round(price, CurrencyMinorUnits.Of(currency))
+            : throw new StoreRuleException(RuleCodes.InvalidPrice, PriceRule(price, currency));
 
     /// <summary>
     /// True when <paramref name="price"/> may replace <paramref name="stored"/> (null for a new product): a new or

@@ -1,3 +1,4 @@
+using System.Globalization;
 using MultiStore.Grains.Catalog;
 using MultiStore.Grains.Interfaces.Catalog;
 using MultiStore.Grains.Interfaces.Common;
@@ -77,6 +78,23 @@ public sealed class CatalogGrainTests(ClusterFixture cluster)
         var product = await Catalog.CreateProductAsync(Draft("brush", "Hair"));
 
         Assert.Equal("FBX-HAIR-0001", Assert.Single(product.Variants).Sku);
+    }
+
+    [Fact]
+    public async Task CreateAndUpdate_PriceWrittenWithTrailingZeros_IsStoredInTheCurrencysMinorUnits()
+    {
+        using var _ = ClusterFixture.ActAs(_tenant);
+        await Catalog.ConfigureAsync("FBX", "JPY");
+
+        // Accepted as accounting systems write them; carried on to product pages and order lines (and their totals),
+        // 1234.0000 yen read as an amount in a currency without decimals.
+        var created = await Catalog.CreateProductAsync(Draft("kettle", "Kitchen") with { Price = 1234.0000m });
+        var updated = await Catalog.UpdateProductAsync("kettle", new ProductChange(Price: 990.00m));
+
+        Assert.Equal("1234", created.Price.ToString(CultureInfo.InvariantCulture));
+        Assert.Equal("990", updated.Price.ToString(CultureInfo.InvariantCulture));
+        var sku = Assert.Single(await Catalog.FindSkusAsync([updated.Variants[0].Sku]));
+        Assert.Equal("990", sku.Price.ToString(CultureInfo.InvariantCulture));
     }
 
     [Fact]
