@@ -359,15 +359,22 @@ public sealed class CatalogGrain(
             skuByRow[variant.Row] = issued;
             if (variant.Sku is not null && issued != variant.Sku)
             {
-                errors.Add(new ImportError(variant.Row, "sku", next.Skus.ContainsKey(variant.Sku!)
-                    ? $"SKU {variant.Sku} belongs to another variant or product; SKUs are issued by the store and never change."
-                    : $"SKU {variant.Sku} was not issued by this store; leave the column empty to have one issued."));
+                errors.Add(new ImportError(variant.Row, "sku", MismatchedSku(next, variant.Sku, issued)));
                 failed = true;
             }
         }
 
         return failed ? null : product;
     }
+
+    /// <summary>Why a row's SKU is not its variant's <paramref name="issued"/> one, in the words that help fix the row.</summary>
+    private static string MismatchedSku(CatalogState next, string sku, string issued) =>
+        string.Equals(sku, issued, StringComparison.OrdinalIgnoreCase)
+            // A spreadsheet that changed the letter case: the same variant, whose stock is kept under one spelling.
+            ? $"SKU {sku} is this variant's, issued as {issued}; write it as issued (letter case included), or leave the column empty."
+            : next.Skus.ContainsKey(sku)
+                ? $"SKU {sku} belongs to another variant or product; SKUs are issued by the store and never change."
+                : $"SKU {sku} was not issued by this store; leave the column empty to have one issued.";
 
     private Product Create(CatalogState next, ProductDraft draft)
     {

@@ -146,6 +146,21 @@ public sealed class CatalogImportTests(ApiFactory api, ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Import_ItsOwnSkuInAnotherLetterCase_IsARowErrorNamingTheSpellingItWasIssuedIn()
+    {
+        var store = await StoreDriver.OnboardAsync(api, "imp-skucase");
+        var handle = await store.NewProductAsync();
+        var sku = (await store.ProductAsync(handle))["variants"]![0]!.Value<string>("sku")!;
+        var csv = $"{Header}\n{handle},,,,,color=Black,{sku.ToLowerInvariant()},main,5,\n";
+
+        var problem = await store.Owner.PostAsync("/admin/catalog/import", Csv(csv)).ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "invalid-import");
+
+        var error = Assert.Single(problem["errors"]!.AsArray())!;
+        Assert.Equal((2, "sku"), (error.Value<int>("row"), error.Value<string>("column")));
+        Assert.Contains($"issued as {sku}", error.Value<string>("message"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Import_BadRows_ReportsEveryRowWithItsNumberAndImportsNothing()
     {
         var store = await StoreDriver.OnboardAsync(api, "imp-bad");
