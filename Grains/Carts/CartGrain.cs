@@ -459,9 +459,13 @@ public sealed class CartGrain(
         _cartId,
         [.. State.Lines.Values
             .OrderBy(line => line.Sku, StringComparer.Ordinal)
-            .Select(line => order is null
-                ? new CartLine(line.Sku, line.Zone, line.Quantity, line.ReservationId, line.ExpiresAt, IsHeld(line))
-                : new CartLine(line.Sku, line.Zone, line.Quantity, line.ReservationId, order.ExpiresAt, order.Status == OrderStatus.PendingPayment))],
+            .Select(line => new CartLine(
+                line.Sku,
+                line.Zone,
+                line.Quantity,
+                line.ReservationId,
+                order?.ExpiresAt ?? line.ExpiresAt,
+                order is null ? IsHeld(line) : order.Status == OrderStatus.PendingPayment))],
         State.OrderId,
         State.UpdatedAt);
 

@@ -144,12 +144,7 @@ public sealed class CatalogGrain(
 
         // A page after which only hidden products follow (archived, another category) is the last: a cursor to the
         // empty page beyond it would offer the shopper more products that are not there.
-        var more = false;
-        for (var rest = position; rest < state.Order.Count && !more; rest++)
-        {
-            more = Matches(state.Products[state.Order[rest]]);
-        }
-
+        var more = state.Order.Skip(position).Any(handle => Matches(state.Products[handle]));
         return Task.FromResult(new ProductPage(items, total, more ? position : null));
     }
 

@@ -230,7 +230,7 @@ public sealed class StockAlertsGrain(
     {
         var webhook = _view.Webhook;
         var due = _view.Entries
-            .Where(entry => entry.Delivery == AlertDelivery.Pending && entry.NextAttemptAt <= Now && entry.Id <= _storedLastId && !_sending.Contains(entry.Id))
+            .Where(entry => entry.Delivery == AlertDelivery.Pending && entry.NextAttemptAt <= Now && IsStored(entry) && !_sending.Contains(entry.Id))
             .Take(DeliveriesPerTick)
             .ToList();
         if (webhook is null || due.Count == 0 || await IsSuspendedAsync())
@@ -320,7 +320,10 @@ public sealed class StockAlertsGrain(
     /// the next activation gives that alert's id to another one, so an admin who saw it would find the id naming
     /// another SKU.
     /// </summary>
-    private IEnumerable<AlertEntry> StoredNewestFirst() => Enumerable.Reverse(_view.Entries).Where(entry => entry.Id <= _storedLastId);
+    private IEnumerable<AlertEntry> StoredNewestFirst() => Enumerable.Reverse(_view.Entries).Where(IsStored);
+
+    /// <summary>Whether storage holds <paramref name="entry"/>: only such an alert is listed or sent (see <see cref="_storedLastId"/>).</summary>
+    private bool IsStored(AlertEntry entry) => entry.Id <= _storedLastId;
 
     private AlertEntry Outcome(AlertEntry entry, string? error)
     {
