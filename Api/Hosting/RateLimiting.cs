@@ -206,14 +206,12 @@ public static class RateLimitingExtensions
             ? Window($"store:{StoreOf(context)}", options.StorefrontStore)
             : RateLimitPartition.GetNoLimiter(string.Empty);
 
-    private static RateLimitPartition<string> Window(string key, WindowLimit limit) =>
-        RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
-        {
-            PermitLimit = limit.PermitLimit,
-            Window = limit.Window,
-            QueueLimit = 0,
-            AutoReplenishment = true,
-        });
+    /// <summary>
+    /// One key's fixed window, of <see cref="FixedWindowLimiter"/>: its refusals say how long is left of the window,
+    /// where the framework's said the whole window.
+    /// </summary>
+    internal static RateLimitPartition<string> Window(string key, WindowLimit limit) =>
+        RateLimitPartition.Get(key, _ => new FixedWindowLimiter(limit.PermitLimit, limit.Window, TimeProvider.System));
 
     internal enum Kind
     {

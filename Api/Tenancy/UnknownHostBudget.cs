@@ -15,13 +15,7 @@ public sealed class UnknownHostBudget(IOptions<RateLimitOptions> options) : IDis
 {
     private readonly PartitionedRateLimiter<HttpContext> _misses = PartitionedRateLimiter.Create<HttpContext, string>(context =>
         RateLimitingExtensions.IsLimitedClient(context, options.Value)
-            ? RateLimitPartition.GetFixedWindowLimiter($"unknown-host:{ClientAddress.KeyOf(context.Connection.RemoteIpAddress)}", _ => new FixedWindowRateLimiterOptions
-            {
-                PermitLimit = options.Value.UnknownHosts.PermitLimit,
-                Window = options.Value.UnknownHosts.Window,
-                QueueLimit = 0,
-                AutoReplenishment = true,
-            })
+            ? RateLimitingExtensions.Window($"unknown-host:{ClientAddress.KeyOf(context.Connection.RemoteIpAddress)}", options.Value.UnknownHosts)
             : RateLimitPartition.GetNoLimiter(string.Empty));
 
     /// <summary>A failed lease when <paramref name="context"/>'s client has no unknown host left in this window, else null.</summary>
