@@ -163,8 +163,9 @@ public static class RateLimitingExtensions
         });
         services.AddOptions<RateLimiterOptions>().Configure<StoreConcurrencyLimiter>((limiter, concurrency) =>
             limiter.GlobalLimiter = PartitionedRateLimiter.CreateChained(
-                PartitionedRateLimiter.Create<HttpContext, string>(context => ClientPartition(context, Options(context))),
-                PartitionedRateLimiter.Create<HttpContext, string>(context => StoreRatePartition(context, Options(context))),
+                new StorefrontWindows(
+                    PartitionedRateLimiter.Create<HttpContext, string>(context => ClientPartition(context, Options(context))),
+                    PartitionedRateLimiter.Create<HttpContext, string>(context => StoreRatePartition(context, Options(context)))),
                 concurrency));
         return services;
     }
