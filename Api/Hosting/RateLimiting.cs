@@ -38,10 +38,13 @@ public sealed class RateLimitOptions
     /// <summary>Storefront requests of all clients of one store.</summary>
     public WindowLimit StorefrontStore { get; set; } = new() { PermitLimit = 3000, Window = TimeSpan.FromSeconds(1) };
 
-    /// <summary>Storefront requests of one store being served at once; more wait in the store's own queue.</summary>
+    public const int MaxStoreConcurrency = 10_000;
+    public const int MaxStoreQueue = 100_000;
+
+    /// <summary>Storefront requests of one store being served at once (1 to <see cref="MaxStoreConcurrency"/>); more wait in the store's own queue.</summary>
     public int StoreConcurrency { get; set; } = 256;
 
-    /// <summary>Requests of one store that may wait for a slot; beyond it they are refused with 429.</summary>
+    /// <summary>Requests of one store that may wait for a slot (0 to <see cref="MaxStoreQueue"/>); beyond it they are refused with 429.</summary>
     public int StoreQueue { get; set; } = 4096;
 
     /// <summary>Admin, owner and platform requests of one token subject (or, without one, one address).</summary>
@@ -78,14 +81,16 @@ public sealed class RateLimitOptionsValidator : IValidateOptions<RateLimitOption
         Check(options.StorefrontStore, nameof(RateLimitOptions.StorefrontStore));
         Check(options.AdminClient, nameof(RateLimitOptions.AdminClient));
         Check(options.UnknownHosts, nameof(RateLimitOptions.UnknownHosts));
-        if (options.StoreConcurrency < 1)
+        // Upper bounds too: a slip of the keyboard (a queue of 10 million) would hold that many requests, each with its
+        // connection and memory, behind one busy store before any is refused.
+        if (options.StoreConcurrency is < 1 or > RateLimitOptions.MaxStoreConcurrency)
         {
-            failures.Add($"{RateLimitOptions.SectionName}:{nameof(RateLimitOptions.StoreConcurrency)} must be at least 1.");
+            failures.Add($"{RateLimitOptions.SectionName}:{nameof(RateLimitOptions.StoreConcurrency)} is {options.StoreConcurrency}; it must be between 1 and {RateLimitOptions.MaxStoreConcurrency}.");
         }
 
-        if (options.StoreQueue < 0)
+        if (options.StoreQueue is < 0 or > RateLimitOptions.MaxStoreQueue)
         {
-            failures.Add($"{RateLimitOptions.SectionName}:{nameof(RateLimitOptions.StoreQueue)} must be 0 or more.");
+            failures.Add($"{RateLimitOptions.SectionName}:{nameof(RateLimitOptions.StoreQueue)} is {options.StoreQueue}; it must be between 0 and {RateLimitOptions.MaxStoreQueue}.");
         }
 
         foreach (var proxy in options.TrustedProxies ?? [])

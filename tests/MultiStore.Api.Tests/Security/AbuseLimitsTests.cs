@@ -173,6 +173,35 @@ public sealed class AbuseLimitsTests(LimitsApiFactory api) : IClassFixture<Limit
         Assert.True(accepted.Succeeded, accepted.FailureMessage);
     }
 
+    [Theory]
+    [InlineData("StoreQueue", 10_000_000, "between 0 and 100000")]
+    [InlineData("StoreQueue", -1, "between 0 and 100000")]
+    [InlineData("StoreConcurrency", 1_000_000, "between 1 and 10000")]
+    [InlineData("StoreConcurrency", 0, "between 1 and 10000")]
+    public void StoreLimits_OutsideTheirRange_AreRefusedAtStart_NamingTheOptionAndRange(string option, int value, string range)
+    {
+        var options = new RateLimitOptions();
+        _ = option == "StoreQueue" ? options.StoreQueue = value : options.StoreConcurrency = value;
+
+        var refused = new RateLimitOptionsValidator().Validate(null, options);
+
+        Assert.True(refused.Failed);
+        Assert.Contains($"RateLimits:{option} is {value}; it must be {range}", refused.FailureMessage, StringComparison.Ordinal);
+        Assert.True(new RateLimitOptionsValidator().Validate(null, new RateLimitOptions { StoreQueue = 100_000, StoreConcurrency = 10_000 }).Succeeded);
+    }
+
+    [Fact]
+    public void Windows_LongerThanADay_AreRefusedAtStart()
+    {
+        var refused = new RateLimitOptionsValidator().Validate(null, new RateLimitOptions
+        {
+            StorefrontClient = new WindowLimit { PermitLimit = 300, Window = TimeSpan.FromDays(10) },
+        });
+
+        Assert.True(refused.Failed);
+        Assert.Contains("RateLimits:StorefrontClient", refused.FailureMessage, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Storefront_FromLoopback_HasNoPerClientLimit()
     {
