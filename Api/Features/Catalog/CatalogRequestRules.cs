@@ -36,6 +36,14 @@ public static class CatalogRequestRules
         rule.Must(attributes => attributes is null || TryAttributes(attributes))
             .WithMessage($"At most {SkuCodes.MaxAttributes} attributes, names of a-z, 0-9, '_', '-' (1-{CatalogRules.MaxAttributeNameLength}), values of 1-{CatalogRules.MaxAttributeValueLength} printable characters other than ';'.");
 
+    /// <summary>
+    /// How many variants <paramref name="attributeSets"/> name, each counted once by <see cref="CatalogRules.VariantKey"/>
+    /// as the catalog dedupes them ("S" and " s" are one). Sets that are no attributes are left to their own rule.
+    /// </summary>
+    public static int DistinctVariants(IEnumerable<Dictionary<string, string>?> attributeSets) =>
+        attributeSets.OfType<Dictionary<string, string>>().Where(TryAttributes)
+            .Select(CatalogRules.VariantKey).Distinct(StringComparer.Ordinal).Count();
+
     /// <summary>A handle made from a product name when none is given: <c>Argan Oil 250ml</c> → <c>argan-oil-250ml</c>.</summary>
     public static string HandleFrom(string name)
     {

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using MultiStore.Api.Auth;
+using MultiStore.Grains.Catalog;
 using MultiStore.Grains.Interfaces.Common;
 
 namespace MultiStore.Api.Tests.Catalog;
@@ -209,6 +210,36 @@ public sealed partial class CatalogTests(ApiFactory api)
 
         await store.Owner.PostJsonAsync("/admin/products", new { handle, name = "Again", category = "Tees", price = 1m })
             .ExpectProblemAsync(HttpStatusCode.Conflict, "product-exists");
+    }
+
+    [Fact]
+    public async Task CreateProduct_AtTheVariantLimitWithARepeatedEntry_CreatesEachVariantOnce()
+    {
+        // 101 entries, the last naming the first variant in other letters: 100 variants, which the limit allows.
+        var store = await StoreDriver.OnboardAsync(api, "cat-var-dup");
+        var entries = Enumerable.Range(1, CatalogRules.MaxVariants)
+            .Select(size => new { attributes = new Dictionary<string, string> { ["size"] = $"s{size}" } })
+            .Append(new { attributes = new Dictionary<string, string> { ["SIZE"] = " S1 " } })
+            .ToArray();
+
+        var product = await store.Owner.PostJsonAsync("/admin/products", new { handle = "many-sizes", name = "Many sizes", category = "Tees", price = 5m, variants = entries })
+            .ExpectAsync(HttpStatusCode.Created);
+
+        Assert.Equal(CatalogRules.MaxVariants, product["variants"]!.AsArray().Count);
+    }
+
+    [Fact]
+    public async Task CreateProduct_OneVariantPastTheLimit_Returns400AndCreatesNothing()
+    {
+        var store = await StoreDriver.OnboardAsync(api, "cat-var-max");
+        var entries = Enumerable.Range(1, CatalogRules.MaxVariants + 1)
+            .Select(size => new { attributes = new Dictionary<string, string> { ["size"] = $"s{size}" } })
+            .ToArray();
+
+        await store.Owner.PostJsonAsync("/admin/products", new { handle = "too-many", name = "Too many", category = "Tees", price = 5m, variants = entries })
+            .ExpectProblemAsync(HttpStatusCode.BadRequest);
+
+        await store.Owner.GetAsync("/admin/products/too-many").ExpectProblemAsync(HttpStatusCode.NotFound);
     }
 
     [Theory]

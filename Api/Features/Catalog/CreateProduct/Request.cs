@@ -40,8 +40,10 @@ public sealed class RequestValidator : FastEndpoints.Validator<Request>
         RuleFor(request => request.Category).NotNull().IsText(CatalogRules.MaxCategoryLength);
         RuleFor(request => request.Price).NotNull().IsPrice();
         RuleFor(request => request.Description).Must(CatalogRules.IsDescription).WithMessage(CatalogRules.DescriptionRule);
-        RuleFor(request => request.Variants).Must(variants => variants is null || variants.Count <= CatalogRules.MaxVariants)
-            .WithMessage($"A product has at most {CatalogRules.MaxVariants} variants.");
+        // Counted as the catalog counts them: entries naming one variant twice make one variant, not two.
+        RuleFor(request => request.Variants)
+            .Must(variants => variants is null || CatalogRequestRules.DistinctVariants(variants.Select(variant => variant?.Attributes)) <= CatalogRules.MaxVariants)
+            .WithMessage(CatalogRules.MaxVariantsRule);
         RuleForEach(request => request.Variants).NotNull().WithMessage("A variant cannot be null.").ChildRules(variant => variant.RuleFor(v => v.Attributes).NotNull().AreAttributes());
     }
 }
