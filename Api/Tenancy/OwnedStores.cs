@@ -84,19 +84,21 @@ public sealed class OwnedStores(IGrainFactory grains, RequestAudit audit)
             store.Set(tenant);
             var tenantGrains = new TenantGrains(grains, store);
             var profile = await tenantGrains.Store().GetAsync();
-            // A store that does not exist (yet) gets no trail: a token may name any id, and a store onboarded
-            // later under it must not inherit entries from before it existed. The platform's trail keeps the
-            // request when no named store exists.
-            if (profile is not null)
+            if (profile is not null && liveSettings)
             {
-                audit.CrossStoreRead(tenant);
-                if (liveSettings)
-                {
-                    profile = await LiveStoreSettings.ApplyAsync(grains, profile);
-                }
+                profile = await LiveStoreSettings.ApplyAsync(grains, profile);
             }
 
             var value = profile is { Status: TenantStatus.Active } ? await read(tenantGrains) : default;
+            // Recorded once everything of the store was read, so a store whose figures failed (shown as unavailable)
+            // is not said to have been read. A store that does not exist (yet) gets no trail: a token may name any id,
+            // and a store onboarded later under it must not inherit entries from before it existed. The platform's
+            // trail keeps the request when no named store exists.
+            if (profile is not null)
+            {
+                audit.CrossStoreRead(tenant);
+            }
+
             return new StoreRead<T>(tenant, profile, value);
         }
     }

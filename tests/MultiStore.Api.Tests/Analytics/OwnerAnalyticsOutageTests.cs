@@ -28,6 +28,29 @@ public sealed class OwnerAnalyticsOutageTests(AnalyticsOutageApiFactory api) : I
         Assert.Equal([down.TenantId], view["unavailable"]!.AsArray().Select(store => store!.GetValue<string>()));
     }
 
+    [Fact]
+    public async Task OwnerAnalytics_WithOneOwnedStoreUnreadable_AuditsTheReadOnlyInTheStoreItShows()
+    {
+        // The unavailable store's profile is read before its figures fail: no figures of it were returned, so its
+        // owner's trail must not say they were.
+        var (up, down) = (await StoreDriver.OnboardAsync(api, "oau-up"), await StoreDriver.OnboardAsync(api, AnalyticsOutageApiFactory.DownStore));
+        var subject = $"analyst-{Guid.NewGuid():N}";
+        var now = DateTimeOffset.UtcNow;
+        var token = api.Tokens.Issue(subject, [Grant(up.TenantId), Grant(down.TenantId)], now, now.AddMinutes(10));
+
+        var view = await api.ClientFor("admin.example.test", token).GetAsync("/admin/stores/analytics").ExpectAsync(HttpStatusCode.OK);
+
+        Assert.Equal([down.TenantId], view["unavailable"]!.AsArray().Select(store => store!.GetValue<string>()));
+        Assert.Equal(["cross-store read GET /admin/stores/analytics"], await ActionsInTrailAsync(up, subject));
+        Assert.Empty(await ActionsInTrailAsync(down, subject));
+    }
+
+    private async Task<List<string?>> ActionsInTrailAsync(StoreDriver store, string subject)
+    {
+        var trail = await api.ClientFor("platform.test", api.PlatformToken()).GetAsync($"/platform/audit?tenant={store.TenantId}&take=100").ExpectAsync(HttpStatusCode.OK);
+        return [.. trail["entries"]!.AsArray().Where(entry => entry!.Value<string>("actor") == $"user:{subject}").Select(entry => entry!.Value<string>("action"))];
+    }
+
     private static Claim Grant(string tenant) => new(AuthClaims.StoreRole, AuthClaims.StoreRoleValue(tenant, StoreRoles.Owner));
 }
 
