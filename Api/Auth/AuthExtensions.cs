@@ -135,7 +135,7 @@ public sealed partial class InvalidCredentialsMiddleware(RequestDelegate next, I
         if (context.Request.Headers.Authorization.Count > 0 && context.User.Identity?.IsAuthenticated != true)
         {
             var failure = context.Features.Get<IAuthenticateResultFeature>()?.AuthenticateResult?.Failure;
-            LogRefused(logger, context.Request.Method, context.Request.Path, failure?.GetType().Name ?? "not a bearer token");
+            LogRefused(logger, HeadRequestMiddleware.MethodAsked(context), context.Request.Path, failure?.GetType().Name ?? "not a bearer token");
             await context.ChallengeAsync(JwtBearerDefaults.AuthenticationScheme);
             return;
         }

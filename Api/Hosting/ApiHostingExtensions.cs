@@ -55,10 +55,11 @@ public static class ApiHostingExtensions
             app.Logger.LogInformation(OrleansHostingExtensions.EmbeddedModeNotice);
         }
 
-        // First: /metrics needs no store, and the per-store request counter sees every final status.
-        app.UseMultiStoreMetrics();
-        // Outside everything that writes a body, problems included, so that a HEAD answer never carries one.
+        // Outside everything that writes a body, problems and the /metrics scrape included, so that a HEAD answer
+        // never carries one (the scrape answers any method, and wrote its text to a HEAD).
         app.UseMiddleware<HeadRequestMiddleware>();
+        // Next: /metrics needs no store, and the per-store request counter sees every final status.
+        app.UseMultiStoreMetrics();
         app.UseExceptionHandler();
         app.UseMiddleware<HeaderSanityMiddleware>();
         app.UseMiddleware<QuerySanityMiddleware>();

@@ -14,7 +14,7 @@ public sealed class HeadRequestMiddleware(RequestDelegate next)
 
     /// <summary>
     /// The method the client sent: HEAD for a HEAD run as its GET, whose request says GET while it runs. What records
-    /// the client's action (the audit trail) names this one: a HEAD returned no body, so it must not read as a GET.
+    /// the client's action (the audit trail, the logs of a refused token or store switch) names this one: a HEAD returned no body, so it must not read as a GET.
     /// </summary>
     public static string MethodAsked(HttpContext context) =>
         context.Items.ContainsKey(AskedAsHead) ? HttpMethods.Head : context.Request.Method;

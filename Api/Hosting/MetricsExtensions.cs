@@ -39,8 +39,8 @@ public static class MetricsExtensions
     }
 
     /// <summary>
-    /// First in the pipeline: the scrape endpoint answers before tenant resolution (a scraper's Host is no store),
-    /// and the store counter sees every request's final status, errors included.
+    /// First in the pipeline after HEAD handling: the scrape endpoint answers before tenant resolution (a scraper's
+    /// Host is no store), and the store counter sees every request's final status, errors included.
     /// </summary>
     public static WebApplication UseMultiStoreMetrics(this WebApplication app)
     {

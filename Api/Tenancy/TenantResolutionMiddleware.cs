@@ -130,7 +130,7 @@ public sealed partial class TenantResolutionMiddleware(
         // answered sooner (cached, active) than a made-up id, and every made-up id woke a grain of its own.
         if (!context.User.HoldsRoleIn(target))
         {
-            LogSwitchRefused(logger, context.User.ActorName(), target.Value, context.Request.Method, context.Request.Path);
+            LogSwitchRefused(logger, context.User.ActorName(), target.Value, HeadRequestMiddleware.MethodAsked(context), context.Request.Path);
             await ApiProblem.Create(StatusCodes.Status403Forbidden, ApiProblemCodes.StoreNotGranted, "Store not granted", $"The token grants no role in the store named by {TenantHeader}.")
                 .ExecuteAsync(context);
             await AuditRefusedSwitchAsync(context, target, audit);

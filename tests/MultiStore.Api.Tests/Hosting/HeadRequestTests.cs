@@ -1,5 +1,7 @@
 using System.Net;
 using MultiStore.Api.Auth;
+using MultiStore.Api.Hosting;
+using MultiStore.Api.Tenancy;
 using MultiStore.Api.Tests.Tenancy;
 
 namespace MultiStore.Api.Tests.Hosting;
@@ -70,6 +72,60 @@ public sealed class HeadRequestTests(ApiFactory api)
 
         Assert.Equal(HttpStatusCode.MethodNotAllowed, answer.StatusCode);
         Assert.Equal(allow, string.Join(", ", answer.Content.Headers.Allow));
+    }
+
+    [Theory]
+    [InlineData("/health/live")]
+    [InlineData("/health/ready")]
+    [InlineData("/openapi/v1.json")]
+    [InlineData(MetricsExtensions.MetricsPath)]
+    public async Task Head_OfAStorelessRoute_AnswersTheGetsStatusAndType_WithoutABody(string path)
+    {
+        using var client = api.ClientFor("10.0.0.7:8080");
+
+        using var got = await client.GetAsync(path);
+        var body = await got.Content.ReadAsByteArrayAsync();
+        using var headed = await client.SendAsync(new HttpRequestMessage(HttpMethod.Head, path));
+
+        Assert.Equal(HttpStatusCode.OK, got.StatusCode);
+        Assert.Equal(got.StatusCode, headed.StatusCode);
+        Assert.Equal(got.Content.Headers.ContentType?.ToString(), headed.Content.Headers.ContentType?.ToString());
+        Assert.Empty(await headed.Content.ReadAsByteArrayAsync());
+        if (path != MetricsExtensions.MetricsPath)
+        {
+            // The scrape's counters move between two requests; these answers do not.
+            Assert.Equal(body.Length, headed.Content.Headers.ContentLength);
+        }
+    }
+
+    [Fact]
+    public async Task Head_WithARefusedToken_IsLoggedAsTheHeadItWas()
+    {
+        var path = $"/api/products/head-{Guid.NewGuid():N}";
+        using var client = api.ClientFor("fiber-x.localhost", "not-a-token");
+
+        using var answer = await client.SendAsync(new HttpRequestMessage(HttpMethod.Head, path));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, answer.StatusCode);
+        var line = Assert.Single(api.Logs.Lines, line => line.Message.Contains(path, StringComparison.Ordinal));
+        Assert.StartsWith($"Refused credentials on HEAD {path}:", line.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Head_WithAStoreSwitchNotGranted_IsLoggedAsTheHeadItWas()
+    {
+        var subject = $"head-switch-{Guid.NewGuid():N}";
+        var now = DateTimeOffset.UtcNow;
+        var token = api.Tokens.Issue(subject, [new(AuthClaims.StoreRole, AuthClaims.StoreRoleValue("fiber-x", StoreRoles.Owner))], now, now.AddMinutes(10));
+        using var client = api.ClientFor("fiber-x.localhost", token);
+        using var head = new HttpRequestMessage(HttpMethod.Head, "/admin/zones");
+        head.Headers.Add(TenantResolutionMiddleware.TenantHeader, "suzume");
+
+        using var answer = await client.SendAsync(head);
+
+        Assert.Equal(HttpStatusCode.Forbidden, answer.StatusCode);
+        var line = Assert.Single(api.Logs.Lines, line => line.Message.Contains(subject, StringComparison.Ordinal));
+        Assert.EndsWith("(HEAD /admin/zones)", line.Message, StringComparison.Ordinal);
     }
 
     private string? TokenFor(Access access, string tenant) => access switch

@@ -38,6 +38,8 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         // Isolation tests provoke refused cross-store calls on purpose; their warnings are noise here.
         builder.UseSetting("Logging:LogLevel:MultiStore.Grains.Tenancy", "Error");
         builder.UseSetting("Logging:LogLevel:MultiStore.Api.Problems", "Error");
+        // A refused token is logged at Information; tests read which request it names.
+        builder.UseSetting("Logging:LogLevel:MultiStore.Api.Auth.InvalidCredentialsMiddleware", "Information");
         // Webhook tests deliver to a listener on 127.0.0.1 and retry within milliseconds instead of seconds.
         builder.UseSetting("Webhooks:AllowPrivateNetworks", "true");
         builder.UseSetting("Webhooks:InitialBackoff", "00:00:00.050");

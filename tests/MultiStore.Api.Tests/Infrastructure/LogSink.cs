@@ -3,7 +3,10 @@ using Microsoft.Extensions.Logging;
 
 namespace MultiStore.Api.Tests.Infrastructure;
 
-/// <summary>Keeps what the API logs (at the configured levels) so tests can assert that a refusal was logged.</summary>
+/// <summary>
+/// Keeps what the API logs (at the configured levels, Information at most) so tests can assert that a refusal was
+/// logged; the factory's settings keep most categories at Warning.
+/// </summary>
 public sealed class LogSink : ILoggerProvider
 {
     private readonly ConcurrentQueue<LogLine> _lines = new();
@@ -22,7 +25,7 @@ public sealed class LogSink : ILoggerProvider
     {
         public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
 
-        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
