@@ -129,14 +129,10 @@ public sealed class CartGrain(
             return new CartChange(View(), new StockShortage(sku, zone, quantity, result.Available + ownHeld));
         }
 
-        if (line is not null && !keepsReservation)
-        {
-            // Moved to another zone, or the old hold expired: the old reservation is given back (idempotent).
-            await StockOf(sku, line.Zone).ReleaseAsync(line.ReservationId);
-        }
-
-        State.Lines[sku] = new CartLineState(sku, zone, quantity, reservationId, result.ExpiresAt!.Value);
-        await SaveAsync();
+        var taken = new CartLineState(sku, zone, quantity, reservationId, result.ExpiresAt!.Value);
+        State.Lines[sku] = taken;
+        // Moved to another zone, or the old hold ended: the old reservation is given back (idempotent), once stored.
+        await SaveReplacingAsync(keepsReservation ? null : line, keepsReservation ? null : taken);
         return new CartChange(View(), null);
     }
 
@@ -383,12 +379,43 @@ public sealed class CartGrain(
     {
         if (State.Lines.Remove(sku, out var line))
         {
-            await StockOf(sku, line.Zone).ReleaseAsync(line.ReservationId);
-            await SaveAsync();
+            await SaveReplacingAsync(line, null);
         }
 
         return State.Exists ? View() : null;
     }
+
+    /// <summary>
+    /// Saves a change that replaces <paramref name="dropped"/>'s hold with <paramref name="taken"/>'s (a move, a fresh
+    /// hold) or with none (a removal), then gives back the hold the cart no longer names.
+    /// <para>
+    /// Released before the write, a failed write left storage showing the old line held (and GET with it, until its
+    /// expiry) while the stock had let its units go. So the old hold is kept until the write is stored: a failed
+    /// write changes nothing the shopper was told, and the cart and the stock still agree. A write can fail after it
+    /// was stored (its answer lost), so storage is read back to tell which line it holds, and the other hold is given
+    /// back: neither outcome leaves stock held for a line the shopper cannot see. If even that read fails, both holds
+    /// stay and the one the cart does not name ends at its expiry.
+    /// </para>
+    /// </summary>
+    private async Task SaveReplacingAsync(CartLineState? dropped, CartLineState? taken)
+    {
+        try
+        {
+            await SaveAsync();
+        }
+        catch when (dropped is not null)
+        {
+            await cart.ReadStateAsync();
+            var keptDropped = State.Lines.TryGetValue(dropped.Sku, out var stored) && stored.ReservationId == dropped.ReservationId;
+            await ReleaseAsync(keptDropped ? taken : dropped);
+            throw;
+        }
+
+        await ReleaseAsync(dropped);
+    }
+
+    private Task ReleaseAsync(CartLineState? line) =>
+        line is null ? Task.CompletedTask : StockOf(line.Sku, line.Zone).ReleaseAsync(line.ReservationId);
 
     private async Task SaveAsync()
     {

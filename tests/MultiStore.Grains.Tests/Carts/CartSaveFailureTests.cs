@@ -15,6 +15,7 @@ public sealed class CartSaveFailureTests(FlakyStorageCluster cluster) : IClassFi
 {
     private const string Sku = "CUP-RED";
     private const string Zone = ClusterFixture.DefaultZone;
+    private const string OtherZone = "north";
 
     private readonly TenantId _tenant = ClusterFixture.NewTenant();
 
@@ -98,7 +99,7 @@ public sealed class CartSaveFailureTests(FlakyStorageCluster cluster) : IClassFi
         await stock.AdjustAsync(ClusterFixture.SetOnHand(10));
         var cart = NewCart();
         Assert.True((await cart.SetItemAsync(Sku, Zone, 2)).Succeeded);
-        // The stock released the line's hold, the cart's write failed: the cart still has the line, held.
+        // The cart's write failed: the cart still has the line, and the stock still holds it.
         cluster.Storage.FailNextWrite(cart.GetGrainId());
         await Assert.ThrowsAnyAsync<Exception>(() => cart.RemoveItemAsync(Sku));
 
@@ -107,6 +108,48 @@ public sealed class CartSaveFailureTests(FlakyStorageCluster cluster) : IClassFi
         Assert.True(change.Succeeded, $"fell short: {change.Shortage}");
         Assert.Equal(3, Assert.Single(change.Cart.Lines).Quantity);
         Assert.Equal(7, (await stock.GetAsync()).Available);
+    }
+
+    [Theory]
+    [InlineData("move")]
+    [InlineData("set-zero")]
+    [InlineData("delete")]
+    public async Task AChangeWhoseSaveFailed_LeavesTheOldLineHeldInTheCartAndInTheStock(string change)
+    {
+        using var _ = ClusterFixture.ActAs(_tenant);
+        var (stock, elsewhere, cart) = await CartWithALineOfTwoAsync();
+        cluster.Storage.FailNextWrite(cart.GetGrainId());
+        await Assert.ThrowsAnyAsync<Exception>(() => change switch
+        {
+            "move" => cart.SetItemAsync(Sku, OtherZone, 2),
+            "set-zero" => cart.SetItemAsync(Sku, Zone, 0),
+            _ => cart.RemoveItemAsync(Sku),
+        });
+
+        var shown = Assert.Single((await cart.GetAsync())!.Lines);
+
+        // The cart shows what storage holds, and the stock holds exactly that: nothing else, nothing less.
+        Assert.Equal((Zone, 2, true), (shown.Zone, shown.Quantity, shown.IsHeld));
+        Assert.Equal(2, (await stock.GetAsync()).Reserved);
+        Assert.Equal(0, (await elsewhere.GetAsync()).Reserved);
+    }
+
+    [Theory]
+    [InlineData("move")]
+    [InlineData("delete")]
+    public async Task AChangeStoredButWhoseAnswerWasLost_GivesBackTheHoldTheCartNoLongerNames(string change)
+    {
+        using var _ = ClusterFixture.ActAs(_tenant);
+        var (stock, elsewhere, cart) = await CartWithALineOfTwoAsync();
+        cluster.Storage.LoseNextWriteAnswer(cart.GetGrainId());
+        await Assert.ThrowsAnyAsync<Exception>(() => change == "move" ? cart.SetItemAsync(Sku, OtherZone, 2) : cart.RemoveItemAsync(Sku));
+
+        var lines = (await cart.GetAsync())!.Lines;
+
+        (string Zone, int Quantity)[] expected = change == "move" ? [(OtherZone, 2)] : [];
+        Assert.Equal(expected, lines.Select(line => (line.Zone, line.Quantity)).ToArray());
+        Assert.Equal(0, (await stock.GetAsync()).Reserved);
+        Assert.Equal(change == "move" ? 2 : 0, (await elsewhere.GetAsync()).Reserved);
     }
 
     [Fact]
@@ -231,6 +274,18 @@ public sealed class CartSaveFailureTests(FlakyStorageCluster cluster) : IClassFi
         await Assert.ThrowsAnyAsync<Exception>(() => cart.SetItemAsync(Sku, Zone, 2));
         Assert.True((await NewCart().SetItemAsync(Sku, Zone, 8)).Succeeded);
         return (stock, cart);
+    }
+
+    /// <summary>A cart holding 2 units in <see cref="Zone"/>; both zones stock 10.</summary>
+    private async Task<(IStockGrain Stock, IStockGrain Elsewhere, ICartGrain Cart)> CartWithALineOfTwoAsync()
+    {
+        var stock = cluster.Client.GetGrain<IStockGrain>(TenantKey.For(_tenant, StockEntryId.Format(Sku, Zone)));
+        var elsewhere = cluster.Client.GetGrain<IStockGrain>(TenantKey.For(_tenant, StockEntryId.Format(Sku, OtherZone)));
+        await stock.AdjustAsync(ClusterFixture.SetOnHand(10));
+        await elsewhere.AdjustAsync(ClusterFixture.SetOnHand(10));
+        var cart = NewCart();
+        Assert.True((await cart.SetItemAsync(Sku, Zone, 2)).Succeeded);
+        return (stock, elsewhere, cart);
     }
 
     private ICartGrain NewCart() => cluster.Client.GetGrain<ICartGrain>(TenantKey.For(_tenant, Guid.NewGuid().ToString("D")));
