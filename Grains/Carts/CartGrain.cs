@@ -150,20 +150,16 @@ public sealed class CartGrain(
         // request (bench, http, C=256).
         // A checked-out cart says so before anything else is judged (a line's SKU archived since, a full cart).
         await EnsureOpenAsync();
-        zone ??= State.Lines.TryGetValue(sku, out var line) ? line.Zone : null;
         if (quantity == 0)
         {
-            // Removing a SKU the cart has no line of, in no zone named, changes nothing: the cart as it stands, as a
-            // DELETE answers. Judged against the default zone instead, a retried removal of a line from a zone the
-            // default does not stock was a 404 where the first answer was the cart.
-            if (zone is null)
-            {
-                return new CartChange(State.Exists ? View() : EmptyView(), null);
-            }
-
-            return await StockOf(sku, zone).IsStockedAsync() ? await SetItemAsync(sku, zone, quantity) : Refused(CartRefusal.NotStocked);
+            // A removal removes the SKU's line whatever zone it names, and answers the cart, as a DELETE does: a cart
+            // holds one line a SKU, so the zone adds nothing, and a client retrying (or naming the zone it shows the
+            // shopper) must not get a 404. Judged by the zone named instead, the same removal removed the line when
+            // that zone stocked the SKU and was a 404 when it did not; a SKU with no line changes nothing.
+            return new CartChange(await RemoveLineAsync(sku) ?? EmptyView(), null);
         }
 
+        zone ??= State.Lines.TryGetValue(sku, out var line) ? line.Zone : null;
         var defaultZone = zone is null ? Warehouse.GetDefaultZoneAsync() : null;
 
         // Nothing may be reserved for a SKU that is not for sale, so the catalog is asked first (while the warehouse

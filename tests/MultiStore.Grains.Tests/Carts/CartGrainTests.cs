@@ -91,6 +91,30 @@ public sealed class CartGrainTests(ClusterFixture cluster)
         Assert.Equal(0, (await cluster.Stock(_tenant, Sku, "elsewhere").GetAsync()).Reserved);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task SetItemForShopperAsync_ZeroNamingAnotherZone_RemovesTheLineWhereverItIs_AndARetryAnswersTheCart(bool otherZoneStocked)
+    {
+        await cluster.StockAsync(_tenant, Sku, 10);
+        if (otherZoneStocked)
+        {
+            await cluster.StockAsync(_tenant, Sku, 10, "east");
+        }
+
+        using var _ = ClusterFixture.ActAs(_tenant);
+        var cart = cluster.NewCart(_tenant);
+        Assert.True((await cart.SetItemAsync(Sku, Zone, 2)).Succeeded);
+
+        var removed = await cart.SetItemForShopperAsync(Sku, "east", 0, maxLines: 30);
+        var retried = await cart.SetItemForShopperAsync(Sku, "east", 0, maxLines: 30);
+
+        Assert.Equal((null, null, null), (removed.Refusal, retried.Refusal, removed.Shortage));
+        Assert.Empty(removed.Cart.Lines);
+        Assert.Empty(retried.Cart.Lines);
+        Assert.Equal(0, (await cluster.Stock(_tenant, Sku).GetAsync()).Reserved);
+    }
+
     [Fact]
     public async Task SetItemForShopperAsync_NoZone_UsesTheStoresDefaultZoneAtTheTimeOfTheCall()
     {
