@@ -231,8 +231,9 @@ public sealed class OrderGrain(
     /// Makes <paramref name="paymentReference"/> this order's in the store's index before any stock is sold, refusing
     /// one that pays (or is paying) another order: one capture pays one order. The reference is stored in the order
     /// first, so a close after a crash past the claim still gives it back; that write also fences this activation, as
-    /// a close's does. A reference claimed before under another value (a payment retried with a new one) is given
-    /// back first, so an order holds at most one.
+    /// a close's does. A reference claimed before under another value (a payment retried with a new one) is kept, and
+    /// stored as replaced, until the new one is won: a refused retry leaves the order holding what it held, and only a
+    /// won claim gives the earlier one back, so an order ends up holding at most one.
     /// </summary>
     private async Task ClaimPaymentReferenceAsync(string? paymentReference)
     {
@@ -243,24 +244,49 @@ public sealed class OrderGrain(
 
         if (order.State.ClaimedPaymentReference != paymentReference)
         {
-            await ReleasePaymentReferenceAsync();
+            if (order.State.ReplacedPaymentReference is not null)
+            {
+                // An earlier switch ended before its outcome was stored: the reference it tried is given back (a no-op
+                // unless it was won), the one held before it stays.
+                await ReleaseClaimAsync(order.State.ClaimedPaymentReference);
+            }
+            else
+            {
+                order.State.ReplacedPaymentReference = order.State.ClaimedPaymentReference;
+            }
+
             order.State.ClaimedPaymentReference = paymentReference;
             await order.WriteStateAsync();
         }
 
         if (!await PaymentReferenceGrain(paymentReference).ClaimAsync(_orderId))
         {
+            // Refused: the order holds what it held before, and stores no trace of the reference it tried.
+            order.State.ClaimedPaymentReference = order.State.ReplacedPaymentReference;
+            order.State.ReplacedPaymentReference = null;
+            await order.WriteStateAsync();
             throw new StoreRuleException(RuleCodes.PaymentReferenceUsed, "This payment reference already pays another order; a capture pays one order only.");
         }
+
+        // Stored as given back with the order's next write; repeating the release after a crash changes nothing.
+        await ReleaseClaimAsync(order.State.ReplacedPaymentReference);
+        order.State.ReplacedPaymentReference = null;
     }
 
-    /// <summary>Gives back the reference this order claimed, if any, as it closes unpaid (or claims another).</summary>
+    /// <summary>Gives back the references this order claimed, if any, as it closes unpaid.</summary>
     private async Task ReleasePaymentReferenceAsync()
     {
-        if (order.State.ClaimedPaymentReference is { } claimed)
+        await ReleaseClaimAsync(order.State.ClaimedPaymentReference);
+        await ReleaseClaimAsync(order.State.ReplacedPaymentReference);
+        (order.State.ClaimedPaymentReference, order.State.ReplacedPaymentReference) = (null, null);
+    }
+
+    /// <summary>Frees <paramref name="reference"/> in the index if this order holds it; another order's claim stays.</summary>
+    private async Task ReleaseClaimAsync(string? reference)
+    {
+        if (reference is not null)
         {
-            await PaymentReferenceGrain(claimed).ReleaseAsync(_orderId);
-            order.State.ClaimedPaymentReference = null;
+            await PaymentReferenceGrain(reference).ReleaseAsync(_orderId);
         }
     }
 

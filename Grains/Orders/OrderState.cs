@@ -32,9 +32,16 @@ public sealed class OrderState
     /// <summary>
     /// The payment reference this order claims (<see cref="MultiStore.Grains.Interfaces.Orders.IPaymentReferenceGrain"/>),
     /// stored before the claim is made: an order that then closes unpaid, even after a crash mid-payment, knows which
-    /// claim to give back. Kept once paid (the claim stays); may name a claim another order won, whose release is a no-op.
+    /// claim to give back. Kept once paid (the claim stays).
     /// </summary>
     [Id(4)] public string? ClaimedPaymentReference { get; set; }
+
+    /// <summary>
+    /// The reference this order held when a payment was retried under another (<see cref="ClaimedPaymentReference"/>),
+    /// kept until that other one is won: a refused retry falls back to it, a won one gives it back, and an order that
+    /// closes unpaid meanwhile gives back both. Null otherwise (and in states stored before it existed).
+    /// </summary>
+    [Id(5)] public string? ReplacedPaymentReference { get; set; }
 
     /// <summary>How far the store's analytics acknowledged the order, as stored: its close, its placement or nothing.</summary>
     public OrderStatus? StoredAcknowledgment => Reported ?? (PlacementReported ? OrderStatus.PendingPayment : null);

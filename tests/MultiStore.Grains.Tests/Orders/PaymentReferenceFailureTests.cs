@@ -49,6 +49,47 @@ public sealed class PaymentReferenceFailureTests(FlakyStorageCluster cluster) : 
         Assert.Equal(new StockLevel(Sku, Zone, 8, 0, 0, true), await stock.GetAsync());
     }
 
+    [Fact]
+    public async Task PayAsync_RetriedWithAReferenceAnotherOrderHolds_AfterAPaymentFailedPastTheClaim_KeepsTheFirstClaim()
+    {
+        using var _ = ClusterFixture.ActAs(_tenant);
+        var stock = await StockAsync();
+        var first = await PendingOrderAsync("line-a");
+        var second = await PendingOrderAsync("line-b");
+        var third = await PendingOrderAsync("line-c");
+        await third.PayAsync("cap-7");
+        await PayFailingAtTheCloseAsync(first);
+
+        // A retry under a reference that pays another order is refused, and must not give up the claim the order holds.
+        await StoreAssert.RefusedAsync(RuleCodes.PaymentReferenceUsed, () => first.PayAsync("cap-7"));
+
+        await StoreAssert.RefusedAsync(RuleCodes.PaymentReferenceUsed, () => second.PayAsync("cap-9"));
+        var paid = await first.PayAsync("cap-9");
+        Assert.Equal((OrderStatus.Paid, "cap-9"), (paid.Status, paid.PaymentReference));
+        Assert.Equal(OrderStatus.PendingPayment, (await second.GetAsync())?.Status);
+        Assert.Equal(new StockLevel(Sku, Zone, 6, 2, 0, true), await stock.GetAsync());
+    }
+
+    [Fact]
+    public async Task CancelAsync_AfterARetryUnderAnotherHeldReference_FreesTheFirstClaim_AndLeavesTheOtherOrdersOwn()
+    {
+        using var _ = ClusterFixture.ActAs(_tenant);
+        await StockAsync();
+        var first = await PendingOrderAsync("line-a");
+        var second = await PendingOrderAsync("line-b");
+        var third = await PendingOrderAsync("line-c");
+        await third.PayAsync("cap-7");
+        await PayFailingAtTheCloseAsync(first);
+        await StoreAssert.RefusedAsync(RuleCodes.PaymentReferenceUsed, () => first.PayAsync("cap-7"));
+
+        await first.CancelAsync();
+
+        // The third order keeps its reference; the one the cancelled order held is free.
+        await StoreAssert.RefusedAsync(RuleCodes.PaymentReferenceUsed, () => second.PayAsync("cap-7"));
+        var paid = await second.PayAsync("cap-9");
+        Assert.Equal((OrderStatus.Paid, "cap-9"), (paid.Status, paid.PaymentReference));
+    }
+
     /// <summary>Pays <paramref name="order"/> with "cap-9": its reference is stored and claimed, its line sold, then its paid state fails to be stored.</summary>
     private async Task PayFailingAtTheCloseAsync(IOrderGrain order)
     {
