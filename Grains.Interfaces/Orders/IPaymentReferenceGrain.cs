@@ -21,7 +21,8 @@ public interface IPaymentReferenceGrain : ITenantScopedGrain
 
     /// <summary>
     /// Frees the reference if <paramref name="orderId"/> holds it; nothing otherwise. Only for an order that closes
-    /// unpaid (cancelled, expired, or whose payment was refused after the claim): a paid order keeps it for good.
+    /// unpaid (cancelled, expired, or whose payment was refused after the claim), or is paid under another reference or
+    /// none: an order paid with it keeps it for good.
     /// </summary>
     [RequiresPermission(StorePermission.OrdersPay), Alias("Release")]
     Task ReleaseAsync(string orderId);

@@ -239,6 +239,9 @@ public sealed class OrderGrain(
     {
         if (paymentReference is null)
         {
+            // Paid without one: a reference claimed by an earlier try is given back, as a retry under another one
+            // gives it back, rather than staying refused to every order while none shows it.
+            await ReleasePaymentReferenceAsync();
             return;
         }
 
@@ -273,7 +276,7 @@ public sealed class OrderGrain(
         order.State.ReplacedPaymentReference = null;
     }
 
-    /// <summary>Gives back the references this order claimed, if any, as it closes unpaid.</summary>
+    /// <summary>Gives back the references this order claimed, if any, as it closes unpaid (or is paid without one).</summary>
     private async Task ReleasePaymentReferenceAsync()
     {
         await ReleaseClaimAsync(order.State.ClaimedPaymentReference);

@@ -90,6 +90,23 @@ public sealed class PaymentReferenceFailureTests(FlakyStorageCluster cluster) : 
         Assert.Equal((OrderStatus.Paid, "cap-9"), (paid.Status, paid.PaymentReference));
     }
 
+    [Fact]
+    public async Task PayAsync_RetriedWithoutAReference_AfterAPaymentFailedPastTheClaim_FreesTheReferenceNoOrderShows()
+    {
+        using var _ = ClusterFixture.ActAs(_tenant);
+        var stock = await StockAsync();
+        var first = await PendingOrderAsync("line-a");
+        var second = await PendingOrderAsync("line-b");
+        await PayFailingAtTheCloseAsync(first);
+
+        var paidWithout = await first.PayAsync(null);
+        var paid = await second.PayAsync("cap-9");
+
+        Assert.Equal((OrderStatus.Paid, null), (paidWithout.Status, paidWithout.PaymentReference));
+        Assert.Equal((OrderStatus.Paid, "cap-9"), (paid.Status, paid.PaymentReference));
+        Assert.Equal(new StockLevel(Sku, Zone, 6, 0, 0, true), await stock.GetAsync());
+    }
+
     /// <summary>Pays <paramref name="order"/> with "cap-9": its reference is stored and claimed, its line sold, then its paid state fails to be stored.</summary>
     private async Task PayFailingAtTheCloseAsync(IOrderGrain order)
     {
