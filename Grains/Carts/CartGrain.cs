@@ -124,8 +124,15 @@ public sealed class CartGrain(
 
         if (!result.IsHeld)
         {
+            if (!keepsReservation && line is not null && line.Zone == zone && IsHeld(line))
+            {
+                // The cart showed the line held but the stock had let its hold go: the line stays as it was, held
+                // again if its units are still free, so a raise that falls short never costs the shopper the line.
+                result = await HoldAgainAsync(stock, line);
+            }
+
             // The line keeps what the stock holds for it; a shopper may have up to those units plus what is free.
-            var ownHeld = keepsReservation && result.Status == ReservationStatus.InsufficientStock ? result.Quantity : 0;
+            var ownHeld = result.IsHeld || (keepsReservation && result.Status == ReservationStatus.InsufficientStock) ? result.Quantity : 0;
             return new CartChange(View(), new StockShortage(sku, zone, quantity, result.Available + ownHeld));
         }
 
@@ -344,6 +351,13 @@ public sealed class CartGrain(
     private async Task<ReservationResult?> KeepReservationAsync(IStockGrain stock, CartLineState line, int quantity)
     {
         var result = await HoldAsync(stock, line.ReservationId, quantity, Options.CartHold, resize: line.Quantity != quantity);
+        if (result.Status == ReservationStatus.InsufficientStock && result.Quantity == 0)
+        {
+            // The stock holds nothing under the id, nor remembers it (settled and forgotten for newer ones): the hold
+            // is gone, as when it answers released or expired, and the resize was judged as a new reservation.
+            return null;
+        }
+
         if (result.Status == ReservationStatus.InsufficientStock && result.Quantity != line.Quantity)
         {
             // The stock holds another quantity than the cart recorded (a resize whose cart write failed): the line
@@ -352,6 +366,20 @@ public sealed class CartGrain(
         }
 
         return result.IsHeld || result.Status == ReservationStatus.InsufficientStock ? result : null;
+    }
+
+    /// <summary>
+    /// Holds a line's own quantity again under a fresh reservation id, once its old hold is gone, and stores the line:
+    /// held anew, or shown no longer held if its units were taken. Answers the stock's word on that hold.
+    /// </summary>
+    private async Task<ReservationResult> HoldAgainAsync(IStockGrain stock, CartLineState line)
+    {
+        var (reservationId, result) = await ReserveNewAsync(line.Sku, id => stock.ReserveAsync(id, line.Quantity, Options.CartHold));
+        State.Lines[line.Sku] = result.IsHeld
+            ? line with { ReservationId = reservationId, ExpiresAt = result.ExpiresAt!.Value }
+            : line with { ExpiresAt = Now };
+        await SaveReplacingAsync(null, result.IsHeld ? State.Lines[line.Sku] : null);
+        return result;
     }
 
     /// <summary>Records the quantity the stock holds for a line, and until when (none: the line goes).</summary>
