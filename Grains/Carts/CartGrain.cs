@@ -411,13 +411,16 @@ public sealed class CartGrain(
 
     /// <summary>
     /// Saves a change that replaces <paramref name="dropped"/>'s hold with <paramref name="taken"/>'s (a move, a fresh
-    /// hold) or with none (a removal), then gives back the hold the cart no longer names.
+    /// hold), with none (a removal), or takes a hold where there was none (a new line), then gives back the hold the
+    /// cart no longer names.
     /// <para>
     /// Released before the write, a failed write left storage showing the old line held (and GET with it, until its
     /// expiry) while the stock had let its units go. So the old hold is kept until the write is stored: a failed
     /// write changes nothing the shopper was told, and the cart and the stock still agree. A write can fail after it
     /// was stored (its answer lost), so storage is read back to tell which line it holds, and the other hold is given
-    /// back: neither outcome leaves stock held for a line the shopper cannot see. If even that read fails, both holds
+    /// back: neither outcome leaves stock held for a line the shopper cannot see. A new line's hold is given back the
+    /// same way: kept, it stayed held for a line the shopper was told failed, a whole cart hold if the shopper left
+    /// (a retry that finds it released reserves under the next id). If even that read fails, both holds
     /// stay and the one the cart does not name ends at its expiry.
     /// </para>
     /// </summary>
@@ -427,16 +430,20 @@ public sealed class CartGrain(
         {
             await SaveAsync();
         }
-        catch when (dropped is not null)
+        catch when (dropped is not null || taken is not null)
         {
             await cart.ReadStateAsync();
-            var keptDropped = State.Lines.TryGetValue(dropped.Sku, out var stored) && stored.ReservationId == dropped.ReservationId;
-            await ReleaseAsync(keptDropped ? taken : dropped);
+            await ReleaseAsync(Named(dropped) ? null : dropped);
+            await ReleaseAsync(Named(taken) ? null : taken);
             throw;
         }
 
         await ReleaseAsync(dropped);
     }
+
+    /// <summary>Whether the cart as stored names <paramref name="line"/>'s hold.</summary>
+    private bool Named(CartLineState? line) =>
+        line is not null && State.Lines.TryGetValue(line.Sku, out var stored) && stored.ReservationId == line.ReservationId;
 
     private Task ReleaseAsync(CartLineState? line) =>
         line is null ? Task.CompletedTask : StockOf(line.Sku, line.Zone).ReleaseAsync(line.ReservationId);
