@@ -125,7 +125,8 @@ public sealed class RateLimitOptionsValidator : IValidateOptions<RateLimitOption
 /// The API's rate limits as ASP.NET Core rate limiting, in two places. Admin, owner and platform requests meet their
 /// token's window before store resolution (<see cref="UseAdminRateLimits"/>), so the refusals made there (an
 /// <c>X-Tenant-ID</c> not granted, an unknown or suspended host) count too; storefront requests meet, once their store
-/// is known, one global limiter chaining their client's window, their store's window and their store's concurrency.
+/// is known, one global limiter (<see cref="StorefrontLimiter"/>) chaining their client's window, their store's window
+/// and their store's concurrency.
 /// Refusals answer 429 problem+json with <c>Retry-After</c>.
 /// </summary>
 public static class RateLimitingExtensions
@@ -167,7 +168,7 @@ public static class RateLimitingExtensions
             limiter.OnRejected = RejectAsync;
         });
         services.AddOptions<RateLimiterOptions>().Configure<StoreConcurrencyLimiter>((limiter, concurrency) =>
-            limiter.GlobalLimiter = PartitionedRateLimiter.CreateChained(
+            limiter.GlobalLimiter = new StorefrontLimiter(
                 new StorefrontWindows(
                     PartitionedRateLimiter.Create<HttpContext, string>(context => ClientPartition(context, Options(context))),
                     PartitionedRateLimiter.Create<HttpContext, string>(context => StoreRatePartition(context, Options(context)))),

@@ -6,7 +6,8 @@ namespace MultiStore.Api.Hosting;
 /// A storefront request's two windows: its client's in its store, then its store's. The client's goes first so that a
 /// client over its own limit spends none of its store's (else one client could use up the store for everyone); and
 /// when the store's window refuses, the client's permit is given back, so a shopper turned away because the store is
-/// busy keeps their own budget.
+/// busy keeps their own budget. A request both windows admit gets <see cref="Permits"/>, which a later limit that
+/// refuses it gives back in the same way (<see cref="StorefrontLimiter"/>).
 /// </summary>
 public sealed class StorefrontWindows(PartitionedRateLimiter<HttpContext> clients, PartitionedRateLimiter<HttpContext> stores)
     : PartitionedRateLimiter<HttpContext>
@@ -38,13 +39,55 @@ public sealed class StorefrontWindows(PartitionedRateLimiter<HttpContext> client
         }
 
         var store = stores.AttemptAcquire(resource, permitCount);
-        if (!store.IsAcquired && client is FixedWindowLimiter.Lease permit)
+        if (store.IsAcquired)
         {
-            permit.GiveBack();
+            return new Permits(client, store);
         }
 
-        // A window's permit is spent when taken: its lease holds nothing to release.
+        Permits.GiveBack(client);
         client.Dispose();
         return store;
+    }
+
+    /// <summary>The client's and the store's permits of one request both windows admitted.</summary>
+    public sealed class Permits(RateLimitLease client, RateLimitLease store) : RateLimitLease
+    {
+        public override bool IsAcquired => true;
+
+        public override IEnumerable<string> MetadataNames => [];
+
+        public override bool TryGetMetadata(string metadataName, out object? metadata)
+        {
+            metadata = null;
+            return false;
+        }
+
+        /// <summary>Returns both permits to their windows (once each), for a request that a later limit refused.</summary>
+        public void GiveBack()
+        {
+            GiveBack(client);
+            GiveBack(store);
+        }
+
+        /// <summary>Only a fixed window's permit can go back; an unlimited partition's lease has nothing to return.</summary>
+        internal static void GiveBack(RateLimitLease lease)
+        {
+            if (lease is FixedWindowLimiter.Lease permit)
+            {
+                permit.GiveBack();
+            }
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                // A window's permit is spent when taken: disposing its lease releases nothing.
+                client.Dispose();
+                store.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
     }
 }

@@ -91,6 +91,43 @@ public sealed class AbuseLimitsTests(LimitsApiFactory api) : IClassFixture<Limit
     }
 
     [Fact]
+    public async Task Storefront_ShopperRefusedForABusyStoresSlots_KeepsTheirWholeBudget()
+    {
+        var busy = await StoreDriver.OnboardAsync(api, "rl-slots");
+        var sku = await StockedAsync(busy);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var limiter = api.Services.GetRequiredService<StoreConcurrencyLimiter>();
+        var held = Enumerable.Range(0, LimitsApiFactory.StoreConcurrency)
+            .Select(i => Shop(busy, $"198.18.0.{i + 1}").PutAsync($"/api/carts/{Guid.NewGuid()}/items/{sku}", new HeldContent("""{"quantity":1}""", release.Task)))
+            .ToList();
+        Assert.True(SpinWait.SpinUntil(() => limiter.StatisticsOf(busy.TenantId)?.CurrentAvailablePermits == 0, TimeSpan.FromSeconds(20)), "the held requests never took the store's slots");
+
+        // Turned away twice for want of a slot (each time the middleware tries, then asks again willing to queue).
+        for (var i = 0; i < 2; i++)
+        {
+            await Shop(busy, "198.18.0.100").GetAsync($"/api/stock/{sku}").ExpectProblemAsync(HttpStatusCode.TooManyRequests, RateLimitingExtensions.Code);
+        }
+
+        release.SetResult();
+        foreach (var request in held)
+        {
+            (await request).Dispose();
+        }
+
+        Assert.True(
+            SpinWait.SpinUntil(() => limiter.StatisticsOf(busy.TenantId)!.CurrentAvailablePermits == LimitsApiFactory.StoreConcurrency, TimeSpan.FromSeconds(10)),
+            "the store's slots were not all given back");
+
+        // The refusals cost the shopper nothing: their whole budget is still theirs.
+        for (var i = 0; i < LimitsApiFactory.ClientLimit; i++)
+        {
+            await Shop(busy, "198.18.0.100").GetAsync($"/api/stock/{sku}").ExpectAsync(HttpStatusCode.OK);
+        }
+
+        await Shop(busy, "198.18.0.100").GetAsync($"/api/stock/{sku}").ExpectProblemAsync(HttpStatusCode.TooManyRequests, RateLimitingExtensions.Code);
+    }
+
+    [Fact]
     public async Task ClientAddress_ComesFromXForwardedFor_OnlyThroughATrustedProxy()
     {
         var store = await StoreDriver.OnboardAsync(api, "rl-g");
