@@ -271,8 +271,14 @@ public sealed class OrderGrain(
             throw new StoreRuleException(RuleCodes.PaymentReferenceUsed, "This payment reference already pays another order; a capture pays one order only.");
         }
 
-        // Stored as given back with the order's next write; repeating the release after a crash changes nothing.
-        await ReleaseClaimAsync(order.State.ReplacedPaymentReference);
+        // Stored as given back with the order's next write; repeating the release after a crash changes nothing. Not
+        // when it is the one just won: a retry back to the held reference after a switch whose outcome was never stored
+        // finds it stored as replaced, and giving it back would let another order be paid with this order's capture.
+        if (order.State.ReplacedPaymentReference != paymentReference)
+        {
+            await ReleaseClaimAsync(order.State.ReplacedPaymentReference);
+        }
+
         order.State.ReplacedPaymentReference = null;
     }
 

@@ -91,6 +91,28 @@ public sealed class PaymentReferenceFailureTests(FlakyStorageCluster cluster) : 
     }
 
     [Fact]
+    public async Task PayAsync_BackUnderTheHeldReference_AfterARefusedSwitchFailedToStoreItsOutcome_KeepsTheReferenceFromOtherOrders()
+    {
+        using var _ = ClusterFixture.ActAs(_tenant);
+        await StockAsync();
+        var first = await PendingOrderAsync("line-a");
+        var second = await PendingOrderAsync("line-b");
+        var third = await PendingOrderAsync("line-c");
+        await third.PayAsync("cap-7");
+        await PayFailingAtTheCloseAsync(first);
+
+        // The switch to cap-7 is stored (cap-9 as replaced), refused, and its fallback to cap-9 fails to be stored.
+        cluster.Storage.FailNextWrite(first.GetGrainId(), succeeding: 1);
+        var failure = await Assert.ThrowsAnyAsync<Exception>(() => first.PayAsync("cap-7"));
+        Assert.IsNotType<StoreRuleException>(failure);
+
+        // Paid under the reference it held all along: that reference is this order's for good.
+        var paid = await first.PayAsync("cap-9");
+        Assert.Equal((OrderStatus.Paid, "cap-9"), (paid.Status, paid.PaymentReference));
+        await StoreAssert.RefusedAsync(RuleCodes.PaymentReferenceUsed, () => second.PayAsync("cap-9"));
+    }
+
+    [Fact]
     public async Task PayAsync_RetriedWithoutAReference_AfterAPaymentFailedPastTheClaim_FreesTheReferenceNoOrderShows()
     {
         using var _ = ClusterFixture.ActAs(_tenant);
