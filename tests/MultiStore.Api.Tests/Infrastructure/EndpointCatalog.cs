@@ -65,6 +65,12 @@ public sealed record EndpointCase(
     /// </summary>
     public bool InSnapshot { get; init; } = true;
 
+    /// <summary>
+    /// True for the admin routes that still answer while the platform has their store suspended (recording a payment
+    /// already captured); every other route answers 403 <c>store-suspended</c> there.
+    /// </summary>
+    public bool ServesSuspendedStore { get; init; }
+
     public bool Accepting(string kind, string? field = null) => Accepts.Contains(field is null ? kind : $"{kind}:{field}");
 
     public override string ToString() => Key;
@@ -116,7 +122,7 @@ public static class EndpointCatalog
         new("DELETE", "/admin/webhooks", Access.StoreAdmin, _ => Request(HttpMethod.Delete, "/admin/webhooks"), NamesNoEntity: true),
         new("GET", "/admin/carts/{cartId}", Access.StoreAdmin, ids => Request(HttpMethod.Get, $"/admin/carts/{ids.CartId}")),
         new("GET", "/admin/orders/{orderId}", Access.StoreAdmin, ids => Request(HttpMethod.Get, $"/admin/orders/{ids.PayOrderId}")),
-        new("POST", "/admin/orders/{orderId}/pay", Access.StoreAdmin, ids => Request(HttpMethod.Post, $"/admin/orders/{ids.PayOrderId}/pay", new { paymentReference = $"psp-{ids.PayOrderId}" })) { Accepts = Kinds("empty-body", "non-ascii:paymentReference", "traversal:paymentReference") },
+        new("POST", "/admin/orders/{orderId}/pay", Access.StoreAdmin, ids => Request(HttpMethod.Post, $"/admin/orders/{ids.PayOrderId}/pay", new { paymentReference = $"psp-{ids.PayOrderId}" })) { Accepts = Kinds("empty-body", "non-ascii:paymentReference", "traversal:paymentReference"), ServesSuspendedStore = true },
         new("GET", "/admin/analytics", Access.StoreAdmin, _ => Request(HttpMethod.Get, "/admin/analytics?top=5"), NamesNoEntity: true),
 
         new("GET", "/admin/audit", Access.StoreAdmin, _ => Request(HttpMethod.Get, "/admin/audit?take=5"), NamesNoEntity: true) { InSnapshot = false },

@@ -105,6 +105,26 @@ public sealed class PlatformTenantTests(ApiFactory api)
     }
 
     [Fact]
+    public async Task PayOrder_WhileTheStoreIsSuspended_RecordsTheCapture_AndNoNewSaleIsMade()
+    {
+        // The shopper was told to pay before the suspension; the capture went through the payment provider, so the
+        // store's admin must still record it, or the order expires, its stock is sold again and the payment is lost.
+        var store = await StoreDriver.OnboardAsync(api, "paysus");
+        var sku = store.NewSku();
+        await store.SetStockAsync(sku, 5);
+        var orderId = await store.NewPendingOrderAsync(sku, 2);
+        var cartId = await store.NewCartAsync(sku, 1);
+        await Platform.PostAsync($"/platform/tenants/{store.TenantId}/suspend", null).ExpectAsync(HttpStatusCode.OK);
+
+        var paid = await store.Owner.PostJsonAsync($"/admin/orders/{orderId}/pay", new { paymentReference = $"psp-{orderId}" })
+            .ExpectAsync(HttpStatusCode.OK);
+
+        Assert.Equal("paid", paid.Value<string>("status"));
+        await store.Shopper.PostAsync($"/api/carts/{cartId}/checkout", null).ExpectProblemAsync(HttpStatusCode.Forbidden, "store-suspended");
+        await store.Owner.GetAsync($"/admin/orders/{orderId}").ExpectProblemAsync(HttpStatusCode.Forbidden, "store-suspended");
+    }
+
+    [Fact]
     public async Task Suspension_LandingWhileAStatusLookupIsUnderWay_IsNotUndoneByThatLookup()
     {
         var store = await StoreDriver.OnboardAsync(api, "race");

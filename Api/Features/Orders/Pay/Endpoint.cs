@@ -7,7 +7,7 @@ namespace MultiStore.Api.Features.Orders.Pay;
 
 /// <summary>
 /// POST /admin/orders/{orderId}/pay: records a captured payment; the order's units leave on-hand for good.
-/// Idempotent once paid.
+/// Idempotent once paid. Answers while the store is suspended too (the one admin route that does).
 /// </summary>
 public sealed class Endpoint(TenantGrains grains) : Endpoint<Request, OrderResponse>
 {
@@ -15,6 +15,9 @@ public sealed class Endpoint(TenantGrains grains) : Endpoint<Request, OrderRespo
     {
         Post("/admin/orders/{orderId}/pay");
         Policies(StorePermissions.Policy(StorePermissions.OrdersPay));
+        // A capture made before the store was suspended is still recorded: refused, the order would expire and its
+        // units be sold again while the shopper's money stayed taken. The order only closes; nothing new is sold.
+        Options(route => route.WithMetadata(ServesSuspendedStore.Instance));
         Description(endpoint => endpoint.WithTags("Store admin").WithSummary("Record the payment of an order").ProducesProblem(404).ProducesProblem(409));
     }
 
