@@ -345,7 +345,7 @@ public sealed class CartGrain(
 
     /// <summary>
     /// Asks a line's own reservation for <paramref name="quantity"/> units: the stock's answer, or null when that hold
-    /// ended meanwhile (expired at the stock, or released by a removal whose cart write failed) and the line must
+    /// ended meanwhile (expired at the stock, released, or settled and forgotten for newer ones) and the line must
     /// reserve anew instead of reporting a shortage for ever.
     /// </summary>
     private async Task<ReservationResult?> KeepReservationAsync(IStockGrain stock, CartLineState line, int quantity)
@@ -382,20 +382,12 @@ public sealed class CartGrain(
         return result;
     }
 
-    /// <summary>Records the quantity the stock holds for a line, and until when (none: the line goes).</summary>
+    /// <summary>Records the quantity the stock holds for a line, and until when (a hold that is gone never gets here).</summary>
     private async Task RecordHeldAsync(CartLineState line, ReservationResult held)
     {
-        if (held.Quantity > 0)
-        {
-            // The stock may have extended that hold on the way (an extension asked before the resize fell short): the
-            // line ends when it does, or the cart shows it released while its units are still held.
-            State.Lines[line.Sku] = line with { Quantity = held.Quantity, ExpiresAt = held.ExpiresAt ?? line.ExpiresAt };
-        }
-        else
-        {
-            State.Lines.Remove(line.Sku);
-        }
-
+        // The stock may have extended that hold on the way (an extension asked before the resize fell short): the
+        // line ends when it does, or the cart shows it released while its units are still held.
+        State.Lines[line.Sku] = line with { Quantity = held.Quantity, ExpiresAt = held.ExpiresAt ?? line.ExpiresAt };
         await SaveAsync();
     }
 
