@@ -1,9 +1,10 @@
 namespace MultiStore.Api.Tenancy;
 
 /// <summary>
-/// Endpoint metadata: this admin route still answers while the platform has its store suspended. Kept for what a
-/// suspension must not lose, recording money a shopper already paid for an order placed before it; nothing that sells,
-/// restocks or reads the store more. Storefront routes never carry it.
+/// Endpoint metadata: this route, storefront or admin, still answers while the platform has its store suspended. Kept
+/// for what a suspension must not take from shoppers: an order placed before it stays theirs to read, to cancel (its
+/// units go back sooner) and to have a captured payment recorded, and support can read what they record. Nothing that
+/// sells, restocks, changes the catalog or reads stock, carts or the catalog carries it; the marker alone decides.
 /// </summary>
 public sealed class ServesSuspendedStore
 {

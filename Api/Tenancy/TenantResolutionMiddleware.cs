@@ -18,10 +18,11 @@ namespace MultiStore.Api.Tenancy;
 /// refused with 403 (and a warning in the log) otherwise. They act with the permissions of the caller's roles in the
 /// chosen store.</item>
 /// </list>
-/// An unknown store answers 404 and a suspended one 403, both as problems, except on the few admin routes marked
-/// <see cref="ServesSuspendedStore"/> (recording a payment already captured). The chosen store fills
-/// <see cref="RequestTenant"/> and goes, with the caller's permissions, into Orleans' <c>RequestContext</c>, where
-/// the silo checks both again. Platform, OpenAPI, health and the owner's cross-store paths have no store.
+/// An unknown store answers 404 and a suspended one 403, both as problems, except on the few routes, storefront or
+/// admin alike, marked <see cref="ServesSuspendedStore"/> (reading or closing an order already placed). The chosen
+/// store fills <see cref="RequestTenant"/> and goes, with the caller's permissions, into Orleans'
+/// <c>RequestContext</c>, where the silo checks both again. Platform, OpenAPI, health and the owner's cross-store
+/// paths have no store.
 /// </summary>
 public sealed partial class TenantResolutionMiddleware(
     RequestDelegate next,
@@ -86,7 +87,7 @@ public sealed partial class TenantResolutionMiddleware(
         {
             case TenantResolutionStatus.Active:
                 break;
-            case TenantResolutionStatus.Suspended when !storefront && ServesSuspendedStore.Allows(context.GetEndpoint()):
+            case TenantResolutionStatus.Suspended when ServesSuspendedStore.Allows(context.GetEndpoint()):
                 break;
             case TenantResolutionStatus.Suspended:
                 await ApiProblem.Create(StatusCodes.Status403Forbidden, ApiProblemCodes.StoreSuspended, "Store suspended", "This store is currently suspended.")

@@ -66,8 +66,9 @@ public sealed record EndpointCase(
     public bool InSnapshot { get; init; } = true;
 
     /// <summary>
-    /// True for the admin routes that still answer while the platform has their store suspended (recording a payment
-    /// already captured); every other route answers 403 <c>store-suspended</c> there.
+    /// True for the routes that still answer while the platform has their store suspended: those that read or close an
+    /// order already placed (the shopper's read and cancel, support's read, recording a payment already captured) and
+    /// sell nothing; every other route answers 403 <c>store-suspended</c> there.
     /// </summary>
     public bool ServesSuspendedStore { get; init; }
 
@@ -89,8 +90,8 @@ public static class EndpointCatalog
         new("DELETE", "/api/carts/{cartId}/items/{sku}", Access.Storefront, ids => Request(HttpMethod.Delete, $"/api/carts/{ids.CartId}/items/{ids.Sku}")),
         new("GET", "/api/carts/{cartId}", Access.Storefront, ids => Request(HttpMethod.Get, $"/api/carts/{ids.CartId}")),
         new("POST", "/api/carts/{cartId}/checkout", Access.Storefront, ids => Request(HttpMethod.Post, $"/api/carts/{ids.CartId}/checkout")),
-        new("GET", "/api/orders/{orderId}", Access.Storefront, ids => Request(HttpMethod.Get, $"/api/orders/{ids.CancelOrderId}")),
-        new("POST", "/api/orders/{orderId}/cancel", Access.Storefront, ids => Request(HttpMethod.Post, $"/api/orders/{ids.CancelOrderId}/cancel")),
+        new("GET", "/api/orders/{orderId}", Access.Storefront, ids => Request(HttpMethod.Get, $"/api/orders/{ids.CancelOrderId}")) { ServesSuspendedStore = true },
+        new("POST", "/api/orders/{orderId}/cancel", Access.Storefront, ids => Request(HttpMethod.Post, $"/api/orders/{ids.CancelOrderId}/cancel")) { ServesSuspendedStore = true },
 
         new("GET", "/api/products", Access.Storefront, _ => Request(HttpMethod.Get, "/api/products?page=1&pageSize=5"), NamesNoEntity: true),
         new("GET", "/api/products/{handle}", Access.Storefront, ids => Request(HttpMethod.Get, $"/api/products/{ids.Handle}?zone=main")),
@@ -121,7 +122,7 @@ public static class EndpointCatalog
         new("GET", "/admin/webhooks", Access.StoreAdmin, _ => Request(HttpMethod.Get, "/admin/webhooks"), NamesNoEntity: true),
         new("DELETE", "/admin/webhooks", Access.StoreAdmin, _ => Request(HttpMethod.Delete, "/admin/webhooks"), NamesNoEntity: true),
         new("GET", "/admin/carts/{cartId}", Access.StoreAdmin, ids => Request(HttpMethod.Get, $"/admin/carts/{ids.CartId}")),
-        new("GET", "/admin/orders/{orderId}", Access.StoreAdmin, ids => Request(HttpMethod.Get, $"/admin/orders/{ids.PayOrderId}")),
+        new("GET", "/admin/orders/{orderId}", Access.StoreAdmin, ids => Request(HttpMethod.Get, $"/admin/orders/{ids.PayOrderId}")) { ServesSuspendedStore = true },
         new("POST", "/admin/orders/{orderId}/pay", Access.StoreAdmin, ids => Request(HttpMethod.Post, $"/admin/orders/{ids.PayOrderId}/pay", new { paymentReference = $"psp-{ids.PayOrderId}" })) { Accepts = Kinds("empty-body", "non-ascii:paymentReference", "traversal:paymentReference"), ServesSuspendedStore = true },
         new("GET", "/admin/analytics", Access.StoreAdmin, _ => Request(HttpMethod.Get, "/admin/analytics?top=5"), NamesNoEntity: true),
 

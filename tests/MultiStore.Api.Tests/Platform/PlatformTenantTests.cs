@@ -121,7 +121,36 @@ public sealed class PlatformTenantTests(ApiFactory api)
 
         Assert.Equal("paid", paid.Value<string>("status"));
         await store.Shopper.PostAsync($"/api/carts/{cartId}/checkout", null).ExpectProblemAsync(HttpStatusCode.Forbidden, "store-suspended");
-        await store.Owner.GetAsync($"/admin/orders/{orderId}").ExpectProblemAsync(HttpStatusCode.Forbidden, "store-suspended");
+        await store.Owner.GetAsync($"/admin/carts/{cartId}").ExpectProblemAsync(HttpStatusCode.Forbidden, "store-suspended");
+        var recorded = await store.Owner.GetAsync($"/admin/orders/{orderId}").ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("paid", recorded.Value<string>("status"));
+    }
+
+    [Fact]
+    public async Task ShopperOrder_WhileTheStoreIsSuspended_CanBeReadAndCancelled_AndNothingIsSoldOrShown()
+    {
+        // What shoppers already placed stays theirs: one who paid sees it paid, one who changed their mind gives the
+        // units back now rather than when the order expires. Carts, checkout and stock stay closed.
+        var store = await StoreDriver.OnboardAsync(api, "ordsus");
+        var sku = store.NewSku();
+        await store.SetStockAsync(sku, 5);
+        var paidId = await store.NewPendingOrderAsync(sku, 2);
+        await store.Owner.PostJsonAsync($"/admin/orders/{paidId}/pay", new { paymentReference = $"psp-{paidId}" }).ExpectAsync(HttpStatusCode.OK);
+        var pendingId = await store.NewPendingOrderAsync(sku, 1);
+        var cartId = await store.NewCartAsync(sku, 1);
+        await Platform.PostAsync($"/platform/tenants/{store.TenantId}/suspend", null).ExpectAsync(HttpStatusCode.OK);
+
+        var seen = await store.Shopper.GetAsync($"/api/orders/{paidId}").ExpectAsync(HttpStatusCode.OK);
+        var cancelled = await store.Shopper.PostAsync($"/api/orders/{pendingId}/cancel", null).ExpectAsync(HttpStatusCode.OK);
+
+        Assert.Equal("paid", seen.Value<string>("status"));
+        Assert.Equal("cancelled", cancelled.Value<string>("status"));
+        await store.Shopper.GetAsync($"/api/carts/{cartId}").ExpectProblemAsync(HttpStatusCode.Forbidden, "store-suspended");
+        await store.Shopper.PostAsync($"/api/carts/{cartId}/checkout", null).ExpectProblemAsync(HttpStatusCode.Forbidden, "store-suspended");
+        await store.Shopper.GetAsync($"/api/stock/{sku}").ExpectProblemAsync(HttpStatusCode.Forbidden, "store-suspended");
+        await Platform.PostAsync($"/platform/tenants/{store.TenantId}/resume", null).ExpectAsync(HttpStatusCode.OK);
+        // 5 on hand: 2 sold, 1 held by the cart, the cancelled order's unit back on sale.
+        Assert.Equal(2, (await store.Shopper.GetAsync($"/api/stock/{sku}").ExpectAsync(HttpStatusCode.OK)).Value<int>("available"));
     }
 
     [Fact]

@@ -1,5 +1,8 @@
 using System.Net;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using MultiStore.Api.Auth;
+using MultiStore.Api.Tenancy;
 
 namespace MultiStore.Api.Tests.Tenancy;
 
@@ -86,8 +89,10 @@ public sealed class TenantIsolationTests(ApiFactory api)
         var frozenAnswer = SendAsync(frozen.Host, api.StoreToken(frozen.Ids.TenantId, StoreRoles.Owner), endpoint.Sample!(frozen.Ids));
         if (endpoint.ServesSuspendedStore)
         {
-            // Its own order, paid before the payment window ends: a capture made before the suspension is recorded.
-            await frozenAnswer.ExpectAsync(HttpStatusCode.OK);
+            // Each reads or closes one of the suspended store's own orders (read, cancelled, paid): answered, and it is
+            // that order, never another store's.
+            var order = await frozenAnswer.ExpectAsync(HttpStatusCode.OK);
+            Assert.Contains(order.Value<string>("orderId")!, new[] { frozen.Ids.PayOrderId, frozen.Ids.CancelOrderId });
         }
         else
         {
@@ -103,6 +108,28 @@ public sealed class TenantIsolationTests(ApiFactory api)
 
         Assert.Equal(alphaBefore, await alpha.SnapshotAsync());
         Assert.Equal(betaBefore, await beta.SnapshotAsync());
+    }
+
+    [Fact]
+    public void SuspendedStore_ServesExactlyTheRoutesThatReadOrCloseAnOrderAlreadyPlaced()
+    {
+        // Stated in full, so that letting one more route through a suspension is a decision this test records.
+        string[] served =
+        [
+            "GET /admin/orders/{orderId}",
+            "GET /api/orders/{orderId}",
+            "POST /admin/orders/{orderId}/pay",
+            "POST /api/orders/{orderId}/cancel",
+        ];
+        var marked = api.Services.GetRequiredService<EndpointDataSource>().Endpoints
+            .OfType<RouteEndpoint>()
+            .Where(ServesSuspendedStore.Allows)
+            .SelectMany(endpoint => endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()!.HttpMethods
+                .Select(method => $"{method} /{endpoint.RoutePattern.RawText?.TrimStart('/')}"))
+            .Order(StringComparer.Ordinal);
+
+        Assert.Equal(served, marked);
+        Assert.Equal(served, EndpointCatalog.All.Where(endpoint => endpoint.ServesSuspendedStore).Select(endpoint => endpoint.Key).Order(StringComparer.Ordinal));
     }
 
     [Theory]

@@ -5,13 +5,16 @@ using MultiStore.Api.Tenancy;
 
 namespace MultiStore.Api.Features.Orders.AdminGet;
 
-/// <summary>GET /admin/orders/{orderId}: an order as support and owners see it.</summary>
+/// <summary>GET /admin/orders/{orderId}: an order as support and owners see it; answers while the store is
+/// suspended too.</summary>
 public sealed class Endpoint(TenantGrains grains) : Endpoint<Request, OrderResponse>
 {
     public override void Configure()
     {
         Get("/admin/orders/{orderId}");
         Policies(StorePermissions.Policy(StorePermissions.OrdersRead));
+        // Support reads the order whose payment they record during a suspension (the pay route answers then too).
+        Options(route => route.WithMetadata(ServesSuspendedStore.Instance));
         Description(endpoint => endpoint.WithTags("Store admin").WithSummary("Read an order (support)").ProducesProblem(404));
     }
 

@@ -4,13 +4,18 @@ using MultiStore.Api.Tenancy;
 
 namespace MultiStore.Api.Features.Orders.Cancel;
 
-/// <summary>POST /api/orders/{orderId}/cancel: cancels an order pending payment and releases its stock; idempotent.</summary>
+/// <summary>
+/// POST /api/orders/{orderId}/cancel: cancels an order pending payment and releases its stock; idempotent. Answers
+/// while the store is suspended too.
+/// </summary>
 public sealed class Endpoint(TenantGrains grains) : Endpoint<Request, OrderResponse>
 {
     public override void Configure()
     {
         Post("/api/orders/{orderId}/cancel");
         AllowAnonymous();
+        // Closing an order sells nothing and gives its units back sooner than its expiry would, suspended or not.
+        Options(route => route.WithMetadata(ServesSuspendedStore.Instance));
         Description(endpoint => endpoint.WithTags("Storefront").WithSummary("Cancel an order pending payment").ProducesProblem(404).ProducesProblem(409));
     }
 

@@ -4,13 +4,15 @@ using MultiStore.Api.Tenancy;
 
 namespace MultiStore.Api.Features.Orders.Get;
 
-/// <summary>GET /api/orders/{orderId}: the shopper's order.</summary>
+/// <summary>GET /api/orders/{orderId}: the shopper's order; answers while the store is suspended too.</summary>
 public sealed class Endpoint(TenantGrains grains) : Endpoint<Request, OrderResponse>
 {
     public override void Configure()
     {
         Get("/api/orders/{orderId}");
         AllowAnonymous();
+        // A shopper who paid before the store was suspended can still see their order was recorded; it sells nothing.
+        Options(route => route.WithMetadata(ServesSuspendedStore.Instance));
         Description(endpoint => endpoint.WithTags("Storefront").WithSummary("Read an order").ProducesProblem(404));
     }
 

@@ -7,7 +7,7 @@ namespace MultiStore.Api.Features.Orders.Pay;
 
 /// <summary>
 /// POST /admin/orders/{orderId}/pay: records a captured payment; the order's units leave on-hand for good.
-/// Idempotent once paid. Answers while the store is suspended too (the one admin route that does).
+/// Idempotent once paid. Answers while the store is suspended too.
 /// </summary>
 public sealed class Endpoint(TenantGrains grains) : Endpoint<Request, OrderResponse>
 {
