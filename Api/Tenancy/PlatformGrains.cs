@@ -143,12 +143,18 @@ public sealed class PlatformGrains(IGrainFactory grains, HostTenantResolver reso
                 audit.Target(tenant, AuditVia.Platform);
                 throw;
             }
+            finally
+            {
+                // However the call ended: a failure may come after the store's record was written (its answer lost,
+                // the directory's own write failed), and a cached status would then be served for the cache's whole
+                // lifetime while the operator was told the change failed.
+                resolver.InvalidateStatus(tenant.Value);
+            }
         }
 
         // In the store's trail however it ended, unless there is no such store: one onboarded later under that id must
         // not find entries from before it existed.
         audit.Target(tenant, AuditVia.Platform);
-        resolver.InvalidateStatus(profile.Id);
         using (TenantContext.ForPlatform(actor))
         {
             return await LiveStoreSettings.ApplyAsync(grains, profile);

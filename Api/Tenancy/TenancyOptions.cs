@@ -9,7 +9,8 @@ public sealed class TenancyOptions
 
     /// <summary>
     /// How long this process reuses a host's resolution. Suspending or resuming a store through this process clears
-    /// its hosts at once; other API processes notice within this time.
+    /// its hosts at once, even when the call fails (it may have changed the store first); other API processes notice
+    /// within this time.
     /// </summary>
     public TimeSpan HostCacheTtl { get; set; } = TimeSpan.FromSeconds(2);
 
