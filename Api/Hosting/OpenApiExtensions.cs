@@ -28,6 +28,7 @@ public static partial class OpenApiExtensions
             options.AddOperationTransformer(DescribeRouteParameters);
             options.AddOperationTransformer(DescribeHeaderParameters);
             options.AddDocumentTransformer(DeclareBearerScheme);
+            options.AddDocumentTransformer(DescribeCommonProblems);
         });
         return services;
     }

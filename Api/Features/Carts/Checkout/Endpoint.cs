@@ -20,6 +20,7 @@ public sealed class Endpoint(TenantGrains grains) : Endpoint<Request, OrderRespo
             .WithTags("Storefront")
             .WithSummary("Check out a cart into an order pending payment")
             .Produces<OrderResponse>(StatusCodes.Status201Created)
+            .Produces<OrderResponse>(StatusCodes.Status200OK)
             .ProducesProblem(404)
             .ProducesProblem(409));
     }
