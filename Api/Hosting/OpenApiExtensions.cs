@@ -29,6 +29,7 @@ public static partial class OpenApiExtensions
             options.AddOperationTransformer(DescribeHeaderParameters);
             options.AddDocumentTransformer(DeclareBearerScheme);
             options.AddDocumentTransformer(DescribeCommonProblems);
+            options.AddDocumentTransformer(DescribeStoreSwitchHeader);
         });
         return services;
     }

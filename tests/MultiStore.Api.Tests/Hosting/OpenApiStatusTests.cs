@@ -120,6 +120,20 @@ public sealed class OpenApiStatusTests(ApiFactory api)
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Routes))]
+    public async Task Document_NamesTheStoreSwitchHeader_OnlyOnAdminRoutes_AndBearerOnlyWhereATokenIsNeeded(string key)
+    {
+        var endpoint = EndpointCatalog.Get(key);
+        var operation = await OperationAsync(endpoint);
+        var storeSwitch = operation["parameters"]?.AsArray()
+            .SingleOrDefault(parameter => parameter!.Value<string>("in") == "header" && parameter!.Value<string>("name") == "X-Tenant-ID");
+
+        Assert.Equal(endpoint.Access is Access.StoreAdmin, storeSwitch is not null);
+        Assert.False(storeSwitch?["required"]?.GetValue<bool>() ?? false);
+        Assert.Equal(endpoint.Access is not Access.Storefront, operation["security"] is JsonArray { Count: > 0 });
+    }
+
     [Fact]
     public void Table_CoversEveryBusinessRoute() =>
         Assert.Equal(Routes().Select(route => (string)route[0]).Order(StringComparer.Ordinal), Own.Keys.Order(StringComparer.Ordinal));
