@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Reflection;
+using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using System.Text.RegularExpressions;
 using FastEndpoints;
@@ -85,8 +86,47 @@ public static partial class OpenApiExtensions
             operation.RequestBody = null;
         }
 
+        if (body is not null && HttpMethods.IsGet(context.Description.HttpMethod ?? string.Empty))
+        {
+            DescribeQueryParameters(operation, body);
+        }
+
         return Task.CompletedTask;
     }
+
+    /// <summary>
+    /// A read's request properties that are neither route values nor headers come from the query string, each optional
+    /// (the body that described them is dropped above, as a GET has none).
+    /// </summary>
+    private static void DescribeQueryParameters(OpenApiOperation operation, Type request)
+    {
+        var queried = request.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Where(property => !property.IsDefined(typeof(RouteParamAttribute)) && !property.IsDefined(typeof(FromHeaderAttribute)));
+        foreach (var property in queried)
+        {
+            var name = JsonNamingPolicy.CamelCase.ConvertName(property.Name);
+            if (operation.Parameters!.Any(parameter => parameter.In == ParameterLocation.Query && parameter.Name == name))
+            {
+                continue;
+            }
+
+            operation.Parameters!.Add(new OpenApiParameter
+            {
+                Name = name,
+                In = ParameterLocation.Query,
+                Required = false,
+                Description = property.GetCustomAttribute<DescriptionAttribute>()?.Description,
+                Schema = QuerySchema(Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType),
+            });
+        }
+    }
+
+    private static OpenApiSchema QuerySchema(Type type) =>
+        type == typeof(int) ? new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32" }
+        : type == typeof(long) ? new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int64" }
+        : type == typeof(bool) ? new OpenApiSchema { Type = JsonSchemaType.Boolean }
+        : type == typeof(DateOnly) ? new OpenApiSchema { Type = JsonSchemaType.String, Format = "date" }
+        : new OpenApiSchema { Type = JsonSchemaType.String };
 
     /// <summary>
     /// A request property bound from a header (<c>Idempotency-Key</c>) is a header parameter, with the property's

@@ -86,4 +86,32 @@ public sealed class OpenApiDocumentTests(ApiFactory api)
         Assert.Equal(["delta", "kind", "reason"], schema["properties"]!.AsObject().Select(property => property.Key).Order());
         Assert.NotNull(adjust["responses"]!["422"]);
     }
+
+    [Theory]
+    [InlineData("/api/products", "after,category,page,pageSize")]
+    [InlineData("/api/products/{handle}", "zone")]
+    [InlineData("/admin/stock/{sku}/{zone}/ledger", "before,take")]
+    [InlineData("/admin/alerts", "before,take")]
+    [InlineData("/admin/audit", "before,take")]
+    [InlineData("/platform/audit", "before,take,tenant")]
+    [InlineData("/platform/tenants", "after,limit")]
+    [InlineData("/admin/analytics", "from,to,top")]
+    [InlineData("/admin/stores/analytics", "from,to")]
+    [InlineData("/platform/analytics", "from,to,top")]
+    [InlineData("/api/carts/{cartId}", "")]
+    public async Task Document_ReadsNameTheirQueryParameters_Optional(string route, string names)
+    {
+        var document = await api.ClientFor("anything.test").GetAsync("/openapi/v1.json").ExpectAsync(HttpStatusCode.OK);
+        var query = (document["paths"]![route]!["get"]!["parameters"]?.AsArray() ?? [])
+            .Where(parameter => parameter!.Value<string>("in") == "query")
+            .ToList();
+
+        Assert.Equal(names.Split(',', StringSplitOptions.RemoveEmptyEntries), query.Select(parameter => parameter!.Value<string>("name")).Order(StringComparer.Ordinal));
+        Assert.All(query, parameter => Assert.False(parameter!["required"]?.GetValue<bool>() ?? false));
+        if (route == "/admin/analytics")
+        {
+            Assert.Equal("date", query.Single(parameter => parameter!.Value<string>("name") == "from")!["schema"]!.Value<string>("format"));
+            Assert.Equal("integer", query.Single(parameter => parameter!.Value<string>("name") == "top")!["schema"]!.Value<string>("type"));
+        }
+    }
 }
