@@ -15,10 +15,11 @@ public static partial class OpenApiExtensions
 
     private static Task DescribeCommonProblems(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
     {
+        var servedSuspended = ServedWhileSuspended(context);
         foreach (var (path, item) in document.Paths ?? [])
         {
             var storeScoped = TenantResolutionMiddleware.IsStoreScoped(path);
-            foreach (var (_, operation) in item.Operations ?? [])
+            foreach (var (method, operation) in item.Operations ?? [])
             {
                 operation.Responses ??= [];
                 var secured = operation.Responses.ContainsKey("401");
@@ -32,9 +33,13 @@ public static partial class OpenApiExtensions
                     AddProblem(document, operation, "403", "The token grants no permission for this action in this store (or an X-Tenant-ID it holds no role in)");
                 }
 
-                if (storeScoped)
+                if (storeScoped && !servedSuspended.Contains((method.Method, path)))
                 {
                     AddProblem(document, operation, "403", "Forbidden: the store at this host is suspended (store-suspended)");
+                }
+
+                if (storeScoped)
+                {
                     AddProblem(document, operation, "404", "Not found: no store at this host, or the entity named is not in it");
                 }
 
@@ -51,6 +56,18 @@ public static partial class OpenApiExtensions
 
         return Task.CompletedTask;
     }
+
+    /// <summary>
+    /// The operations that still answer while their store is suspended (<see cref="ServesSuspendedStore"/>): a
+    /// shopper's order read or cancel can then be refused by nothing but a token, so no 403 is theirs.
+    /// </summary>
+    private static HashSet<(string Method, string Path)> ServedWhileSuspended(OpenApiDocumentTransformerContext context) =>
+    [
+        .. context.DescriptionGroups
+            .SelectMany(group => group.Items)
+            .Where(description => description.ActionDescriptor.EndpointMetadata.OfType<ServesSuspendedStore>().Any())
+            .Select(description => ((description.HttpMethod ?? string.Empty).ToUpperInvariant(), "/" + description.RelativePath)),
+    ];
 
     private const string RetryAfter = "Retry-After";
 
