@@ -49,7 +49,7 @@ public static partial class OpenApiExtensions
                     AddProblem(document, operation, "415", "The body is not JSON in UTF-8");
                 }
 
-                AddProblem(document, operation, "429", "A rate limit was met; retry after Retry-After seconds").Headers![RetryAfter] = RetryAfterHeader("Seconds until the window that refused ends (at least 1)");
+                AddProblem(document, operation, "429", "A rate limit was met; retry after Retry-After seconds").Headers![RetryAfter] = RetryAfterHeader("Seconds left of the window that refused (at least 1; 1 when the store's queue was full)");
                 AddProblem(document, operation, "503", "The store service is briefly unavailable; retry after Retry-After seconds").Headers![RetryAfter] = RetryAfterHeader("Seconds to wait before retrying");
             }
         }
