@@ -42,9 +42,6 @@ public sealed class CartGrain(
     /// <summary>A cart holds at most this many lines (a cap against abuse, not a business limit).</summary>
     public const int MaxLines = 50;
 
-    /// <summary>How many settled reservation ids a cart steps over before it gives up (one per failed save).</summary>
-    private const int MaxSettledIdsSkipped = 8;
-
     private TenantId _tenant;
     private string _cartId = string.Empty;
 
@@ -120,7 +117,7 @@ public sealed class CartGrain(
         // Shoppers adding the same hot SKU at once share one call to its stock entry.
         var (reservationId, result) = kept is not null
             ? (line!.ReservationId, kept)
-            : await ReserveNewAsync(sku, id => reservations.ReserveAsync(stock, id, quantity, Options.CartHold));
+            : await ReserveNewAsync(stock, sku, id => reservations.ReserveAsync(stock, id, quantity, Options.CartHold));
 
         if (!result.IsHeld)
         {
@@ -299,7 +296,7 @@ public sealed class CartGrain(
 
         if (!result.IsHeld)
         {
-            (var reservationId, result) = await ReserveNewAsync(line.Sku, id => stock.ReserveAsync(id, line.Quantity, hold));
+            (var reservationId, result) = await ReserveNewAsync(stock, line.Sku, id => stock.ReserveAsync(id, line.Quantity, hold));
             if (!result.IsHeld)
             {
                 return new StockShortage(line.Sku, line.Zone, line.Quantity, result.Available);
@@ -374,7 +371,7 @@ public sealed class CartGrain(
     /// </summary>
     private async Task<ReservationResult> HoldAgainAsync(IStockGrain stock, CartLineState line)
     {
-        var (reservationId, result) = await ReserveNewAsync(line.Sku, id => stock.ReserveAsync(id, line.Quantity, Options.CartHold));
+        var (reservationId, result) = await ReserveNewAsync(stock, line.Sku, id => stock.ReserveAsync(id, line.Quantity, Options.CartHold));
         State.Lines[line.Sku] = result.IsHeld
             ? line with { ReservationId = reservationId, ExpiresAt = result.ExpiresAt!.Value }
             : line with { ExpiresAt = Now };
@@ -467,30 +464,79 @@ public sealed class CartGrain(
         }
     }
 
-    private string NextReservationId(string sku)
-    {
-        State.ReservationSequence++;
-        return $"cart:{_cartId}:{sku}:{State.ReservationSequence}";
-    }
+    private string ReservationIdOf(string sku, int sequence) => $"cart:{_cartId}:{sku}:{sequence}";
 
     /// <summary>
     /// Reserves under the cart's next reservation id. An id that the stock entry has already settled (released,
     /// expired, sold) was taken by an earlier attempt whose cart was never saved: the stock said yes, then the cart's
-    /// write failed, so its sequence did not move. The entry remembers settled ids (idempotency) and would refuse that
-    /// one for days, so the cart steps past it and asks again.
+    /// write failed, so its stored sequence did not move, and the attempt gave its hold back. The entry remembers settled
+    /// ids (idempotency) and refuses them for days, so the cart reserves under the first id past them instead.
     /// </summary>
-    private async Task<(string Id, ReservationResult Result)> ReserveNewAsync(string sku, Func<string, Task<ReservationResult>> reserve)
+    private async Task<(string Id, ReservationResult Result)> ReserveNewAsync(IStockGrain stock, string sku, Func<string, Task<ReservationResult>> reserve)
     {
-        var reservationId = NextReservationId(sku);
-        var result = await reserve(reservationId);
-        for (var skipped = 0; skipped < MaxSettledIdsSkipped && IsSettled(result.Status); skipped++)
+        // The usual case costs one ask: the next id is new to the stock, or it is the hold an attempt left behind (its
+        // answer lost, or the cart unable to read itself back), which is taken over instead of stranded.
+        var next = State.ReservationSequence + 1;
+        var result = await reserve(ReservationIdOf(sku, next));
+        if (IsSettled(result.Status) && await FirstUnusedSequenceAsync(stock, sku, next) is { } unused)
         {
-            reservationId = NextReservationId(sku);
-            result = await reserve(reservationId);
+            next = unused;
+            result = await reserve(ReservationIdOf(sku, next));
         }
 
-        return (reservationId, result);
+        State.ReservationSequence = next;
+        return (ReservationIdOf(sku, next), result);
     }
+
+    /// <summary>
+    /// The first sequence after <paramref name="used"/> whose id the stock entry has never seen, or null past the
+    /// sequence's range. Failed attempts each take the first unused id, so the used ones form one run from the stored
+    /// sequence on: it is found by doubling steps, then halving, in about 2·log2(run) asks whatever its length (stepping
+    /// over the run one id at a time had to stop somewhere, and from then on the SKU answered a shortage with its stock
+    /// free until another change saved the cart; steps that merely grow, 1, 2, 4, …, move the same limit, as each
+    /// failed attempt then uses the next of those steps). The stock is asked by a release: it changes nothing for an id
+    /// the entry never saw or has settled, and gives back a hold no saved cart names, left by an attempt whose cart
+    /// could not read itself back. An id is only ever reserved once the entry has answered that it does not know it.
+    /// </summary>
+    private async Task<int?> FirstUnusedSequenceAsync(IStockGrain stock, string sku, int used)
+    {
+        long seen = used;
+        long unused;
+        for (long step = 1; ; step *= 2)
+        {
+            var probe = seen + step;
+            if (probe > int.MaxValue)
+            {
+                return null;
+            }
+
+            if (!await IsUsedAsync(stock, sku, (int)probe))
+            {
+                unused = probe;
+                break;
+            }
+
+            seen = probe;
+        }
+
+        while (unused - seen > 1)
+        {
+            var middle = seen + ((unused - seen) / 2);
+            if (await IsUsedAsync(stock, sku, (int)middle))
+            {
+                seen = middle;
+            }
+            else
+            {
+                unused = middle;
+            }
+        }
+
+        return (int)unused;
+    }
+
+    private async Task<bool> IsUsedAsync(IStockGrain stock, string sku, int sequence) =>
+        (await stock.ReleaseAsync(ReservationIdOf(sku, sequence))).Status != ReservationStatus.Unknown;
 
     private static bool IsSettled(ReservationStatus status) =>
         status is ReservationStatus.Released or ReservationStatus.Expired or ReservationStatus.Confirmed or ReservationStatus.Returned;

@@ -44,6 +44,57 @@ public sealed class CartSaveFailureTests(FlakyStorageCluster cluster) : IClassFi
     }
 
     [Fact]
+    public async Task SetItemAsync_AfterManyFailedSavesOfANewLine_ReservesOnceStorageRecovers()
+    {
+        using var _ = ClusterFixture.ActAs(_tenant);
+        var stock = cluster.Client.GetGrain<IStockGrain>(TenantKey.For(_tenant, StockEntryId.Format(Sku, Zone)));
+        await stock.AdjustAsync(ClusterFixture.SetOnHand(5));
+        var cart = NewCart();
+        // Storage refuses the cart's writes for a while (reads still work): every try took an id, then gave it back, and
+        // none of them moved the cart's stored sequence. Far more tries than a cart could step over one by one.
+        const int failedSaves = 40;
+        cluster.Storage.FailWrites(cart.GetGrainId(), failedSaves);
+        for (var attempt = 0; attempt < failedSaves; attempt++)
+        {
+            await Assert.ThrowsAnyAsync<Exception>(() => cart.SetItemAsync(Sku, Zone, 2));
+        }
+
+        var change = await cart.SetItemAsync(Sku, Zone, 2);
+
+        Assert.True(change.Succeeded, $"fell short: {change.Shortage}");
+        var line = Assert.Single(change.Cart.Lines);
+        Assert.Equal((2, true), (line.Quantity, line.IsHeld));
+        Assert.Equal(line.ReservationId, Assert.Single((await cart.GetAsync())!.Lines).ReservationId);
+        // Held under an id of its own (the stock holds it for 2), and nothing else is held.
+        Assert.Equal((ReservationStatus.Reserved, 2), await HeldAsync(stock, line.ReservationId));
+        Assert.Equal(new StockLevel(Sku, Zone, 5, 2, 0, true), await stock.GetAsync());
+    }
+
+    [Fact]
+    public async Task SetItemAsync_AfterARunOfSettledIds_ReservesUnderTheFirstIdPastTheRun()
+    {
+        using var _ = ClusterFixture.ActAs(_tenant);
+        var stock = cluster.Client.GetGrain<IStockGrain>(TenantKey.For(_tenant, StockEntryId.Format(Sku, Zone)));
+        await stock.AdjustAsync(ClusterFixture.SetOnHand(5));
+        var cartId = Guid.NewGuid().ToString("D");
+        var cart = cluster.Client.GetGrain<ICartGrain>(TenantKey.For(_tenant, cartId));
+        // Thirteen attempts whose cart writes failed, each settled at the stock under the next id.
+        const int settled = 13;
+        for (var sequence = 1; sequence <= settled; sequence++)
+        {
+            var id = $"cart:{cartId}:{Sku}:{sequence}";
+            Assert.True((await stock.ReserveAsync(id, 1, ClusterFixture.CartHold)).IsHeld);
+            await stock.ReleaseAsync(id);
+        }
+
+        var change = await cart.SetItemAsync(Sku, Zone, 2);
+
+        // The first id past the run, so that the ids a cart has used stay one run, found in a few asks next time too.
+        Assert.Equal($"cart:{cartId}:{Sku}:{settled + 1}", Assert.Single(change.Cart.Lines).ReservationId);
+        Assert.Equal(new StockLevel(Sku, Zone, 5, 2, 0, true), await stock.GetAsync());
+    }
+
+    [Fact]
     public async Task SetItemAsync_NewLineStoredButWhoseAnswerWasLost_KeepsItsHold()
     {
         using var _ = ClusterFixture.ActAs(_tenant);
@@ -298,6 +349,13 @@ public sealed class CartSaveFailureTests(FlakyStorageCluster cluster) : IClassFi
         var cart = NewCart();
         Assert.True((await cart.SetItemAsync(Sku, Zone, 2)).Succeeded);
         return (stock, elsewhere, cart);
+    }
+
+    /// <summary>What the stock holds under <paramref name="reservationId"/>, read by extending it briefly.</summary>
+    private static async Task<(ReservationStatus, int)> HeldAsync(IStockGrain stock, string reservationId)
+    {
+        var held = await stock.ExtendAsync(reservationId, TimeSpan.FromMinutes(5));
+        return (held.Status, held.Quantity);
     }
 
     private ICartGrain NewCart() => cluster.Client.GetGrain<ICartGrain>(TenantKey.For(_tenant, Guid.NewGuid().ToString("D")));
