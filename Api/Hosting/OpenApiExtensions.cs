@@ -13,6 +13,9 @@ namespace MultiStore.Api.Hosting;
 /// The OpenAPI document at <c>/openapi/v1.json</c>. FastEndpoints describes each request DTO as a body; the
 /// transformers here move route values into path parameters and <c>[FromHeader]</c> properties into header
 /// parameters, drop bodies that hold nothing but those, and declare the bearer scheme on the operations that need a token.
+/// A body field is <c>required</c> when its request property carries <see cref="System.ComponentModel.DataAnnotations.RequiredAttribute"/>,
+/// which Microsoft.AspNetCore.OpenApi reads itself: the attribute only documents, as FastEndpoints does not read data
+/// annotations; the request's validator enforces the rule, and <c>OpenApiRequiredFieldsTests</c> keeps the two in step.
 /// </summary>
 public static partial class OpenApiExtensions
 {

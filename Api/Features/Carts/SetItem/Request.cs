@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using FastEndpoints;
 using FluentValidation;
 using MultiStore.Grains.Interfaces.Common;
@@ -13,6 +14,7 @@ public sealed class Request
     public string Sku { get; set; } = string.Empty;
 
     /// <summary>The line's new quantity (required), at most <c>CartLimits:MaxQuantityPerLine</c>; 0 removes the line.</summary>
+    [Required]
     public int? Quantity { get; set; }
 
     /// <summary>The zone to reserve from; the store's default zone when absent.</summary>

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using FastEndpoints;
 using FluentValidation;
 
@@ -9,6 +10,7 @@ public sealed class Request
     public string Handle { get; set; } = string.Empty;
 
     /// <summary>The new variant's attributes, e.g. <c>{"color":"Green","size":"500ml"}</c>.</summary>
+    [Required]
     public Dictionary<string, string>? Attributes { get; set; }
 }
 

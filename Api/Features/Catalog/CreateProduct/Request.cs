@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using FluentValidation;
 using MultiStore.Grains.Catalog;
 
@@ -8,12 +9,15 @@ public sealed class Request
     /// <summary>The product's permanent id in URLs (a-z, 0-9, '-'); made from the name when absent.</summary>
     public string? Handle { get; set; }
 
+    [Required]
     public string? Name { get; set; }
 
     /// <summary>The category's name (<c>Hair</c>); its code becomes part of every SKU of the product.</summary>
+    [Required]
     public string? Category { get; set; }
 
     /// <summary>Unit price in the store's currency, with at most its decimals (two in EUR, none in JPY, three in KWD).</summary>
+    [Required]
     public decimal? Price { get; set; }
 
     public string? Description { get; set; }
@@ -25,6 +29,7 @@ public sealed class Request
 public sealed class VariantRequest
 {
     /// <summary>E.g. <c>{"color":"Black","size":"250ml"}</c>.</summary>
+    [Required]
     public Dictionary<string, string>? Attributes { get; set; }
 }
 

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using FastEndpoints;
@@ -12,12 +13,15 @@ namespace MultiStore.Api.Features.Platform.CreateTenant;
 public sealed class Request
 {
     /// <summary>The store's permanent slug: 2-40 of a-z, 0-9, '-'.</summary>
+    [Required]
     public string? Id { get; set; }
 
     /// <summary>Display name, 1-100 characters.</summary>
+    [Required]
     public string? Name { get; set; }
 
     /// <summary>1-20 host names that find the store (no scheme, no port); stored lowercase.</summary>
+    [Required]
     public List<string>? Domains { get; set; }
 
     /// <summary>The storefront's theme, any JSON object; <c>{}</c> when absent.</summary>

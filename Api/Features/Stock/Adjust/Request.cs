@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.ComponentModel;
 using FastEndpoints;
 using FluentValidation;
@@ -14,9 +15,11 @@ public sealed class Request
     public string Zone { get; set; } = string.Empty;
 
     /// <summary>Units to add (positive) or remove (negative); never 0.</summary>
+    [Required]
     public int? Delta { get; set; }
 
     /// <summary>Why (kept in the stock ledger): "delivery", "damaged", "recount".</summary>
+    [Required]
     public string? Reason { get; set; }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using FastEndpoints;
 using FluentValidation;
 using MultiStore.Grains.Interfaces.Common;
@@ -14,6 +15,7 @@ public sealed class Request
     public string Zone { get; set; } = string.Empty;
 
     /// <summary>The new on-hand count (required).</summary>
+    [Required]
     public int? OnHand { get; set; }
 
     /// <summary>Units never offered to shoppers; unchanged when absent.</summary>

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using FastEndpoints;
 using FluentValidation;
@@ -8,6 +9,7 @@ namespace MultiStore.Api.Features.Storefront.SetTheme;
 public sealed class Request
 {
     /// <summary>The whole theme, a JSON object (colours, fonts, section layout…); it replaces the current one.</summary>
+    [Required]
     public JsonElement? Theme { get; set; }
 }
 

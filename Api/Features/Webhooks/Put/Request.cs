@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using FastEndpoints;
 using FluentValidation;
 using MultiStore.Grains.Stock.Webhooks;
@@ -7,6 +8,7 @@ namespace MultiStore.Api.Features.Webhooks.Put;
 public sealed class Request
 {
     /// <summary>Where low-stock alerts are POSTed: an absolute http(s) URL reachable from the platform.</summary>
+    [Required]
     public string? Url { get; set; }
 }
 

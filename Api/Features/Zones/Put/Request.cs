@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using FastEndpoints;
 using FluentValidation;
 using MultiStore.Grains.Interfaces.Common;
@@ -11,6 +12,7 @@ public sealed class Request
     public string Zone { get; set; } = string.Empty;
 
     /// <summary>Display name, e.g. "East warehouse".</summary>
+    [Required]
     public string? Name { get; set; }
 
     /// <summary>True makes this zone the default; false or absent leaves the default as it is.</summary>
