@@ -114,4 +114,17 @@ public sealed class OpenApiDocumentTests(ApiFactory api)
             Assert.Equal("integer", query.Single(parameter => parameter!.Value<string>("name") == "top")!["schema"]!.Value<string>("type"));
         }
     }
+
+    [Fact]
+    public async Task Document_ImportNamesItsOptionalBooleanDryRunQueryParameter()
+    {
+        var document = await api.ClientFor("anything.test").GetAsync("/openapi/v1.json").ExpectAsync(HttpStatusCode.OK);
+        var import = document["paths"]!["/admin/catalog/import"]!["post"]!;
+        var dryRun = Assert.Single(import["parameters"]!.AsArray(), parameter => parameter!.Value<string>("in") == "query")!;
+
+        Assert.Equal("dryRun", dryRun.Value<string>("name"));
+        Assert.False(dryRun["required"]?.GetValue<bool>() ?? false);
+        Assert.Equal("boolean", dryRun["schema"]!.Value<string>("type"));
+        Assert.Contains("nothing", dryRun.Value<string>("description"), StringComparison.OrdinalIgnoreCase);
+    }
 }

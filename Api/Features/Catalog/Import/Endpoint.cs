@@ -3,7 +3,9 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
 using FastEndpoints;
+using Microsoft.AspNetCore.OpenApi;
 using Microsoft.Extensions.Options;
+using Microsoft.OpenApi;
 using MultiStore.Api.Auth;
 using MultiStore.Api.Features.Stock;
 using MultiStore.Api.Hosting;
@@ -24,6 +26,7 @@ namespace MultiStore.Api.Features.Catalog.Import;
 public sealed class Endpoint(TenantGrains grains) : EndpointWithoutRequest<Response>
 {
     public const string InvalidImport = "invalid-import";
+    public const string DryRunParameter = "dryRun";
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
     public const string StoreColumnRefused = "store-column-refused";
@@ -44,7 +47,25 @@ public sealed class Endpoint(TenantGrains grains) : EndpointWithoutRequest<Respo
             .Accepts<string>(CatalogCsv.ContentType)
             .ProducesProblem(413)
             .ProducesProblem(415)
-            .ProducesProblem(422));
+            .ProducesProblem(422)
+            .AddOpenApiOperationTransformer(DescribeDryRun));
+    }
+
+    /// <summary>
+    /// The endpoint takes no request object (the body is a CSV stream), so nothing describes <c>?dryRun=</c> but this.
+    /// </summary>
+    private static Task DescribeDryRun(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        operation.Parameters ??= [];
+        operation.Parameters.Add(new OpenApiParameter
+        {
+            Name = DryRunParameter,
+            In = ParameterLocation.Query,
+            Required = false,
+            Description = "Optional, true or false (default false). True checks the file and answers what the import would do, changing nothing.",
+            Schema = new OpenApiSchema { Type = JsonSchemaType.Boolean },
+        });
+        return Task.CompletedTask;
     }
 
     public override async Task HandleAsync(CancellationToken ct)
@@ -58,11 +79,11 @@ public sealed class Endpoint(TenantGrains grains) : EndpointWithoutRequest<Respo
         }
 
         // Anything but one true or false is refused: a mistyped "?dryRun=1" must not import for real.
-        var dryRunValue = HttpContext.Request.Query["dryRun"];
+        var dryRunValue = HttpContext.Request.Query[DryRunParameter];
         var dryRun = false;
         if (dryRunValue.Count > 0 && (dryRunValue.Count > 1 || !bool.TryParse(dryRunValue[0], out dryRun)))
         {
-            AddError("dryRun", "Give dryRun once, as true or false.");
+            AddError(DryRunParameter, "Give dryRun once, as true or false.");
             ThrowIfAnyErrors();
         }
 
