@@ -127,4 +127,41 @@ public sealed class OpenApiDocumentTests(ApiFactory api)
         Assert.Equal("boolean", dryRun["schema"]!.Value<string>("type"));
         Assert.Contains("nothing", dryRun.Value<string>("description"), StringComparison.OrdinalIgnoreCase);
     }
+
+    /// <summary>
+    /// The API writes every field of an answer, null ones too (no ignore condition), so a success schema lists each
+    /// field as required, and a null one is typed as nullable: a generated client never treats a field as maybe-absent.
+    /// </summary>
+    [Fact]
+    public async Task Document_SuccessSchemas_RequireEveryFieldTheyList()
+    {
+        var document = await api.ClientFor("anything.test").GetAsync("/openapi/v1.json").ExpectAsync(HttpStatusCode.OK);
+        var schemas = document["components"]!["schemas"]!.AsObject();
+        var answered = document["paths"]!.AsObject()
+            .SelectMany(path => path.Value!.AsObject())
+            .SelectMany(operation => operation.Value!["responses"]!.AsObject().Where(response => response.Key.StartsWith('2')))
+            .SelectMany(response => response.Value!["content"]?.AsObject().Select(content => content.Value!["schema"]!.ToJsonString()) ?? [])
+            .SelectMany(schema => System.Text.RegularExpressions.Regex.Matches(schema, "#/components/schemas/([A-Za-z0-9_]+)").Select(match => match.Groups[1].Value))
+            .ToHashSet(StringComparer.Ordinal);
+        var reached = new HashSet<string>(StringComparer.Ordinal);
+        var pending = new Queue<string>(answered);
+        while (pending.TryDequeue(out var name))
+        {
+            if (reached.Add(name))
+            {
+                foreach (System.Text.RegularExpressions.Match match in System.Text.RegularExpressions.Regex.Matches(schemas[name]!.ToJsonString(), "#/components/schemas/([A-Za-z0-9_]+)"))
+                {
+                    pending.Enqueue(match.Groups[1].Value);
+                }
+            }
+        }
+
+        var optional = reached
+            .SelectMany(name => (schemas[name]!["properties"]?.AsObject().Select(property => property.Key) ?? [])
+                .Except((schemas[name]!["required"]?.AsArray() ?? []).Select(field => field!.GetValue<string>()))
+                .Select(field => $"{name}.{field}"));
+
+        Assert.Contains("Catalog_ListProducts_Response", reached);
+        Assert.Empty(optional);
+    }
 }

@@ -28,6 +28,6 @@ public sealed class Endpoint(TenantGrains grains) : Endpoint<Request, Response>
 
         var page = req.Page ?? 1;
         var result = await grains.Catalog().ListAsync(new ProductQuery(ProductStatus.Active, req.Category, (page - 1) * pageSize, pageSize));
-        await Send.OkAsync(new Response([.. result.Items.Select(ProductSummary.From)], page, pageSize, result.Total), ct);
+        await Send.OkAsync(new Response([.. result.Items.Select(ProductSummary.From)], page, pageSize, result.Total, Next: null), ct);
     }
 }

@@ -6,7 +6,7 @@ namespace MultiStore.Api.Features.Catalog.ListProducts;
 /// One page of the storefront's active products, in the order they were added: <see cref="Page"/> when paged by number,
 /// <see cref="Next"/> (the following page's cursor, null at the end) when paged by cursor.
 /// </summary>
-public sealed record Response(IReadOnlyList<ProductSummary> Items, int? Page, int PageSize, int Total, int? Next = null);
+public sealed record Response(IReadOnlyList<ProductSummary> Items, int? Page, int PageSize, int Total, int? Next);
 
 public sealed record ProductSummary(string Handle, string Name, string Category, decimal Price, string Currency, IReadOnlyList<VariantResponse> Variants)
 {
