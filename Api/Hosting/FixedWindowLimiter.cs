@@ -113,19 +113,9 @@ public sealed class FixedWindowLimiter : ReplenishingRateLimiter
     }
 
     /// <summary>A permit granted; holding it costs nothing, since a window's permits come back only with the next window.</summary>
-    public sealed class Lease(FixedWindowLimiter limiter, long windowIndex, int permitCount) : RateLimitLease
+    public sealed class Lease(FixedWindowLimiter limiter, long windowIndex, int permitCount) : GrantedLease
     {
         private int _givenBack;
-
-        public override bool IsAcquired => true;
-
-        public override IEnumerable<string> MetadataNames => [];
-
-        public override bool TryGetMetadata(string metadataName, out object? metadata)
-        {
-            metadata = null;
-            return false;
-        }
 
         /// <summary>Returns the permit to its window (once), for a request that another limit refused.</summary>
         public void GiveBack()

@@ -50,18 +50,8 @@ public sealed class StorefrontWindows(PartitionedRateLimiter<HttpContext> client
     }
 
     /// <summary>The client's and the store's permits of one request both windows admitted.</summary>
-    public sealed class Permits(RateLimitLease client, RateLimitLease store) : RateLimitLease
+    public sealed class Permits(RateLimitLease client, RateLimitLease store) : GrantedLease
     {
-        public override bool IsAcquired => true;
-
-        public override IEnumerable<string> MetadataNames => [];
-
-        public override bool TryGetMetadata(string metadataName, out object? metadata)
-        {
-            metadata = null;
-            return false;
-        }
-
         /// <summary>Returns both permits to their windows (once each), for a request that a later limit refused.</summary>
         public void GiveBack()
         {
