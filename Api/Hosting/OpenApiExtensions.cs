@@ -29,6 +29,7 @@ public static partial class OpenApiExtensions
             // Every action has a type named Request; name schemas after their feature folder instead.
             options.CreateSchemaReferenceId = SchemaName;
             options.AddSchemaTransformer(RemoveRouteProperties);
+            options.AddSchemaTransformer(DescribeDecimals);
             options.AddOperationTransformer(DescribeRouteParameters);
             options.AddOperationTransformer(DescribeHeaderParameters);
             options.AddDocumentTransformer(DeclareBearerScheme);
@@ -48,6 +49,20 @@ public static partial class OpenApiExtensions
         typeInfo.Type.FullName is { } fullName && fullName.StartsWith(FeaturesNamespace, StringComparison.Ordinal)
             ? fullName[FeaturesNamespace.Length..].Replace('.', '_').Replace('+', '_')
             : OpenApiOptions.CreateDefaultSchemaReferenceId(typeInfo);
+
+    /// <summary>
+    /// Money is a decimal (prices, totals, revenue): said so with <c>format: decimal</c>, where the default "number"
+    /// (a double) would have generated clients hold a price as a float and round it.
+    /// </summary>
+    private static Task DescribeDecimals(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
+    {
+        if ((Nullable.GetUnderlyingType(context.JsonTypeInfo.Type) ?? context.JsonTypeInfo.Type) == typeof(decimal))
+        {
+            schema.Format = "decimal";
+        }
+
+        return Task.CompletedTask;
+    }
 
     private static Task RemoveRouteProperties(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
     {

@@ -115,6 +115,22 @@ public sealed class OpenApiDocumentTests(ApiFactory api)
         }
     }
 
+    [Theory]
+    [InlineData("Catalog_CreateProduct_Request", "price")]
+    [InlineData("Catalog_UpdateProduct_Request", "price")]
+    [InlineData("Catalog_ProductResponse", "price")]
+    [InlineData("Catalog_ListProducts_ProductSummary", "price")]
+    [InlineData("Orders_OrderResponse", "total")]
+    [InlineData("Orders_OrderLineResponse", "unitPrice")]
+    [InlineData("Analytics_FiguresResponse", "revenue")]
+    public async Task Document_MoneyIsADecimal_NotADouble(string schema, string property)
+    {
+        var document = await api.ClientFor("anything.test").GetAsync("/openapi/v1.json").ExpectAsync(HttpStatusCode.OK);
+
+        // A client generated from "number" alone (a double) would hold 19.99 as 19.989999…
+        Assert.Equal("decimal", document["components"]!["schemas"]![schema]!["properties"]![property]!.Value<string>("format"));
+    }
+
     [Fact]
     public async Task Document_ImportNamesItsOptionalBooleanDryRunQueryParameter()
     {
