@@ -128,16 +128,19 @@ public static partial class OpenApiExtensions
                 continue;
             }
 
-            operation.Parameters!.Add(new OpenApiParameter
-            {
-                Name = name,
-                In = ParameterLocation.Query,
-                Required = false,
-                Description = property.GetCustomAttribute<DescriptionAttribute>()?.Description,
-                Schema = QuerySchema(Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType),
-            });
+            operation.Parameters!.Add(OptionalQueryParameter(name, property.PropertyType, property.GetCustomAttribute<DescriptionAttribute>()?.Description));
         }
     }
+
+    /// <summary>An optional query parameter of <paramref name="type"/> (nullable or not), typed as the query binds it.</summary>
+    public static OpenApiParameter OptionalQueryParameter(string name, Type type, string? description) => new()
+    {
+        Name = name,
+        In = ParameterLocation.Query,
+        Required = false,
+        Description = description,
+        Schema = QuerySchema(Nullable.GetUnderlyingType(type) ?? type),
+    };
 
     private static OpenApiSchema QuerySchema(Type type) =>
         type == typeof(int) ? new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32" }

@@ -57,14 +57,10 @@ public sealed class Endpoint(TenantGrains grains) : EndpointWithoutRequest<Respo
     private static Task DescribeDryRun(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
     {
         operation.Parameters ??= [];
-        operation.Parameters.Add(new OpenApiParameter
-        {
-            Name = DryRunParameter,
-            In = ParameterLocation.Query,
-            Required = false,
-            Description = "Optional, true or false (default false). True checks the file and answers what the import would do, changing nothing.",
-            Schema = new OpenApiSchema { Type = JsonSchemaType.Boolean },
-        });
+        operation.Parameters.Add(OpenApiExtensions.OptionalQueryParameter(
+            DryRunParameter,
+            typeof(bool),
+            "Optional, true or false (default false). True checks the file and answers what the import would do, changing nothing."));
         return Task.CompletedTask;
     }
 
